@@ -1,0 +1,5 @@
+"""`python -m connect_habits` runs the CLI."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,245 @@
+"""What each command does to the data: build, change and log habits inside one store transaction.
+
+The CLI parses and prints; these functions decide. They take `today`/`now` as parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Sequence
+
+from .catalog import Template
+from .errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
+from .model import (
+    WEEKLY,
+    Cadence,
+    CheckIn,
+    Goal,
+    Habit,
+    Skip,
+    new_id,
+    parse_cadence,
+    parse_goal,
+    parse_name,
+    parse_note,
+    parse_time,
+)
+from .names import find_by_name, resolve, unique_slug
+from .store import Transaction
+
+MAX_SKIP_DAYS = 366
+
+
+def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
+    """The active habit `query` names; an archived match gets a message that says so."""
+    active = [h for h in habits if not h.archived]
+    try:
+        return resolve(active, query)
+    except HabitNotFound:
+        archived = [h for h in habits if h.archived]
+        try:
+            habit = resolve(archived, query)
+        except HabitNotFound:
+            pass
+        else:
+            raise HabitNotFound(
+                f"'{habit.name}' is archived; bring it back with `connect edit {habit.slug} --restore`."
+            ) from None
+        raise
+
+
+@dataclass(frozen=True)
+class HabitOptions:
+    """The options `add` and `edit` share, as typed by the user (None: not given)."""
+
+    every: str | None = None
+    goal: str | None = None
+    at: Sequence[str] | None = None
+    note: str | None = None
+    template: Template | None = None
+
+
+def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None) -> tuple[Cadence, Goal | None]:
+    if options.goal is not None:
+        goal = None if options.goal.strip().lower() in ("none", "") else parse_goal(options.goal)
+    if options.every is not None:
+        cadence = parse_cadence(options.every)
+        if goal is not None and goal.per == "week":
+            raise UsageError("A goal per week sets its own rhythm; leave out --every (or use a goal per day).")
+    if goal is not None and goal.per == "week":
+        cadence = WEEKLY
+    elif goal is not None and cadence.week_based:
+        raise InvalidInput(
+            "A goal per day needs a day-based cadence: daily, weekdays, weekends, a list of days or every N days."
+        )
+    return cadence, goal
+
+
+def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date) -> Habit:
+    """A new habit from a name, a template and options; refuses a name that is taken."""
+    template = options.template
+    if name is None and template is None:
+        raise UsageError("Give the habit a name, or a template with --from.")
+    habit_name = parse_name(name if name is not None else template.name)  # type: ignore[union-attr]
+    if (existing := find_by_name(habits, habit_name)) is not None:
+        state = " (archived)" if existing.archived else ""
+        raise DuplicateHabit(f"There is already a habit named '{existing.name}'{state}; choose another name.")
+    base_cadence = template.cadence if template else Cadence()
+    base_goal = template.goal if template else None
+    cadence, goal = _cadence_and_goal(options, base_cadence, base_goal)
+    at = options.at if options.at is not None else (template.at if template else ())
+    return Habit(
+        id=new_id(),
+        name=habit_name,
+        slug=unique_slug(habit_name, habits),
+        cadence=cadence,
+        created=today,
+        goal=goal,
+        at=_times(at),
+        template=template.id if template else None,
+        prompts=template.prompts if template else (),
+        note=parse_note(options.note),
+    )
+
+
+def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
+                  rename: str | None = None, restore: bool = False) -> Habit:
+    """`habit` with the options applied; flags override the template they name."""
+    template = options.template
+    cadence = template.cadence if template else habit.cadence
+    goal = template.goal if template else habit.goal
+    cadence, goal = _cadence_and_goal(options, cadence, goal)
+    name, slug = habit.name, habit.slug
+    if rename is not None:
+        name = parse_name(rename)
+        other = find_by_name(habits, name)
+        if other is not None and other.id != habit.id:
+            raise DuplicateHabit(f"There is already a habit named '{other.name}'; choose another name.")
+        slug = unique_slug(name, habits, own_id=habit.id)
+    at = options.at if options.at is not None else (template.at if template else habit.at)
+    return replace(
+        habit,
+        name=name,
+        slug=slug,
+        cadence=cadence,
+        goal=goal,
+        at=_times(at),
+        template=template.id if template else habit.template,
+        prompts=template.prompts if template else habit.prompts,
+        note=parse_note(options.note) if options.note is not None else habit.note,
+        archived=False if restore else habit.archived,
+    )
+
+
+def _times(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({parse_time(v) for v in values}))
+
+
+# ---------------------------------------------------------------- logging
+
+
+@dataclass(frozen=True)
+class DoneOutcome:
+    """What `done` did: the habit, the new check-in (None when it was already done that day)."""
+
+    habit: Habit
+    day: date
+    checkin: CheckIn | None
+
+
+def record_done(
+    transaction: Transaction,
+    query: str,
+    day: date,
+    now: datetime,
+    minutes: int | None = None,
+    note: str | None = None,
+    source: str = "cli",
+    by: str | None = None,
+) -> DoneOutcome:
+    """Log a habit on `day`: once a day for a check habit, adding up for a minutes habit."""
+    snapshot = transaction.snapshot
+    habit = resolve_active(snapshot.habits, query)
+    if day > now.date():
+        raise InvalidInput(f"{day.isoformat()} is in the future; you can only log what has happened.")
+    if habit.measured_in_minutes and minutes is None:
+        raise InvalidInput(f"'{habit.name}' is measured in minutes; add --minutes N.")
+    if not habit.measured_in_minutes and any(
+        c.habit_id == habit.id and c.day == day for c in snapshot.checkins
+    ):
+        return DoneOutcome(habit, day, None)
+    checkin = CheckIn(
+        id=new_id(),
+        habit_id=habit.id,
+        day=day,
+        logged_at=now.isoformat(timespec="seconds"),
+        minutes=minutes,
+        note=parse_note(note),
+        source=source,
+        by=by,
+    )
+    transaction.add_checkin(checkin)
+    snapshot.checkins.append(checkin)
+    return DoneOutcome(habit, day, checkin)
+
+
+@dataclass(frozen=True)
+class UndoOutcome:
+    """What `undo` removed: a check-in or, when the day had none, a skip."""
+
+    habit: Habit
+    day: date
+    checkin: CheckIn | None = None
+    skip: Skip | None = None
+
+
+def undo(transaction: Transaction, query: str, day: date) -> UndoOutcome:
+    """Remove the day's latest check-in, or else the day's skip."""
+    snapshot = transaction.snapshot
+    habit = resolve_active(snapshot.habits, query)
+    # Insertion order breaks ties between check-ins logged in the same second.
+    day_checkins = [(c.logged_at, i, c) for i, c in enumerate(snapshot.checkins)
+                    if c.habit_id == habit.id and c.day == day]
+    if day_checkins:
+        latest = max(day_checkins, key=lambda item: item[:2])[2]
+        transaction.remove_checkin(latest.id)
+        snapshot.checkins.remove(latest)
+        return UndoOutcome(habit, day, checkin=latest)
+    skip = next((s for s in snapshot.skips if s.habit_id == habit.id and s.day == day), None)
+    if skip is not None:
+        transaction.remove_skip(skip.id)
+        snapshot.skips.remove(skip)
+        return UndoOutcome(habit, day, skip=skip)
+    raise InvalidInput(f"'{habit.name}' has nothing logged on {day.isoformat()} to undo.")
+
+
+def skip_days(start: date, end: date) -> list[date]:
+    """The days from `start` to `end`, inclusive, within the allowed span."""
+    if end < start:
+        raise InvalidInput(f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}).")
+    span = (end - start).days + 1
+    if span > MAX_SKIP_DAYS:
+        raise InvalidInput(f"A skip can cover at most {MAX_SKIP_DAYS} days at once (this range has {span}).")
+    return [start + timedelta(days=i) for i in range(span)]
+
+
+@dataclass(frozen=True)
+class SkipOutcome:
+    """What `skip` did: the habit, the days newly skipped, and those that already were."""
+
+    habit: Habit
+    added: list[date]
+    already: list[date]
+
+
+def record_skips(transaction: Transaction, query: str, days: list[date], reason: str | None) -> SkipOutcome:
+    """Mark days as skipped; days already skipped stay as they were."""
+    snapshot = transaction.snapshot
+    habit = resolve_active(snapshot.habits, query)
+    skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
+    text = parse_note(reason, what="reason")
+    new = [Skip(id=new_id(), habit_id=habit.id, day=d, reason=text) for d in days if d not in skipped]
+    transaction.add_skips(new)
+    snapshot.skips.extend(new)
+    return SkipOutcome(habit, [s.day for s in new], [d for d in days if d in skipped])

@@ -1,0 +1,42 @@
+"""When a habit is due, what its weekly target is, and when a day or week counts as met."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+from .model import Habit
+
+WEEK_STARTS = {"monday": 0, "sunday": 6}
+
+
+def week_start(day: date, first_weekday: int = 0) -> date:
+    """The first day of the week containing `day` (Monday when `first_weekday` is 0)."""
+    return day - timedelta(days=(day.weekday() - first_weekday) % 7)
+
+
+def week_days(start: date) -> list[date]:
+    """The seven dates of the week that begins on `start`."""
+    return [start + timedelta(days=i) for i in range(7)]
+
+
+def is_due(habit: Habit, day: date) -> bool:
+    """Whether a day-based habit is due on `day` (week-based habits have no fixed days)."""
+    cadence = habit.cadence
+    if cadence.interval:
+        # Anchored at creation, so the rhythm does not shift when a day is missed.
+        return (day - habit.created).days % cadence.interval == 0
+    return day.weekday() in cadence.weekdays
+
+
+def weekly_target(habit: Habit, unskipped_days: int) -> int:
+    """A week-based habit's target for a week, prorated to its unskipped days and rounded up."""
+    base = habit.goal.minutes if habit.goal else habit.cadence.per_week
+    return math.ceil(base * unskipped_days / 7)
+
+
+def day_met(habit: Habit, count: int, minutes: int) -> bool:
+    """Whether one day's check-ins meet a day-based habit."""
+    if habit.goal is not None:
+        return minutes >= habit.goal.minutes
+    return count > 0

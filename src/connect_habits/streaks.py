@@ -1,0 +1,260 @@
+"""Pure functions over a habit's history: day statuses, streaks and the weekly summary.
+
+Nothing here reads the clock: every function takes `today`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterable
+
+from .cadence import day_met, is_due, week_days, week_start, weekly_target
+from .model import CheckIn, Habit, Skip
+
+DONE, MISSED, SKIPPED, NOT_DUE, PENDING, FUTURE = "done", "missed", "skipped", "not_due", "pending", "future"
+ONE_DAY = timedelta(days=1)
+
+
+@dataclass
+class History:
+    """One habit's check-ins and skips, indexed by day."""
+
+    count: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
+    skipped: set[date] = field(default_factory=set)
+
+    def logged(self, day: date) -> bool:
+        return self.count.get(day, 0) > 0
+
+    def first_checkin(self) -> date | None:
+        return min(self.count) if self.count else None
+
+
+def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip]) -> dict[str, History]:
+    """Index check-ins and skips by habit id, then by day."""
+    histories: dict[str, History] = defaultdict(History)
+    for checkin in checkins:
+        history = histories[checkin.habit_id]
+        history.count[checkin.day] += 1
+        history.minutes[checkin.day] += checkin.minutes or 0
+    for skip in skips:
+        histories[skip.habit_id].skipped.add(skip.day)
+    return histories
+
+
+def history_start(habit: Habit, history: History) -> date:
+    """A habit's history begins at its creation or its first check-in, whichever is earlier."""
+    first = history.first_checkin()
+    return min(habit.created, first) if first else habit.created
+
+
+# ---------------------------------------------------------------- weeks
+
+
+@dataclass(frozen=True)
+class WeekResult:
+    """How a week-based habit did in one week."""
+
+    start: date
+    amount: int
+    target: int
+    unskipped: int
+
+    @property
+    def met(self) -> bool:
+        return self.unskipped > 0 and self.amount >= self.target
+
+
+def week_result(habit: Habit, history: History, start: date) -> WeekResult:
+    """Progress of a week-based habit over the week beginning `start`."""
+    days = week_days(start)
+    unskipped = sum(1 for d in days if d not in history.skipped)
+    if habit.goal is not None:
+        amount = sum(history.minutes.get(d, 0) for d in days)
+    else:
+        amount = sum(1 for d in days if history.logged(d))
+    return WeekResult(start, amount, weekly_target(habit, unskipped), unskipped)
+
+
+# ---------------------------------------------------------------- day statuses
+
+
+def day_status(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0) -> str:
+    """One of done, missed, skipped, not_due, pending, future for `day` as seen on `today`."""
+    if day > today:
+        return FUTURE
+    if day < history_start(habit, history):
+        return NOT_DUE
+    if habit.week_based:
+        if history.logged(day):
+            return DONE
+        if day in history.skipped:
+            return SKIPPED
+        start = week_start(day, first_weekday)
+        week = week_result(habit, history, start)
+        if week.met:
+            return NOT_DUE
+        if start + timedelta(days=6) < today:
+            return MISSED
+        return PENDING if day == today else NOT_DUE
+    if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
+        return DONE
+    if day in history.skipped:
+        return SKIPPED
+    if not is_due(habit, day):
+        return NOT_DUE
+    return PENDING if day == today else MISSED
+
+
+# ---------------------------------------------------------------- streaks
+
+
+@dataclass(frozen=True)
+class Streak:
+    """A run of met days or weeks: how long, and when it started and ended."""
+
+    length: int
+    first: date | None = None
+    last: date | None = None
+
+
+def streak_runs(habit: Habit, history: History, today: date, first_weekday: int = 0) -> list[Streak]:
+    """Every run of met periods up to `today`, oldest first; the last one is the current streak (maybe 0)."""
+    runs: list[Streak] = []
+    length, first, last = 0, None, None
+    start = history_start(habit, history)
+    for period, outcome in _period_outcomes(habit, history, start, today, first_weekday):
+        if outcome is True:
+            length, first, last = length + 1, first or period, period
+        elif outcome is False:
+            if length:
+                runs.append(Streak(length, first, last))
+            length, first, last = 0, None, None
+    runs.append(Streak(length, first, last))
+    return runs
+
+
+def _period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int):
+    """Yield (period start, True met / False broken / None neutral) from `start` to `today`."""
+    if habit.week_based:
+        week = week_start(start, first_weekday)
+        this_week = week_start(today, first_weekday)
+        while week <= this_week:
+            result = week_result(habit, history, week)
+            if result.unskipped == 0:
+                yield week, None
+            elif result.met:
+                yield week, True
+            else:
+                yield week, None if week == this_week else False
+            week += timedelta(days=7)
+        return
+    day = start
+    while day <= today:
+        if is_due(habit, day):
+            if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
+                yield day, True
+            elif day in history.skipped or day == today:
+                yield day, None
+            else:
+                yield day, False
+        day += ONE_DAY
+
+
+def current_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
+    """Due days (or weeks) met in a row up to `today`; skipped and not-due periods are neutral."""
+    runs = streak_runs(habit, history, today, first_weekday)
+    return runs[-1].length if runs else 0
+
+
+def best_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
+    """The longest streak ever, by the same rules as the current one."""
+    return max((run.length for run in streak_runs(habit, history, today, first_weekday)), default=0)
+
+
+# ---------------------------------------------------------------- the weekly summary
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a habit has come in one week."""
+
+    done: int
+    target: int
+    unit: str  # "times" or "minutes"
+
+
+@dataclass(frozen=True)
+class HabitWeek:
+    """One habit's row in the weekly summary."""
+
+    habit: Habit
+    streak: int
+    best_streak: int
+    streak_unit: str  # "days" or "weeks"
+    progress: Progress
+    days: dict[date, str]
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    """The week that contains a given day, for every active habit."""
+
+    week_start: date
+    week_end: date
+    today: date
+    habits: list[HabitWeek]
+
+
+def week_progress(habit: Habit, history: History, start: date) -> Progress:
+    """Progress over the week beginning `start`: times or minutes done against the week's target."""
+    unit = "minutes" if habit.measured_in_minutes else "times"
+    if habit.week_based:
+        result = week_result(habit, history, start)
+        return Progress(result.amount, result.target, unit)
+    begin = history_start(habit, history)
+    days = [d for d in week_days(start) if d >= begin]
+    met = {d for d in days if day_met(habit, history.count.get(d, 0), history.minutes.get(d, 0))}
+    due = [d for d in days if is_due(habit, d) and (d in met or d not in history.skipped)]
+    if habit.goal is not None:
+        return Progress(sum(history.minutes.get(d, 0) for d in days), habit.goal.minutes * len(due), unit)
+    return Progress(sum(1 for d in due if d in met), len(due), unit)
+
+
+def habit_week(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0) -> HabitWeek:
+    """A habit's row for the week containing `day`, with streaks as of that week's end (or today)."""
+    start = week_start(day, first_weekday)
+    end = start + timedelta(days=6)
+    runs = streak_runs(habit, history, today, first_weekday)
+    as_of = min(end, today)
+    current = runs[-1].length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+    return HabitWeek(
+        habit=habit,
+        streak=current,
+        best_streak=max(run.length for run in runs),
+        streak_unit="weeks" if habit.week_based else "days",
+        progress=week_progress(habit, history, start),
+        days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
+    )
+
+
+def week_summary(
+    habits: Iterable[Habit],
+    checkins: Iterable[CheckIn],
+    skips: Iterable[Skip],
+    today: date,
+    day: date | None = None,
+    first_weekday: int = 0,
+) -> WeekSummary:
+    """The weekly summary of every active habit for the week containing `day` (default: today)."""
+    day = day or today
+    histories = build_histories(checkins, skips)
+    start = week_start(day, first_weekday)
+    rows = [
+        habit_week(habit, histories[habit.id], day, today, first_weekday)
+        for habit in habits
+        if not habit.archived
+    ]
+    return WeekSummary(start, start + timedelta(days=6), today, rows)

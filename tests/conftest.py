@@ -1,0 +1,52 @@
+"""Shared fixtures: a private connect home per test, and the real `connect` entry point."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# The console script installed beside this interpreter: tests go through the real entry point.
+CONNECT = shutil.which("connect", path=str(Path(sys.executable).parent)) or "connect"
+NOW = "2026-11-26T10:00"  # a Thursday
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """An empty connect home (CONNECT_HOME) in a temp folder."""
+    path = tmp_path / "home"
+    return path
+
+
+@pytest.fixture
+def connect(home: Path):
+    """Run the real `connect` command in the test's home, with the clock pinned (default NOW)."""
+
+    def run(*args: str, now: str | None = NOW, stdin: str = "", env: dict | None = None) -> Result:
+        environ = {k: v for k, v in os.environ.items() if k not in ("CONNECT_NOW", "NO_COLOR")}
+        environ["CONNECT_HOME"] = str(home)
+        if now is not None:
+            environ["CONNECT_NOW"] = now
+        environ.update(env or {})
+        proc = subprocess.run(
+            [CONNECT, *args], input=stdin, capture_output=True, text=True, env=environ, timeout=60
+        )
+        return Result(proc.returncode, proc.stdout, proc.stderr)
+
+    return run
