@@ -1,0 +1,265 @@
+"""The `connect` command line, run through its real entry point in a temp CONNECT_HOME.
+
+The clock is pinned to Thursday 2026-11-26 10:00 (CONNECT_NOW) unless a test says otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+
+def one_error_line(result, code=1):
+    """The result failed with `code` and said so in one sentence, without a traceback."""
+    assert result.code == code, (result.out, result.err)
+    assert "Traceback" not in result.err + result.out
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
+    return lines[0]
+
+
+def test_the_tour_from_the_issue(connect):
+    assert connect("add", "Walk together", "--every", "mon,wed,sat", "--at", "19:00").code == 0
+    assert connect("add", "Tech-free time", "--goal", "2h/week").code == 0
+    assert connect("add", "--from", "weekly-check-in").code == 0
+    assert connect("done", "walk", "--date", "yesterday").code == 0
+    assert connect("done", "tech", "--minutes", "45", "--note", "board games, phones in the drawer").code == 0
+    assert connect("skip", "walk", "--from", "2026-12-24", "--to", "2026-12-27", "--reason", "visiting family").code == 0
+    week = connect("week", "--json").json()
+    rows = {h["slug"]: h for h in week["habits"]}
+    assert (week["week_start"], week["week_end"], week["today"]) == ("2026-11-23", "2026-11-29", "2026-11-26")
+    assert rows["walk-together"]["days"]["2026-11-25"] == "done"
+    assert rows["walk-together"]["streak"] == 1 and rows["walk-together"]["streak_unit"] == "days"
+    assert rows["tech-free-time"]["progress"] == {"done": 45, "target": 120, "unit": "minutes"}
+    assert rows["tech-free-time"]["streak_unit"] == "weeks"
+    assert rows["weekly-check-in"]["days"]["2026-11-26"] == "pending"
+    assert rows["weekly-check-in"]["progress"] == {"done": 0, "target": 1, "unit": "times"}
+
+
+def test_list_json_has_the_contract_fields(connect):
+    connect("add", "Walk together", "--every", "Mon,WED,saturday", "--at", "19:00", "--at", "7:30")
+    connect("add", "Tech-free time", "--goal", "1h30m/week")
+    habits = connect("list", "--json").json()
+    assert habits[0] | {"id": None, "created": None} == {
+        "id": None, "created": None, "name": "Walk together", "slug": "walk-together", "cadence": "mon,wed,sat",
+        "goal": None, "at": ["07:30", "19:00"], "archived": False, "template": None, "note": "",
+    }
+    assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
+    assert habits[1]["cadence"] == "weekly"
+
+
+@pytest.mark.parametrize(
+    "cadence, canonical",
+    [("daily", "daily"), ("weekdays", "weekdays"), ("weekends", "weekends"), ("mon,wed,fri", "mon,wed,fri"),
+     ("3/week", "3/week"), ("weekly", "weekly"), ("every 3 days", "every 3 days")],
+)
+def test_every_cadence_of_the_contract_is_accepted(connect, cadence, canonical):
+    assert connect("add", "Ritual", "--every", cadence).code == 0
+    assert connect("list", "--json").json()[0]["cadence"] == canonical
+
+
+def test_add_from_a_template_copies_it_and_flags_override(connect):
+    assert connect("add", "--from", "weekly-check-in", "--at", "20:15").code == 0
+    assert connect("add", "Our walk", "--from", "walk-together").code == 0
+    first, second = connect("list", "--json").json()
+    assert (first["name"], first["cadence"], first["at"], first["template"]) == (
+        "Weekly check-in", "weekly", ["20:15"], "weekly-check-in")
+    assert (second["name"], second["cadence"]) == ("Our walk", "mon,wed,sat")
+    assert connect("prompt", "our walk").out.strip()
+
+
+def test_a_check_habit_counts_once_a_day(connect):
+    connect("add", "Walk together")
+    assert connect("done", "walk").code == 0
+    again = connect("done", "walk")
+    assert again.code == 0 and "already done" in again.out
+    week = connect("week", "--json").json()
+    assert week["habits"][0]["progress"] == {"done": 1, "target": 4, "unit": "times"}
+
+
+def test_minutes_add_up_and_undo_removes_the_latest(connect):
+    connect("add", "Tech-free time", "--goal", "2h/week")
+    connect("done", "tech", "--minutes", "45")
+    connect("done", "tech", "--minutes", "50", "--date", "2026-11-24")
+    connect("done", "tech", "--minutes", "30")
+    assert connect("week", "--json").json()["habits"][0]["progress"]["done"] == 125
+    undone = connect("undo", "tech")
+    assert undone.code == 0 and "30 min" in undone.out
+    assert connect("week", "--json").json()["habits"][0]["progress"]["done"] == 95
+
+
+def test_streak_and_best_streak_through_the_cli(connect):
+    connect("add", "Talk")
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-24", "2026-11-25"):
+        assert connect("done", "talk", "--date", day).code == 0
+    row = connect("week", "--json").json()["habits"][0]
+    assert (row["streak"], row["best_streak"]) == (2, 3)
+    assert row["days"]["2026-11-23"] == "missed"
+    assert row["days"]["2026-11-26"] == "pending"
+    connect("skip", "talk", "--date", "2026-11-23", "--reason", "ill")
+    row = connect("week", "--json").json()["habits"][0]
+    assert (row["streak"], row["days"]["2026-11-23"]) == (5, "skipped")
+
+
+def test_undo_of_a_day_without_check_ins_removes_its_skip(connect):
+    connect("add", "Talk")
+    connect("skip", "talk", "--date", "today")
+    assert connect("undo", "talk").code == 0
+    assert connect("week", "--json").json()["habits"][0]["days"]["2026-11-26"] == "pending"
+    one_error_line(connect("undo", "talk"))
+
+
+def test_week_of_another_date(connect):
+    connect("add", "Talk")
+    connect("done", "talk", "--date", "2026-11-18")
+    week = connect("week", "--date", "2026-11-18", "--json").json()
+    assert (week["week_start"], week["week_end"]) == ("2026-11-16", "2026-11-22")
+    assert week["habits"][0]["days"]["2026-11-18"] == "done"
+
+
+def test_a_future_date_is_refused_and_changes_nothing(connect, home):
+    connect("add", "Talk")
+    before = (home / "connect.json").read_bytes()
+    message = one_error_line(connect("done", "talk", "--date", "2026-11-27"))
+    assert "future" in message
+    assert (home / "connect.json").read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (("done", "nope"), "no habit 'nope'"),
+        (("done", "wlak"), "did you mean 'Walk together'"),
+        (("done", "w"), "'Walk together', 'Wash up'"),
+        (("done", "walk", "--date", "2026-02-30"), "not a real date"),
+        (("done", "walk", "--date", "someday"), "not a date"),
+        (("add", "walk together"), "already a habit"),
+        (("add", "New", "--every", "fortnightly"), "not a cadence"),
+        (("add", "New", "--goal", "lots"), "not a goal"),
+        (("add", "New", "--at", "25:00"), "not a time"),
+        (("add", "  "), "cannot be empty"),
+        (("add", "x" * 81), "at most 80"),
+        (("add", "--from", "no-such-template"), "no template"),
+        (("done", "walk", "--minutes", "0"), "1 to 1440"),
+        (("skip", "walk", "--from", "2026-12-27", "--to", "2026-12-24"), "before it starts"),
+        (("edit", "walk", "--rename", "Wash up"), "already a habit"),
+    ],
+)
+def test_user_errors_are_one_sentence_and_exit_1(connect, args, fragment):
+    connect("add", "Walk together")
+    connect("add", "Wash up")
+    assert fragment in one_error_line(connect(*args))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("frobnicate",), ("done",), ("done", "walk", "--minutes", "abc"), ("skip", "walk"),
+     ("skip", "walk", "--date", "today", "--from", "today", "--to", "today"), ("add",)],
+)
+def test_usage_errors_exit_2(connect, args):
+    connect("add", "Walk together")
+    result = connect(*args)
+    assert result.code == 2, result.err
+    assert "Traceback" not in result.err
+
+
+def test_names_resolve_by_exact_name_slug_or_unique_prefix(connect):
+    connect("add", "Walk")
+    connect("add", "Walk together")
+    connect("add", "Ten minutes of real talk")
+    assert "'Walk' done" in connect("done", "WALK").out  # exact beats prefix
+    assert "'Walk together' done" in connect("done", "walk-t").out
+    assert "'Ten minutes of real talk' done" in connect("done", "ten-minutes").out
+
+
+def test_remove_archives_and_keeps_history_purge_deletes(connect, home):
+    connect("add", "Walk")
+    connect("done", "walk")
+    assert connect("remove", "walk").code == 0
+    habits = connect("list", "--json").json()
+    assert habits[0]["archived"] is True
+    assert connect("week", "--json").json()["habits"] == []
+    assert "archived" in one_error_line(connect("done", "walk"))
+    data = json.loads((home / "connect.json").read_text())
+    assert len(data["checkins"]) == 1
+    assert connect("edit", "walk", "--restore").code == 0
+    assert connect("list", "--json").json()[0]["archived"] is False
+    assert connect("remove", "walk", "--purge").code == 2  # no terminal to confirm on
+    assert connect("remove", "walk", "--purge", "--yes").code == 0
+    data = json.loads((home / "connect.json").read_text())
+    assert data["habits"] == {} and data["checkins"] == {}
+
+
+def test_edit_takes_the_options_of_add(connect):
+    connect("add", "Walk", "--at", "19:00")
+    assert connect("edit", "walk", "--rename", "Evening walk", "--every", "weekends", "--at", "18:00").code == 0
+    habit = connect("list", "--json").json()[0]
+    assert (habit["name"], habit["slug"], habit["cadence"], habit["at"]) == (
+        "Evening walk", "evening-walk", "weekends", ["18:00"])
+    connect("edit", "evening", "--goal", "30m/day", "--clear-at")
+    habit = connect("list", "--json").json()[0]
+    assert (habit["goal"], habit["at"]) == ({"minutes": 30, "per": "day"}, [])
+
+
+def test_week_on_an_empty_home_explains_how_to_start(connect):
+    result = connect("week")
+    assert result.code == 0
+    assert "connect init" in result.out and "connect add" in result.out
+    assert connect("week", "--json").json()["habits"] == []
+
+
+def test_the_week_table_fits_80_columns_and_has_no_colour_when_piped(connect):
+    connect("add", "A very long habit name that goes on and on and on, longer than any column")
+    connect("add", "散歩と会話の時間をふたりで大切にする習慣", "--every", "3/week")
+    connect("done", "a very", "--date", "yesterday")
+    out = connect("week").out
+    assert "\x1b[" not in out
+    assert all(len(line) <= 80 for line in out.splitlines())
+    assert "Mon" in out and "Streak" in out and "This week" in out
+
+
+def test_catalog_json_and_prompts(connect):
+    templates = connect("catalog", "--json").json()
+    assert len(templates) >= 12
+    assert {"id", "name", "strategy", "prompts"} <= set(templates[0])
+    ids = {t["id"] for t in templates}
+    assert "weekly-check-in" in ids
+    check_in = next(t for t in templates if t["id"] == "weekly-check-in")
+    assert connect("prompt", "weekly-check-in").out.strip() in check_in["prompts"]
+    all_prompts = {p for t in templates for p in t["prompts"]}
+    assert connect("prompt").out.strip() in all_prompts
+    assert "Weekly check-in" in connect("catalog").out
+
+
+def test_init_with_flags_adds_a_starter_plan_and_shows_the_week(connect, home):
+    result = connect("init", "--partner", "Alex", "--partner", "Sam", "--yes")
+    assert result.code == 0, result.err
+    assert "Alex & Sam" in result.out and "Streak" in result.out
+    names = [h["template"] for h in connect("list", "--json").json()]
+    assert "weekly-check-in" in names and len(names) >= 3
+    assert 'partners = ["Alex", "Sam"]' in (home / "config.toml").read_text()
+    again = connect("init", "--yes")
+    assert again.code == 0 and "already there" in again.out
+    assert len(connect("list", "--json").json()) == len(names)
+
+
+def test_init_without_a_terminal_uses_defaults(connect):
+    result = connect("init", stdin="")
+    assert result.code == 0, result.err
+    assert len(connect("list", "--json").json()) >= 3
+
+
+def test_init_with_chosen_templates(connect):
+    assert connect("init", "--habit", "walk-together", "--habit", "appreciation", "--yes").code == 0
+    assert [h["template"] for h in connect("list", "--json").json()] == ["walk-together", "appreciation"]
+
+
+def test_user_text_cannot_break_the_json_or_the_table(connect):
+    name = '<b>x</b> & "co" \u202eevil'
+    assert connect("add", name).code == 0
+    assert connect("done", "<b>", "--note", "line one\nline two").code == 0
+    assert connect("list", "--json").json()[0]["name"] == name
+    assert connect("week", "--json").json()["habits"][0]["name"] == name
+    assert re.search(r"<b>x</b>", connect("week").out)
