@@ -44,7 +44,7 @@ def test_list_json_has_the_contract_fields(connect):
     habits = connect("list", "--json").json()
     assert habits[0] | {"id": None, "created": None} == {
         "id": None, "created": None, "name": "Walk together", "slug": "walk-together", "cadence": "mon,wed,sat",
-        "goal": None, "at": ["07:30", "19:00"], "archived": False, "template": None, "note": "",
+        "goal": None, "at": ["07:30", "19:00"], "archived": False, "template": None, "note": "", "prompts": [],
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"
@@ -263,3 +263,60 @@ def test_user_text_cannot_break_the_json_or_the_table(connect):
     assert connect("list", "--json").json()[0]["name"] == name
     assert connect("week", "--json").json()["habits"][0]["name"] == name
     assert re.search(r"<b>x</b>", connect("week").out)
+
+
+def test_init_on_a_terminal_asks_for_names_and_starter_habits(home):
+    """Drive the interactive first run through a pseudo-terminal, as a person would."""
+    import os
+    import pty
+    import select
+    import time
+
+    from conftest import CONNECT, NOW
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the real command on a terminal
+        os.environ.update(CONNECT_HOME=str(home), CONNECT_NOW=NOW)
+        os.execv(CONNECT, [CONNECT, "init"])
+    screen = b""
+
+    def read_until(text: bytes, timeout: float = 20) -> None:
+        nonlocal screen
+        deadline = time.time() + timeout
+        while text not in screen and time.time() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    screen += os.read(fd, 4096)
+                except OSError:
+                    return
+
+    from connect_habits.catalog import load_catalog
+
+    ids = [t.id for t in load_catalog()]
+    choice = f"{ids.index('weekly-check-in') + 1},{ids.index('tech-free-dinner') + 1}\r".encode()
+    for question, answer in ((b"Partner 1", b"Alex\r"), (b"Partner 2", b"Sam\r"), (b"Which ones?", choice)):
+        read_until(question)
+        os.write(fd, answer)
+    read_until(b"due today")
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    assert os.WEXITSTATUS(status) == 0, screen.decode(errors="replace")
+    text = screen.decode()
+    assert "Alex & Sam" in text and "Added: Weekly check-in (weekly), Tech-free dinner (3/week)." in text
+
+
+@pytest.mark.parametrize("args", [("week",), ("done", "talk"), ("list", "--json")])
+def test_the_cli_path_does_not_import_the_daemons_dependencies(connect, home, args):
+    import os
+    import subprocess
+    import sys
+
+    connect("add", "Talk")
+    probe = (
+        "import sys\nfrom connect_habits.cli import main\n"
+        f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
+        "print('LOADED', sorted(m for m in ('schedule', 'plyer', 'jeepney', 'pydantic') if m in sys.modules))"
+    )
+    env = dict(os.environ, CONNECT_HOME=str(home))
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
+    assert "LOADED []" in result.stdout, result.stdout + result.stderr

@@ -82,7 +82,6 @@ def add(
 ) -> None:
     """Add a habit."""
     from .actions import new_habit
-    from .render import streak_text  # noqa: F401  (keeps the import graph of add and done alike)
 
     _, store, _ = _context()
     options = _habit_options(every, goal, at, note, template)
@@ -93,7 +92,9 @@ def add(
 
 
 def _rhythm(habit) -> str:
-    return f"goal {habit.goal}" if habit.goal else str(habit.cadence)
+    from .render import rhythm_text
+
+    return rhythm_text(habit)
 
 
 def _reminders(habit) -> str:
@@ -212,6 +213,10 @@ def done(
     row = _week_row(tx.snapshot, habit, now.date(), config)
     logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
     _out(f"{logged} {label}. {_progress_line(row)}")
+    from .cadence import is_due
+
+    if not habit.week_based and not is_due(habit, when):
+        _out(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
 
 
 def _week_row(snapshot, habit, today, config):
@@ -424,7 +429,7 @@ def _ask_starters(templates) -> list[str]:
     _out("Starter habits (you can add, edit or remove any later):")
     for number, template in enumerate(templates, start=1):
         mark = "*" if template.id in STARTER_TEMPLATES else " "
-        _out(f" {mark}{number:>2}. {template.name}  ({template.why})")
+        _out(f" {mark}{number:>2}. {template.name} ({_rhythm(template)})")
     default = ",".join(str(i) for i, t in enumerate(templates, start=1) if t.id in STARTER_TEMPLATES)
     answer = typer.prompt("Which ones? Numbers separated by commas (or 'none')", default=default)
     if answer.strip().lower() == "none":

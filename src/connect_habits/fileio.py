@@ -11,7 +11,6 @@ from typing import Iterator
 
 from .errors import DataFileError
 
-TEMP_PREFIX = ".connect-"
 TEMP_SUFFIX = ".tmp"
 LOCK_TIMEOUT = 15.0
 
@@ -60,7 +59,7 @@ def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` all at once: a private temp file in the same folder, fsync, rename."""
     # mkstemp opens with O_EXCL and mode 0600, so a planted file or symlink is never written through.
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
     except OSError as error:
         raise DataFileError(f"Cannot write in {path.parent}: {error.strerror}; nothing was changed.") from None
     try:
@@ -86,11 +85,17 @@ def _fsync_folder(folder: Path) -> None:
             os.close(fd)
 
 
-def remove_stale_temp_files(folder: Path) -> None:
-    """Delete temp files a killed writer left behind; call only while holding the lock."""
+def _temp_prefix(path: Path) -> str:
+    # Named after its target, so that cleaning up one file's leftovers never touches another's.
+    return f".{path.name}."
+
+
+def remove_stale_temp_files(path: Path) -> None:
+    """Delete temp files of `path` that a killed writer left behind; call only while holding its lock."""
+    prefix = _temp_prefix(path)
     with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.name.startswith(TEMP_PREFIX) and entry.name.endswith(TEMP_SUFFIX):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
 

@@ -100,6 +100,22 @@ class Habit:
     def measured_in_minutes(self) -> bool:
         return self.goal is not None
 
+    def as_dict(self) -> dict:
+        """Plain data: the stored record and the public JSON (`connect list --json`) alike."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "slug": self.slug,
+            "cadence": str(self.cadence),
+            "goal": self.goal.as_dict() if self.goal else None,
+            "at": list(self.at),
+            "archived": self.archived,
+            "created": self.created.isoformat(),
+            "template": self.template,
+            "prompts": list(self.prompts),
+            "note": self.note,
+        }
+
 
 @dataclass(frozen=True)
 class CheckIn:

@@ -1,5 +1,6 @@
 """Where connect keeps its files: `$CONNECT_HOME` when set, else the XDG directories."""
 
+import contextlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,15 @@ def resolve_paths(environ: "os._Environ[str] | dict[str, str] | None" = None) ->
 
 def ensure_private_dir(path: Path) -> None:
     """Create `path` (and parents) if needed, readable by its owner only."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    missing = []
+    while not path.exists() and path != path.parent:
+        missing.append(path)
+        path = path.parent
+    # Folders we create are private too (mkdir(parents=True) would give parents the umask's mode).
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700)
+    path = missing[0] if missing else path
     # mkdir's mode is filtered by the umask and ignored for existing folders.
     if path.stat().st_mode & 0o077:
         os.chmod(path, 0o700)

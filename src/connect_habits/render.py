@@ -80,18 +80,12 @@ def clean(text: str) -> str:
 
 def habit_json(habit: Habit) -> dict:
     """The public JSON form of a habit (`connect list --json`)."""
-    return {
-        "id": habit.id,
-        "name": habit.name,
-        "slug": habit.slug,
-        "cadence": str(habit.cadence),
-        "goal": habit.goal.as_dict() if habit.goal else None,
-        "at": list(habit.at),
-        "archived": habit.archived,
-        "created": habit.created.isoformat(),
-        "template": habit.template,
-        "note": habit.note,
-    }
+    return habit.as_dict()
+
+
+def rhythm_text(habit: Habit | Template) -> str:
+    """`goal 2h/week` for a minutes habit, else its cadence."""
+    return f"goal {habit.goal}" if habit.goal else str(habit.cadence)
 
 
 def week_json(summary: WeekSummary) -> dict:
@@ -183,7 +177,7 @@ def render_habits(habits: Sequence[Habit], style: Style) -> str:
         return "No habits yet; add one with `connect add NAME` or start with `connect init`."
     lines = []
     for habit in active:
-        rhythm = f"goal {habit.goal}" if habit.goal else str(habit.cadence)
+        rhythm = rhythm_text(habit)
         at = ("at " + ", ".join(habit.at)) if habit.at else "no reminder"
         lines.append(f"{fit(clean(habit.name), 32)} {fit(habit.slug, 20)} {fit(rhythm, 14)} {at}")
     if not active:
@@ -202,7 +196,7 @@ def render_catalog(templates: Sequence[Template], style: Style) -> str:
             continue
         lines.append(style.paint(title, "bold"))
         for t in group:
-            rhythm = f"goal {t.goal}" if t.goal else str(t.cadence)
+            rhythm = rhythm_text(t)
             at = f" at {', '.join(t.at)}" if t.at else ""
             lines.append(f"  {fit(t.id, 22)} {fit(t.name, 26)} {rhythm}{at}")
             for line in textwrap.wrap(t.why, WIDTH - 25):

@@ -47,19 +47,7 @@ class _BufferStorage(Storage):
 
 def habit_record(habit: Habit) -> dict:
     """The stored form of a habit."""
-    return {
-        "id": habit.id,
-        "name": habit.name,
-        "slug": habit.slug,
-        "cadence": str(habit.cadence),
-        "goal": habit.goal.as_dict() if habit.goal else None,
-        "at": list(habit.at),
-        "created": habit.created.isoformat(),
-        "archived": habit.archived,
-        "template": habit.template,
-        "prompts": list(habit.prompts),
-        "note": habit.note,
-    }
+    return habit.as_dict()
 
 
 def _habit(record: dict) -> Habit:
@@ -162,7 +150,9 @@ class Transaction:
         self._db.table(CHECKINS).remove(_record.id == checkin_id)
 
     def add_skips(self, skips: Iterable[Skip]) -> None:
-        self._db.table(SKIPS).insert_multiple(skip_record(s) for s in skips)
+        records = [skip_record(s) for s in skips]
+        if records:  # an empty insert would still mark the file as changed
+            self._db.table(SKIPS).insert_multiple(records)
 
     def remove_skip(self, skip_id: str) -> None:
         self._db.table(SKIPS).remove(_record.id == skip_id)
@@ -190,7 +180,7 @@ class Store:
             yield transaction
             storage: _BufferStorage = db.storage  # type: ignore[assignment]
             if storage.changed:
-                remove_stale_temp_files(self.path.parent)
+                remove_stale_temp_files(self.path)
                 atomic_write(self.path, _encode(storage.data))
 
     def _read_data(self) -> dict:
@@ -210,7 +200,7 @@ def _decode(path: Path, raw: bytes) -> dict:
         raise DataFileError(f"The data file {path} is empty; it was left untouched (restore it from a backup or move it away).")
     try:
         data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as error:
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
         where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
         raise DataFileError(f"The data file {path} is not valid JSON{where}; it was left untouched.") from None
     damaged = f"The data file {path} is damaged"
