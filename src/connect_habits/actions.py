@@ -17,6 +17,7 @@ from .model import (
     CheckIn,
     Goal,
     Habit,
+    Session,
     Skip,
     new_id,
     parse_cadence,
@@ -32,8 +33,11 @@ MAX_SKIP_DAYS = 366
 
 
 def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
-    """The active habit `query` names; an archived match gets a message that says so."""
+    """The active habit `query` names (or whose id it is); an archived match gets a message that says so."""
     active = [h for h in habits if not h.archived]
+    by_id = next((h for h in active if h.id == query), None)
+    if by_id is not None:
+        return by_id
     try:
         return resolve(active, query)
     except HabitNotFound:
@@ -243,3 +247,82 @@ def record_skips(transaction: Transaction, query: str, days: list[date], reason:
     transaction.add_skips(new)
     snapshot.skips.extend(new)
     return SkipOutcome(habit, [s.day for s in new], [d for d in days if d in skipped])
+
+
+# ---------------------------------------------------------------- tech-free sessions
+
+MAX_SESSION_MINUTES = 24 * 60
+
+
+def default_session_habit(habits: Sequence[Habit]) -> Habit:
+    """The habit `connect unplug` logs to when none is named: the first with a minutes goal."""
+    habit = next((h for h in habits if not h.archived and h.measured_in_minutes), None)
+    if habit is None:
+        raise InvalidInput(
+            "No habit is measured in minutes; add one (connect add \"Tech-free time\" --goal 2h/week) "
+            "or name one with --habit."
+        )
+    return habit
+
+
+def start_session(transaction: Transaction, query: str | None, minutes: int, now: datetime) -> Session:
+    """Start a tech-free session of `minutes` from `now` (aware); only one runs at a time."""
+    snapshot = transaction.snapshot
+    if snapshot.sessions:
+        running = snapshot.sessions[0]
+        raise InvalidInput(
+            f"A tech-free session is already running until {running.ends.astimezone(now.tzinfo):%H:%M}; "
+            "end it with `connect unplug --stop`."
+        )
+    if minutes > MAX_SESSION_MINUTES:
+        raise InvalidInput("A tech-free session can last at most 24 hours.")
+    habit = resolve_active(snapshot.habits, query) if query else default_session_habit(snapshot.habits)
+    session = Session(id=new_id(), habit_id=habit.id, started=now, minutes=minutes)
+    transaction.add_session(session)
+    snapshot.sessions.append(session)
+    return session
+
+
+@dataclass(frozen=True)
+class SessionEnd:
+    """A session that ended, and the check-in it became (None when under a minute)."""
+
+    session: Session
+    habit: Habit
+    checkin: CheckIn | None
+
+
+def _end_session(transaction: Transaction, session: Session, minutes: int, at: datetime) -> SessionEnd:
+    snapshot = transaction.snapshot
+    habit = next(h for h in snapshot.habits if h.id == session.habit_id)
+    transaction.remove_session(session.id)
+    snapshot.sessions.remove(session)
+    checkin = None
+    if minutes > 0:
+        checkin = CheckIn(
+            id=new_id(),
+            habit_id=habit.id,
+            day=session.started.date(),
+            logged_at=at.replace(tzinfo=None).isoformat(timespec="seconds"),
+            minutes=minutes,
+            note="tech-free session",
+            source="unplug",
+        )
+        transaction.add_checkin(checkin)
+        snapshot.checkins.append(checkin)
+    return SessionEnd(session, habit, checkin)
+
+
+def settle_sessions(transaction: Transaction, now: datetime) -> list[SessionEnd]:
+    """Log every session whose time is up, once: removing it and adding its check-in is one write."""
+    ended = [s for s in transaction.snapshot.sessions if s.ends <= now]
+    return [_end_session(transaction, s, s.minutes, s.ends) for s in ended]
+
+
+def stop_session(transaction: Transaction, now: datetime) -> SessionEnd:
+    """End the running session early, logging the whole minutes so far."""
+    if not transaction.snapshot.sessions:
+        raise InvalidInput("No tech-free session is running; start one with `connect unplug 90m`.")
+    session = transaction.snapshot.sessions[0]
+    elapsed = int((now - session.started).total_seconds() // 60)
+    return _end_session(transaction, session, max(0, min(elapsed, session.minutes)), now)

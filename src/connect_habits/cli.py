@@ -6,6 +6,7 @@ commands that need them, so `connect done` stays quick.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 from typing import List, Optional
@@ -48,6 +49,27 @@ def _context():
     return paths, Store(paths), load_config(paths.config_file)
 
 
+@contextlib.contextmanager
+def _transaction(store):
+    """A store transaction that first logs any tech-free session whose time is up."""
+    from .actions import settle_sessions
+
+    with store.transaction() as tx:
+        settle_sessions(tx, clock.now_aware())
+        yield tx
+
+
+def _load(store):
+    """Everything in the store, with ended tech-free sessions logged first (once)."""
+    snapshot = store.load()
+    now = clock.now_aware()
+    if any(session.ends <= now for session in snapshot.sessions):
+        with _transaction(store) as tx:
+            pass
+        return tx.snapshot
+    return snapshot
+
+
 def _style():
     from .render import Style
 
@@ -85,7 +107,7 @@ def add(
 
     _, store, _ = _context()
     options = _habit_options(every, goal, at, note, template)
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, clock.today())
         tx.add_habit(habit)
     _out(f"Added '{habit.name}' ({_rhythm(habit)}{_reminders(habit)}). Log it with `connect done {habit.slug}`.")
@@ -125,7 +147,7 @@ def edit(
         from dataclasses import replace
 
         options = replace(options, at=())
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
         updated = changed_habit(habits, habit, options, rename=rename, restore=restore)
@@ -150,13 +172,13 @@ def remove(
 
     _, store, _ = _context()
     if purge and not yes:
-        snapshot = store.load()
+        snapshot = _load(store)
         habit = resolve(snapshot.habits, name)
         if not sys.stdin.isatty():
             raise UsageError(f"--purge deletes '{habit.name}' and its history for good; add --yes to confirm.")
         count = sum(1 for c in snapshot.checkins if c.habit_id == habit.id)
         typer.confirm(f"Delete '{habit.name}' and its {count} check-ins for good?", abort=True)
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         habit = resolve(tx.snapshot.habits, name)
         if purge:
             tx.purge_habit(habit.id)
@@ -178,7 +200,7 @@ def list_habits(
     from .render import habit_json, render_habits
 
     _, store, _ = _context()
-    habits = store.load().habits
+    habits = _load(store).habits
     if as_json:
         _out(json.dumps([habit_json(h) for h in habits], ensure_ascii=False, indent=2))
     else:
@@ -204,7 +226,7 @@ def done(
     now = clock.now()
     when = parse_date(day, now.date())
     amount = parse_minutes(minutes) if minutes is not None else None
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         outcome = record_done(tx, name, when, now, minutes=amount, note=note)
     habit, label = outcome.habit, short_date(when, now.date())
     if outcome.checkin is None:
@@ -248,7 +270,7 @@ def undo(
     _, store, _ = _context()
     today = clock.today()
     when = parse_date(day, today)
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         outcome = undo_day(tx, name, when)
     label = short_date(when, today)
     if outcome.checkin is not None:
@@ -277,7 +299,7 @@ def skip(
     _, store, _ = _context()
     today = clock.today()
     days = [parse_date(day, today)] if day is not None else skip_days(parse_date(start, today), parse_date(end, today))
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         outcome = record_skips(tx, name, days, reason)
     name_ = outcome.habit.name
     if not outcome.added:
@@ -312,7 +334,7 @@ def _show_week(store, config, day: str, as_json: bool) -> None:
 
     today = clock.today()
     when = parse_date(day, today)
-    snapshot = store.load()
+    snapshot = _load(store)
     summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when, config.first_weekday)
     if as_json:
         _out(json.dumps(week_json(summary), ensure_ascii=False, indent=2))
@@ -362,7 +384,7 @@ def _habit_prompts(query: str, not_a_template: ConnectError) -> list[str]:
 
     _, store, _ = _context()
     try:
-        habit = resolve_active(store.load().habits, query)
+        habit = resolve_active(_load(store).habits, query)
     except ConnectError:
         raise not_a_template from None
     prompts = list(habit.prompts) or (list(find_template(habit.template).prompts) if habit.template else [])
@@ -401,7 +423,7 @@ def init(
 
     today = clock.today()
     added = []
-    with store.transaction() as tx:
+    with _transaction(store) as tx:
         existing = tx.snapshot.habits
         used = {h.template for h in existing} | {h.name.casefold() for h in existing}
         for template in templates:
@@ -442,6 +464,167 @@ def _ask_starters(templates) -> list[str]:
             raise UsageError(f"'{part}' is not one of the numbers 1 to {len(templates)}.")
         chosen.append(templates[int(part) - 1].id)
     return chosen
+
+
+# ---------------------------------------------------------------- reminders and the daemon
+
+daemon_app = typer.Typer(help="The reminder daemon: install it, check it, test a notification, run it.",
+                         no_args_is_help=True)
+app.add_typer(daemon_app, name="daemon")
+
+
+@daemon_app.command("run")
+def daemon_run() -> None:
+    """Run the daemon in the foreground (what the systemd unit starts)."""
+    from .daemon import Daemon, configure_logging
+    from .notify import choose_notifier
+
+    configure_logging()
+    raise typer.Exit(Daemon(resolve_paths(), choose_notifier()).run())
+
+
+@daemon_app.command("test")
+def daemon_test() -> None:
+    """Send one test notification now and say whether the desktop accepted it."""
+    from .notify import Notification, choose_notifier
+
+    notifier = choose_notifier()
+    delivery = notifier.send(Notification(
+        "connect: test notification", "If you can read this, your reminders will reach you."))
+    notifier.close()
+    if not delivery.ok:
+        raise ConnectError(f"The test notification was not delivered via {delivery.backend}: {delivery.error}.")
+    if delivery.id is not None:
+        _out(f"Sent via {delivery.backend}: the desktop accepted it (notification id {delivery.id}).")
+    else:
+        _out(f"Sent via {delivery.backend}: handed over, but this backend cannot confirm delivery.")
+
+
+@daemon_app.command("status")
+def daemon_status(as_json: bool = JsonOption) -> None:
+    """Whether the daemon runs, the backend it uses, the next reminders and the last ones sent."""
+    from .daemon import DAEMON_LOCK
+    from .fileio import is_locked
+    from .notify import choose_notifier
+    from .state import load_state
+
+    paths, store, config = _context()
+    state = load_state(paths.state_file)
+    running = is_locked(paths.data_dir / DAEMON_LOCK)
+    backend = state.backend if running and state.backend else choose_notifier().name
+    upcoming = [item for item in _upcoming(store, config) if item["status"] == "will_fire"][:5]
+    report = {"running": running, "pid": state.pid if running else None, "backend": backend,
+              "next": upcoming, "last": state.last[-5:]}
+    if as_json:
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    _out(f"Daemon: {'running (pid %s)' % state.pid if running else 'not running'}; backend: {backend}.")
+    _out("Next reminders:" if upcoming else "Next reminders: none in the next two days.")
+    for item in upcoming:
+        _out(f"  {item['date']} {item['at']}  {item['habit']}")
+    if state.last:
+        _out("Last sent:")
+        for entry in state.last[-5:]:
+            outcome = "delivered" if entry.get("ok") else f"failed ({entry.get('detail', '')})"
+            _out(f"  {entry.get('time', '?')[:16].replace('T', ' ')}  {entry.get('title', '')} via "
+                 f"{entry.get('backend', '?')}: {outcome}")
+    if not running:
+        _out("Start it with `connect daemon install` (systemd) or `connect daemon run`.")
+
+
+@daemon_app.command("install")
+def daemon_install() -> None:
+    """Write the systemd --user unit, then enable and start it (or print the commands to run)."""
+    import os
+
+    from .service import install
+
+    report = install(_own_executable(), dict(os.environ))
+    for line in report.done:
+        _out(line)
+    if report.to_run:
+        _out("Run these to enable and start it:")
+        for command in report.to_run:
+            _out(f"  {command}")
+
+
+def _own_executable() -> str:
+    import os
+    import shutil
+
+    candidate = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if os.path.basename(candidate) == "connect" and os.access(candidate, os.X_OK):
+        return candidate
+    found = shutil.which("connect")
+    if found:
+        return os.path.abspath(found)
+    raise ConnectError("Cannot find the installed `connect` command to put in the unit; install it with pipx first.")
+
+
+def _upcoming(store, config) -> list[dict]:
+    from .reminders import settings_from_config, upcoming
+    from .streaks import build_histories
+
+    snapshot = _load(store)
+    settings = settings_from_config(config.extra, config.first_weekday)
+    names = {h.id: h for h in snapshot.habits}
+    histories = build_histories(snapshot.checkins, snapshot.skips)
+    return [
+        {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
+         "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status}
+        for slot, status in upcoming(snapshot.habits, histories, clock.now_aware(), settings)
+    ]
+
+
+@app.command()
+def remind(as_json: bool = JsonOption) -> None:
+    """The next reminders (today and tomorrow), from the same rules the daemon uses."""
+    _, store, config = _context()
+    items = _upcoming(store, config)
+    if as_json:
+        _out(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        _out("No reminders in the next two days; give a habit a time with `connect edit NAME --at 19:00`.")
+        return
+    labels = {"will_fire": "", "done": "(done)", "not_due": "(not due)", "skipped": "(skipped)",
+              "quiet_hours": "(quiet hours)"}
+    today = clock.today().isoformat()
+    for item in items:
+        when = "today" if item["date"] == today else "tomorrow"
+        _out(f"{when:<9} {item['at']}  {item['habit']} {labels[item['status']]}".rstrip())
+
+
+@app.command()
+def unplug(
+    duration: Optional[str] = typer.Argument(None, help="How long: 90m, 2h, 1h30m."),
+    habit: Optional[str] = typer.Option(None, "--habit", help="The habit to log to (default: the first with a minutes goal)."),
+    stop: bool = typer.Option(False, "--stop", help="End the running session now and log the minutes so far."),
+) -> None:
+    """Start a tech-free session; when it is over, its minutes are logged (and the daemon tells you)."""
+    from .actions import start_session, stop_session
+    from .daemon import DAEMON_LOCK
+    from .fileio import is_locked
+    from .model import parse_duration
+
+    if stop == (duration is not None):
+        raise UsageError("Give a duration (connect unplug 90m) or --stop, one of the two.")
+    paths, store, _ = _context()
+    now = clock.now_aware()
+    if stop:
+        with _transaction(store) as tx:
+            ended = stop_session(tx, now)
+        minutes = ended.checkin.minutes if ended.checkin else 0
+        _out(f"Ended the tech-free session: {minutes} min logged to '{ended.habit.name}'."
+             if minutes else "Ended the tech-free session before a minute had passed; nothing logged.")
+        return
+    minutes = parse_duration(duration)
+    with _transaction(store) as tx:
+        session = start_session(tx, habit, minutes, now)
+    name = next(h.name for h in tx.snapshot.habits if h.id == session.habit_id)
+    _out(f"Tech-free for {minutes} min, until {session.ends:%H:%M}, logged to '{name}'. Phones away; enjoy.")
+    if not is_locked(paths.data_dir / DAEMON_LOCK):
+        _out("(The daemon is not running: the next connect command after that time logs the minutes.)")
 
 
 # ---------------------------------------------------------------- entry point

@@ -111,3 +111,24 @@ def read_bytes(path: Path) -> bytes | None:
         raise DataFileError(f"{path} is a folder, not a data file.") from None
     except OSError as error:
         raise DataFileError(f"Cannot read {path}: {error.strerror}.") from None
+
+
+def try_lock(lock_path: Path) -> int | None:
+    """Take an exclusive lock without waiting: the open descriptor, or None if another process holds it."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(lock_path, flags, 0o600)
+    if _try_lock(fd):
+        return fd
+    os.close(fd)
+    return None
+
+
+def is_locked(lock_path: Path) -> bool:
+    """Whether another process holds the lock at `lock_path` (False when there is no such file)."""
+    if not lock_path.exists():
+        return False
+    fd = try_lock(lock_path)
+    if fd is None:
+        return True
+    os.close(fd)
+    return False

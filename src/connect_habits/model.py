@@ -6,7 +6,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from .errors import InvalidInput
 
@@ -141,13 +141,28 @@ class Skip:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class Session:
+    """A running tech-free session (`connect unplug`): logged as minutes when it ends."""
+
+    id: str
+    habit_id: str
+    started: datetime  # aware
+    minutes: int
+
+    @property
+    def ends(self) -> datetime:
+        return self.started + timedelta(minutes=self.minutes)
+
+
 @dataclass
 class Snapshot:
-    """Everything the core needs: habits, check-ins and skips, as plain data."""
+    """Everything the core needs: habits, check-ins, skips and running sessions, as plain data."""
 
     habits: list[Habit] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
+    sessions: list[Session] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- parsing user text

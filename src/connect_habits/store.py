@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -18,12 +18,11 @@ from tinydb.storages import Storage
 
 from .errors import DataFileError, InvalidInput
 from .fileio import atomic_write, locked, read_bytes, remove_stale_temp_files
-from .model import CheckIn, Goal, Habit, Skip, Snapshot, parse_cadence
+from .model import CheckIn, Goal, Habit, Session, Skip, Snapshot, parse_cadence
 from .paths import Paths, ensure_private_dir
 
 SCHEMA_VERSION = 1
-META, HABITS, CHECKINS, SKIPS = "_meta", "habits", "checkins", "skips"
-TABLES = (META, HABITS, CHECKINS, SKIPS)
+META, HABITS, CHECKINS, SKIPS, SESSIONS = "_meta", "habits", "checkins", "skips", "sessions"
 _record = Query()
 
 
@@ -109,6 +108,24 @@ def _skip(record: dict) -> Skip:
     )
 
 
+def session_record(session: Session) -> dict:
+    """The stored form of a running session."""
+    return {
+        "id": session.id,
+        "habit": session.habit_id,
+        "started": session.started.isoformat(timespec="seconds"),
+        "minutes": session.minutes,
+    }
+
+
+def _session(record: dict) -> Session:
+    started = datetime.fromisoformat(_text(record["started"]))
+    if started.tzinfo is None:
+        raise ValueError("a session start without a time zone")
+    return Session(id=_text(record["id"]), habit_id=_text(record["habit"]), started=started,
+                   minutes=int(record["minutes"]))
+
+
 def _text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, found {type(value).__name__}")
@@ -142,6 +159,7 @@ class Transaction:
         self._db.table(HABITS).remove(_record.id == habit_id)
         self._db.table(CHECKINS).remove(_record.habit == habit_id)
         self._db.table(SKIPS).remove(_record.habit == habit_id)
+        self._db.table(SESSIONS).remove(_record.habit == habit_id)
 
     def add_checkin(self, checkin: CheckIn) -> None:
         self._db.table(CHECKINS).insert(checkin_record(checkin))
@@ -156,6 +174,12 @@ class Transaction:
 
     def remove_skip(self, skip_id: str) -> None:
         self._db.table(SKIPS).remove(_record.id == skip_id)
+
+    def add_session(self, session: Session) -> None:
+        self._db.table(SESSIONS).insert(session_record(session))
+
+    def remove_session(self, session_id: str) -> None:
+        self._db.table(SESSIONS).remove(_record.id == session_id)
 
 
 class Store:
@@ -227,10 +251,11 @@ def _snapshot(path: Path, db: TinyDB) -> Snapshot:
         habits = [_habit(r) for r in db.table(HABITS).all()]
         checkins = [_checkin(r) for r in db.table(CHECKINS).all()]
         skips = [_skip(r) for r in db.table(SKIPS).all()]
+        sessions = [_session(r) for r in db.table(SESSIONS).all()]
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         reason = error.message if isinstance(error, InvalidInput) else error
         raise DataFileError(f"The data file {path} is damaged: a record does not parse ({reason}).") from None
     known = {h.id for h in habits}
-    if any(c.habit_id not in known for c in checkins) or any(s.habit_id not in known for s in skips):
+    if any(r.habit_id not in known for r in [*checkins, *skips, *sessions]):
         raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
-    return Snapshot(habits, checkins, skips)
+    return Snapshot(habits, checkins, skips, sessions)
