@@ -50,3 +50,7 @@ def connect(home: Path):
         return Result(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+# The private D-Bus session bus and the test notification server, for every test module.
+from dbus_session import notification_server, session_bus  # noqa: E402,F401

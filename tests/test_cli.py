@@ -320,3 +320,60 @@ def test_the_cli_path_does_not_import_the_daemons_dependencies(connect, home, ar
     env = dict(os.environ, CONNECT_HOME=str(home))
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
+
+
+def test_an_unplugged_session_is_logged_once_by_the_next_command(connect):
+    connect("add", "Talk")
+    connect("add", "Tech-free time", "--goal", "2h/week")
+    started = connect("unplug", "90m", now="2026-11-26T20:00")
+    assert started.code == 0 and "until 21:30" in started.out and "'Tech-free time'" in started.out
+    assert "already running" in one_error_line(connect("unplug", "30m", now="2026-11-26T20:10"))
+    assert connect("week", "--json", now="2026-11-26T21:00").json()["habits"][1]["progress"]["done"] == 0
+    for _ in range(2):  # settled once, whichever command comes first, however many follow
+        week = connect("week", "--json", now="2026-11-26T21:31").json()
+        assert week["habits"][1]["progress"]["done"] == 90
+
+
+def test_unplug_stop_logs_the_minutes_so_far(connect):
+    connect("add", "Tech-free time", "--goal", "2h/week")
+    connect("unplug", "2h", now="2026-11-26T20:00")
+    stopped = connect("unplug", "--stop", now="2026-11-26T20:45:30")
+    assert stopped.code == 0 and "45 min" in stopped.out
+    assert connect("week", "--json", now="2026-11-26T23:00").json()["habits"][0]["progress"]["done"] == 45
+    assert "No tech-free session" in one_error_line(connect("unplug", "--stop"))
+
+
+@pytest.mark.parametrize(
+    "args, code, fragment",
+    [
+        (("unplug", "90m"), 1, "No habit is measured in minutes"),
+        (("unplug",), 2, "duration"),
+        (("unplug", "90m", "--stop"), 2, "duration"),
+        (("unplug", "soon"), 1, "not a duration"),
+        (("unplug", "25h", "--habit", "talk"), 1, "at most 24 hours"),
+    ],
+)
+def test_unplug_refuses_what_it_cannot_do(connect, args, code, fragment):
+    connect("add", "Talk")
+    result = connect(*args)
+    assert result.code == code and fragment in result.err, result.err
+
+
+def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
+    connect("add", "Walk", "--at", "19:00", "--at", "09:00")
+    connect("add", "Talk", "--at", "23:00")
+    connect("add", "Done already", "--at", "20:00")
+    connect("done", "done already")
+    (home / "config.toml").write_text('quiet_hours = "22:30-07:30"\n')
+    items = connect("remind", "--json").json()
+    assert [(i["date"], i["at"], i["habit"], i["status"]) for i in items] == [
+        ("2026-11-26", "19:00", "Walk", "will_fire"),
+        ("2026-11-26", "20:00", "Done already", "done"),
+        ("2026-11-26", "23:00", "Talk", "quiet_hours"),
+        ("2026-11-27", "09:00", "Walk", "will_fire"),
+        ("2026-11-27", "19:00", "Walk", "will_fire"),
+        ("2026-11-27", "20:00", "Done already", "will_fire"),
+        ("2026-11-27", "23:00", "Talk", "quiet_hours"),
+    ]
+    text = connect("remind").out
+    assert "today     19:00  Walk" in text and "(quiet hours)" in text

@@ -429,3 +429,21 @@ def test_the_unit_file_is_not_executable_and_readable():
     mode = REPO_UNIT.stat().st_mode
     assert not mode & (stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     assert service.template_path() == REPO_UNIT
+
+
+def test_connect_daemon_install_writes_a_unit_that_verifies(verify, tmp_path):
+    """Through the real entry point: the unit lands in the user's systemd folder, pointing at us."""
+    from conftest import CONNECT
+
+    config = tmp_path / "config"
+    env = dict(os.environ, XDG_CONFIG_HOME=str(config), CONNECT_HOME=str(tmp_path / "home"))
+    result = subprocess.run([CONNECT, "daemon", "install"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    unit = config / "systemd" / "user" / UNIT_NAME
+    assert f"Wrote {unit}" in result.stdout
+    text = unit.read_text()
+    assert f"ExecStart={Path(CONNECT).resolve()} daemon run" in text or f"ExecStart={CONNECT} daemon run" in text
+    assert f"CONNECT_HOME={tmp_path / 'home'}" in text
+    # No user manager in a container: it says so and prints what to run; on a desktop it enables the unit.
+    assert "systemctl --user enable --now connect.service" in result.stdout or "Ran:" in result.stdout
+    assert_clean(verify(text))
