@@ -234,8 +234,9 @@ class Daemon:
         wake_write.setblocking(False)
         received: list[int] = []
         previous_fd = signal.set_wakeup_fd(wake_write.fileno(), warn_on_full_buffer=False)
-        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-            signal.signal(signum, lambda number, _frame: received.append(number))
+        for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # no SIGHUP on Windows
+            if hasattr(signal, name):
+                signal.signal(getattr(signal, name), lambda number, _frame: received.append(number))
         watcher = FileWatcher([self.paths.data_file, self.paths.config_file])
         self.state.pid, self.state.started = os.getpid(), self.now().isoformat(timespec="seconds")
         self.state.backend = self.notifier.name
@@ -252,7 +253,7 @@ class Daemon:
                 select.select(fds, [], [], timeout)
                 _drain(wake_read)
                 for number in received:
-                    if number == signal.SIGHUP:
+                    if number == getattr(signal, "SIGHUP", None):
                         log.info("SIGHUP: reloading")
                         self._reload_wanted = True
                     else:
