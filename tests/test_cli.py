@@ -363,6 +363,7 @@ def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
     connect("add", "Walk", "--at", "19:00", "--at", "09:00")
     connect("add", "Talk", "--at", "23:00")
     connect("add", "Done already", "--at", "20:00")
+    connect("add", "Early", "--at", "07:00")
     connect("done", "done already")
     (home / "config.toml").write_text('quiet_hours = "22:30-07:30"\n')
     items = connect("remind", "--json").json()
@@ -370,10 +371,13 @@ def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
         ("2026-11-26", "19:00", "Walk", "will_fire"),
         ("2026-11-26", "20:00", "Done already", "done"),
         ("2026-11-26", "23:00", "Talk", "quiet_hours"),
+        ("2026-11-27", "07:00", "Early", "will_fire"),
         ("2026-11-27", "09:00", "Walk", "will_fire"),
         ("2026-11-27", "19:00", "Walk", "will_fire"),
         ("2026-11-27", "20:00", "Done already", "will_fire"),
         ("2026-11-27", "23:00", "Talk", "quiet_hours"),
     ]
+    assert items[3]["fires_at"].startswith("2026-11-27T07:30")
     text = connect("remind").out
     assert "today     19:00  Walk" in text and "(quiet hours)" in text
+    assert "tomorrow  07:00  Early (after quiet hours, at 07:30)" in text

@@ -117,7 +117,7 @@ def test_the_body_has_a_prompt_and_the_weeks_progress_and_user_text_is_kept_lite
     first, second = sent["<b>x</b> & co"], sent["Check-in"]  # escaping for the server's markup is the notifier's
     assert "This week 0/" in first.body and "streak" in first.body
     assert second.body.splitlines()[0] in find_template("weekly-check-in").prompts
-    assert [key for key, _ in second.actions] == ["done", "snooze"]
+    assert [key for key, _ in second.actions] == ["connect-done", "connect-snooze"]
 
 
 def test_a_failed_send_is_retried_at_the_next_event(paths):
@@ -148,7 +148,7 @@ def test_done_from_the_notification_logs_a_check_in(paths):
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
-    d.notifier.pressed.append(ActionEvent(1, "done"))
+    d.notifier.pressed.append(ActionEvent(1, "connect-done", "recorder"))
     d.handle_actions()
     checkins = Store(paths).load().checkins
     assert [(c.day, c.source) for c in checkins] == [(THURSDAY, "notification")]
@@ -160,7 +160,7 @@ def test_snooze_reminds_again_after_15_minutes_unless_done_meanwhile(paths):
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
-    d.notifier.pressed += [ActionEvent(1, "snooze"), ActionEvent(2, "snooze")]
+    d.notifier.pressed += [ActionEvent(1, "connect-snooze", "recorder"), ActionEvent(2, "connect-snooze", "recorder")]
     d.handle_actions()
     assert d.sleep_seconds(clock() + timedelta(minutes=14, seconds=50)) <= 10  # wakes for the snooze
     log_done(paths, walk)
@@ -169,7 +169,7 @@ def test_snooze_reminds_again_after_15_minutes_unless_done_meanwhile(paths):
     d.scan(clock.advance(minutes=1))
     d.scan(clock.advance(minutes=1))
     assert sorted(titles(d)[2:]) == ["Talk"]  # Walk was done meanwhile
-    assert d.state.snoozes == []
+    assert d.state.pending == []
 
 
 def test_a_tech_free_session_is_logged_once_when_it_ends(paths):
@@ -219,4 +219,81 @@ def test_the_state_file_records_what_was_sent(paths):
 
 def test_the_daemon_sleeps_until_the_next_event_not_every_second(paths):
     d = daemon(paths, Clock("12:00"))
+    d.scheduler.clear()  # the schedule reads the real clock; the timers below are ours
     assert d.sleep_seconds(d.now()) == MAX_SLEEP >= 60
+
+
+def test_a_snooze_held_by_quiet_hours_does_not_make_the_loop_spin(paths):
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('quiet_hours = "22:30-07:30"\n')
+    add(paths, "Walk together", at=["22:20"])
+    clock = Clock("22:20")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.notifier.pressed.append(ActionEvent(1, "connect-snooze", "recorder"))
+    d.handle_actions()
+    d.scheduler.clear()
+    now = clock.advance(minutes=15)  # 22:35: due, but quiet
+    assert d.timers_due(now)
+    d.scan(now)
+    assert titles(d) == ["Walk together"]
+    assert not d.timers_due(clock.advance(seconds=1))  # nothing to do until the quiet hours end
+    assert d.sleep_seconds(clock()) == MAX_SLEEP
+
+
+def test_a_clock_that_jumps_back_does_not_repeat_a_reminder(paths):
+    add(paths, "Walk together", at=["19:00"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.scan(clock.advance(hours=-1))  # back to 18:00
+    d.reload()
+    d.scan(clock.advance(hours=1, minutes=1))  # 19:01 again
+    assert titles(d) == ["Walk together"]
+
+
+def test_buttons_of_another_server_or_application_are_ignored(paths):
+    add(paths, "Walk together", at=["19:00"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.notifier.pressed += [ActionEvent(1, "connect-done", "someone-else"), ActionEvent(2, "connect-done", "recorder"),
+                           ActionEvent(1, "done", "recorder")]
+    d.handle_actions()
+    assert Store(paths).load().checkins == []
+
+
+def test_the_buttons_survive_a_restart(paths):
+    add(paths, "Walk together", at=["19:00"])
+    clock = Clock("19:00")
+    daemon(paths, clock).scan(clock())
+    restarted = daemon(paths, clock)
+    restarted.notifier.pressed.append(ActionEvent(1, "connect-done", "recorder"))
+    restarted.handle_actions()
+    assert len(Store(paths).load().checkins) == 1
+
+
+def test_a_bad_setting_falls_back_to_its_default_and_reminders_go_on(paths, caplog):
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('quiet_hours = "22:30 to 07:30"\n')
+    add(paths, "Walk together", at=["19:00"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    assert d.scheduler.jobs
+    d.scan(clock())
+    assert titles(d) == ["Walk together"]
+    assert any("quiet_hours" in r.message for r in caplog.records)
+
+
+def test_a_session_end_notice_is_retried_and_given_up_after_the_grace(paths):
+    add(paths, "Tech-free time", goal="2h/week")
+    clock = Clock("20:00")
+    with Store(paths).transaction() as tx:
+        start_session(tx, None, 30, clock())
+    d = daemon(paths, clock, RecordingNotifier(fail=True))
+    d.scan(clock.advance(minutes=30))
+    assert d.state.pending and d.retry_pending
+    d.notifier.fail = False
+    d.scan(clock.advance(seconds=30))
+    assert titles(d) == ["Tech-free time is over: 30 min"]
+    assert d.state.pending == []

@@ -21,7 +21,8 @@ REPO_UNIT = ROOT / "systemd" / UNIT_NAME
 # The real console script of this venv: rendered units must point at something that exists.
 CONNECT = shutil.which("connect", path=str(Path(sys.executable).parent))
 RELOAD = "systemctl --user daemon-reload"
-ENABLE = "systemctl --user enable --now connect.service"
+ENABLE = "systemctl --user enable connect.service"
+RESTART = "systemctl --user restart connect.service"
 
 
 def systemd_analyze() -> str:
@@ -261,7 +262,7 @@ def test_install_without_systemctl_writes_the_unit_and_lists_the_commands(enviro
     assert report.unit_path == expected
     assert expected.read_text(encoding="utf-8") == render_unit(CONNECT)
     assert calls == []
-    assert report.to_run == [RELOAD, ENABLE]
+    assert report.to_run == [RELOAD, ENABLE, RESTART]
     assert report.done[0] == f"Wrote {expected}"
     assert "not on PATH" in " ".join(report.done)
 
@@ -273,9 +274,10 @@ def test_install_runs_daemon_reload_then_enable_now_when_systemctl_answers(envir
     report = install(CONNECT, environ)
     calls = recorded(log)
     # First the probe, then exactly the two commands, in order.
-    assert calls == ["--user show-environment", "--user daemon-reload", "--user enable --now connect.service"]
+    assert calls == ["--user show-environment", "--user daemon-reload", "--user enable connect.service",
+                     "--user restart connect.service"]
     assert report.to_run == []
-    assert report.done == [f"Wrote {report.unit_path}", f"Ran: {RELOAD}", f"Ran: {ENABLE}"]
+    assert report.done == [f"Wrote {report.unit_path}", f"Ran: {RELOAD}", f"Ran: {ENABLE}", f"Ran: {RESTART}"]
 
 
 def test_install_reports_an_unreachable_user_manager(environ, tmp_path):
@@ -284,7 +286,7 @@ def test_install_reports_an_unreachable_user_manager(environ, tmp_path):
     environ["PATH"] = f"{fake.parent}{os.pathsep}{environ['PATH']}"
     report = install(CONNECT, environ)
     assert report.unit_path.is_file()
-    assert report.to_run == [RELOAD, ENABLE]
+    assert report.to_run == [RELOAD, ENABLE, RESTART]
     assert "--user daemon-reload" not in recorded(log)
     sentence = report.done[-1]
     assert "systemctl --user is not reachable here" in sentence
@@ -298,7 +300,8 @@ def test_a_degraded_user_manager_counts_as_reachable(environ, tmp_path):
     fake = fake_systemctl(tmp_path / "fake-bin", log, body)
     environ["PATH"] = f"{fake.parent}{os.pathsep}{environ['PATH']}"
     report = install(CONNECT, environ)
-    assert recorded(log)[-2:] == ["--user daemon-reload", "--user enable --now connect.service"]
+    assert recorded(log)[-3:] == ["--user daemon-reload", "--user enable connect.service",
+                                  "--user restart connect.service"]
     assert report.to_run == []
 
 
@@ -309,7 +312,7 @@ def test_an_offline_user_manager_counts_as_unreachable(environ, tmp_path):
     fake = fake_systemctl(tmp_path / "fake-bin", log, body)
     environ["PATH"] = f"{fake.parent}{os.pathsep}{environ['PATH']}"
     report = install(CONNECT, environ)
-    assert report.to_run == [RELOAD, ENABLE]
+    assert report.to_run == [RELOAD, ENABLE, RESTART]
     assert "--user daemon-reload" not in recorded(log)
 
 
@@ -319,7 +322,7 @@ def test_install_reports_a_failing_enable_and_keeps_what_worked(environ, tmp_pat
     fake = fake_systemctl(tmp_path / "fake-bin", log, body)
     environ["PATH"] = f"{fake.parent}{os.pathsep}{environ['PATH']}"
     report = install(CONNECT, environ)
-    assert report.to_run == [ENABLE]
+    assert report.to_run == [ENABLE, RESTART]
     assert f"Ran: {RELOAD}" in report.done
     assert "Unit file connect.service is masked" in report.done[-1]
 
@@ -445,5 +448,5 @@ def test_connect_daemon_install_writes_a_unit_that_verifies(verify, tmp_path):
     assert f"ExecStart={Path(CONNECT).resolve()} daemon run" in text or f"ExecStart={CONNECT} daemon run" in text
     assert f"CONNECT_HOME={tmp_path / 'home'}" in text
     # No user manager in a container: it says so and prints what to run; on a desktop it enables the unit.
-    assert "systemctl --user enable --now connect.service" in result.stdout or "Ran:" in result.stdout
+    assert "systemctl --user enable connect.service" in result.stdout or "Ran:" in result.stdout
     assert_clean(verify(text))

@@ -571,8 +571,9 @@ def _upcoming(store, config) -> list[dict]:
     histories = build_histories(snapshot.checkins, snapshot.skips)
     return [
         {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
-         "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status}
-        for slot, status in upcoming(snapshot.habits, histories, clock.now_aware(), settings)
+         "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status,
+         "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None}
+        for slot, status, fires in upcoming(snapshot.habits, histories, clock.now_aware(), settings)
     ]
 
 
@@ -592,7 +593,10 @@ def remind(as_json: bool = JsonOption) -> None:
     today = clock.today().isoformat()
     for item in items:
         when = "today" if item["date"] == today else "tomorrow"
-        _out(f"{when:<9} {item['at']}  {item['habit']} {labels[item['status']]}".rstrip())
+        label = labels[item["status"]]
+        if item["fires_at"] and item["fires_at"][11:16] != item["at"]:
+            label = f"(after quiet hours, at {item['fires_at'][11:16]})"
+        _out(f"{when:<9} {item['at']}  {item['habit']} {label}".rstrip())
 
 
 @app.command()

@@ -1,9 +1,10 @@
 """The reminder daemon: sleeps until the next event, reminds of what is due and unmet, never twice.
 
 `schedule` says when the next reminder time comes; our own rules (reminders.py) decide
-what to send when the daemon wakes, because `schedule` would run a job missed during a
-suspend however late, and forgets everything on a restart. What was sent is kept in
-the state file, so a restart does not repeat a reminder.
+what to send whenever the daemon wakes, because `schedule` would run a job missed during a
+suspend however late, and forgets everything on a restart. What was sent, what is still
+owed (snoozes, a session's end) and what each button means live in the state file, so a
+restart neither repeats a reminder nor forgets a snooze.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ import signal
 import socket
 import sys
 import time
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import schedule
 
 from . import clock
 from .actions import record_done, settle_sessions
+from .cadence import week_start
 from .catalog import find_template
 from .config import load_config
 from .errors import ConnectError
@@ -29,10 +31,10 @@ from .model import Habit, Snapshot
 from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
 from .paths import Paths, ensure_private_dir
 from .reminders import (
-    SNOOZE, ReminderSettings, Slot, is_quiet, needs_reminder, reminders_due, settings_from_config, summary_due,
+    SNOOZE, ReminderSettings, is_quiet, needs_reminder, quiet_end, reminders_due, settings_from_config, summary_due,
 )
 from .render import progress_text, streak_text
-from .state import DaemonState, load_state, save_state
+from .state import DaemonState, Pending, load_state, save_state
 from .store import Store
 from .streaks import History, build_histories, habit_week, week_summary
 from .watch import POLL_SECONDS, FileWatcher
@@ -40,9 +42,11 @@ from .watch import POLL_SECONDS, FileWatcher
 log = logging.getLogger("connect.daemon")
 
 MAX_SLEEP = 60.0  # wake at least once a minute, so a suspend or a clock change is noticed
-RETRY_SECONDS = 30.0
+RETRY = 30.0  # seconds until a failed send or scan is tried again
 CLOCK_JUMP = 5.0
 DAEMON_LOCK = "daemon.lock"
+EXIT_ALREADY_RUNNING = 3  # the unit's RestartPreventExitStatus: no restart loop beside a running daemon
+WEEKDAY_JOBS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 class Daemon:
@@ -57,17 +61,24 @@ class Daemon:
         self.settings = ReminderSettings()
         self.snapshot = Snapshot()
         self.scheduler = schedule.Scheduler()
-        self.retry_pending = False
         self.stopping = False
-        self._reload_wanted = False
-        self._actions: dict[int, tuple[str, str, str]] = {}  # notification id -> (habit id, day, key)
+        self.retry_at: datetime | None = None
+        self.last_scan: datetime | None = None
+
+    @property
+    def retry_pending(self) -> bool:
+        return self.retry_at is not None
 
     # ------------------------------------------------------------ reading
 
     def reload(self) -> None:
-        """Re-read config and data, and rebuild the reminder times."""
+        """Re-read config and data, and rebuild the reminder times; a bad setting falls back to its default."""
+        clock.local_zone.cache_clear()  # the machine may have moved to another time zone
+        problems: list[str] = []
         config = load_config(self.paths.config_file)
-        self.settings = settings_from_config(config.extra, config.first_weekday)
+        self.settings = settings_from_config(config.extra, config.first_weekday, problems)
+        for problem in problems:
+            log.warning("config: %s Using the default.", problem)
         self.snapshot = self.store.load()
         self.scheduler.clear()
         times = {at for habit in self.snapshot.habits if not habit.archived for at in habit.at}
@@ -75,24 +86,25 @@ class Daemon:
             times.add(f"{self.settings.quiet.end:%H:%M}")  # deferred reminders go out when quiet ends
         for at in sorted(times):
             self.scheduler.every().day.at(at).do(self.tick)
-        weekday = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")[
-            self.settings.summary_weekday]
-        getattr(self.scheduler.every(), weekday).at(self.settings.summary_at).do(self.tick)
+        summary_job = getattr(self.scheduler.every(), WEEKDAY_JOBS[self.settings.summary_weekday])
+        summary_job.at(self.settings.summary_at).do(self.tick)
         log.info("loaded %d habits, %d reminder times", len(self.snapshot.habits), len(times))
 
     # ------------------------------------------------------------ deciding
 
     def tick(self) -> None:
-        """A scheduled wake-up: scan, and never let an error stop the loop."""
+        """A wake-up with something to do: scan, and never let an error stop the loop."""
+        now = self.now()
         try:
-            self.scan(self.now())
-        except Exception as error:  # noqa: BLE001 — logged; the next event tries again
+            self.scan(now)
+        except Exception as error:  # noqa: BLE001 — logged; tried again shortly
             log.error("scan failed: %s", _one_line(error))
-            self.retry_pending = True
+            self.retry_at = now + _seconds(RETRY)
 
     def scan(self, now: datetime) -> None:
-        """Send what is due at `now`: ended sessions, reminders, snoozes and the weekly summary."""
-        self.retry_pending = False
+        """Send what is due at `now`: session ends, reminders, snoozes and the weekly summary."""
+        self.retry_at = None
+        self.last_scan = now
         snapshot = self._settled_snapshot(now)
         histories = build_histories(snapshot.checkins, snapshot.skips)
         habits = {h.id: h for h in snapshot.habits}
@@ -101,12 +113,20 @@ class Daemon:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
         for slot in decision.send:
+            if self.stopping:
+                break
             habit = habits[slot.habit_id]
-            if self._deliver(self._reminder(habit, histories[habit.id], now), now, slot=slot):
+            try:
+                notification = self._reminder(habit, histories[habit.id], now)
+            except Exception as error:  # noqa: BLE001 — one broken habit must not silence the others
+                log.error("could not word the reminder for %s: %s", slot.key, _one_line(error))
+                continue
+            if self._deliver(notification, now, button_target=(habit.id, slot.day, slot.key)):
                 self.state.mark_sent(slot.key, now)
-        self._send_snoozes(habits, histories, now)
+                self._save_state()  # at once: a crash right after must not repeat it
+        self._send_pending(habits, histories, now)
         summary_key = summary_due(now, self.state.sent, self.settings)
-        if summary_key and self._deliver(self._summary(snapshot, now), now):
+        if summary_key and not self.stopping and self._deliver(self._summary(snapshot, now), now):
             self.state.mark_sent(summary_key, now)
         self.state.prune(now)
         self._save_state()
@@ -120,44 +140,62 @@ class Daemon:
             for end in ended:
                 minutes = end.checkin.minutes if end.checkin else 0
                 log.info("tech-free session for '%s' ended: %d min logged", end.habit.name, minutes)
-                self._deliver(Notification(
-                    f"Tech-free time is over: {minutes} min",
-                    f"Logged {minutes} minutes of '{end.habit.name}'. Welcome back.",
-                ), now)
+                self.state.pending.append(Pending(
+                    key=f"session/{end.session.id}", due=end.session.ends, next_try=now,
+                    title=f"Tech-free time is over: {minutes} min",
+                    body=f"Logged {minutes} minutes of '{end.habit.name}'. Welcome back."))
         self.snapshot = snapshot
         return snapshot
 
-    def _send_snoozes(self, habits: dict[str, Habit], histories: dict[str, History], now: datetime) -> None:
+    def _send_pending(self, habits: dict[str, Habit], histories: dict[str, History], now: datetime) -> None:
+        """Snoozed reminders and session ends: sent once, retried on failure, let go when too late."""
         keep = []
-        for snooze in self.state.snoozes:
-            due = datetime.fromisoformat(snooze["due"])
-            habit = habits.get(snooze["habit"])
-            day = datetime.fromisoformat(snooze["day"]).date() if "day" in snooze else due.date()
-            if due > now:
-                keep.append(snooze)
-            elif habit is None or now - due >= self.settings.grace or not needs_reminder(
-                    habit, histories[habit.id], day, self.settings.first_weekday):
-                continue  # done meanwhile, removed, or too late: let it go
-            elif is_quiet(now, self.settings):
-                keep.append(snooze)
-            elif not self._deliver(self._reminder(habit, histories[habit.id], now), now,
-                                   slot=Slot(habit.id, day, snooze["key"], due)):
-                keep.append(snooze)
-        self.state.snoozes = keep
+        for item in self.state.pending:
+            habit = habits.get(item.habit) if item.habit else None
+            day = date.fromisoformat(item.day) if item.day else now.date()
+            if item.next_try > now or self.stopping:
+                keep.append(item)
+                continue
+            if now - item.due >= self.settings.grace:
+                log.info("let go of %s: too late", item.key)
+                continue
+            if item.habit is not None and (habit is None or not needs_reminder(
+                    habit, histories[habit.id], day, self.settings.first_weekday)):
+                continue  # done meanwhile, or removed
+            if is_quiet(now, self.settings):
+                item.next_try = quiet_end(now, self.settings)
+                keep.append(item)
+                continue
+            if habit is not None:
+                notification = self._reminder(habit, histories[habit.id], now)
+                target = (habit.id, day, item.key)
+            else:
+                notification, target = Notification(item.title, item.body), None
+            if not self._deliver(notification, now, button_target=target):
+                item.next_try = now + _seconds(RETRY)
+                keep.append(item)
+        self.state.pending = keep
 
-    def _deliver(self, notification: Notification, now: datetime, slot: Slot | None = None) -> bool:
+    def _deliver(self, notification: Notification, now: datetime,
+                 button_target: tuple[str, date, str] | None = None) -> bool:
         delivery = self.notifier.send(notification)
         self.state.backend = delivery.backend
         self.state.remember(now, notification.title, delivery.backend, delivery.ok, delivery.error)
-        if delivery.ok:
-            log.info("sent '%s' via %s (id %s)", _one_line(notification.title), delivery.backend, delivery.id)
-            if slot is not None and delivery.id is not None:
-                self._actions[delivery.id] = (slot.habit_id, slot.day.isoformat(), slot.key)
-        else:
+        if not delivery.ok:
             log.warning("could not send '%s' via %s: %s; will retry", _one_line(notification.title),
                         delivery.backend, delivery.error)
-            self.retry_pending = True
-        return delivery.ok
+            self.retry_at = now + _seconds(RETRY)
+            return False
+        if delivery.error:
+            log.warning("sent '%s' via %s, but %s", _one_line(notification.title), delivery.backend, delivery.error)
+        else:
+            log.info("sent '%s' via %s (id %s)", _one_line(notification.title), delivery.backend, delivery.id)
+        if button_target is not None and delivery.id is not None:
+            habit_id, day, key = button_target
+            self.state.buttons[str(delivery.id)] = {
+                "habit": habit_id, "day": day.isoformat(), "key": key, "owner": delivery.owner,
+                "at": now.isoformat(timespec="seconds")}
+        return True
 
     # ------------------------------------------------------------ what the notifications say
 
@@ -171,8 +209,10 @@ class Daemon:
         return Notification(habit.name, body, actions)
 
     def _summary(self, snapshot: Snapshot, now: datetime) -> Notification:
-        summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(),
-                               first_weekday=self.settings.first_weekday)
+        # On the first day of a week, the week worth summing up is the one that just ended.
+        first = self.settings.first_weekday
+        day = now.date() - timedelta(days=1) if week_start(now.date(), first) == now.date() else now.date()
+        summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(), day, first)
         lines = [f"{row.habit.name}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
                  for row in summary.habits]
         return Notification("Your week together", "\n".join(lines) or "No habits yet.")
@@ -180,41 +220,54 @@ class Daemon:
     # ------------------------------------------------------------ buttons
 
     def handle_actions(self) -> None:
-        """Log a check-in for Done, plan a new reminder for Snooze."""
+        """Log a check-in for Done, plan a new reminder for Snooze; only for our own notifications."""
         for event in self.notifier.poll_actions():
-            target = self._actions.get(event.notification_id)
-            if target is None:
+            target = self.state.buttons.get(str(event.notification_id))
+            if target is None or (target.get("owner") and event.sender and target["owner"] != event.sender):
+                continue  # not ours, or a server that has since been replaced
+            if event.closed:
+                self.state.buttons.pop(str(event.notification_id), None)
                 continue
-            habit_id, day, key = target
             now = self.now()
             try:
                 if event.action == DONE_ACTION:
                     with self.store.transaction() as transaction:
-                        outcome = record_done(transaction, habit_id, datetime.fromisoformat(day).date(),
+                        outcome = record_done(transaction, target["habit"], date.fromisoformat(target["day"]),
                                               now.replace(tzinfo=None), source="notification")
                     log.info("'%s' marked done from the notification", outcome.habit.name)
                 elif event.action == SNOOZE_ACTION:
                     due = now + SNOOZE
-                    self.state.snoozes.append({"habit": habit_id, "day": day, "key": f"{key}/snooze/{due:%H%M%S}",
-                                               "due": due.isoformat(timespec="seconds")})
-                    self._save_state()
-                    log.info("snoozed %s until %s", key, f"{due:%H:%M}")
+                    self.state.pending.append(Pending(
+                        key=f"{target['key']}/snooze/{due:%H%M%S}", due=due, next_try=due,
+                        habit=target["habit"], day=target["day"]))
+                    log.info("snoozed %s until %s", target["key"], f"{due:%H:%M}")
+                self.state.buttons.pop(str(event.notification_id), None)
+                self._save_state()
             except ConnectError as error:
                 log.warning("could not act on '%s': %s", event.action, error.message)
 
     # ------------------------------------------------------------ the loop
 
+    def timers(self) -> list[datetime]:
+        """The instants the daemon must wake for besides the schedule: owed notifications, session ends."""
+        return [p.next_try for p in self.state.pending] + [s.ends for s in self.snapshot.sessions]
+
     def sleep_seconds(self, now: datetime) -> float:
-        """Until the next event: a reminder time, a snooze, a session's end; at most MAX_SLEEP."""
+        """Until the next event in the future; at most MAX_SLEEP. Past instants never make it spin."""
         candidates = [MAX_SLEEP]
         idle = self.scheduler.idle_seconds
-        if idle is not None:
+        if idle is not None and idle > 0:
             candidates.append(idle)
-        candidates += [(datetime.fromisoformat(s["due"]) - now).total_seconds() for s in self.state.snoozes]
-        candidates += [(s.ends - now).total_seconds() for s in self.snapshot.sessions]
-        if self.retry_pending:
-            candidates.append(RETRY_SECONDS)
+        future = [t for t in self.timers() + ([self.retry_at] if self.retry_at else []) if t > now]
+        candidates += [(t - now).total_seconds() for t in future]
         return max(0.0, min(candidates))
+
+    def timers_due(self, now: datetime) -> bool:
+        """Whether a timer has come due since the last scan, or a retry is due."""
+        if self.retry_at is not None and self.retry_at <= now:
+            return True
+        since = self.last_scan
+        return any((since is None or t > since) and t <= now for t in self.timers())
 
     def _save_state(self) -> None:
         try:
@@ -228,15 +281,21 @@ class Daemon:
         lock = try_lock(self.paths.data_dir / DAEMON_LOCK)
         if lock is None:
             log.error("another connect daemon is already running for %s", self.paths.data_dir)
-            return 1
+            return EXIT_ALREADY_RUNNING
         wake_read, wake_write = socket.socketpair()
         wake_read.setblocking(False)
         wake_write.setblocking(False)
         received: list[int] = []
+
+        def on_signal(number: int, _frame) -> None:
+            received.append(number)
+            if number != getattr(signal, "SIGHUP", None):
+                self.stopping = True  # seen at once, even between two sends of one scan
+
         previous_fd = signal.set_wakeup_fd(wake_write.fileno(), warn_on_full_buffer=False)
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # no SIGHUP on Windows
             if hasattr(signal, name):
-                signal.signal(getattr(signal, name), lambda number, _frame: received.append(number))
+                signal.signal(getattr(signal, name), on_signal)
         watcher = FileWatcher([self.paths.data_file, self.paths.config_file])
         self.state.pid, self.state.started = os.getpid(), self.now().isoformat(timespec="seconds")
         self.state.backend = self.notifier.name
@@ -246,35 +305,34 @@ class Daemon:
             self.tick()  # catch up on what was missed while the daemon was down
             wall, mono = time.time(), time.monotonic()
             while not self.stopping:
-                timeout = self.sleep_seconds(self.now())
+                timeout = self._safely(lambda: self.sleep_seconds(self.now()), default=RETRY)
                 if watcher.polling:
                     timeout = min(timeout, POLL_SECONDS)
                 fds = [wake_read.fileno()] + [fd for fd in (watcher.fileno(), self.notifier.fileno()) if fd is not None]
                 select.select(fds, [], [], timeout)
                 _drain(wake_read)
-                for number in received:
+                reload = False
+                while received:
+                    number = received.pop(0)
                     if number == getattr(signal, "SIGHUP", None):
                         log.info("SIGHUP: reloading")
-                        self._reload_wanted = True
+                        reload = True
                     else:
                         log.info("%s: stopping", signal.Signals(number).name)
-                        self.stopping = True
-                received.clear()
                 if self.stopping:
                     break
-                if watcher.changed():
-                    self._reload_wanted = True
-                if self._reload_wanted:
-                    self._reload_wanted = False
-                    self._safely(self.reload)
-                self._safely(self.handle_actions)
                 jumped = abs((time.time() - wall) - (time.monotonic() - mono)) > CLOCK_JUMP
                 wall, mono = time.time(), time.monotonic()
                 if jumped:
                     log.info("the clock jumped (suspend, resume or a time change): catching up")
+                if watcher.changed() or reload or jumped:
                     self._safely(self.reload)
+                    self.tick()  # a reload may have moved a time that was due right now to tomorrow
+                if self.state.buttons:
+                    self.notifier.listen()
+                self._safely(self.handle_actions)
                 self._safely(self.scheduler.run_pending)
-                if jumped or self.retry_pending or self._timers_due():
+                if self._safely(lambda: self.timers_due(self.now()), default=False):
                     self.tick()
         finally:
             watcher.close()
@@ -287,17 +345,17 @@ class Daemon:
             log.info("stopped")
         return 0
 
-    def _timers_due(self) -> bool:
-        now = self.now()
-        return any(datetime.fromisoformat(s["due"]) <= now for s in self.state.snoozes) or any(
-            s.ends <= now for s in self.snapshot.sessions)
-
-    def _safely(self, action) -> None:
+    def _safely(self, action, default=None):
         try:
-            action()
+            return action()
         except Exception as error:  # noqa: BLE001 — one bad event must not stop the daemon
             log.error("%s failed: %s", getattr(action, "__name__", "a job"), _one_line(error))
-            self.retry_pending = True
+            self.retry_at = self.now() + _seconds(RETRY)
+            return default
+
+
+def _seconds(value: float) -> timedelta:
+    return timedelta(seconds=value)
 
 
 def _pick_prompt(habit: Habit, now: datetime) -> str:
@@ -338,10 +396,20 @@ class _JournalFormatter(logging.Formatter):
         return f"<{self.PRIORITIES.get(record.levelno, 6)}>{text}" if self.journal else text
 
 
+def stderr_is_journal() -> bool:
+    """Whether stderr is the journal's stream (JOURNAL_STREAM names its device and inode)."""
+    try:
+        device, inode = (int(part) for part in os.environ["JOURNAL_STREAM"].split(":"))
+        status = os.fstat(sys.stderr.fileno())
+    except (KeyError, ValueError, OSError):
+        return False
+    return (status.st_dev, status.st_ino) == (device, inode)
+
+
 def configure_logging() -> None:
     """Log to stderr, one line per event, no colours; journald-style priorities under systemd."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_JournalFormatter(journal="JOURNAL_STREAM" in os.environ))
+    handler.setFormatter(_JournalFormatter(journal=stderr_is_journal()))
     root = logging.getLogger("connect")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)

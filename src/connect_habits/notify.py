@@ -13,9 +13,11 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 APP_NAME = "connect"
-DONE_ACTION, SNOOZE_ACTION = "done", "snooze"
-SEND_TIMEOUT = 5.0
-_MEMBER = 3  # jeepney.low_level.HeaderFields.member, without importing jeepney on the CLI path
+# Namespaced, so a button of another application's notification can never pass for ours.
+DONE_ACTION, SNOOZE_ACTION = "connect-done", "connect-snooze"
+# A local bus answers in milliseconds; a short limit keeps SIGTERM prompt even when a server hangs.
+SEND_TIMEOUT = 1.0
+_MEMBER, _SENDER = 3, 7  # jeepney.low_level.HeaderFields, without importing jeepney on the CLI path
 
 
 @dataclass(frozen=True)
@@ -29,20 +31,23 @@ class Notification:
 
 @dataclass(frozen=True)
 class Delivery:
-    """Whether the desktop accepted a notification, through which backend, and its id there."""
+    """Whether a notification was handed over, through which backend, and its id there (if confirmed)."""
 
     ok: bool
     backend: str
     id: int | None = None
     error: str = ""
+    owner: str = ""  # the server's unique bus name: only it may press our buttons
 
 
 @dataclass(frozen=True)
 class ActionEvent:
-    """A button the user pressed on a notification."""
+    """A button pressed on a notification (or, with `closed`, the notification went away)."""
 
     notification_id: int
     action: str
+    sender: str = ""
+    closed: bool = False
 
 
 class Notifier(Protocol):
@@ -56,6 +61,9 @@ class Notifier(Protocol):
         """A descriptor to wait on for button presses, or None."""
 
     def poll_actions(self) -> list[ActionEvent]: ...
+
+    def listen(self) -> None:
+        """Make sure button presses can arrive (reconnect if needed)."""
 
     def close(self) -> None: ...
 
@@ -87,6 +95,7 @@ class DBusNotifier:
         self._connection = None
         self._queue = None
         self._filters: list = []
+        self._capabilities: tuple[str, list[str]] | None = None
 
     def _connect(self):
         if self._connection is not None:
@@ -97,13 +106,17 @@ class DBusNotifier:
         from jeepney.io.blocking import open_dbus_connection
 
         connection = open_dbus_connection(bus=self.address, auth_timeout=SEND_TIMEOUT)
-        self._queue = deque(maxlen=100)
-        for member in ("ActionInvoked", "NotificationClosed"):
-            rule = MatchRule(type="signal", interface="org.freedesktop.Notifications",
-                             path="/org/freedesktop/Notifications", member=member)
-            connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=SEND_TIMEOUT)
-            self._filters.append(connection.filter(rule, queue=self._queue))
         self._connection = connection
+        self._queue = deque(maxlen=100)
+        try:
+            for member in ("ActionInvoked", "NotificationClosed"):
+                rule = MatchRule(type="signal", interface="org.freedesktop.Notifications",
+                                 path="/org/freedesktop/Notifications", member=member)
+                self._checked(connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=SEND_TIMEOUT))
+                self._filters.append(connection.filter(rule, queue=self._queue))
+        except BaseException:
+            self.close()
+            raise
         return connection
 
     def _call(self, method: str, signature: str | None = None, body: tuple = ()):
@@ -121,28 +134,50 @@ class DBusNotifier:
         return unwrap_msg(reply)  # raises DBusErrorResponse for an error reply
 
     def capabilities(self) -> list[str]:
-        """What the notification server can do (`actions`, `body-markup`, …)."""
-        return list(self._checked(self._call("GetCapabilities"))[0])
+        """What the notification server can do (`actions`, `body-markup`, …); asked once per server."""
+        if self._capabilities is None:
+            reply = self._call("GetCapabilities")
+            self._capabilities = (reply.header.fields.get(_SENDER, ""), list(self._checked(reply)[0]))
+        return self._capabilities[1]
 
     def send(self, notification: Notification) -> Delivery:
         try:
             capabilities = self.capabilities()
-            body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
-            actions = [part for key, label in notification.actions for part in (key, label)] if "actions" in capabilities else []
+        except Exception as error:  # noqa: BLE001 — a failed send is reported, never fatal
+            self._forget(error)
+            return Delivery(False, self.name, error=_describe(error))
+        body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
+        actions = [part for key, label in notification.actions for part in (key, label)] if "actions" in capabilities else []
+        try:
             reply = self._call(
                 "Notify", "susssasa{sv}i",
                 (APP_NAME, 0, "", notification.title, body, actions, {"urgency": ("y", 1)}, -1),
             )
             (notification_id,) = self._checked(reply)
+        except TimeoutError:
+            # The server may still show it: sending again could show it twice, so count it as sent.
+            self._forget(TimeoutError())
+            return Delivery(True, self.name, error=f"no reply within {SEND_TIMEOUT:g} s; not confirmed")
         except Exception as error:  # noqa: BLE001 — a failed send is reported, never fatal
-            self._drop_connection_if_broken(error)
+            self._forget(error)
             return Delivery(False, self.name, error=_describe(error))
         if not notification_id:
             return Delivery(False, self.name, error="the server returned no notification id")
-        return Delivery(True, self.name, id=int(notification_id))
+        owner = reply.header.fields.get(_SENDER, "")
+        if self._capabilities and self._capabilities[0] != owner:
+            self._capabilities = None  # another server took over: ask it what it can do next time
+        return Delivery(True, self.name, id=int(notification_id), owner=owner)
 
-    def _drop_connection_if_broken(self, error: Exception) -> None:
+    def _forget(self, error: Exception) -> None:
+        self._capabilities = None  # the server may have changed
         if isinstance(error, (OSError, EOFError, TimeoutError, ConnectionError)):
+            self.close()
+
+    def listen(self) -> None:
+        """Reconnect (if the bus connection was lost) so that button presses are heard."""
+        try:
+            self._connect()
+        except Exception:  # noqa: BLE001 — tried again later
             self.close()
 
     def fileno(self) -> int | None:
@@ -162,9 +197,12 @@ class DBusNotifier:
         events = []
         while self._queue:
             message = self._queue.popleft()
-            if message.header.fields.get(_MEMBER) == "ActionInvoked":
+            member, sender = message.header.fields.get(_MEMBER), message.header.fields.get(_SENDER, "")
+            if member == "ActionInvoked":
                 notification_id, action = message.body
-                events.append(ActionEvent(int(notification_id), str(action)))
+                events.append(ActionEvent(int(notification_id), str(action), sender))
+            elif member == "NotificationClosed":
+                events.append(ActionEvent(int(message.body[0]), "", sender, closed=True))
         return events
 
     def close(self) -> None:
@@ -175,6 +213,7 @@ class DBusNotifier:
                 except Exception:  # noqa: BLE001
                     pass
             self._filters = []
+            self._capabilities = None
             try:
                 self._connection.close()
             finally:
@@ -201,6 +240,9 @@ class PlyerNotifier:
     def poll_actions(self) -> list[ActionEvent]:
         return []
 
+    def listen(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -218,7 +260,7 @@ class RecordingNotifier:
         if self.fail:
             return Delivery(False, self.name, error="refused for the test")
         self.sent.append(notification)
-        return Delivery(True, self.name, id=len(self.sent))
+        return Delivery(True, self.name, id=len(self.sent), owner="recorder")
 
     def fileno(self) -> int | None:
         return None
@@ -226,6 +268,9 @@ class RecordingNotifier:
     def poll_actions(self) -> list[ActionEvent]:
         events, self.pressed = self.pressed, []
         return events
+
+    def listen(self) -> None:
+        pass
 
     def close(self) -> None:
         pass

@@ -70,12 +70,26 @@ def parse_summary_at(text: str) -> tuple[int, str]:
     return WEEKDAY_NAMES.index(parts[0][:3]), parse_time(parts[1])
 
 
-def settings_from_config(values: Mapping[str, object], first_weekday: int = 0) -> ReminderSettings:
-    """Read `quiet_hours`, `summary_at` and `grace` from the config's values."""
-    quiet = parse_quiet_hours(str(values.get("quiet_hours", "")))
-    weekday, at = parse_summary_at(str(values.get("summary_at", DEFAULT_SUMMARY)))
-    grace_value = values.get("grace", "2h")
-    grace = timedelta(minutes=parse_duration(str(grace_value)))
+def settings_from_config(values: Mapping[str, object], first_weekday: int = 0,
+                         problems: list[str] | None = None) -> ReminderSettings:
+    """Read `quiet_hours`, `summary_at` and `grace` from the config's values.
+
+    With a `problems` list, a bad value falls back to its default and its message is added
+    there (the daemon keeps reminding); without one, it raises InvalidInput.
+    """
+
+    def read(key: str, parse, default):
+        try:
+            return parse(str(values.get(key, default)))
+        except InvalidInput as error:
+            if problems is None:
+                raise
+            problems.append(error.message)
+            return parse(default)
+
+    quiet = read("quiet_hours", parse_quiet_hours, "")
+    weekday, at = read("summary_at", parse_summary_at, DEFAULT_SUMMARY)
+    grace = timedelta(minutes=read("grace", parse_duration, "2h"))
     return ReminderSettings(quiet, weekday, at, grace, first_weekday)
 
 
@@ -123,7 +137,7 @@ def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
 
 def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0) -> bool:
     """Whether `habit` is due on `day` and not yet met, skipped or archived."""
-    if habit.archived or day in history.skipped:
+    if habit.archived or day in history.skipped or day < habit.created:
         return False
     if habit.week_based:
         # Due every day until the week's target is met.
@@ -136,6 +150,15 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
 def is_quiet(now: datetime, settings: ReminderSettings) -> bool:
     """Whether `now` falls in the quiet hours."""
     return settings.quiet is not None and now.time().replace(tzinfo=None) in settings.quiet
+
+
+def quiet_end(moment: datetime, settings: ReminderSettings) -> datetime:
+    """When the quiet hours around `moment` end (`moment` itself when it is not quiet)."""
+    if not is_quiet(moment, settings):
+        return moment
+    end = settings.quiet.end  # type: ignore[union-attr]
+    day = moment.date() if moment.time().replace(tzinfo=None) < end else moment.date() + timedelta(days=1)
+    return wall_instant(day, f"{end:%H:%M}", moment.tzinfo)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
@@ -199,8 +222,9 @@ def upcoming(
     now: datetime,
     settings: ReminderSettings,
     days: int = 2,
-) -> list[tuple[Slot, str]]:
-    """Reminders still to come from `now` over `days` days, each with `will_fire` or why it will not (`done`, `not_due`, `skipped`, `quiet_hours`)."""
+) -> list[tuple[Slot, str, datetime]]:
+    """Reminders still to come over `days` days: each with `will_fire` or why it will not (`done`,
+    `not_due`, `skipped`, `quiet_hours`), and when it would go out (after quiet hours, if within grace)."""
     habits = [h for h in habits if not h.archived]
     by_id = {h.id: h for h in habits}
     result = []
@@ -210,13 +234,14 @@ def upcoming(
             if slot.instant <= now:
                 continue
             habit = by_id[slot.habit_id]
-            result.append((slot, _outlook(habit, histories[habit.id], slot, settings)))
+            fires = quiet_end(slot.instant, settings)
+            result.append((slot, _outlook(habit, histories[habit.id], slot, fires, settings), fires))
     return result
 
 
-def _outlook(habit: Habit, history: History, slot: Slot, settings: ReminderSettings) -> str:
+def _outlook(habit: Habit, history: History, slot: Slot, fires: datetime, settings: ReminderSettings) -> str:
     if needs_reminder(habit, history, slot.day, settings.first_weekday):
-        return "quiet_hours" if is_quiet(slot.instant, settings) else "will_fire"
+        return "will_fire" if fires - slot.instant < settings.grace else "quiet_hours"
     if slot.day in history.skipped:
         return "skipped"
     if history.logged(slot.day) or habit.week_based:

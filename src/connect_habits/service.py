@@ -20,7 +20,9 @@ TEMPLATE_FOLDER = "systemd"
 
 # What `install` runs (and what it asks the user to run when it cannot).
 RELOAD = ("--user", "daemon-reload")
-ENABLE = ("--user", "enable", "--now", UNIT_NAME)
+ENABLE = ("--user", "enable", UNIT_NAME)
+# restart, not `enable --now`: a daemon already running must pick up a new ExecStart or CONNECT_HOME.
+RESTART = ("--user", "restart", UNIT_NAME)
 
 # `is-system-running` states that mean a user manager answered (it exits non-zero for most of them).
 MANAGER_STATES = {"initializing", "starting", "running", "degraded", "maintenance", "stopping"}
@@ -194,7 +196,7 @@ def install(
         raise ConnectError(f"Cannot create {folder}: {error.strerror}; the service was not installed.") from None
     atomic_write(unit_path, text.encode("utf-8"))
     done = [f"Wrote {unit_path}"]
-    commands = [RELOAD, ENABLE]
+    commands = [RELOAD, ENABLE, RESTART]
 
     systemctl = shutil.which("systemctl", path=env.get("PATH", os.defpath))
     if systemctl is None:
