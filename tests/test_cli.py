@@ -45,6 +45,7 @@ def test_list_json_has_the_contract_fields(connect):
     assert habits[0] | {"id": None, "created": None} == {
         "id": None, "created": None, "name": "Walk together", "slug": "walk-together", "cadence": "mon,wed,sat",
         "goal": None, "at": ["07:30", "19:00"], "archived": False, "template": None, "note": "", "prompts": [],
+        "who": "together",
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"
@@ -189,7 +190,8 @@ def test_remove_archives_and_keeps_history_purge_deletes(connect, home):
     assert connect("remove", "walk", "--purge").code == 2  # no terminal to confirm on
     assert connect("remove", "walk", "--purge", "--yes").code == 0
     data = json.loads((home / "connect.json").read_text())
-    assert data["habits"] == {} and data["checkins"] == {}
+    assert data["checkins"] == {}
+    assert connect("list", "--json").json() == []
 
 
 def test_edit_takes_the_options_of_add(connect):

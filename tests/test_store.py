@@ -109,10 +109,11 @@ def test_cli_writes_round_trip_through_the_real_file(connect, home):
     raw = data_file(home).read_bytes()
     assert "Café walk".encode() in raw  # UTF-8 as is, not \u escapes
     data = json.loads(raw)
-    assert set(data) == {"_meta", "habits", "checkins", "skips"}
-    assert data["_meta"] == {"1": {"schema": SCHEMA_VERSION}}
+    assert set(data) == {"_meta", "habit_changes", "checkins", "skips"}
+    meta = data["_meta"]["1"]
+    assert meta["schema"] == SCHEMA_VERSION and len(meta["device"]) == 12
     assert all(isinstance(doc_id, str) for table in data.values() for doc_id in table)
-    names = {r["id"]: r["name"] for r in data["habits"].values()}
+    names = {r["habit"]: r["fields"]["name"] for r in data["habit_changes"].values()}
     assert sorted(names.values()) == ["Café walk", "Date night"]
     assert sorted((names[c["habit"]], c["date"], c["minutes"]) for c in data["checkins"].values()) == [
         ("Café walk", "2026-11-24", None),
@@ -176,7 +177,7 @@ def _edit(change):
 
 
 def _drop_habit_name(data):
-    del data["habits"]["1"]["name"]
+    del data["habit_changes"]["1"]["fields"]["name"]
 
 
 def _orphan_checkin(data):
@@ -184,7 +185,7 @@ def _orphan_checkin(data):
 
 
 def _bad_created_date(data):
-    data["habits"]["1"]["created"] = "2026-13-45"
+    data["habit_changes"]["1"]["fields"]["created"] = "2026-13-45"
 
 
 DAMAGES = {

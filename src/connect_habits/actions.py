@@ -62,6 +62,36 @@ class HabitOptions:
     at: Sequence[str] | None = None
     note: str | None = None
     template: Template | None = None
+    who: str | None = None
+
+
+def parse_person(text: str, persons: Sequence[str], option: str = "--by") -> str:
+    """One of the partners, by name in any case."""
+    if not persons:
+        raise InvalidInput(f"{option} needs the partners' names first: connect init --partner A --partner B.")
+    wanted = text.strip().casefold()
+    match = next((p for p in persons if p.casefold() == wanted), None)
+    if match is None:
+        raise InvalidInput(f"'{text}' is not one of the partners ({', '.join(persons)}).")
+    return match
+
+
+def parse_who(text: str, persons: Sequence[str]) -> str:
+    """`together` (either partner's check-in counts), `each` (a row and streak per partner), or a partner."""
+    spec = text.strip().lower()
+    if spec == "together":
+        return "together"
+    if spec == "each":
+        if not persons:
+            raise InvalidInput("--who each needs the partners' names first: connect init --partner A --partner B.")
+        return "each"
+    try:
+        return parse_person(text, persons, "--who")
+    except InvalidInput:
+        raise InvalidInput(
+            f"'{text}' is not a --who; use together, each, or a partner's name"
+            + (f" ({', '.join(persons)})." if persons else ".")
+        ) from None
 
 
 def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None) -> tuple[Cadence, Goal | None]:
@@ -80,7 +110,8 @@ def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None
     return cadence, goal
 
 
-def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date) -> Habit:
+def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date,
+              persons: Sequence[str] = ()) -> Habit:
     """A new habit from a name, a template and options; refuses a name that is taken."""
     template = options.template
     if name is None and template is None:
@@ -104,11 +135,12 @@ def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, 
         template=template.id if template else None,
         prompts=template.prompts if template else (),
         note=parse_note(options.note),
+        who=parse_who(options.who, persons) if options.who is not None else "together",
     )
 
 
 def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
-                  rename: str | None = None, restore: bool = False) -> Habit:
+                  rename: str | None = None, restore: bool = False, persons: Sequence[str] = ()) -> Habit:
     """`habit` with the options applied; flags override the template they name."""
     template = options.template
     cadence = template.cadence if template else habit.cadence
@@ -133,6 +165,7 @@ def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
         prompts=template.prompts if template else habit.prompts,
         note=parse_note(options.note) if options.note is not None else habit.note,
         archived=False if restore else habit.archived,
+        who=parse_who(options.who, persons) if options.who is not None else habit.who,
     )
 
 
@@ -169,8 +202,11 @@ def record_done(
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only log what has happened.")
     if habit.measured_in_minutes and minutes is None:
         raise InvalidInput(f"'{habit.name}' is measured in minutes; add --minutes N.")
+    if habit.who == "each" and by is None and snapshot.persons:
+        raise InvalidInput(f"Each of you does '{habit.name}': say who with --by ({', '.join(snapshot.persons)}).")
+    # A check habit counts once a day: once for the two of you, or once per partner for `each`.
     if not habit.measured_in_minutes and any(
-        c.habit_id == habit.id and c.day == day for c in snapshot.checkins
+        c.habit_id == habit.id and c.day == day and (habit.who != "each" or c.by == by) for c in snapshot.checkins
     ):
         return DoneOutcome(habit, day, None)
     checkin = CheckIn(
@@ -198,13 +234,13 @@ class UndoOutcome:
     skip: Skip | None = None
 
 
-def undo(transaction: Transaction, query: str, day: date) -> UndoOutcome:
-    """Remove the day's latest check-in, or else the day's skip."""
+def undo(transaction: Transaction, query: str, day: date, by: str | None = None) -> UndoOutcome:
+    """Remove the day's latest check-in (the partner's own, for a habit each of you does), or else its skip."""
     snapshot = transaction.snapshot
     habit = resolve_active(snapshot.habits, query)
     # Insertion order breaks ties between check-ins logged in the same second.
     day_checkins = [(c.logged_at, i, c) for i, c in enumerate(snapshot.checkins)
-                    if c.habit_id == habit.id and c.day == day]
+                    if c.habit_id == habit.id and c.day == day and (habit.who != "each" or by is None or c.by == by)]
     if day_checkins:
         latest = max(day_checkins, key=lambda item: item[:2])[2]
         transaction.remove_checkin(latest.id)

@@ -35,6 +35,7 @@ FromOption = typer.Option(None, "--from", help="Start from a catalog template (s
 NoteOption = typer.Option(None, "--note", help="A note to keep with it.")
 DateOption = typer.Option("today", "--date", help="YYYY-MM-DD, today or yesterday.")
 JsonOption = typer.Option(False, "--json", help="Print JSON for scripts.")
+WhoOption = typer.Option(None, "--who", help="together (default: either partner's check-in counts), each, or a partner's name.")
 
 
 def _out(text: str = "") -> None:
@@ -46,7 +47,19 @@ def _context():
     from .store import Store
 
     paths = resolve_paths()
-    return paths, Store(paths), load_config(paths.config_file)
+    config = load_config(paths.config_file)
+    return paths, Store(paths, config), config
+
+
+def _warn(snapshot) -> None:
+    """Say which shared files could not be read this time (they are read again next time)."""
+    for warning in getattr(snapshot, "warnings", ()):
+        typer.echo(f"Warning: {warning}", err=True)
+
+
+def _me(config) -> str | None:
+    me = config.extra.get("me")
+    return me if isinstance(me, str) and me else None
 
 
 @contextlib.contextmanager
@@ -55,6 +68,7 @@ def _transaction(store):
     from .actions import settle_sessions
 
     with store.transaction() as tx:
+        _warn(tx.snapshot)
         settle_sessions(tx, clock.now_aware())
         yield tx
 
@@ -67,6 +81,7 @@ def _load(store):
         with _transaction(store) as tx:
             pass
         return tx.snapshot
+    _warn(snapshot)
     return snapshot
 
 
@@ -84,10 +99,10 @@ def _template(template_id: str | None):
     return find_template(template_id)
 
 
-def _habit_options(every, goal, at, note, template_id):
+def _habit_options(every, goal, at, note, template_id, who=None):
     from .actions import HabitOptions
 
-    return HabitOptions(every=every, goal=goal, at=at or None, note=note, template=_template(template_id))
+    return HabitOptions(every=every, goal=goal, at=at or None, note=note, template=_template(template_id), who=who)
 
 
 # ---------------------------------------------------------------- habits
@@ -101,14 +116,15 @@ def add(
     at: Optional[List[str]] = AtOption,
     template: Optional[str] = FromOption,
     note: Optional[str] = NoteOption,
+    who: Optional[str] = WhoOption,
 ) -> None:
     """Add a habit."""
     from .actions import new_habit
 
     _, store, _ = _context()
-    options = _habit_options(every, goal, at, note, template)
+    options = _habit_options(every, goal, at, note, template, who)
     with _transaction(store) as tx:
-        habit = new_habit(tx.snapshot.habits, name, options, clock.today())
+        habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.persons)
         tx.add_habit(habit)
     _out(f"Added '{habit.name}' ({_rhythm(habit)}{_reminders(habit)}). Log it with `connect done {habit.slug}`.")
 
@@ -133,6 +149,7 @@ def edit(
     clear_at: bool = typer.Option(False, "--clear-at", help="Remove all reminder times."),
     template: Optional[str] = FromOption,
     note: Optional[str] = NoteOption,
+    who: Optional[str] = WhoOption,
     restore: bool = typer.Option(False, "--restore", help="Bring back an archived habit."),
 ) -> None:
     """Change a habit's name, cadence, goal, reminder times or note."""
@@ -142,7 +159,7 @@ def edit(
     if clear_at and at:
         raise UsageError("Use either --at or --clear-at, not both.")
     _, store, _ = _context()
-    options = _habit_options(every, goal, [] if clear_at else at, note, template)
+    options = _habit_options(every, goal, [] if clear_at else at, note, template, who)
     if clear_at:
         from dataclasses import replace
 
@@ -150,7 +167,7 @@ def edit(
     with _transaction(store) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
-        updated = changed_habit(habits, habit, options, rename=rename, restore=restore)
+        updated = changed_habit(habits, habit, options, rename=rename, restore=restore, persons=tx.snapshot.persons)
         if updated != habit:
             tx.replace_habit(updated)
     if updated == habit:
@@ -216,9 +233,10 @@ def done(
     day: str = DateOption,
     minutes: Optional[int] = typer.Option(None, "--minutes", "-m", help="Minutes spent (for minutes goals)."),
     note: Optional[str] = NoteOption,
+    by: Optional[str] = typer.Option(None, "--by", help="Log it for a partner (default: you)."),
 ) -> None:
     """Log a habit as done (today unless --date)."""
-    from .actions import record_done
+    from .actions import parse_person, record_done
     from .model import parse_date, parse_minutes
     from .render import short_date
 
@@ -227,12 +245,14 @@ def done(
     when = parse_date(day, now.date())
     amount = parse_minutes(minutes) if minutes is not None else None
     with _transaction(store) as tx:
-        outcome = record_done(tx, name, when, now, minutes=amount, note=note)
+        person = parse_person(by, tx.snapshot.persons) if by is not None else _me(config)
+        outcome = record_done(tx, name, when, now, minutes=amount, note=note, by=person)
     habit, label = outcome.habit, short_date(when, now.date())
     if outcome.checkin is None:
-        _out(f"'{habit.name}' was already done {label}; nothing changed.")
+        who = f" by {person}" if habit.who == "each" and person else ""
+        _out(f"'{habit.name}' was already done{who} {label}; nothing changed.")
         return
-    row = _week_row(tx.snapshot, habit, now.date(), config)
+    row = _week_row(tx.snapshot, habit, now.date(), config, person)
     logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
     _out(f"{logged} {label}. {_progress_line(row)}")
     from .cadence import is_due
@@ -241,11 +261,12 @@ def done(
         _out(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
 
 
-def _week_row(snapshot, habit, today, config):
+def _week_row(snapshot, habit, today, config, person=None):
     from .streaks import build_histories, habit_week
 
+    mine = habit.who == "each" and person is not None
     histories = build_histories(
-        (c for c in snapshot.checkins if c.habit_id == habit.id),
+        (c for c in snapshot.checkins if c.habit_id == habit.id and (not mine or c.by == person)),
         (s for s in snapshot.skips if s.habit_id == habit.id),
     )
     return habit_week(habit, histories[habit.id], today, today, config.first_weekday)
@@ -261,17 +282,20 @@ def _progress_line(row) -> str:
 def undo(
     name: str = typer.Argument(..., help="The habit."),
     day: str = DateOption,
+    by: Optional[str] = typer.Option(None, "--by", help="Whose check-in, for a habit each of you does."),
 ) -> None:
     """Remove the day's latest check-in (or, if it has none, the day's skip)."""
+    from .actions import parse_person
     from .actions import undo as undo_day
     from .model import parse_date
     from .render import short_date
 
-    _, store, _ = _context()
+    _, store, config = _context()
     today = clock.today()
     when = parse_date(day, today)
     with _transaction(store) as tx:
-        outcome = undo_day(tx, name, when)
+        person = parse_person(by, tx.snapshot.persons) if by is not None else _me(config)
+        outcome = undo_day(tx, name, when, by=person)
     label = short_date(when, today)
     if outcome.checkin is not None:
         amount = f" ({outcome.checkin.minutes} min)" if outcome.checkin.minutes else ""
@@ -335,13 +359,14 @@ def _show_week(store, config, day: str, as_json: bool) -> None:
     today = clock.today()
     when = parse_date(day, today)
     snapshot = _load(store)
-    summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when, config.first_weekday)
+    summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when, config.first_weekday,
+                           snapshot.persons)
     if as_json:
         _out(json.dumps(week_json(summary), ensure_ascii=False, indent=2))
     elif not summary.habits:
         _out(EMPTY_WEEK)
     else:
-        _out(render_week(summary, _style(), config.partners))
+        _out(render_week(summary, _style(), snapshot.persons or config.partners))
 
 
 # ---------------------------------------------------------------- catalog and first run
@@ -562,18 +587,17 @@ def _own_executable() -> str:
 
 
 def _upcoming(store, config) -> list[dict]:
-    from .reminders import settings_from_config, upcoming
-    from .streaks import build_histories
+    from .reminders import reminder_view, settings_from_config, upcoming
 
     snapshot = _load(store)
     settings = settings_from_config(config.extra, config.first_weekday)
     names = {h.id: h for h in snapshot.habits}
-    histories = build_histories(snapshot.checkins, snapshot.skips)
+    habits, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, store.layout.me)
     return [
         {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
          "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status,
          "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None}
-        for slot, status, fires in upcoming(snapshot.habits, histories, clock.now_aware(), settings)
+        for slot, status, fires in upcoming(habits, histories, clock.now_aware(), settings)
     ]
 
 
@@ -629,6 +653,77 @@ def unplug(
     _out(f"Tech-free for {minutes} min, until {session.ends:%H:%M}, logged to '{name}'. Phones away; enjoy.")
     if not is_locked(paths.data_dir / DAEMON_LOCK):
         _out("(The daemon is not running: the next connect command after that time logs the minutes.)")
+
+
+# ---------------------------------------------------------------- sharing between two machines
+
+sync_app = typer.Typer(help="Share one log between your two machines through a synced folder.",
+                       no_args_is_help=True)
+app.add_typer(sync_app, name="sync")
+
+
+@sync_app.command("init")
+def sync_init(
+    folder: str = typer.Argument(..., help="A folder your sync tool keeps in step (Syncthing, Nextcloud, git…)."),
+    me: str = typer.Option(..., "--me", help="Your name: what you log here is logged as you."),
+) -> None:
+    """On the first machine: move this home's data into the shared folder."""
+    from .sync import share
+
+    paths, _, config = _context()
+    for line in share(paths, config, folder, me, joining=False).lines:
+        _out(line)
+
+
+@sync_app.command("join")
+def sync_join(
+    folder: str = typer.Argument(..., help="The shared folder, once it has synced to this machine."),
+    me: str = typer.Option(..., "--me", help="Your name: what you log here is logged as you."),
+) -> None:
+    """On the other machine: join the shared folder (this home's data, if any, comes along)."""
+    from .sync import share
+
+    paths, _, config = _context()
+    for line in share(paths, config, folder, me, joining=True).lines:
+        _out(line)
+
+
+@sync_app.command("status")
+def sync_status(as_json: bool = JsonOption) -> None:
+    """Devices seen, the last change from each, and anything odd."""
+    from .sync import status
+
+    paths, _, config = _context()
+    report = status(paths, config)
+    if as_json:
+        _out(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    if not report["shared"]:
+        _out("Not shared: this home is private. `connect sync init FOLDER --me NAME` shares it.")
+        return
+    _out(f"Shared through {report['folder']}; this device is {report['device']}, logging as {report['me']}.")
+    for device in report["devices"]:
+        mark = " (this device)" if device["this_device"] else ""
+        if device["readable"]:
+            last = (device["last_change"] or "never")[:16].replace("T", " ")
+            _out(f"  {device['device']}  {device['person'] or '?'}{mark}: {device['checkins']} check-ins, "
+                 f"last change {last}")
+        else:
+            _out(f"  {device['device']}{mark}: unreadable for now")
+    for line in report["odd"]:
+        _out(f"Note: {line}.")
+    if not report["odd"]:
+        _out("Nothing odd.")
+
+
+@sync_app.command("leave")
+def sync_leave() -> None:
+    """Copy the merged data back into a private home and stop sharing."""
+    from .sync import leave
+
+    paths, _, config = _context()
+    for line in leave(paths, config).lines:
+        _out(line)
 
 
 # ---------------------------------------------------------------- entry point

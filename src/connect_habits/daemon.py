@@ -17,6 +17,7 @@ import socket
 import sys
 import time
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import schedule
 
@@ -31,12 +32,13 @@ from .model import Habit, Snapshot
 from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
 from .paths import Paths, ensure_private_dir
 from .reminders import (
-    SNOOZE, ReminderSettings, is_quiet, needs_reminder, quiet_end, reminders_due, settings_from_config, summary_due,
+    SNOOZE, ReminderSettings, is_quiet, needs_reminder, quiet_end, reminder_view, reminders_due, settings_from_config,
+    summary_due,
 )
-from .render import progress_text, streak_text
+from .render import progress_text, row_label, streak_text
 from .state import DaemonState, Pending, load_state, save_state
-from .store import Store
-from .streaks import History, build_histories, habit_week, week_summary
+from .store import DEVICE_FILE, Store
+from .streaks import History, habit_week, week_summary
 from .watch import POLL_SECONDS, FileWatcher
 
 log = logging.getLogger("connect.daemon")
@@ -55,6 +57,7 @@ class Daemon:
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
         self.paths = paths
         self.store = Store(paths)
+        self.me: str | None = None
         self.notifier = notifier
         self.now = now
         self.state: DaemonState = load_state(paths.state_file)
@@ -76,6 +79,8 @@ class Daemon:
         clock.local_zone.cache_clear()  # the machine may have moved to another time zone
         problems: list[str] = []
         config = load_config(self.paths.config_file)
+        self.store = Store(self.paths, config)
+        self.me = self.store.layout.me
         self.settings = settings_from_config(config.extra, config.first_weekday, problems)
         for problem in problems:
             log.warning("config: %s Using the default.", problem)
@@ -106,9 +111,9 @@ class Daemon:
         self.retry_at = None
         self.last_scan = now
         snapshot = self._settled_snapshot(now)
-        histories = build_histories(snapshot.checkins, snapshot.skips)
-        habits = {h.id: h for h in snapshot.habits}
-        decision = reminders_due(snapshot.habits, histories, now, self.state.sent, self.settings)
+        mine, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, self.me)
+        habits = {h.id: h for h in mine}
+        decision = reminders_due(mine, histories, now, self.state.sent, self.settings)
         for slot in decision.drop:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
@@ -212,8 +217,9 @@ class Daemon:
         # On the first day of a week, the week worth summing up is the one that just ended.
         first = self.settings.first_weekday
         day = now.date() - timedelta(days=1) if week_start(now.date(), first) == now.date() else now.date()
-        summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(), day, first)
-        lines = [f"{row.habit.name}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
+        summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(), day, first,
+                               snapshot.persons)
+        lines = [f"{row_label(row)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
                  for row in summary.habits]
         return Notification("Your week together", "\n".join(lines) or "No habits yet.")
 
@@ -296,7 +302,7 @@ class Daemon:
         for name in ("SIGTERM", "SIGINT", "SIGHUP"):  # no SIGHUP on Windows
             if hasattr(signal, name):
                 signal.signal(getattr(signal, name), on_signal)
-        watcher = FileWatcher([self.paths.data_file, self.paths.config_file])
+        watcher = self._watcher()
         self.state.pid, self.state.started = os.getpid(), self.now().isoformat(timespec="seconds")
         self.state.backend = self.notifier.name
         log.info("started (pid %d, backend %s, data %s)", os.getpid(), self.notifier.name, self.paths.data_dir)
@@ -328,6 +334,9 @@ class Daemon:
                 if watcher.changed() or reload or jumped:
                     self._safely(self.reload)
                     self.tick()  # a reload may have moved a time that was due right now to tomorrow
+                    if watcher.folders != self._watched_folders():
+                        watcher.close()  # sharing started or stopped: watch the right folder
+                        watcher = self._watcher()
                 if self.state.buttons:
                     self.notifier.listen()
                 self._safely(self.handle_actions)
@@ -344,6 +353,14 @@ class Daemon:
             os.close(lock)
             log.info("stopped")
         return 0
+
+    def _watched_folders(self) -> set[Path]:
+        return {self.paths.data_file.parent, self.paths.config_file.parent} | (
+            {self.store.layout.folder} if self.store.layout.folder else set())
+
+    def _watcher(self) -> FileWatcher:
+        """Watch the data, the config and, when shared, every device's file in the shared folder."""
+        return FileWatcher([self.paths.data_file, self.paths.config_file], self._watched_folders(), DEVICE_FILE)
 
     def _safely(self, action, default=None):
         try:

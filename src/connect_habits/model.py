@@ -90,6 +90,7 @@ class Habit:
     prompts: tuple[str, ...] = ()
     note: str = ""
     archived: bool = False
+    who: str = "together"  # "together" (either partner's check-in counts), "each", or one partner's name
 
     @property
     def week_based(self) -> bool:
@@ -114,6 +115,7 @@ class Habit:
             "template": self.template,
             "prompts": list(self.prompts),
             "note": self.note,
+            "who": self.who,
         }
 
 
@@ -157,12 +159,18 @@ class Session:
 
 @dataclass
 class Snapshot:
-    """Everything the core needs: habits, check-ins, skips and running sessions, as plain data."""
+    """Everything the core needs: habits, check-ins, skips and running sessions, as plain data.
+
+    `persons` are the partners known from the config and the devices; `warnings` name files
+    that could not be read this time (a shared file still syncing, say).
+    """
 
     habits: list[Habit] = field(default_factory=list)
     checkins: list[CheckIn] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     sessions: list[Session] = field(default_factory=list)
+    persons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------- parsing user text

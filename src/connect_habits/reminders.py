@@ -147,6 +147,26 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
 
 
+def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None) -> tuple[list[Habit], dict[str, History]]:
+    """The habits this device reminds of, with the histories that decide it.
+
+    On a shared log each device reminds its own person: of a habit each partner does when
+    that person has not done it; of a habit that is one partner's only on that partner's
+    device; of a habit done together when nobody has done it.
+    """
+    from .streaks import build_histories
+
+    checkins, skips = list(checkins), list(skips)
+    mine = [h for h in habits if me is None or h.who in ("together", "each", me)]
+    histories = build_histories(checkins, skips)
+    if me is not None:
+        own = build_histories([c for c in checkins if c.by == me], skips)
+        for habit in mine:
+            if habit.who == "each":
+                histories[habit.id] = own[habit.id]
+    return mine, histories
+
+
 def is_quiet(now: datetime, settings: ReminderSettings) -> bool:
     """Whether `now` falls in the quiet hours."""
     return settings.quiet is not None and now.time().replace(tzinfo=None) in settings.quiet

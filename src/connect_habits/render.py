@@ -98,6 +98,8 @@ def week_json(summary: WeekSummary) -> dict:
             {
                 "name": row.habit.name,
                 "slug": row.habit.slug,
+                "who": row.habit.who,
+                "person": row.person,
                 "cadence": str(row.habit.cadence),
                 "goal": row.habit.goal.as_dict() if row.habit.goal else None,
                 "streak": row.streak,
@@ -117,6 +119,11 @@ def week_json(summary: WeekSummary) -> dict:
 def streak_text(length: int, unit: str) -> str:
     """`1 day`, `3 weeks`."""
     return f"{length} {unit[:-1] if length == 1 else unit}"
+
+
+def row_label(row: HabitWeek) -> str:
+    """The habit's name, with whose row it is for a habit each partner does."""
+    return f"{row.habit.name} · {row.person}" if row.person else row.habit.name
 
 
 def progress_text(row: HabitWeek) -> str:
@@ -150,14 +157,14 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
         progress = progress_text(row)
         met = row.progress.target and row.progress.done >= row.progress.target
         lines.append(
-            fit(clean(row.habit.name), name_width, ellipsis) + " " + cells
+            fit(clean(row_label(row)), name_width, ellipsis) + " " + cells
             + f"{streak:<11}" + (style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}")
         )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
     best = max(summary.habits, key=lambda r: r.streak, default=None)
     if best is not None and best.streak > 1:
-        lines.append(f"Longest run going: {clean(best.habit.name)}, {streak_text(best.streak, best.streak_unit)}.")
+        lines.append(f"Longest run going: {clean(row_label(best))}, {streak_text(best.streak, best.streak_unit)}.")
     return "\n".join(lines)
 
 

@@ -32,6 +32,17 @@ class History:
         return min(self.count) if self.count else None
 
 
+def person_histories(habit: Habit, checkins: Iterable[CheckIn], skips: Iterable[Skip],
+                     persons: Iterable[str]) -> list[tuple[str | None, History]]:
+    """The histories a habit is judged by: one shared, or one per partner for an `each` habit."""
+    checkins, skips = list(checkins), list(skips)
+    partners = list(persons)
+    if habit.who != "each" or not partners:
+        return [(None, build_histories(checkins, skips)[habit.id])]
+    return [(person, build_histories([c for c in checkins if c.by == person], skips)[habit.id])
+            for person in partners]
+
+
 def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip]) -> dict[str, History]:
     """Index check-ins and skips by habit id, then by day."""
     histories: dict[str, History] = defaultdict(History)
@@ -196,6 +207,7 @@ class HabitWeek:
     streak_unit: str  # "days" or "weeks"
     progress: Progress
     days: dict[date, str]
+    person: str | None = None  # whose row, for a habit each partner does
 
 
 @dataclass(frozen=True)
@@ -223,7 +235,8 @@ def week_progress(habit: Habit, history: History, start: date) -> Progress:
     return Progress(sum(1 for d in due if d in met), len(due), unit)
 
 
-def habit_week(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0) -> HabitWeek:
+def habit_week(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0,
+               person: str | None = None) -> HabitWeek:
     """A habit's row for the week containing `day`, with streaks as of that week's end (or today)."""
     start = week_start(day, first_weekday)
     end = start + timedelta(days=6)
@@ -237,6 +250,7 @@ def habit_week(habit: Habit, history: History, day: date, today: date, first_wee
         streak_unit="weeks" if habit.week_based else "days",
         progress=week_progress(habit, history, start),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
+        person=person,
     )
 
 
@@ -247,14 +261,23 @@ def week_summary(
     today: date,
     day: date | None = None,
     first_weekday: int = 0,
+    persons: Iterable[str] = (),
 ) -> WeekSummary:
-    """The weekly summary of every active habit for the week containing `day` (default: today)."""
+    """The weekly summary of every active habit for the week containing `day` (default: today).
+
+    A habit each partner does (`who = each`) gets a row per partner.
+    """
     day = day or today
+    checkins, skips, partners = list(checkins), list(skips), list(persons)
     histories = build_histories(checkins, skips)
     start = week_start(day, first_weekday)
-    rows = [
-        habit_week(habit, histories[habit.id], day, today, first_weekday)
-        for habit in habits
-        if not habit.archived
-    ]
+    rows = []
+    for habit in habits:
+        if habit.archived:
+            continue
+        if habit.who == "each" and partners:
+            for person, history in person_histories(habit, checkins, skips, partners):
+                rows.append(habit_week(habit, history, day, today, first_weekday, person))
+        else:
+            rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
     return WeekSummary(start, start + timedelta(days=6), today, rows)

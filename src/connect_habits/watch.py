@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import struct
 import sys
 from pathlib import Path
@@ -15,15 +16,18 @@ POLL_SECONDS = 5.0
 
 
 class FileWatcher:
-    """Watches a few files by name; `changed()` says whether any of them changed since the last call."""
+    """Watches a few files by name, and files matching `pattern` in `folders`; `changed()` says
+    whether any of them changed since the last call."""
 
-    def __init__(self, files: list[Path]):
+    def __init__(self, files: list[Path], folders: set[Path] | None = None, pattern: re.Pattern | None = None):
         self.files = files
+        self.folders = set(folders or ()) | {f.parent for f in files}
+        self.pattern = pattern
         self._names = {f.name for f in files}
         self._fd: int | None = None
         self._stamps = self._mtimes()
         if sys.platform.startswith("linux"):
-            self._fd = self._inotify({f.parent for f in files})
+            self._fd = self._inotify(self.folders)
 
     @property
     def polling(self) -> bool:
@@ -49,13 +53,23 @@ class FileWatcher:
         except (OSError, AttributeError):
             return None
 
-    def _mtimes(self) -> list[int | None]:
+    def _watched_paths(self) -> list[Path]:
+        paths = list(self.files)
+        if self.pattern is not None:
+            for folder in sorted(self.folders):
+                try:
+                    paths += sorted(p for p in folder.iterdir() if self.pattern.fullmatch(p.name))
+                except OSError:
+                    pass
+        return paths
+
+    def _mtimes(self) -> list[tuple[Path, int | None]]:
         stamps = []
-        for path in self.files:
+        for path in self._watched_paths():
             try:
-                stamps.append(path.stat().st_mtime_ns)
+                stamps.append((path, path.stat().st_mtime_ns))
             except OSError:
-                stamps.append(None)
+                stamps.append((path, None))
         return stamps
 
     def changed(self) -> bool:
@@ -74,7 +88,8 @@ class FileWatcher:
             while offset + _EVENT.size <= len(data):
                 _, _, _, length = _EVENT.unpack_from(data, offset)
                 name = data[offset + _EVENT.size: offset + _EVENT.size + length].rstrip(b"\0")
-                hit = hit or os.fsdecode(name) in self._names
+                text = os.fsdecode(name)
+                hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
                 offset += _EVENT.size + length
 
     def close(self) -> None:

@@ -1,0 +1,82 @@
+"""Merging the files of several devices into one view, the same whatever order they arrived in.
+
+Each device writes only its own file. Habits are built from change records, field by field,
+the later change winning (stamp, then device id, then change id: a total order, so every
+device decides alike). Check-ins and skips merge by union of their ids; a removal record
+(an undo) takes its target out everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .model import CheckIn, Habit, Session, Skip, Snapshot
+from .records import RecordError, habit_from_fields
+
+
+@dataclass
+class DeviceData:
+    """What one device's file holds."""
+
+    path: Path
+    device: str
+    person: str | None = None
+    changes: list[dict] = field(default_factory=list)  # {"id", "habit", "stamp", "fields"}
+    checkins: list[CheckIn] = field(default_factory=list)
+    skips: list[Skip] = field(default_factory=list)
+    removals: list[dict] = field(default_factory=list)  # {"id", "target", "stamp"}
+    sessions: list[Session] = field(default_factory=list)
+
+    @property
+    def max_stamp(self) -> int:
+        return max([c["stamp"] for c in self.changes] + [r["stamp"] for r in self.removals], default=0)
+
+
+def change_order(change: dict, device: str) -> tuple:
+    return (change["stamp"], device, change["id"])
+
+
+def merge(devices: list[DeviceData], own_device: str | None = None, partners: tuple[str, ...] = (),
+          strict: bool = False) -> Snapshot:
+    """One snapshot from all devices' data; sessions are the own device's only.
+
+    `strict` (a device alone, nothing shared): a habit whose fields do not add up is damage,
+    raised as RecordError, not a habit whose creation has yet to arrive from another device.
+    """
+    devices = sorted(devices, key=lambda d: d.device)  # the same order on every device
+    ordered = sorted(((change_order(c, d.device), c) for d in devices for c in d.changes), key=lambda item: item[0])
+    fields: dict[str, dict] = {}
+    first: dict[str, tuple] = {}
+    for order, change in ordered:
+        fields.setdefault(change["habit"], {}).update(change["fields"])
+        first.setdefault(change["habit"], order)
+    habits: list[Habit] = []
+    for habit_id in sorted(fields, key=lambda h: first[h]):
+        values = fields[habit_id]
+        if values.get("deleted"):
+            continue
+        try:
+            habits.append(habit_from_fields(habit_id, values))
+        except RecordError:
+            if strict:
+                raise
+            continue  # only edits have arrived so far, not the habit itself: wait for its file
+    live = {h.id for h in habits}
+    removed = {r["target"] for d in devices for r in d.removals}
+    checkins = _union((c for d in devices for c in d.checkins), live, removed)
+    skips = _union((s for d in devices for s in d.skips), live, removed)
+    # Stable sorts: ties keep device order, then each file's own order (the order things were logged).
+    checkins.sort(key=lambda c: (c.day, c.logged_at))
+    skips.sort(key=lambda s: s.day)
+    sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
+    persons = sorted({p for p in partners} | {d.person for d in devices if d.person})
+    return Snapshot(habits, checkins, skips, sessions, persons=persons)
+
+
+def _union(records, live: set[str], removed: set[str]) -> list:
+    seen: dict[str, object] = {}
+    for record in records:
+        if record.id not in seen and record.id not in removed and record.habit_id in live:
+            seen[record.id] = record
+    return list(seen.values())  # type: ignore[return-value]
