@@ -213,3 +213,37 @@ def test_no_reminder_for_days_before_the_habit_existed():
     friday = THURSDAY + timedelta(days=1)
     late_habit = habit(times=("23:45",), created=friday)
     assert due_keys([late_habit], at("00:30", friday))[0] == []
+
+
+# ---------------------------------------------------------------- two partners, two devices
+
+@pytest.mark.parametrize(
+    "who, logged_by, me, reminded",
+    [
+        ("together", None, "Alex", False),  # done by someone: nobody is reminded
+        ("together", "Sam", "Alex", False),  # the other device's check-in counts once it has synced
+        ("together", None, None, False),
+        ("each", "Sam", "Alex", True),  # Sam did theirs; Alex still has to
+        ("each", "Alex", "Alex", False),
+        ("each", "Sam", "Sam", False),
+        ("Sam", None, "Alex", False),  # Sam's habit: never on Alex's device
+        ("Alex", "Alex", "Alex", False),  # done by its owner
+    ],
+)
+def test_each_device_reminds_its_own_person(who, logged_by, me, reminded):
+    from connect_habits.reminders import reminder_view
+
+    h = replace(habit(), who=who)
+    checkins = [CheckIn(id="1", habit_id="h", day=THURSDAY, logged_at="", by=logged_by)] if logged_by or who == "together" else []
+    habits, histories = reminder_view([h], checkins, [], me)
+    decision = reminders_due(habits, histories, at("19:05"), (), ReminderSettings())
+    assert bool(decision.send) is reminded
+
+
+@pytest.mark.parametrize("who, me, reminded", [("Sam", "Sam", True), ("Sam", "Alex", False), ("Sam", None, True),
+                                               ("each", "Alex", True), ("together", "Alex", True)])
+def test_a_habit_nobody_has_done_reminds_the_right_devices(who, me, reminded):
+    from connect_habits.reminders import reminder_view
+
+    habits, histories = reminder_view([replace(habit(), who=who)], [], [], me)
+    assert bool(reminders_due(habits, histories, at("19:05"), (), ReminderSettings()).send) is reminded
