@@ -297,3 +297,33 @@ def test_a_session_end_notice_is_retried_and_given_up_after_the_grace(paths):
     d.scan(clock.advance(seconds=30))
     assert titles(d) == ["Tech-free time is over: 30 min"]
     assert d.state.pending == []
+
+
+def test_on_a_shared_log_the_other_devices_check_in_counts_and_each_habits_remind_their_person(tmp_path):
+    from connect_habits.config import load_config
+    from connect_habits.sync import share
+
+    folder = tmp_path / "shared"
+    alex = resolve_paths({"CONNECT_HOME": str(tmp_path / "alex")})
+    sam = resolve_paths({"CONNECT_HOME": str(tmp_path / "sam")})
+    together = add(alex, "Walk together", at=["19:00"])
+    each = add(alex, "Appreciation", at=["19:00"], who=None)
+    share(alex, load_config(alex.config_file), str(folder), "Alex", joining=False)
+    share(sam, load_config(sam.config_file), str(folder), "Sam", joining=True)
+    with Store(alex, load_config(alex.config_file)).transaction() as tx:
+        tx.replace_habit(replace_who(tx.snapshot.habits, each.id, "each"))
+    with Store(sam, load_config(sam.config_file)).transaction() as tx:  # Sam logs both on Sam's laptop
+        for habit in (together, each):
+            tx.add_checkin(CheckIn(id=new_id(), habit_id=habit.id, day=THURSDAY, logged_at="", by="Sam"))
+    clock = Clock("19:00")
+    on_alex, on_sam = daemon(alex, clock), daemon(sam, clock)
+    on_alex.scan(clock())
+    on_sam.scan(clock())
+    assert titles(on_alex) == ["Appreciation"]  # Alex has not done theirs; the walk is done
+    assert titles(on_sam) == []
+
+
+def replace_who(habits, habit_id, who):
+    from dataclasses import replace as replaced
+
+    return replaced(next(h for h in habits if h.id == habit_id), who=who)

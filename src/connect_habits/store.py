@@ -202,7 +202,9 @@ class Store:
     def _merge(self, own: dict, device: DeviceData, with_others: bool = False):
         others, warnings = read_other_devices(self.layout)
         try:
-            snapshot = merge([device, *others], device.device, self.layout.partners, strict=self.layout.folder is None)
+            # Shared, the partners are the devices' people, so every device agrees on who has a row.
+            partners = self.layout.partners if self.layout.folder is None else ()
+            snapshot = merge([device, *others], device.device, partners, strict=self.layout.folder is None)
         except RecordError as error:
             raise DataFileError(f"The data file {self.path} is damaged: a record does not parse ({error}).") from None
         snapshot.warnings = warnings
