@@ -25,6 +25,7 @@ import pytest
 from conftest import CONNECT, NOW, Result
 
 DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")
+CONFLICT_NAME = re.compile(r"sync-conflict|conflicted copy")
 MON, TUE, WED, THU = "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"
 
 
@@ -154,6 +155,9 @@ def test_two_homes_sharing_one_folder_show_the_same_week(tmp_path):
     a("edit", "appreciation", "--at", "21:30", now=at(WED, "22:06"))
     # Skips, and archiving the other's habit.
     b("skip", "evening", "--date", WED, "--reason", "rain", now=at(THU, "08:00"))
+    a("skip", "appreciation", "--date", THU, now=at(THU, "08:10"))
+    assert rows(b.json("week"))["appreciation", "Sam"]["days"][THU] == "skipped"
+    assert "no longer skipped" in b("undo", "appreciation", "--date", THU, now=at(THU, "08:20")).out  # A's skip
     assert "Archived 'Old ritual'" in a("remove", "old", now=at(THU, "08:30")).out
 
     week_a, week_b = a.json("week"), b.json("week")
@@ -179,6 +183,7 @@ def test_two_homes_sharing_one_folder_show_the_same_week(tmp_path):
     alex, sam = got["appreciation", "Alex"]["days"], got["appreciation", "Sam"]["days"]
     assert (alex[MON], alex[TUE], alex[WED]) == ("done", "missed", "missed")
     assert (sam[MON], sam[TUE], sam[WED]) == ("done", "done", "missed")
+    assert alex[THU] == sam[THU] == "pending"  # the skip A made was undone by B
     assert (week_a["today"], week_a["week_start"]) == (THU, MON)
     # Each device wrote only its own file; nothing else landed in the folder.
     assert device_files(folder) == sorted({a.own_file.name, b.own_file.name})
@@ -197,8 +202,8 @@ class SyncTool:
         self.rng = rng
         self.devices = {"A": a, "B": b}
         self.delivered: dict[str, int] = {}  # receiver -> index of the sender's version last delivered in full
-        self.half: dict[str, str] = {}  # receiver -> the name of a file that is half-written there now
-        self.done: set[tuple[str, str]] = set()  # (receiver, kind) that happened
+        self.seen: set[tuple[str, str]] = set()  # (receiver, kind): a command ran there while such a file was in place
+        self.state: dict[str, str] = {}  # receiver -> what kind of copy of the sender's file is there now
 
     def other(self, name: str) -> str:
         return "B" if name == "A" else "A"
@@ -213,19 +218,16 @@ class SyncTool:
         if kind == "full":
             target.write_bytes(versions[-1])
             self.delivered[receiver] = len(versions) - 1
-            self.half.pop(receiver, None)
         elif kind == "half":  # a copy the sync tool is still writing, under the real name
             data = versions[-1]
             target.write_bytes(data[: len(data) // 2])
             self.delivered.pop(receiver, None)
-            self.half[receiver] = target.name
         elif kind == "stale":  # an older version after a newer one had arrived
             newest = self.delivered.get(receiver, 0)
             if newest < 1:
                 return False
             target.write_bytes(versions[self.rng.randrange(newest)])
             self.delivered.pop(receiver, None)
-            self.half.pop(receiver, None)
         elif kind == "conflict":  # a conflict copy of either device's file, with content connect must not read
             owner = self.rng.choice([sender, dst])
             data = json.loads(self.rng.choice(owner.versions))
@@ -241,17 +243,22 @@ class SyncTool:
             (dst.folder / name).write_text(json.dumps(data))
         else:
             raise AssertionError(kind)
-        self.done.add((receiver, kind))
+        if kind != "conflict":
+            self.state[receiver] = kind
         return True
 
     def check_warnings(self, receiver: str, result: Result) -> None:
         """A half-written file gets exactly one warning naming it; otherwise the command says nothing on stderr."""
-        half = self.half.get(receiver)
-        if half is None:
+        folder = self.devices[receiver].folder
+        self.seen.add((receiver, self.state.get(receiver, "none")))
+        if any(CONFLICT_NAME.search(p.name) for p in folder.iterdir()):
+            self.seen.add((receiver, "conflict"))
+        if self.state.get(receiver) != "half":
             assert result.err == "", result.err
         else:
+            name = self.devices[self.other(receiver)].own_file.name
             lines = only_warnings(result)
-            assert len(lines) == 1 and lines[0].startswith(f"Warning: skipped {half}: "), lines
+            assert len(lines) == 1 and lines[0].startswith(f"Warning: skipped {name}: "), lines
 
     def visible(self, receiver: str, habit_ids: list[str]) -> bool:
         """Whether the receiver can read, right now, the creation of each of these habits."""
@@ -262,7 +269,8 @@ class SyncTool:
                 data = json.loads((dst.folder / name).read_bytes())
             except ValueError:
                 continue
-            known |= {c["habit"] for c in data.get("habit_changes", {}).values() if "name" in c["fields"]}
+            # The change that created the habit (edits alone do not make a habit appear).
+            known |= {c["habit"] for c in data.get("habit_changes", {}).values() if "created" in c["fields"]}
         return all(h in known for h in habit_ids)
 
     def mess(self) -> None:
@@ -339,13 +347,14 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
             if key not in ids and creator == device and command[:2] == ("add", name):
                 ids[key] = devices[creator].habit_id(name)
 
-    # Make sure every kind of bad delivery happened at least once each way (the generator may have missed one).
+    # Make sure a command met every kind of bad copy at least once on each side (the generator may have missed one).
     for receiver in ("A", "B"):
-        for kind in ("full", "half", "full", "stale", "conflict"):
-            if (receiver, kind) not in tool.done:
+        for kind in ("half", "stale", "conflict"):
+            if (receiver, kind) not in tool.seen:
+                tool.deliver(receiver, "full")
                 tool.deliver(receiver, kind)
                 tool.check_warnings(receiver, devices[receiver]("week", "--json"))
-    assert {kind for _, kind in tool.done} == set(SyncTool.KINDS)
+    assert {(r, k) for r in "AB" for k in ("full", "half", "stale", "conflict")} <= tool.seen
 
     # The last delivery, both ways: the folders now hold the same device files, byte for byte.
     tool.deliver("A")
@@ -353,7 +362,7 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
     assert device_files(a.folder) == device_files(b.folder) == sorted([a.own_file.name, b.own_file.name])
     for name in device_files(a.folder):
         assert (a.folder / name).read_bytes() == (b.folder / name).read_bytes()
-    conflict_copies = [p for p in [*a.folder.iterdir(), *b.folder.iterdir()] if "onflict" in p.name]
+    conflict_copies = [p for p in [*a.folder.iterdir(), *b.folder.iterdir()] if CONFLICT_NAME.search(p.name)]
     assert conflict_copies  # they are there, and ignored
 
     results = {name: (d.run("week", "--json"), d.run("list", "--json")) for name, d in devices.items()}
@@ -538,6 +547,11 @@ def test_a_half_written_file_is_skipped_with_one_warning_until_it_arrives_whole(
     unreadable = [d for d in status["devices"] if not d["readable"]]
     assert [d["file"] for d in unreadable] == [half.name]
 
+    empty = copy(b, a, b"")  # the sync tool has created the file, nothing written yet
+    week = a.run("week")
+    assert week.code == 0 and week.err.startswith(f"Warning: skipped {empty.name}: ")
+    assert len(week.err.strip().splitlines()) == 1
+
     copy(b, a)  # the rest arrives
     week = a.run("week", "--json")
     assert week.err == ""
@@ -586,6 +600,8 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
     a("done", "walk", now=at(MON, "19:00"))
     a("done", "appreciation", now=at(MON, "19:00"))
     copy(a, b)
+    b("add", "Dishes", "--every", "weekdays", now=at(TUE))
+    b("add", "Read", now=at(TUE))
     b("done", "appreciation", now=at(TUE))
     b("done", "walk", "--date", WED, now=at(WED))
     b("remove", "old", now=at(WED))
@@ -603,25 +619,66 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
 
     shared_week, shared_list = b.json("week"), b.json("list")
     assert shared_week == a.json("week")
-    assert {(slug, person) for slug, person in rows(shared_week)} == {
-        ("walk", None), ("appreciation", "Alex"), ("appreciation", "Sam")}
+    assert list(rows(shared_week)) == [("walk", None), ("appreciation", "Alex"), ("appreciation", "Sam"),
+                                       ("dishes", None), ("read", None)]  # in the order they were added
+
+    # The home that never shared saw none of this: sync stays invisible until `sync init`.
+    assert loner.json("list") == private_list
+    assert (loner.home / "connect.json").read_bytes() == private_bytes
+    assert loner.json("sync", "status") == {"shared": False, "folder": None, "devices": [], "odd": []}
+    assert "Not shared" in loner("sync", "status").out
+    assert "sync_folder" not in loner.config and "device" not in loner.config
+    assert not [p.name for p in loner.home.iterdir() if "before-sync" in p.name or DEVICE_FILE.fullmatch(p.name)]
 
     left = b("sync", "leave")
     assert "private again" in left.out
     assert (b.home / "connect.json").exists()
     assert b.json("sync", "status")["shared"] is False
-    assert b.json("list") == shared_list
-    assert b.json("week") == shared_week  # the partner's row too, without the shared folder
+    assert "sync_folder" not in b.config
+    assert a.json("week") == shared_week  # the folder was left as it is, and Alex goes on
+    private_list, private_week = b.json("list"), b.json("week")
+    assert sorted(private_list, key=lambda h: h["id"]) == sorted(shared_list, key=lambda h: h["id"])
+    assert rows(private_week) == rows(shared_week)  # the partner's row too, without the shared folder
+    assert [h["name"] for h in private_list] == [h["name"] for h in shared_list]  # in the same order
+    assert private_week == shared_week
 
-    # The folder was left as it is, and Alex goes on.
-    assert a.json("week") == shared_week
-    # The home that never shared saw none of this.
-    assert loner.json("list") == private_list
-    assert (loner.home / "connect.json").read_bytes() == private_bytes
-    assert loner.json("sync", "status") == {"shared": False, "folder": None, "devices": [], "odd": []}
-    assert "sync_folder" not in loner.config and "device" not in loner.config
-    assert sorted(p.name for p in loner.home.iterdir() if not p.name.startswith(".")) == [
-        "config.toml", "connect.json", "connect.lock"] or not (loner.home / "config.toml").exists()
+
+def test_leaving_and_joining_again_keeps_the_undos_and_edits_made_while_shared(tmp_path):
+    folder = tmp_path / "shared"
+    a = Device(tmp_path / "alex", folder, "A")
+    b = Device(tmp_path / "sam", folder, "B")
+    a("sync", "init", folder, "--me", "Alex", now=at(MON))
+    b("sync", "join", folder, "--me", "Sam", now=at(MON))
+    a("add", "Walk", now=at(MON))
+    a("done", "walk", now=at(TUE))
+    b("undo", "walk", "--date", TUE, now=at(TUE, "11:00"))  # B removes A's check-in
+    a("edit", "walk", "--rename", "Walk outside", now=at(WED))
+    b("edit", "walk", "--rename", "Evening walk", now=at(WED, "11:00"))  # the later rename
+    shared_week, shared_list = a.json("week"), a.json("list")
+    assert rows(shared_week)["evening-walk", None]["days"][TUE] == "missed"
+
+    b("sync", "leave")
+    b("sync", "join", folder, "--me", "Sam")  # back again (a new laptop, a second thought)
+    assert a.json("list") == b.json("list") == shared_list  # still 'Evening walk'
+    assert a.json("week") == b.json("week") == shared_week  # and A's Tuesday check-in stays undone
+
+
+def test_habits_added_under_one_name_on_both_machines_can_be_told_apart(pair):
+    a, b = pair
+    a("add", "Walk", now=at(MON))
+    b("add", "Walk", "--every", "weekdays", now=at(MON, "10:30"))  # before anything synced
+    copy(a, b)
+    copy(b, a)
+    assert a.json("list") == b.json("list")
+    notes = a.json("sync", "status")["odd"]
+    assert any("two habits are named 'Walk'" in note for note in notes), notes
+    # The note says "rename or remove one": the CLI must give a way to name each of them.
+    slugs = [h["slug"] for h in a.json("list")]
+    assert len(set(slugs)) == 2, slugs
+    b("edit", slugs[1], "--rename", "Weekday walk")
+    copy(b, a)
+    assert a.json("sync", "status")["odd"] == []
+    assert sorted(h["name"] for h in a.json("list")) == ["Walk", "Weekday walk"]
 
 
 # ---------------------------------------------------------------- 6. errors

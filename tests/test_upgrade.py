@@ -30,3 +30,14 @@ def test_a_schema_1_file_reads_as_before_and_is_upgraded_by_the_next_write(conne
     assert sorted(c["date"] for c in data["checkins"].values()) == ["2026-11-21", "2026-11-25"]
     row = connect("week", "--json").json()["habits"][0]
     assert row["streak"] == 2 and row["days"]["2026-11-23"] == "skipped"
+
+
+def test_upgraded_habits_keep_their_order(connect, home):
+    data = json.loads(json.dumps(SCHEMA_1))
+    second = dict(data["habits"]["1"], id="aa", name="Second", slug="second")
+    data["habits"] = {"1": dict(data["habits"]["1"], id="zz", name="First", slug="first"), "2": second}
+    data["checkins"] = {}
+    data["skips"] = {}
+    home.mkdir(parents=True)
+    (home / "connect.json").write_text(json.dumps(data))
+    assert [h["name"] for h in connect("list", "--json").json()] == ["First", "Second"]

@@ -62,6 +62,7 @@ def merge(devices: list[DeviceData], own_device: str | None = None, partners: tu
             if strict:
                 raise
             continue  # only edits have arrived so far, not the habit itself: wait for its file
+    habits = _unique_slugs(habits)
     live = {h.id for h in habits}
     removed = {r["target"] for d in devices for r in d.removals}
     checkins = _union((c for d in devices for c in d.checkins), live, removed)
@@ -72,6 +73,21 @@ def merge(devices: list[DeviceData], own_device: str | None = None, partners: tu
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
     persons = sorted({p for p in partners} | {d.person for d in devices if d.person})
     return Snapshot(habits, checkins, skips, sessions, persons=persons)
+
+
+def _unique_slugs(habits: list[Habit]) -> list[Habit]:
+    """Two machines may each add a `walk` before they sync: the later one is `walk-2`, alike everywhere."""
+    from dataclasses import replace
+
+    taken: set[str] = set()
+    result = []
+    for habit in habits:
+        slug, n = habit.slug, 2
+        while slug in taken:
+            slug, n = f"{habit.slug}-{n}", n + 1
+        taken.add(slug)
+        result.append(habit if slug == habit.slug else replace(habit, slug=slug))
+    return result
 
 
 def _union(records, live: set[str], removed: set[str]) -> list:

@@ -16,6 +16,9 @@ def _fold(text: str) -> str:
 
 def resolve(habits: Sequence[Habit], query: str) -> Habit:
     """The habit `query` names: case-insensitive exact name or slug first, then a unique prefix of either."""
+    by_id = [h for h in habits if h.id == query.strip()]
+    if by_id:
+        return by_id[0]
     wanted = _fold(query)
     wanted_slug = slugify(query)
     exact = [h for h in habits if _fold(h.name) == wanted or h.slug == wanted]

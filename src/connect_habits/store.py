@@ -274,7 +274,7 @@ def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
     # Schema 1: one private file with whole habit records. Each becomes the habit's first change.
     try:
         changes = {
-            str(n): {"id": f"v1-{r['id']}", "habit": r["id"], "stamp": 0,
+            str(n): {"id": f"v1-{r['id']}", "habit": r["id"], "stamp": n,  # keeps their order
                      "fields": {k: v for k, v in r.items() if k != "id"}}
             for n, r in enumerate(data.get("habits", {}).values(), start=1)
         }

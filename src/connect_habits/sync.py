@@ -82,6 +82,9 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         except OSError as error:
             raise ConnectError(f"Cannot create {folder}: {error.strerror}.") from None
         target = folder / device_file_name(device)
+        if target.exists():  # never overwrite a device's shared file: this copy becomes a new device
+            device = data[META]["1"]["device"] = new_device_id()
+            target = folder / device_file_name(device)
         atomic_write(target, encode(data))
         report = SyncReport([f"Wrote this device's log to {target}."])
         if paths.data_file.exists():
@@ -111,8 +114,10 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         snapshot = store.load()
         layout = store.layout
         data = {
-            META: {"1": {"schema": SCHEMA_VERSION, "device": layout.device or new_device_id(), "person": layout.me}},
-            CHANGES: {str(n): {"id": new_id(), "habit": h.id, "stamp": 0, "fields": habit_fields(h)}
+            # A new device id: joining again later must not overwrite this device's shared file
+            # (its removals and edits) with a copy that has neither.
+            META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "person": layout.me}},
+            CHANGES: {str(n): {"id": new_id(), "habit": h.id, "stamp": n, "fields": habit_fields(h)}
                       for n, h in enumerate(snapshot.habits, start=1)},
             CHECKINS: {str(n): checkin_record(c) for n, c in enumerate(snapshot.checkins, start=1)},
             SKIPS: {str(n): skip_record(s) for n, s in enumerate(snapshot.skips, start=1)},
@@ -121,7 +126,8 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         ensure_private_dir(paths.data_file.parent)
         atomic_write(paths.data_file, encode(data))
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
-        save_config(paths.config_file, replace(config, extra=extra))
+        partners = tuple(snapshot.persons) or config.partners
+        save_config(paths.config_file, replace(config, partners=partners, extra=extra))
     return SyncReport([
         f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
         f"This home is private again; {config.extra['sync_folder']} was left as it is.",
