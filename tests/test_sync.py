@@ -712,3 +712,27 @@ def test_sync_refuses_what_it_cannot_do(tmp_path):
         alex.run("done", "walk", "--by", "Nobody", ok=False))
     assert alex.json("week")["habits"][0]["days"][THU] == "pending"  # nothing was logged
     assert "not shared" in one_error_line(Device(tmp_path / "loner").run("sync", "leave", ok=False))
+
+
+def test_the_week_says_who_logged_a_habit_done_together(tmp_path):
+    """`connect week --json` attributes each day's check-ins: `by` maps a date to the partners who logged it."""
+    import json as _json
+    import os as _os
+    import subprocess as _subprocess
+
+    from conftest import CONNECT
+
+    def run(home, *args):
+        env = dict(_os.environ, CONNECT_HOME=str(tmp_path / home), CONNECT_NOW="2026-11-26T10:00")
+        result = _subprocess.run([CONNECT, *args], env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    run("a", "add", "Walk")
+    run("a", "sync", "init", str(tmp_path / "shared"), "--me", "Alex")
+    run("b", "sync", "join", str(tmp_path / "shared"), "--me", "Sam")
+    run("a", "done", "walk", "--date", "2026-11-24")
+    run("b", "done", "walk", "--date", "2026-11-25")
+    run("b", "done", "walk")
+    row = _json.loads(run("a", "week", "--json"))["habits"][0]
+    assert row["by"] == {"2026-11-24": ["Alex"], "2026-11-25": ["Sam"], "2026-11-26": ["Sam"]}

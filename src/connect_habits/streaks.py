@@ -6,7 +6,7 @@ Nothing here reads the clock: every function takes `today`.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Iterable
 
@@ -208,6 +208,7 @@ class HabitWeek:
     progress: Progress
     days: dict[date, str]
     person: str | None = None  # whose row, for a habit each partner does
+    by: dict[date, list[str]] = field(default_factory=dict)  # who logged it, day by day
 
 
 @dataclass(frozen=True)
@@ -271,13 +272,30 @@ def week_summary(
     checkins, skips, partners = list(checkins), list(skips), list(persons)
     histories = build_histories(checkins, skips)
     start = week_start(day, first_weekday)
+    end = start + timedelta(days=6)
+    attributed: dict[tuple[str, date], list[str]] = defaultdict(list)
+    for checkin in checkins:
+        if checkin.by and start <= checkin.day <= end and checkin.by not in attributed[checkin.habit_id, checkin.day]:
+            attributed[checkin.habit_id, checkin.day].append(checkin.by)
     rows = []
     for habit in habits:
         if habit.archived:
             continue
         if habit.who == "each" and partners:
-            for person, history in person_histories(habit, checkins, skips, partners):
-                rows.append(habit_week(habit, history, day, today, first_weekday, person))
+            rows += [habit_week(habit, history, day, today, first_weekday, person)
+                     for person, history in person_histories(habit, checkins, skips, partners)]
         else:
             rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
-    return WeekSummary(start, start + timedelta(days=6), today, rows)
+    return WeekSummary(start, end, today, [replace(row, by=_attribution(row, attributed)) for row in rows])
+
+
+def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) -> dict[date, list[str]]:
+    """Who logged the habit on each day of the row (just the row's partner, for an `each` row)."""
+    by = {}
+    for day in row.days:
+        people = attributed.get((row.habit.id, day), [])
+        if row.person is not None:
+            people = [row.person] if row.person in people else []
+        if people:
+            by[day] = sorted(people)
+    return by
