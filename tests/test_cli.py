@@ -383,3 +383,28 @@ def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
     text = connect("remind").out
     assert "today     19:00  Walk" in text and "(quiet hours)" in text
     assert "tomorrow  07:00  Early (after quiet hours, at 07:30)" in text
+
+
+def test_the_week_names_its_best_moment_and_a_gentle_suggestion(connect):
+    connect("add", "Talk", "--from", "ten-minute-talk")
+    connect("add", "Walk")
+    for date in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"):
+        connect("done", "talk", "--date", date)
+    connect("done", "walk", "--date", "2026-11-20")  # then missed Mon to Wed
+    week = connect("week", "--json").json()
+    assert week["best_moment"] == "A new best: Talk, 6 days in a row."
+    assert week["suggestion"].startswith("'Walk' has slipped a little")
+    text = connect("week").out
+    assert "A new best: Talk" in text and "has slipped" in text
+    assert all(len(line) <= 80 for line in text.splitlines())
+
+
+def test_several_weeks_side_by_side(connect):
+    connect("add", "Talk")
+    connect("done", "talk", "--date", "2026-11-10")
+    weeks = connect("week", "--weeks", "3", "--json").json()["weeks"]
+    assert [w["week_start"] for w in weeks] == ["2026-11-09", "2026-11-16", "2026-11-23"]
+    assert weeks[0]["habits"][0]["days"]["2026-11-10"] == "done"
+    text = connect("week", "--weeks", "3").out
+    assert "09 Nov" in text and "23 Nov" in text and all(len(line) <= 80 for line in text.splitlines())
+    assert "do not fit" in connect("week", "--weeks", "9").err

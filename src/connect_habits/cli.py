@@ -345,28 +345,172 @@ def _span(days) -> str:
 def week(
     day: str = DateOption,
     as_json: bool = JsonOption,
+    weeks: int = typer.Option(1, "--weeks", min=1, max=52, help="Show the last N weeks side by side."),
 ) -> None:
     """The weekly summary: every habit's days, streak and progress this week."""
     _, store, config = _context()
-    _show_week(store, config, day, as_json)
+    _show_week(store, config, day, as_json, weeks)
 
 
-def _show_week(store, config, day: str, as_json: bool) -> None:
+def _show_week(store, config, day: str, as_json: bool, weeks: int = 1) -> None:
+    from datetime import timedelta
+
     from .model import parse_date
-    from .render import EMPTY_WEEK, render_week, week_json
+    from .render import EMPTY_WEEK, render_week, render_weeks, week_json
     from .streaks import week_summary
 
     today = clock.today()
     when = parse_date(day, today)
     snapshot = _load(store)
-    summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when, config.first_weekday,
-                           snapshot.persons)
+    summaries = [
+        week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when - timedelta(days=7 * n),
+                     config.first_weekday, snapshot.persons)
+        for n in range(weeks - 1, -1, -1)
+    ]
+    summary = summaries[-1]
+    notes = _week_notes(summary, today)
     if as_json:
-        _out(json.dumps(week_json(summary), ensure_ascii=False, indent=2))
+        body = [week_json(s) for s in summaries]
+        for item in body:
+            item.update(best_moment=None, suggestion=None)
+        body[-1].update(notes)
+        _out(json.dumps(body[0] if weeks == 1 else {"weeks": body}, ensure_ascii=False, indent=2))
     elif not summary.habits:
         _out(EMPTY_WEEK)
     else:
-        _out(render_week(summary, _style(), snapshot.persons or config.partners))
+        partners = snapshot.persons or config.partners
+        lines = [n for n in notes.values() if n]
+        if weeks == 1:
+            _out(render_week(summary, _style(), partners, lines))
+        else:
+            _out(render_weeks(summaries, _style(), partners, lines))
+
+
+def _week_notes(summary, today) -> dict:
+    """The week's best moment, and a gentle suggestion (from the catalog) when a habit is slipping."""
+    from .insight import best_moment, slipping, suggestion
+
+    notes = {"best_moment": best_moment(summary), "suggestion": None}
+    row = slipping(summary)
+    if row is not None:
+        prompts = list(row.habit.prompts)
+        if not prompts:
+            from .catalog import load_catalog
+
+            templates = load_catalog()
+            same = [t for t in templates if t.id == row.habit.template] or list(templates)
+            prompts = [p for t in same for p in t.prompts]
+        notes["suggestion"] = suggestion(row, prompts, today)
+    return notes
+
+
+# ---------------------------------------------------------------- insight
+
+
+@app.command()
+def stats(
+    name: Optional[str] = typer.Argument(None, help="One habit in depth; all of them in a line each when left out."),
+    weeks: int = typer.Option(26, "--weeks", min=1, max=520, help="How many weeks the calendar shows."),
+    as_json: bool = JsonOption,
+) -> None:
+    """How your rituals are going: calendar, streaks, completion, strength."""
+    from .actions import resolve_active
+    from .render import percent, render_habit_stats, sparkline, streak_text
+    from .stats import habit_stats, weekly_rates
+    from .streaks import build_histories
+
+    _, store, config = _context()
+    snapshot = _load(store)
+    today = clock.today()
+    first = config.first_weekday
+    histories = build_histories(snapshot.checkins, snapshot.skips)
+    if name is not None:
+        habit = resolve_active(snapshot.habits, name)
+        result = habit_stats(habit, histories[habit.id], today, weeks, first)
+        if as_json:
+            _out(json.dumps(_stats_json(result), ensure_ascii=False, indent=2))
+        else:
+            _out(render_habit_stats(result, _style(), first))
+        return
+    rows = []
+    for habit in (h for h in snapshot.habits if not h.archived):
+        result = habit_stats(habit, histories[habit.id], today, 1, first)
+        rows.append((result, weekly_rates(habit, histories[habit.id], today, 12, first)))
+    rates = [r.rates[12] for r, _ in rows if r.rates[12] is not None]
+    overall = sum(rates) / len(rates) if rates else None
+    if as_json:
+        _out(json.dumps({"habits": [
+            {"name": r.habit.name, "slug": r.habit.slug, "streak": r.streak, "best_streak": r.best_streak,
+             "streak_unit": r.streak_unit, "strength": round(r.strength, 4), "weekly": w,
+             "completion": {str(k): v for k, v in r.rates.items()}} for r, w in rows],
+            "consistency": overall}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        _out("No habits yet; `connect init` starts a plan.")
+        return
+    style = _style()
+    _out(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
+    for result, weekly in rows:
+        from .render import clean, fit
+
+        _out(f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, style):<13}  "
+             f"{streak_text(result.streak, result.streak_unit):<10} "
+             f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}")
+    _out(f"\nTogether you kept {percent(overall)} of what you planned over the last 12 weeks.")
+
+
+def _stats_json(result) -> dict:
+    return {
+        "name": result.habit.name, "slug": result.habit.slug, "streak": result.streak,
+        "best_streak": result.best_streak, "streak_unit": result.streak_unit,
+        "strength": round(result.strength, 4),
+        "best_streaks": [{"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()}
+                         for r in result.best_streaks],
+        "completion": {str(k): v for k, v in result.rates.items()},
+        "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
+        "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},
+    }
+
+
+@app.command("log")
+def history_log(
+    name: Optional[str] = typer.Argument(None, help="One habit (all when left out)."),
+    since: Optional[str] = typer.Option(None, "--since", help="From this date: YYYY-MM-DD, today or yesterday."),
+    as_json: bool = JsonOption,
+) -> None:
+    """The raw history, newest first, with notes and who logged it."""
+    from .actions import resolve_active
+    from .model import parse_date
+    from .render import clean
+
+    _, store, _ = _context()
+    snapshot = _load(store)
+    start = parse_date(since, clock.today()) if since else None
+    habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
+    names = {h.id: h for h in snapshot.habits}
+    entries = [
+        {"kind": "checkin", "date": c.day.isoformat(), "habit": names[c.habit_id].name,
+         "slug": names[c.habit_id].slug, "minutes": c.minutes, "note": c.note, "by": c.by, "source": c.source,
+         "logged_at": c.logged_at}
+        for c in snapshot.checkins if c.habit_id in habit_ids and (start is None or c.day >= start)
+    ] + [
+        {"kind": "skip", "date": s.day.isoformat(), "habit": names[s.habit_id].name,
+         "slug": names[s.habit_id].slug, "minutes": None, "note": s.reason, "by": None, "source": "skip",
+         "logged_at": ""}
+        for s in snapshot.skips if s.habit_id in habit_ids and (start is None or s.day >= start)
+    ]
+    entries.sort(key=lambda e: (e["date"], e["logged_at"]), reverse=True)
+    if as_json:
+        _out(json.dumps(entries, ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        _out("Nothing logged yet.")
+        return
+    for entry in entries:
+        what = "skipped" if entry["kind"] == "skip" else (f"{entry['minutes']} min" if entry["minutes"] else "done")
+        who = f" by {entry['by']}" if entry["by"] else ""
+        note = f" — {clean(entry['note'])}" if entry["note"] else ""
+        _out(f"{entry['date']}  {clean(entry['habit'])}: {what}{who}{note}")
 
 
 # ---------------------------------------------------------------- catalog and first run

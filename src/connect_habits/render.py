@@ -140,7 +140,8 @@ def week_title(summary: WeekSummary, partners: Sequence[str]) -> str:
     return f"Week {end.isocalendar()[1]}, {span}{couple}"
 
 
-def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()) -> str:
+def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = (),
+                notes: Sequence[str] = ()) -> str:
     """The weekly summary as a table: a row per habit, a column per day, streak and progress."""
     name_width = WIDTH - 28 - 11 - 12 - 1
     days = list(summary.habits[0].days) if summary.habits else []
@@ -163,9 +164,45 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
         )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
-    best = max(summary.habits, key=lambda r: r.streak, default=None)
-    if best is not None and best.streak > 1:
-        lines.append(f"Longest run going: {clean(row_label(best))}, {streak_text(best.streak, best.streak_unit)}.")
+    for note in notes:
+        lines += textwrap.wrap(clean(note), WIDTH) or [""]
+    return "\n".join(lines)
+
+
+def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Sequence[str] = (),
+                 notes: Sequence[str] = ()) -> str:
+    """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
+    from .errors import InvalidInput
+
+    count = len(summaries)
+    name_width = WIDTH - 8 * count - 11 - 11 - 1
+    if name_width < 12:
+        raise InvalidInput(f"{count} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
+    last = summaries[-1]
+    dash = "–" if style.unicode else "-"
+    title = f"{summaries[0].week_start:%d %b} {dash} {last.week_end:%d %b %Y}"
+    couple = f" · {' & '.join(clean(p) for p in partners)}" if partners else ""
+    lines = [style.paint(f"The last {count} weeks, {title}{couple}", "bold"), ""]
+    header = " " * (name_width + 1) + "".join(f"{s.week_start:%d %b}".ljust(8) for s in summaries)
+    lines.append(header + f"{'Streak':<11}{'This week':>11}")
+    rows = {(r.habit.id, r.person): [] for r in last.habits}
+    for summary in summaries:
+        for r in summary.habits:
+            rows.setdefault((r.habit.id, r.person), [])
+    for key in rows:
+        cells = ""
+        for summary in summaries:
+            row = next((r for r in summary.habits if (r.habit.id, r.person) == key), None)
+            cells += ("".join(style.symbol(row.days[d]) for d in row.days) if row else " " * 7) + " "
+        current = next((r for r in last.habits if (r.habit.id, r.person) == key), None)
+        if current is None:
+            continue
+        lines.append(fit(clean(row_label(current)), name_width, "…" if style.unicode else "...") + " " + cells
+                     + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}")
+    lines.append("")
+    lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
+    for note in notes:
+        lines += textwrap.wrap(clean(note), WIDTH) or [""]
     return "\n".join(lines)
 
 
@@ -218,3 +255,63 @@ def short_date(day: date, today: date) -> str:
     """`today`, `yesterday` or `Mon 23 Nov`."""
     delta = (today - day).days
     return {0: "today", 1: "yesterday"}.get(delta, f"{day:%a %d %b %Y}" if day.year != today.year else f"{day:%a %d %b}")
+
+
+# ---------------------------------------------------------------- stats
+
+_CALENDAR = {
+    DONE: ("■", "#", "green"),
+    "partial": ("◧", "+", "yellow"),
+    MISSED: ("✗", "x", "red"),
+    SKIPPED: ("~", "~", "cyan"),
+    NOT_DUE: ("·", ".", "dim"),
+    PENDING: ("○", "o", "cyan"),
+    FUTURE: (" ", " ", "dim"),
+}
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def sparkline(values, style: Style) -> str:
+    """One character per value (0 to 1): taller is better; a gap where there is no value."""
+    if not style.unicode:
+        return "".join(" " if v is None else str(min(9, int(v * 10))) for v in values)
+    return "".join(" " if v is None else _SPARKS[min(7, int(v * 8))] for v in values)
+
+
+def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
+    """`connect stats NAME`: a calendar heatmap, streaks, completion rates, weekdays and strength."""
+    unit = stats.streak_unit
+    lines = [style.paint(clean(stats.habit.name), "bold") + f"  ({rhythm_text(stats.habit)})", ""]
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    columns = stats.calendar
+    months = ""
+    for n, week in enumerate(columns):
+        first = week[0][0]
+        months += f"{first:%b}"[0] if n == 0 or first.month != columns[n - 1][0][0].month else " "
+    lines.append("     " + months)
+    for row in range(7):
+        cells = ""
+        for week in columns:
+            status = week[row][1]
+            u, a, colour = _CALENDAR.get(status, _CALENDAR[NOT_DUE])
+            cells += style.paint(u if style.unicode else a, colour)
+        lines.append(f"{names[(first_weekday + row) % 7]}  {cells}")
+    legend = "  ".join(f"{style.paint((_CALENDAR[s][0] if style.unicode else _CALENDAR[s][1]), _CALENDAR[s][2])} {t}"
+                       for s, t in ((DONE, "done"), ("partial", "partly"), (MISSED, "missed"),
+                                    (SKIPPED, "skipped"), (NOT_DUE, "not due")))
+    lines += ["", legend, ""]
+    lines.append(f"Streak {streak_text(stats.streak, unit)} · best {streak_text(stats.best_streak, unit)} · "
+                 f"strength {percent(stats.strength)}")
+    rates = stats.rates
+    lines.append(f"Completion: 4 weeks {percent(rates[4])} · 12 weeks {percent(rates[12])} · "
+                 f"52 weeks {percent(rates[52])}")
+    lines.append("By weekday: " + "  ".join(f"{names[i]} {percent(v)}" for i, v in enumerate(stats.weekdays)))
+    if stats.best_streaks:
+        lines.append("Best streaks:")
+        for run in stats.best_streaks:
+            lines.append(f"  {streak_text(run.length, unit):<10} {run.first:%d %b %Y} – {run.last:%d %b %Y}")
+    return "\n".join(lines)

@@ -136,7 +136,7 @@ def streak_runs(habit: Habit, history: History, today: date, first_weekday: int 
     runs: list[Streak] = []
     length, first, last = 0, None, None
     start = history_start(habit, history)
-    for period, outcome in _period_outcomes(habit, history, start, today, first_weekday):
+    for period, outcome in period_outcomes(habit, history, start, today, first_weekday):
         if outcome is True:
             length, first, last = length + 1, first or period, period
         elif outcome is False:
@@ -147,7 +147,7 @@ def streak_runs(habit: Habit, history: History, today: date, first_weekday: int 
     return runs
 
 
-def _period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int):
+def period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int):
     """Yield (period start, True met / False broken / None neutral) from `start` to `today`."""
     if habit.week_based:
         week = week_start(start, first_weekday)
