@@ -317,7 +317,8 @@ def test_the_cli_path_does_not_import_the_daemons_dependencies(connect, home, ar
     probe = (
         "import sys\nfrom connect_habits.cli import main\n"
         f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
-        "print('LOADED', sorted(m for m in ('schedule', 'plyer', 'jeepney', 'pydantic') if m in sys.modules))"
+        "print('LOADED', sorted(m for m in ('schedule', 'plyer', 'jeepney', 'pydantic', 'icalendar', 'dateutil',"
+        " 'connect_habits.transfer', 'connect_habits.stats') if m in sys.modules))"
     )
     env = dict(os.environ, CONNECT_HOME=str(home))
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)

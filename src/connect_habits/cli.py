@@ -870,6 +870,10 @@ def sync_leave() -> None:
         _out(line)
 
 
+from .cli_transfer import register  # noqa: E402  (export and import live in their own module)
+register(app)
+
+
 # ---------------------------------------------------------------- entry point
 
 

@@ -139,6 +139,12 @@ class Transaction:
     def add_checkin(self, checkin: CheckIn) -> None:
         self._db.table(CHECKINS).insert(checkin_record(checkin))
 
+    def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
+        """Many check-ins in one insert (an import): one pass instead of one per record."""
+        records = [checkin_record(c) for c in checkins]
+        if records:
+            self._db.table(CHECKINS).insert_multiple(records)
+
     def remove_checkin(self, checkin_id: str) -> None:
         """An undo: a removal record, so it wins on every device that has seen the check-in."""
         self._remove(CHECKINS, checkin_id)
