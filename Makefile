@@ -3,10 +3,21 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: test install clean
+# The rules that depend on the clock run once more in zones with unusual daylight saving.
+TIME_TESTS := tests/test_streaks.py tests/test_reminders.py tests/test_daemon.py tests/test_stats.py
+ZONES := Europe/Berlin America/New_York Australia/Lord_Howe
+
+.PHONY: test test-zones install clean
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory test-zones
+
+test-zones: $(VENV)/.installed
+	@for zone in $(ZONES); do \
+	  echo "== TZ=$$zone"; \
+	  TZ=$$zone $(BIN)/python -m pytest -q $(TIME_TESTS) || exit 1; \
+	done
 
 install: $(VENV)/.installed
 

@@ -302,3 +302,20 @@ def test_the_idle_daemon_does_not_poll(cli, run_daemon, notification_server):
     woke = voluntary_switches(daemon.process.pid) - before
     assert woke <= 3, f"{woke} wake-ups in 6 idle seconds"  # a once-a-second loop would show 6 or more
     daemon.terminate()
+
+
+def test_a_damaged_data_file_is_logged_and_the_daemon_keeps_running(cli, run_daemon, notification_server, home):
+    cli("add", "Walk", "--at", hhmm(datetime.now() + timedelta(hours=3)))
+    daemon = run_daemon()
+    daemon.wait_started()
+    data = home / "connect.json"
+    good = data.read_bytes()
+    data.write_bytes(good[: len(good) // 2])  # a truncated file, as a full disk or a bad copy leaves it
+    daemon.wait_for_log("not valid JSON")
+    assert daemon.process.poll() is None
+    assert data.read_bytes() == good[: len(good) // 2]  # never overwritten
+    data.write_bytes(good)  # restored from a backup
+    cli("add", "Talk", "--at", hhmm(datetime.now() - timedelta(minutes=1)))
+    [note] = notification_server.wait_for(1, timeout=45)
+    assert note["summary"] == "Talk"
+    assert daemon.terminate() < 2.0
