@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -98,6 +99,28 @@ def remove_stale_temp_files(path: Path) -> None:
             if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
                 with contextlib.suppress(OSError):
                     os.unlink(entry.path)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before any change, to replace a file that is a link, read-only, or someone else's.
+
+    Checked on the file's own bits, not with os.access, so that it holds for root as well.
+    """
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise DataFileError(f"Cannot look at {path}: {error.strerror}; nothing was changed.") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise DataFileError(f"{path} is a symbolic link; connect does not write through links (nothing was "
+                            "changed). To share your data, use `connect sync init`.")
+    if not stat.S_ISREG(status.st_mode):
+        raise DataFileError(f"{path} is not a regular file; nothing was changed.")
+    if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+        raise DataFileError(f"{path} belongs to another user (uid {status.st_uid}); nothing was changed.")
+    if not status.st_mode & stat.S_IWUSR:
+        raise DataFileError(f"{path} is read-only; nothing was changed (make it writable to log again).")
 
 
 def read_bytes(path: Path) -> bytes | None:

@@ -24,7 +24,7 @@ from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
 from .errors import DataFileError
-from .fileio import atomic_write, locked, read_bytes, remove_stale_temp_files
+from .fileio import atomic_write, check_writable, locked, read_bytes, remove_stale_temp_files
 from .merge import DeviceData, merge
 from .model import CheckIn, Habit, Session, Skip, Snapshot, new_id
 from .paths import Paths, ensure_private_dir
@@ -186,6 +186,7 @@ class Store:
         """Lock, re-read, let the block change things, then write this device's file once, atomically."""
         ensure_private_dir(self.lock_path.parent)
         with locked(self.lock_path):
+            check_writable(self.path)
             own = self._own_data()
             device = parse_device(self.path, own, self.layout)
             snapshot, others = self._merge(own, device, with_others=True)
