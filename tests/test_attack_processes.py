@@ -48,7 +48,9 @@ def temp_files(folder: Path) -> list[str]:
 # ================================================================ 1. load, with the daemon running
 
 WORKERS = 8
-OPS_PER_WORKER = 50  # 8 x 50 real `connect` processes: about 35-45 s on 2 cores with the daemon busy
+# The full 8 x 50. Measured: a `connect` command costs ~0.18 CPU-s (mostly imports), so the 400
+# commands take ~72 CPU-s, ~40 s on 2 idle cores (67 s on a shared machine with load average 9).
+OPS_PER_WORKER = 50
 DATES_PER_WORKER = 6  # few dates per habit, so `undo` usually has something to remove
 SESSION_LEAD = 5  # seconds after `connect unplug` until the tech-free session ends (mid-load)
 
@@ -179,7 +181,8 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
     try:
         daemon.wait_for(daemon.started, "the daemon's first scan")
         reminder_names = {f"load {w}" for w in range(WORKERS)} | {"Walk"}
-        notification_server.wait_for(len(reminder_names))
+        daemon.wait_for(lambda: reminder_names <= {n["summary"] for n in notification_server.notifications()},
+                        "the reminders at start")
 
         # A tech-free session that started SESSION_LEAD s short of a minute ago: it ends mid-load,
         # and the daemon (or whichever worker's command comes first) must log it exactly once.
@@ -259,7 +262,7 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
         assert sent["Tech-free time is over: 1 min"] == (1 if settled_by_daemon else 0)
 
         # The daemon logged no error (a torn read would show as "reload failed" or "scan failed").
-        errors = [line for line in daemon.output().splitlines() if " ERROR " in line]
+        errors = [line for line in daemon.output().splitlines() if " ERROR " in line or line.startswith("<3>")]
         assert errors == []
         reloads = daemon.output().count("loaded ")
         daemon_cpu = cpu_seconds(daemon.process.pid)
@@ -391,12 +394,16 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_check_in(home):
     # The end: at most the last kill's temp file; the next write clears it, and the lock is free.
     assert len(temp_files(home)) <= 1
     assert (home / "connect.lock").exists() and not is_locked(home / "connect.lock")
-    with store.transaction() as tx:
-        tx.add_checkin(CheckIn(id="final", habit_id=habit.id, day=DAY0, logged_at=f"{DAY0}T21:00:00"))
+    env = {k: v for k, v in os.environ.items() if k != "CONNECT_NOW"}
+    last_day = (DAY0 - timedelta(days=1)).isoformat()
+    command = subprocess.run([CONNECT, "done", "walk", "--date", last_day], capture_output=True, text=True,
+                             env=dict(env, CONNECT_HOME=str(home)), timeout=60)
+    assert command.returncode == 0, command.stderr
     assert temp_files(home) == []
-    final = {c.id for c in store.load().checkins}
-    assert acknowledged | {"final"} <= final
-    unacknowledged_but_saved = len(final - acknowledged - {"final"})
+    final = store.load().checkins
+    assert acknowledged <= {c.id for c in final}
+    assert len([c for c in final if c.day.isoformat() == last_day and not c.id.startswith("r")]) == 1
+    unacknowledged_but_saved = sum(1 for c in final if c.id.startswith("r") and c.id not in acknowledged)
 
     assert during > 0 and between > 0, (during, between)
     print(f"\n[attack 2] {KILLS} SIGKILLs in {seconds:.1f} s: {begun} writes begun, {len(acknowledged)} acknowledged, "
