@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from .catalog import Template
+if TYPE_CHECKING:  # the catalog (TOML files) loads only for the commands that use it
+    from .catalog import Template
 from .errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
 from .model import (
     WEEKLY,

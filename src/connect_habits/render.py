@@ -8,11 +8,13 @@ import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence, TextIO
+from typing import TYPE_CHECKING, Sequence, TextIO
 
-from .catalog import STRATEGIES, Template
 from .model import Habit
 from .streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED, HabitWeek, WeekSummary
+
+if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
+    from .catalog import Template
 
 WIDTH = 80
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
@@ -234,6 +236,8 @@ def render_habits(habits: Sequence[Habit], style: Style) -> str:
 
 def render_catalog(templates: Sequence[Template], style: Style) -> str:
     """`connect catalog`: templates grouped by the strategy they serve."""
+    from .catalog import STRATEGIES
+
     lines: list[str] = []
     for strategy, title in STRATEGIES.items():
         group = [t for t in templates if t.strategy == strategy]
