@@ -877,16 +877,29 @@ register(app)
 # ---------------------------------------------------------------- entry point
 
 
+def _printable(message: str) -> str:
+    """One line, with whatever the user typed that a terminal would act on shown as escapes."""
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
+        for ch in message
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="connect", standalone_mode=False)
     except ConnectError as error:
-        typer.echo(f"Error: {error.message}", err=True)
+        typer.echo(f"Error: {_printable(error.message)}", err=True)
         sys.exit(error.exit_code)
     except click.ClickException as error:
-        error.show()
+        hint = ""
+        if isinstance(error, click.UsageError) and error.ctx is not None:
+            hint = f" See `{error.ctx.command_path} --help`."
+        typer.echo(f"Error: {_printable(error.format_message())}{hint}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         typer.echo("Aborted; nothing changed.", err=True)

@@ -139,7 +139,10 @@ def read_bytes(path: Path) -> bytes | None:
 def try_lock(lock_path: Path) -> int | None:
     """Take an exclusive lock without waiting: the open descriptor, or None if another process holds it."""
     flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    fd = os.open(lock_path, flags, 0o600)
+    try:
+        fd = os.open(lock_path, flags, 0o600)
+    except OSError as error:  # O_NOFOLLOW: a link planted in its place is refused, never followed
+        raise DataFileError(f"Cannot open the lock file {lock_path}: {error.strerror}.") from None
     if _try_lock(fd):
         return fd
     os.close(fd)
@@ -150,7 +153,10 @@ def is_locked(lock_path: Path) -> bool:
     """Whether another process holds the lock at `lock_path` (False when there is no such file)."""
     if not lock_path.exists():
         return False
-    fd = try_lock(lock_path)
+    try:
+        fd = try_lock(lock_path)
+    except DataFileError:
+        return False  # not a lock we can open (a planted link, say): no daemon of ours holds it
     if fd is None:
         return True
     os.close(fd)

@@ -180,8 +180,15 @@ def _has_control_characters(text: str) -> bool:
     return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
 
 
+def _check_encodable(text: str, what: str) -> None:
+    # Bytes that are not UTF-8 reach Python as lone surrogates (argv uses surrogateescape).
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise InvalidInput(f"The {what} is not valid UTF-8 text.")
+
+
 def parse_name(text: str) -> str:
     """A habit name: trimmed, 1 to 80 characters, any script or emoji, no control characters."""
+    _check_encodable(text, "name")
     name = unicodedata.normalize("NFC", text).strip()
     if not name:
         raise InvalidInput("A habit name cannot be empty.")
@@ -196,6 +203,7 @@ def parse_note(text: str | None, what: str = "note") -> str:
     """A free-text note: newlines and tabs are allowed, other control characters are not."""
     if text is None:
         return ""
+    _check_encodable(text, what)
     note = unicodedata.normalize("NFC", text).strip()
     if len(note) > NOTE_MAX:
         raise InvalidInput(f"A {what} can be at most {NOTE_MAX} characters (this one has {len(note)}).")
@@ -222,14 +230,14 @@ def parse_cadence(text: str) -> Cadence:
         return Cadence(weekdays=WEEKENDS)
     if spec == "weekly":
         return WEEKLY
-    if match := re.fullmatch(r"(\d+)\s*(?:/|x|times?\s+(?:a|per))\s*week", spec):
+    if match := re.fullmatch(r"([0-9]{1,6})\s*(?:/|x|times?\s+(?:a|per))\s*week", spec):
         times = int(match[1])
         if not 1 <= times <= 7:
             raise InvalidInput(f"'{text}' asks for {times} days a week; use 1 to 7.")
         return Cadence(weekdays=frozenset(), per_week=times)
     if spec == "every other day":
         return Cadence(weekdays=frozenset(), interval=2)
-    if match := re.fullmatch(r"every (\d+) days?", spec):
+    if match := re.fullmatch(r"every ([0-9]{1,6}) days?", spec):
         interval = int(match[1])
         if not 1 <= interval <= 365:
             raise InvalidInput(f"'{text}' is not a usable interval; use every 1 to 365 days.")
@@ -246,7 +254,7 @@ def parse_cadence(text: str) -> Cadence:
 def parse_duration(text: str) -> int:
     """Minutes from `90m`, `2h`, `1h30m` or a bare number of minutes."""
     spec = text.strip().lower().replace(" ", "")
-    match = re.fullmatch(r"(?:(\d+)h)?(?:(\d+)(?:m|min|mins|minutes?)?)?", spec)
+    match = re.fullmatch(r"(?:([0-9]{1,6})h)?(?:([0-9]{1,7})(?:m|min|mins|minutes?)?)?", spec)
     if not spec or not match or not (match[1] or match[2]):
         raise InvalidInput(f"'{text}' is not a duration; use minutes and hours like 45m, 2h or 1h30m.")
     minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
@@ -260,7 +268,7 @@ def parse_goal(text: str) -> Goal:
     spec = text.strip().lower().replace(" ", "")
     amount, slash, period = spec.rpartition("/")
     period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(period)
-    if not slash or period is None or not re.fullmatch(r"(\d+h)?(\d+m(in)?)?", amount or "-"):
+    if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in)?)?", amount or "-"):
         raise InvalidInput(f"'{text}' is not a goal; use minutes per day or week, like 30m/day or 2h/week.")
     minutes = parse_duration(amount)
     limit = 24 * 60 if period == "day" else 7 * 24 * 60
@@ -271,7 +279,7 @@ def parse_goal(text: str) -> Goal:
 
 def parse_time(text: str) -> str:
     """A reminder time `HH:MM` (24-hour clock), returned zero-padded."""
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", text.strip())
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text.strip())
     if not match:
         raise InvalidInput(f"'{text}' is not a time; use HH:MM on a 24-hour clock, like 19:00.")
     return f"{int(match[1]):02d}:{match[2]}"
@@ -284,11 +292,14 @@ def parse_date(text: str, today: date) -> date:
         return today
     if spec == "yesterday":
         return today - timedelta(days=1)
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", spec):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", spec):
         try:
-            return date.fromisoformat(spec)
+            value = date.fromisoformat(spec)
         except ValueError:
             raise InvalidInput(f"'{text}' is not a real date.") from None
+        if not 1900 <= value.year <= 2999:  # far from the calendar's ends, where week arithmetic overflows
+            raise InvalidInput(f"'{text}' is too far in the past or future; use a year from 1900 to 2999.")
+        return value
     raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, today or yesterday.")
 
 
