@@ -27,6 +27,15 @@ class Result:
         return json.loads(self.out)
 
 
+def one_error_line(result, code=1):
+    """The result failed with `code` and said so in one sentence, without a traceback."""
+    assert result.code == code, (result.out, result.err)
+    assert "Traceback" not in result.err + result.out
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
+    return lines[0]
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """An empty connect home (CONNECT_HOME) in a temp folder."""

@@ -9,6 +9,8 @@ import os
 
 import pytest
 
+from conftest import one_error_line
+
 
 @pytest.fixture
 def walk(connect, home):
@@ -17,11 +19,7 @@ def walk(connect, home):
 
 
 def refused(result) -> str:
-    assert result.code == 1, (result.out, result.err)
-    assert "Traceback" not in result.err
-    [line] = result.err.strip().splitlines()
-    assert line.startswith("Error: ")
-    return line
+    return one_error_line(result)
 
 
 @pytest.mark.parametrize("command", [("done", "walk"), ("add", "Talk"), ("skip", "walk", "--date", "today")])

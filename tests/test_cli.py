@@ -10,14 +10,9 @@ import re
 
 import pytest
 
+from conftest import one_error_line
 
-def one_error_line(result, code=1):
-    """The result failed with `code` and said so in one sentence, without a traceback."""
-    assert result.code == code, (result.out, result.err)
-    assert "Traceback" not in result.err + result.out
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
-    return lines[0]
+
 
 
 def test_the_tour_from_the_issue(connect):

@@ -15,17 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from conftest import one_error_line
+
 LOOP_HEADER = ("Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,"
                "Target Type,Target Value,Archived?")
 
 
-def one_error_line(result, code=1):
-    """The result failed with `code` and said so in one sentence, without a traceback."""
-    assert result.code == code, (result.out, result.err)
-    assert "Traceback" not in result.err + result.out
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
-    return lines[0]
 
 
 def files_of(home: Path) -> dict[str, bytes]:
