@@ -483,9 +483,9 @@ def history_log(
     from .model import parse_date
     from .render import clean
 
+    start = parse_date(since, clock.today()) if since else None  # before reading: a refusal changes nothing
     _, store, _ = _context()
     snapshot = _load(store)
-    start = parse_date(since, clock.today()) if since else None
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}
     entries = [
