@@ -27,6 +27,15 @@ class Result:
         return json.loads(self.out)
 
 
+def raw_tables(home: Path) -> dict[str, list[dict]]:
+    """Every record of a private home's data files (the main file and its month files), table by table."""
+    tables: dict[str, list[dict]] = {}
+    for path in sorted(home.glob("connect*.json")):
+        for table, records in json.loads(path.read_bytes()).items():
+            tables.setdefault(table, []).extend(records.values())
+    return tables
+
+
 def one_error_line(result, code=1):
     """The result failed with `code` and said so in one sentence, without a traceback."""
     assert result.code == code, (result.out, result.err)

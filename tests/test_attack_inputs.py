@@ -2,7 +2,7 @@
 
 4. Bad input. hypothesis generates text for every parser (they return a value or raise InvalidInput,
    and what they accept round-trips) and whole command lines for the real entry point,
-   `connect_habits.cli.main`, run in-process in a fresh CONNECT_HOME per example (much faster than a
+   `connect_habits.entry.main`, run in-process in a fresh CONNECT_HOME per example (much faster than a
    process each; the environment, stdin, stdout and stderr are swapped per call and restored). Every
    command exits 0, 1 or 2, never with a traceback; exit 1 is one line "Error: ..."; a rejected command
    leaves every file as it was; an accepted one leaves a home every reading command still reads.
@@ -47,7 +47,7 @@ from hypothesis import strategies as st
 
 from conftest import CONNECT, NOW
 from connect_habits import model, reminders
-from connect_habits.cli import main
+from connect_habits.entry import main
 from connect_habits.errors import InvalidInput
 
 TODAY = date(2026, 11, 26)  # NOW's day, a Thursday
@@ -103,7 +103,7 @@ class Run:
 
 
 def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
-    """`connect ARGV` through `connect_habits.cli.main`, in this process, in `home`.
+    """`connect ARGV` through `connect_habits.entry.main`, in this process, in `home`.
 
     stdout is a strict UTF-8 stream (as a real one is: text it cannot encode fails there too); stdin
     is not a terminal. Anything main() lets escape other than SystemExit is what a user would see as
@@ -139,14 +139,15 @@ def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
 
 
 LOCKS = {"connect.lock", "daemon.lock"}
+DERIVED = {"summary-cache.json"}  # the summary cache: any read may write it
 TEMP = re.compile(r"^\..*\.tmp$")
 
 
 def files_of(home: Path) -> dict[str, bytes]:
-    """Every file in the home and their bytes (lock files aside: taking a lock may create one)."""
+    """Every file in the home and their bytes (lock files and the summary cache aside)."""
     if not home.is_dir():
         return {}
-    return {p.name: p.read_bytes() for p in sorted(home.iterdir()) if p.name not in LOCKS}
+    return {p.name: p.read_bytes() for p in sorted(home.iterdir()) if p.name not in LOCKS | DERIVED}
 
 
 def assert_clean_exit(run: Run) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONNECT
+from conftest import CONNECT, raw_tables
 from connect_habits.actions import HabitOptions, new_habit
 from connect_habits.fileio import is_locked
 from connect_habits.model import DAILY, CheckIn, Habit, new_id
@@ -42,7 +42,7 @@ def store_of(home: Path) -> Store:
 
 
 def temp_files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.glob(".connect.json.*.tmp"))
+    return sorted(p.name for p in folder.glob(".connect*.tmp"))
 
 
 # ================================================================ 1. load, with the daemon running
@@ -226,7 +226,7 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
         assert daemon.state()["pid"] == daemon.process.pid
 
         # ------------------------------------------------ what the acknowledged operations imply
-        data = json.loads((home / "connect.json").read_bytes())
+        data = raw_tables(home)
         snapshot = store.load()
         all_problems, acknowledged, refused = [], 0, 0
         for slug, log in zip(worker_slugs, logs):
@@ -236,8 +236,8 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
             acknowledged += sum(1 for entry in log if entry[2] == 0)
             refused += refusals
             habit_id = habits[slug].id
-            raw_done = Counter(r["date"] for r in data["checkins"].values() if r["habit"] == habit_id)
-            raw_skipped = Counter(r["date"] for r in data["skips"].values() if r["habit"] == habit_id)
+            raw_done = Counter(r["date"] for r in data["checkins"] if r["habit"] == habit_id)
+            raw_skipped = Counter(r["date"] for r in data["skips"] if r["habit"] == habit_id)
             assert raw_done == Counter(d for d, s in expected.items() if s["done"]), slug
             assert raw_skipped == Counter(d for d, s in expected.items() if s["skipped"]), slug
             loaded_done = Counter(c.day.isoformat() for c in snapshot.checkins if c.habit_id == habit_id)
@@ -247,7 +247,7 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
 
         # Nothing duplicated anywhere: one record per id, and the daemon's own writes exactly once.
         for table in ("checkins", "skips", "removals", "habit_changes"):
-            ids = Counter(r["id"] for r in data.get(table, {}).values())
+            ids = Counter(r["id"] for r in data.get(table, []))
             assert [i for i, n in ids.items() if n > 1] == [], table
         walk = [c for c in snapshot.checkins if c.habit_id == habits["walk"].id]
         assert [c.source for c in walk] == ["notification"]
@@ -345,7 +345,6 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_check_in(home):
     habit = Habit(id=new_id(), name="Walk", slug="walk", cadence=DAILY, created=DAY0)
     with store.transaction() as tx:
         tx.add_habit(habit)
-    data_file = home / "connect.json"
     rng = random.Random(20260006)
 
     acknowledged: set[str] = set()
@@ -382,8 +381,8 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_check_in(home):
         max_temp_files = max(max_temp_files, len(temps))
 
         # After every kill: valid JSON, loadable, every acknowledged check-in there exactly once.
-        raw = json.loads(data_file.read_bytes())
-        ids = Counter(r["id"] for r in raw["checkins"].values())
+        raw = raw_tables(home)  # every data file parses as JSON
+        ids = Counter(r["id"] for r in raw["checkins"])
         assert [i for i, n in ids.items() if n > 1] == [], f"run {run}: duplicated check-ins"
         loaded = {c.id for c in store.load().checkins}
         lost = acknowledged - loaded

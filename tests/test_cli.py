@@ -5,12 +5,11 @@ The clock is pinned to Thursday 2026-11-26 10:00 (CONNECT_NOW) unless a test say
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
-from conftest import one_error_line
+from conftest import one_error_line, raw_tables
 
 
 
@@ -178,14 +177,12 @@ def test_remove_archives_and_keeps_history_purge_deletes(connect, home):
     assert habits[0]["archived"] is True
     assert connect("week", "--json").json()["habits"] == []
     assert "archived" in one_error_line(connect("done", "walk"))
-    data = json.loads((home / "connect.json").read_text())
-    assert len(data["checkins"]) == 1
+    assert len(raw_tables(home)["checkins"]) == 1
     assert connect("edit", "walk", "--restore").code == 0
     assert connect("list", "--json").json()[0]["archived"] is False
     assert connect("remove", "walk", "--purge").code == 2  # no terminal to confirm on
     assert connect("remove", "walk", "--purge", "--yes").code == 0
-    data = json.loads((home / "connect.json").read_text())
-    assert data["checkins"] == {}
+    assert raw_tables(home).get("checkins", []) == []
     assert connect("list", "--json").json() == []
 
 

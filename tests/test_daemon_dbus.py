@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONNECT
+from conftest import CONNECT, raw_tables
 
 
 def hhmm(moment: datetime) -> str:
@@ -140,8 +140,7 @@ def test_done_from_the_notification_logs_a_check_in(cli, run_daemon, notificatio
     [note] = notification_server.wait_for(1)
     notification_server.invoke_action(note["id"], "connect-done")
     daemon.wait_for_log("marked done from the notification")
-    data = json.loads((home / "connect.json").read_text())
-    assert [c["source"] for c in data["checkins"].values()] == ["notification"]
+    assert [c["source"] for c in raw_tables(home)["checkins"]] == ["notification"]
     week = json.loads(cli("week", "--json").stdout)
     assert week["habits"][0]["days"][datetime.now().date().isoformat()] == "done"
     daemon.terminate()

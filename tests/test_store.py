@@ -14,7 +14,6 @@ import signal
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from datetime import date, timedelta
@@ -25,6 +24,7 @@ import pytest
 from conftest import CONNECT, NOW
 from connect_habits.actions import HabitOptions, new_habit
 from connect_habits.config import Config, load_config, save_config
+from connect_habits import fileio
 from connect_habits.errors import DataFileError
 from connect_habits.model import DAILY, CheckIn, Habit, Skip, new_id
 from connect_habits.paths import resolve_paths
@@ -46,6 +46,11 @@ def store_of(home: Path) -> Store:
 
 def data_file(home: Path) -> Path:
     return home / "connect.json"
+
+
+def month_file(home: Path, month: str = "2026-11") -> Path:
+    """The file of one month of check-ins, skips and undos, beside the main file."""
+    return home / f"connect.{month}.json"
 
 
 def seed(home: Path) -> tuple[Store, Habit]:
@@ -70,7 +75,7 @@ def fingerprint(path: Path) -> tuple[bytes, int, int]:
 
 
 def temp_files(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.glob(".connect.json.*.tmp"))
+    return sorted(p.name for p in folder.glob(".connect.*.tmp"))
 
 
 def assert_one_line_error(result, mentions: Path) -> None:
@@ -109,11 +114,16 @@ def test_cli_writes_round_trip_through_the_real_file(connect, home):
     raw = data_file(home).read_bytes()
     assert "Café walk".encode() in raw  # UTF-8 as is, not \u escapes
     data = json.loads(raw)
-    assert set(data) == {"_meta", "habit_changes", "checkins", "skips"}
+    assert set(data) == {"_meta", "habit_changes"}
     meta = data["_meta"]["1"]
     assert meta["schema"] == SCHEMA_VERSION and len(meta["device"]) == 12
-    assert all(isinstance(doc_id, str) for table in data.values() for doc_id in table)
+    month = json.loads(month_file(home).read_bytes())
+    assert set(month) == {"_meta", "checkins", "skips"}
+    assert month["_meta"]["1"] == {"schema": SCHEMA_VERSION, "device": meta["device"], "month": "2026-11"}
+    assert sorted(p.name for p in home.glob("connect*.json")) == ["connect.2026-11.json", "connect.json"]
+    assert all(isinstance(doc_id, str) for table in [*data.values(), *month.values()] for doc_id in table)
     names = {r["habit"]: r["fields"]["name"] for r in data["habit_changes"].values()}
+    data = month
     assert sorted(names.values()) == ["Café walk", "Date night"]
     assert sorted((names[c["habit"]], c["date"], c["minutes"]) for c in data["checkins"].values()) == [
         ("Café walk", "2026-11-24", None),
@@ -212,11 +222,22 @@ COMMANDS = {
 }
 
 
+MAIN_DAMAGES = {k: v for k, v in DAMAGES.items() if k != "checkin-of-missing-habit"}
+MONTH_DAMAGES = {k: v for k, v in DAMAGES.items()
+                 if k not in ("record-missing-fields", "record-with-bad-date", "invalid-utf8")}
+MONTH_DAMAGES["invalid-utf8"] = lambda valid: valid.replace(b'"checkins"', b'"check\xff\xfeins"')
+MONTH_DAMAGES["other-device"] = _edit(lambda data: data["_meta"]["1"].update(device="0123456789ab"))
+MONTH_DAMAGES["other-month"] = _edit(lambda data: data["_meta"]["1"].update(month="2026-10"))
+TARGETS = [(data_file, damage) for damage in MAIN_DAMAGES.items()] + [
+    (month_file, damage) for damage in MONTH_DAMAGES.items()]
+
+
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
-@pytest.mark.parametrize("damage", DAMAGES.values(), ids=DAMAGES.keys())
-def test_damaged_data_file_is_refused_and_left_untouched(connect, home, damage, command):
+@pytest.mark.parametrize("file_of, damage", [(f, d) for f, (_, d) in TARGETS],
+                         ids=[f"{f.__name__}-{name}" for f, (name, _) in TARGETS])
+def test_damaged_data_file_is_refused_and_left_untouched(connect, home, file_of, damage, command):
     seed(home)
-    path = data_file(home)
+    path = file_of(home)
     path.write_bytes(damage(path.read_bytes()))
     before = fingerprint(path)
 
@@ -266,13 +287,13 @@ def _no_space(*args, **kwargs):
     [
         (os, "fsync", "file"),
         (os, "replace", "file"),
-        (tempfile, "mkstemp", "folder"),  # the temp file cannot even be created: the folder is named
+        (fileio, "open_temp", "folder"),  # the temp file cannot even be created: the folder is named
     ],
-    ids=["fsync", "replace", "mkstemp"],
+    ids=["fsync", "replace", "temp-file"],
 )
 def test_full_disk_raises_data_file_error_and_changes_nothing(home, monkeypatch, module, function, names):
     store, walk = seed(home)
-    path = data_file(home)
+    path = month_file(home)  # the check-in's month: the first file the transaction writes
     before = fingerprint(path)
 
     monkeypatch.setattr(module, function, _no_space)
@@ -326,7 +347,7 @@ def test_racing_cli_processes_lose_no_check_in(home):
     assert [p.returncode for p in procs] == [0] * RACE_HABITS, errors
     assert reads > 0
 
-    data = json.loads(data_file(home).read_bytes())
+    data = json.loads(month_file(home, "2026-10").read_bytes())
     records = data["checkins"]
     assert sorted(int(doc_id) for doc_id in records) == list(range(1, RACE_HABITS * RACE_DAYS + 1))
     pairs = Counter((slugs[r["habit"]], r["date"]) for r in records.values())

@@ -24,7 +24,9 @@ import pytest
 
 from conftest import CONNECT, NOW, Result
 
-DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")
+DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")  # a device's main file: habits' changes, sessions
+MONTH_FILE = re.compile(r"connect-([0-9a-f]{12})\.(\d{4}-\d{2})\.json")  # its check-ins, skips, undos of a month
+PRIVATE_FILE = re.compile(r"connect(\.\d{4}-\d{2})?\.json")  # a private home's main file and month files
 CONFLICT_NAME = re.compile(r"sync-conflict|conflicted copy")
 MON, TUE, WED, THU = "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"
 
@@ -56,7 +58,7 @@ class Device:
         self.home = home
         self.folder = folder
         self.name = name
-        self.versions: list[bytes] = []  # every content this device's own file has had, oldest first
+        self.versions: list[dict[str, bytes]] = []  # every content of this device's own files, oldest first
 
     def run(self, *args: str, now: str = NOW, ok: bool = True, env: dict | None = None) -> Result:
         environ = {k: v for k, v in os.environ.items() if k not in ("CONNECT_NOW", "NO_COLOR", "CONNECT_HOME")}
@@ -89,11 +91,25 @@ class Device:
         assert self.device_id and self.folder is not None
         return self.folder / f"connect-{self.device_id}.json"
 
+    @property
+    def own_files(self) -> dict[str, Path]:
+        """This device's files in its folder by name: its main file, then its month files, oldest first."""
+        assert self.device_id and self.folder is not None
+        months = sorted(p.name for p in self.folder.iterdir()
+                        if (match := MONTH_FILE.fullmatch(p.name)) and match[1] == self.device_id)
+        names = [self.own_file.name] if self.own_file.exists() else []
+        return {name: self.folder / name for name in names + months}
+
+    def month_file(self, month: str) -> Path:
+        """This device's file of one month ("2026-11") in its folder."""
+        return self.own_file.with_name(f"{self.own_file.stem}.{month}.json")
+
     def _record(self) -> None:
+        """Note the set of this device's files (name: bytes) when it differs from the last one noted."""
         if self.device_id and self.folder is not None and self.own_file.exists():
-            data = self.own_file.read_bytes()
-            if not self.versions or self.versions[-1] != data:
-                self.versions.append(data)
+            files = {name: path.read_bytes() for name, path in self.own_files.items()}
+            if not self.versions or self.versions[-1] != files:
+                self.versions.append(files)
 
     def habit_id(self, name: str) -> str:
         """The id of the habit this device created under `name` (read from its own file)."""
@@ -102,7 +118,34 @@ class Device:
 
 
 def device_files(folder: Path) -> list[str]:
+    """The devices' main files in a folder (one per device)."""
     return sorted(p.name for p in folder.iterdir() if DEVICE_FILE.fullmatch(p.name))
+
+
+def data_files(folder: Path) -> list[str]:
+    """Every device file in a folder: the main files and their month files."""
+    return sorted(p.name for p in folder.iterdir() if DEVICE_FILE.fullmatch(p.name) or MONTH_FILE.fullmatch(p.name))
+
+
+def month_files_say_whose_they_are(folder: Path) -> None:
+    """Each month file is a TinyDB file whose `_meta` names the device and the month its name promises."""
+    for name in data_files(folder):
+        if match := MONTH_FILE.fullmatch(name):
+            data = json.loads((folder / name).read_bytes())
+            meta = data["_meta"]["1"]
+            assert (meta["schema"], meta["device"], meta["month"]) == (3, match[1], match[2]), (name, meta)
+            assert set(data) <= {"_meta", "checkins", "skips", "removals"}, (name, sorted(data))
+
+
+def private_files(home: Path) -> dict[str, bytes]:
+    """A private home's data files (`connect.json` and its month files), by name, with their bytes."""
+    return {p.name: p.read_bytes() for p in home.iterdir() if PRIVATE_FILE.fullmatch(p.name)}
+
+
+def records(device: Device, table: str, month: str = "2026-11") -> list[dict]:
+    """The records of one table ("checkins", "skips", "removals") in a device's file of one month."""
+    path = device.month_file(month)
+    return list(json.loads(path.read_bytes()).get(table, {}).values()) if path.exists() else []
 
 
 def rows(week: dict) -> dict:
@@ -185,16 +228,31 @@ def test_two_homes_sharing_one_folder_show_the_same_week(tmp_path):
     assert (sam[MON], sam[TUE], sam[WED]) == ("done", "done", "missed")
     assert alex[THU] == sam[THU] == "pending"  # the skip A made was undone by B
     assert (week_a["today"], week_a["week_start"]) == (THU, MON)
-    # Each device wrote only its own file; nothing else landed in the folder.
+    # Each device wrote only its own files (its main file and this month's); nothing else landed in the folder.
     assert device_files(folder) == sorted({a.own_file.name, b.own_file.name})
-    assert sorted(p.name for p in folder.iterdir()) == device_files(folder)
+    for device in (a, b):
+        assert list(device.own_files) == [device.own_file.name, device.month_file("2026-11").name]
+    assert data_files(folder) == sorted([*a.own_files, *b.own_files])
+    assert sorted(p.name for p in folder.iterdir()) == data_files(folder)
+    month_files_say_whose_they_are(folder)
+    # The history is in the month files, the undo in the month of what it undoes: B's removal of A's Wednesday walk.
+    walk_id = a.habit_id("Walk")
+    (wednesday,) = [c for c in records(a, "checkins") if c["habit"] == walk_id and c["date"] == WED]
+    assert wednesday["id"] in {r["target"] for r in records(b, "removals")}
+    for device in (a, b):
+        main = json.loads(device.own_file.read_bytes())
+        assert not main.get("checkins") and not main.get("skips"), sorted(main)
 
 
 # ---------------------------------------------------------------- 2. a simulated sync tool
 
 
 class SyncTool:
-    """Copies device files between two folders, late, out of order and badly, from a seeded generator."""
+    """Copies device files between two folders, late, out of order and badly, from a seeded generator.
+
+    A delivery carries a set of the sender's files (its main file and its month files) as they
+    were at one moment: one of `Device.versions`.
+    """
 
     KINDS = ("full", "half", "stale", "conflict")
 
@@ -203,49 +261,68 @@ class SyncTool:
         self.devices = {"A": a, "B": b}
         self.delivered: dict[str, int] = {}  # receiver -> index of the sender's version last delivered in full
         self.seen: set[tuple[str, str]] = set()  # (receiver, kind): a command ran there while such a file was in place
-        self.state: dict[str, str] = {}  # receiver -> what kind of copy of the sender's file is there now
+        self.state: dict[str, str] = {}  # receiver -> what kind of copy of the sender's files is there now
 
     def other(self, name: str) -> str:
         return "B" if name == "A" else "A"
 
     def deliver(self, receiver: str, kind: str = "full") -> bool:
-        """One delivery of the sender's file into the receiver's folder; False if the kind cannot happen now."""
+        """One delivery of the sender's files into the receiver's folder; False if the kind cannot happen now."""
         sender, dst = self.devices[self.other(receiver)], self.devices[receiver]
         versions = sender.versions
         if not versions:
             return False
-        target = dst.folder / sender.own_file.name
-        if kind == "full":
-            target.write_bytes(versions[-1])
+        if kind == "full":  # every file of the latest version
+            write_files(dst.folder, versions[-1])
             self.delivered[receiver] = len(versions) - 1
-        elif kind == "half":  # a copy the sync tool is still writing, under the real name
-            data = versions[-1]
-            target.write_bytes(data[: len(data) // 2])
+        elif kind == "half":  # the latest version, its main file still being written, under the real name
+            files = dict(versions[-1])
+            main = sender.own_file.name
+            files[main] = files[main][: len(files[main]) // 2]
+            write_files(dst.folder, files)
             self.delivered.pop(receiver, None)
-        elif kind == "stale":  # an older version after a newer one had arrived
+        elif kind == "stale":  # an older version after a newer one had arrived: each of its files as it was then
             newest = self.delivered.get(receiver, 0)
             if newest < 1:
                 return False
-            target.write_bytes(versions[self.rng.randrange(newest)])
+            # A month file the older version did not have yet stays as it is (nothing is ever deleted).
+            write_files(dst.folder, versions[self.rng.randrange(newest)])
             self.delivered.pop(receiver, None)
-        elif kind == "conflict":  # a conflict copy of either device's file, with content connect must not read
+        elif kind == "conflict":  # conflict copies of either device's files, with content connect must not read
             owner = self.rng.choice([sender, dst])
-            data = json.loads(self.rng.choice(owner.versions))
-            for n, change in enumerate(list(data.get("habit_changes", {}).values())):
-                data["habit_changes"][f"c{n}"] = {**change, "id": f"conflict{n}", "stamp": 2**52,
-                                                  "fields": {"name": f"CONFLICT {n}", "slug": f"conflict-{n}"}}
-            stem = owner.own_file.stem
-            name = self.rng.choice([
-                f"{stem}.sync-conflict-20261126-{self.rng.randrange(10**6):06d}-ABCDEFG.json",
-                f"{stem} (conflicted copy).json",
-                f"{stem} (Sam's conflicted copy 2026-11-26).json",
-            ])
-            (dst.folder / name).write_text(json.dumps(data))
+            write_files(dst.folder, self.conflict_copies(owner, self.rng.choice(owner.versions)))
         else:
             raise AssertionError(kind)
         if kind != "conflict":
             self.state[receiver] = kind
         return True
+
+    def conflict_copies(self, owner: Device, version: dict[str, bytes]) -> dict[str, bytes]:
+        """A conflict copy of each file of one version, under a sync tool's name, changed so it would show if read.
+
+        The main file's copy renames every habit with the latest stamp ever; a month file's copy
+        undoes every check-in and skip in it.
+        """
+        copies = {}
+        for name, raw in version.items():
+            data = json.loads(raw)
+            if DEVICE_FILE.fullmatch(name):
+                for n, change in enumerate(list(data.get("habit_changes", {}).values())):
+                    data["habit_changes"][f"c{n}"] = {**change, "id": f"conflict{n}", "stamp": 2**52,
+                                                      "fields": {"name": f"CONFLICT {n}", "slug": f"conflict-{n}"}}
+            else:
+                targets = [r["id"] for table in ("checkins", "skips") for r in data.get(table, {}).values()]
+                removals = data.setdefault("removals", {})
+                for n, target in enumerate(targets):
+                    removals[f"c{n}"] = {"id": f"conflict{n}", "target": target, "stamp": 2**52}
+            stem = name.removesuffix(".json")
+            copy_name = self.rng.choice([
+                f"{stem}.sync-conflict-20261126-{self.rng.randrange(10**6):06d}-ABCDEFG.json",
+                f"{stem} (conflicted copy).json",
+                f"{stem} (Sam's conflicted copy 2026-11-26).json",
+            ])
+            copies[copy_name] = json.dumps(data).encode()
+        return copies
 
     def check_warnings(self, receiver: str, result: Result) -> None:
         """A half-written file gets exactly one warning naming it; otherwise the command says nothing on stderr."""
@@ -280,6 +357,12 @@ class SyncTool:
         for receiver in receivers:
             if self.rng.random() < 0.55:
                 self.deliver(receiver, self.rng.choice(self.KINDS))
+
+
+def write_files(folder: Path, files: dict[str, bytes]) -> None:
+    """Write a set of files ({name: bytes}) into a folder, as a sync tool does, each under its own name."""
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
 
 
 # (device, command, day and time, habits that must be visible first, or "fresh": the other's latest first)
@@ -360,10 +443,18 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
     tool.deliver("A")
     tool.deliver("B")
     assert device_files(a.folder) == device_files(b.folder) == sorted([a.own_file.name, b.own_file.name])
-    for name in device_files(a.folder):
+    for device in (a, b):  # a main file and this month's file each, and no other device file
+        assert list(device.own_files) == [device.own_file.name, device.month_file("2026-11").name]
+    assert data_files(a.folder) == data_files(b.folder) == sorted([*a.own_files, *b.own_files])
+    for name in data_files(a.folder):
         assert (a.folder / name).read_bytes() == (b.folder / name).read_bytes()
+    month_files_say_whose_they_are(a.folder)
     conflict_copies = [p for p in [*a.folder.iterdir(), *b.folder.iterdir()] if CONFLICT_NAME.search(p.name)]
-    assert conflict_copies  # they are there, and ignored
+    # Copies of main files and of month files: they are there, and ignored.
+    of_months = [p for p in conflict_copies if ".2026-11" in p.name]
+    assert of_months and len(of_months) < len(conflict_copies)
+    for folder in (a.folder, b.folder):  # besides the device files, only the conflict copies (no temp file)
+        assert sorted(p.name for p in folder.iterdir() if not CONFLICT_NAME.search(p.name)) == data_files(folder)
 
     results = {name: (d.run("week", "--json"), d.run("list", "--json")) for name, d in devices.items()}
     for week, listing in results.values():
@@ -372,10 +463,10 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
     assert week_a == week_b
     assert list_a == list_b
 
-    # What a single folder gives: a third device that reads just the two final files.
+    # What a single folder gives: a third device that reads just the two devices' final files.
     ref_folder = tmp_path / "single"
     ref_folder.mkdir()
-    for name in device_files(a.folder):
+    for name in data_files(a.folder):
         shutil.copyfile(a.folder / name, ref_folder / name)
     ref = Device(tmp_path / "reader", ref_folder, "R")
     ref("sync", "join", ref_folder, "--me", "Alex")
@@ -434,12 +525,14 @@ def test_git_as_the_transport_never_conflicts(tmp_path):
     a = Device(tmp_path / "alex", clone_a, "A")
     b = Device(tmp_path / "sam", clone_b, "B")
 
-    def only_own_file_changed(device: Device) -> None:
-        changed = [line[3:] for line in git(device.folder, "status", "--porcelain").splitlines()]
-        assert changed in ([], [device.own_file.name]), changed
+    def only_own_files_changed(device: Device) -> None:
+        """The device changed (or added) nothing but its own main and month files."""
+        status = git(device.folder, "status", "--porcelain", "--untracked-files=all")
+        changed = [line[3:] for line in status.splitlines()]
+        assert set(changed) <= set(device.own_files), (changed, list(device.own_files))
 
     def commit(device: Device, message: str) -> None:
-        only_own_file_changed(device)
+        only_own_files_changed(device)
         git(device.folder, "add", "-A")
         if git(device.folder, "status", "--porcelain"):
             git(device.folder, "commit", "--quiet", "-m", message)
@@ -490,8 +583,11 @@ def test_git_as_the_transport_never_conflicts(tmp_path):
     pull(a)
     pull(b)
     assert git(clone_a, "rev-parse", "HEAD") == git(clone_b, "rev-parse", "HEAD")
-    assert sorted(p.name for p in clone_a.iterdir() if p.name != ".git") == device_files(clone_a)
+    assert sorted(p.name for p in clone_a.iterdir() if p.name != ".git") == data_files(clone_a)
     assert len(device_files(clone_a)) == 2
+    assert data_files(clone_a) == sorted([*a.own_files, *b.own_files])
+    for device in (a, b):  # a main file each, and the month of the check-ins
+        assert list(device.own_files) == [device.own_file.name, device.month_file("2026-11").name]
 
     week_a, week_b = a.json("week"), b.json("week")
     assert week_a == week_b
@@ -514,23 +610,33 @@ def pair(tmp_path):
     b = Device(tmp_path / "sam", tmp_path / "sam-sync", "B")
     a("sync", "init", a.folder, "--me", "Alex", now=at(MON))
     b.folder.mkdir()
-    shutil.copyfile(a.own_file, b.folder / a.own_file.name)
+    copy_all(a, b)
     b("sync", "join", b.folder, "--me", "Sam", now=at(MON, "10:05"))
     return a, b
 
 
 def copy(src: Device, dst: Device, data: bytes | None = None, name: str | None = None) -> Path:
+    """One file into dst's folder: src's main file (or `data`), under its name (or `name`)."""
     target = dst.folder / (name or src.own_file.name)
     target.write_bytes(src.own_file.read_bytes() if data is None else data)
     return target
 
 
+def copy_all(src: Device, dst: Device) -> list[Path]:
+    """The partner's data arrives: every file of src (main and months) into dst's folder, months first."""
+    files = src.own_files
+    names = [*(name for name in files if name != src.own_file.name), src.own_file.name]
+    write_files(dst.folder, {name: files[name].read_bytes() for name in names})
+    return [dst.folder / name for name in names]
+
+
 def test_a_half_written_file_is_skipped_with_one_warning_until_it_arrives_whole(pair):
     a, b = pair
     a("add", "Walk", now=at(MON))
-    copy(a, b)
+    copy_all(a, b)
     b("done", "walk", now=at(TUE))
     b("add", "Dishes", now=at(TUE))
+    copy_all(b, a)  # Sam's month file arrives whole; his main file is still being written
     whole = b.own_file.read_bytes()
     half = copy(b, a, whole[: len(whole) // 2])
 
@@ -540,6 +646,7 @@ def test_a_half_written_file_is_skipped_with_one_warning_until_it_arrives_whole(
     assert len(week.err.strip().splitlines()) == 1
     assert week.err.startswith(f"Warning: skipped {half.name}")
     assert [h["slug"] for h in week.json()["habits"]] == ["walk"]  # Sam's part is not there yet
+    assert week.json()["habits"][0]["days"][TUE] != "done"  # nor his check-in: his month is not read without his main
     # A command that writes works as well, with the same warning.
     done = a.run("done", "walk", "--date", MON)
     assert done.code == 0 and done.err.count("Warning: skipped") == 1
@@ -552,19 +659,87 @@ def test_a_half_written_file_is_skipped_with_one_warning_until_it_arrives_whole(
     assert week.code == 0 and week.err.startswith(f"Warning: skipped {empty.name}: ")
     assert len(week.err.strip().splitlines()) == 1
 
-    copy(b, a)  # the rest arrives
+    copy_all(b, a)  # the rest arrives
     week = a.run("week", "--json")
     assert week.err == ""
     assert [h["slug"] for h in week.json()["habits"]] == ["walk", "dishes"]
     assert week.json()["habits"][0]["days"][TUE] == "done"
 
 
+def test_a_half_written_month_file_is_skipped_with_one_warning_until_it_arrives_whole(pair):
+    a, b = pair
+    a("add", "Walk", "--every", "daily", now=at(MON))
+    a("done", "walk", now=at(MON, "19:00"))
+    copy_all(a, b)
+    b("add", "Dishes", "--every", "daily", now=at(TUE))
+    b("done", "walk", now=at(TUE, "19:00"))
+    b("done", "dishes", now=at(TUE, "20:00"))
+    copy_all(b, a)  # Sam's main file arrives whole; his month file is still being written
+    whole = b.month_file("2026-11").read_bytes()
+    half = copy(b, a, whole[: len(whole) // 2], b.month_file("2026-11").name)
+
+    week = a.run("week", "--json")
+    assert week.code == 0
+    lines = only_warnings(week)
+    assert len(lines) == 1 and lines[0].startswith(f"Warning: skipped {half.name}: "), lines
+    got = rows(week.json())
+    assert list(got) == [("walk", None), ("dishes", None)]  # Sam's habit is there: his main file was read
+    assert got["walk", None]["days"][MON] == "done"  # Alex's own check-in
+    assert got["walk", None]["days"][TUE] != "done" and got["dishes", None]["days"][TUE] != "done"  # Sam's: not yet
+    assert [h["name"] for h in a.json("list")] == ["Walk", "Dishes"]  # with the same warning, on stderr
+    # A command that writes works as well, with the same one warning.
+    done = a.run("done", "dishes", "--date", WED)
+    assert done.code == 0 and len(only_warnings(done)) == 1 and half.name in done.err
+    assert any(half.name in note for note in a.json("sync", "status")["odd"])  # status names it too
+
+    empty = copy(b, a, b"", half.name)  # the sync tool has created the file, nothing written yet
+    week = a.run("week")
+    lines = only_warnings(week)
+    assert week.code == 0 and len(lines) == 1 and lines[0].startswith(f"Warning: skipped {empty.name}: "), lines
+
+    copy_all(b, a)  # the rest arrives
+    week = a.run("week", "--json")
+    assert week.err == ""
+    got = rows(week.json())
+    assert got["walk", None]["days"][TUE] == got["dishes", None]["days"][TUE] == "done"
+    assert got["walk", None]["days"][MON] == got["dishes", None]["days"][WED] == "done"
+    copy_all(a, b)  # and Alex's Wednesday reaches Sam: the same week on both
+    assert b.json("week") == week.json()
+
+
+def test_a_half_written_file_of_an_older_month_is_not_summed_up_without_it(pair):
+    """An older month is read for the summary (summary.py caches it): a skipped one must not stick there."""
+    a, b = pair
+    a("add", "Walk", "--every", "daily", now=at("2026-09-01"))
+    copy_all(a, b)
+    for day in ("2026-09-14", "2026-09-15", "2026-09-16", "2026-10-20"):  # Sam's best run: three days
+        b("done", "walk", "--date", day, now=at(MON))
+    copy_all(b, a)
+    september = b.month_file("2026-09")
+    whole = september.read_bytes()
+    half = copy(b, a, whole[: len(whole) // 2], september.name)
+
+    for args in (("week",), ("week",), ("stats",)):  # the second week may come from the summary cache
+        result = a.run(*args, "--json")
+        lines = only_warnings(result)
+        assert len(lines) == 1 and lines[0].startswith(f"Warning: skipped {half.name}: "), (args, lines)
+    assert result.json()["habits"][0]["best_streak"] == 1  # October's day alone
+
+    copy_all(b, a)  # the rest arrives
+    week, stats = a.run("week", "--json"), a.run("stats", "--json")
+    assert week.err == stats.err == ""
+    assert stats.json()["habits"][0]["best_streak"] == 3
+    assert (week.json(), stats.json()) == (b.json("week"), b.json("stats"))
+
+
 def test_a_conflict_copy_is_reported_by_status_and_changes_nothing(pair):
     a, b = pair
     a("add", "Walk", now=at(MON))
     b("add", "Dishes", now=at(MON, "11:00"))
-    copy(b, a)
+    b("done", "dishes", now=at(MON, "11:30"))
+    copy_all(b, a)
     before = a.json("week")
+    assert rows(before)["dishes", None]["days"][MON] == "done"
     data = json.loads(b.own_file.read_bytes())
     data["habit_changes"]["99"] = {"id": "x" * 32, "habit": "y" * 32, "stamp": 2**52,
                                    "fields": {**next(iter(data["habit_changes"].values()))["fields"],
@@ -572,12 +747,16 @@ def test_a_conflict_copy_is_reported_by_status_and_changes_nothing(pair):
     stem = b.own_file.stem
     syncthing = copy(b, a, json.dumps(data).encode(), f"{stem}.sync-conflict-20261126-1234-XYZ.json")
     dropbox = copy(b, a, json.dumps(data).encode(), f"{stem} (conflicted copy).json")
+    month = json.loads(b.month_file("2026-11").read_bytes())  # a copy of the month that undoes its check-ins
+    month["removals"] = {str(n): {"id": f"x{n}", "target": c["id"], "stamp": 2**52}
+                         for n, c in enumerate(month["checkins"].values(), start=1)}
+    of_month = copy(b, a, json.dumps(month).encode(), f"{stem}.2026-11.sync-conflict-20261126-123456-ABCDEFG.json")
 
     week = a.run("week", "--json")
     assert week.err == "" and week.json() == before
     status = a.json("sync", "status")
     assert len(status["devices"]) == 2
-    for copy_ in (syncthing, dropbox):
+    for copy_ in (syncthing, dropbox, of_month):
         assert any(copy_.name in line and "conflict copy" in line for line in status["odd"]), status["odd"]
     text = a("sync", "status").out
     assert f"Note: {syncthing.name} is a sync tool's conflict copy" in text
@@ -591,7 +770,8 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
     loner("add", "Read", "--every", "daily", now=at(MON))
     loner("done", "read", now=at(TUE))
     private_list = loner.json("list")
-    private_bytes = (loner.home / "connect.json").read_bytes()
+    private_bytes = private_files(loner.home)
+    assert set(private_bytes) == {"connect.json", "connect.2026-11.json"}
 
     a, b = pair
     a("add", "Walk", "--every", "daily", now=at(MON, "11:00"))
@@ -599,13 +779,13 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
     a("add", "Old ritual", now=at(MON, "11:02"))
     a("done", "walk", now=at(MON, "19:00"))
     a("done", "appreciation", now=at(MON, "19:00"))
-    copy(a, b)
+    copy_all(a, b)
     b("add", "Dishes", "--every", "weekdays", now=at(TUE))
     b("add", "Read", now=at(TUE))
     b("done", "appreciation", now=at(TUE))
     b("done", "walk", "--date", WED, now=at(WED))
     b("remove", "old", now=at(WED))
-    copy(b, a)
+    copy_all(b, a)
 
     status = a.json("sync", "status")
     assert status["shared"] is True and status["me"] == "Alex" and status["device"] == a.device_id
@@ -624,7 +804,7 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
 
     # The home that never shared saw none of this: sync stays invisible until `sync init`.
     assert loner.json("list") == private_list
-    assert (loner.home / "connect.json").read_bytes() == private_bytes
+    assert private_files(loner.home) == private_bytes
     assert loner.json("sync", "status") == {"shared": False, "folder": None, "devices": [], "odd": []}
     assert "Not shared" in loner("sync", "status").out
     assert "sync_folder" not in loner.config and "device" not in loner.config
@@ -632,7 +812,7 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
 
     left = b("sync", "leave")
     assert "private again" in left.out
-    assert (b.home / "connect.json").exists()
+    assert set(private_files(b.home)) == {"connect.json", "connect.2026-11.json"}  # the main file and the month
     assert b.json("sync", "status")["shared"] is False
     assert "sync_folder" not in b.config
     assert a.json("week") == shared_week  # the folder was left as it is, and Alex goes on
@@ -667,8 +847,8 @@ def test_habits_added_under_one_name_on_both_machines_can_be_told_apart(pair):
     a, b = pair
     a("add", "Walk", now=at(MON))
     b("add", "Walk", "--every", "weekdays", now=at(MON, "10:30"))  # before anything synced
-    copy(a, b)
-    copy(b, a)
+    copy_all(a, b)
+    copy_all(b, a)
     assert a.json("list") == b.json("list")
     notes = a.json("sync", "status")["odd"]
     assert any("two habits are named 'Walk'" in note for note in notes), notes
@@ -676,7 +856,7 @@ def test_habits_added_under_one_name_on_both_machines_can_be_told_apart(pair):
     slugs = [h["slug"] for h in a.json("list")]
     assert len(set(slugs)) == 2, slugs
     b("edit", slugs[1], "--rename", "Weekday walk")
-    copy(b, a)
+    copy_all(b, a)
     assert a.json("sync", "status")["odd"] == []
     assert sorted(h["name"] for h in a.json("list")) == ["Walk", "Weekday walk"]
 

@@ -24,6 +24,7 @@ import contextlib
 import copy
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -46,6 +47,8 @@ REQUIRE_ENV = "CONNECT_REQUIRE_SYNCTHING"
 NOW = "2026-11-26T10:00"  # a Thursday
 YESTERDAY = "2026-11-25"
 TODAY = "2026-11-26"
+MONTH = "2026-11"
+DEVICE_FILE = re.compile(r"connect-[0-9a-f]{12}\.json")  # a device's main file; its month files sit beside it
 
 FOLDER_ID = "connect-e2e"
 TEST_BUDGET = 85.0  # seconds for the whole test, Syncthing start-up included
@@ -57,7 +60,7 @@ POLL = 0.1
 SYNCTHING_OWN = (".stfolder", ".stignore", ".stversions", ".syncthing.", "~syncthing~")
 CONFLICT_MARKS = ("sync-conflict", "conflicted copy", "(conflict")
 
-# connect replaces its file through a short-lived temp file (.connect-<device>.json.XXXX.tmp). The test
+# connect replaces each of its files through a short-lived temp file (.connect-<device>.json.XXXX.tmp). The test
 # does not ignore them, as a couple's Syncthing would not: if a scan ever catches one, it is synced
 # and its deletion is synced too, and the final check (both folders hold exactly the same names)
 # would show one that was left behind. Should that ever make the test flaky, write a `.stignore`
@@ -452,6 +455,17 @@ def pair(tmp_path: Path):
         pair.stop()
 
 
+def _month_file(main: str, month: str = MONTH) -> str:
+    """The name of a device's file of one month, beside its main file."""
+    return f"{main.removesuffix('.json')}.{month}.json"
+
+
+def _files_of(folder: Path, main: str) -> dict[str, bytes]:
+    """One device's files in a folder (its main file and its month files), by name, with their bytes."""
+    month = re.compile(re.escape(main.removesuffix(".json")) + r"\.\d{4}-\d{2}\.json")
+    return {name: data for name, data in _contents(folder).items() if name == main or month.fullmatch(name)}
+
+
 def _by_name(items: list[dict], key: str = "name") -> dict[str, dict]:
     return {item[key] if item.get("person") is None else f"{item[key]} · {item['person']}": item for item in items}
 
@@ -468,13 +482,17 @@ def test_two_syncthing_instances_carry_one_log_without_conflicts(pair: Syncthing
     alex.connect("done", "walk", "--date", YESTERDAY)
     alex.connect("done", "walk")
     alex.connect("sync", "init", str(alex.folder), "--me", "Alex")
-    (alex_file,) = _contents(alex.folder)
-    timings["init reaches Sam"] = pair.sync("Alex's shared file reaches Sam's folder")
-    assert (sam.folder / alex_file).is_file()
+    (alex_file,) = [name for name in _contents(alex.folder) if DEVICE_FILE.fullmatch(name)]
+    # The main file and the month of the check-ins; the private ones were moved aside, months too.
+    assert sorted(_contents(alex.folder)) == sorted([alex_file, _month_file(alex_file)])
+    assert sorted(p.name for p in alex.home.iterdir() if p.name.endswith(".before-sync")) == [
+        f"connect.{MONTH}.json.before-sync", "connect.json.before-sync"]
+    timings["init reaches Sam"] = pair.sync("Alex's shared files reach Sam's folder")
+    assert (sam.folder / alex_file).is_file() and (sam.folder / _month_file(alex_file)).is_file()
 
     # Sam joins once the folder has synced there.
     sam.connect("sync", "join", str(sam.folder), "--me", "Sam")
-    (sam_file,) = set(_contents(sam.folder)) - {alex_file}
+    (sam_file,) = [name for name in _contents(sam.folder) if DEVICE_FILE.fullmatch(name) and name != alex_file]
     timings["join reaches Alex"] = pair.sync("Sam's file reaches Alex's folder")
 
     # Alex, who now knows Sam from Sam's file: a habit each of them does, and check-ins.
@@ -492,9 +510,9 @@ def test_two_syncthing_instances_carry_one_log_without_conflicts(pair: Syncthing
     sam.connect("undo", "Tech-free dinner")
     alex.connect("done", "Appreciation", "--by", "Sam", "--date", YESTERDAY)
     sam.connect("done", "Tech-free dinner", "--by", "Alex", "--date", YESTERDAY)
-    # Apart indeed: Sam has not seen the rename, and Alex's copy of Sam's file is the one from before.
+    # Apart indeed: Sam has not seen the rename, and Alex's copies of Sam's files are the ones from before.
     assert "Tech-free dinner" in [h["name"] for h in sam.json("list")]
-    assert (alex.folder / sam_file).read_bytes() != (sam.folder / sam_file).read_bytes()
+    assert _files_of(alex.folder, sam_file) != _files_of(sam.folder, sam_file)
     timings["online again"] = pair.go_online()
     timings["both at once"] = pair.sync("the changes made on both devices at once cross over")
     for device in (alex, sam):  # the rename reached Sam, and Sam's undo of Alex's check-in reached Alex
@@ -526,9 +544,11 @@ def test_two_syncthing_instances_carry_one_log_without_conflicts(pair: Syncthing
     assert rows["Appreciation · Sam"]["days"][YESTERDAY] == "done"  # Alex logged it for Sam
     assert rows["Appreciation · Sam"]["days"][TODAY] == "done"
 
-    # Each device wrote only its own file; no conflict copy, no temp file, nothing else in either folder.
+    # Each device wrote only its own files (its main file and this month's); no conflict copy, no temp file,
+    # nothing else in either folder.
     pair.check_no_conflicts()
-    assert sorted(_contents(alex.folder)) == sorted(_contents(sam.folder)) == sorted([alex_file, sam_file])
+    own_files = sorted([alex_file, _month_file(alex_file), sam_file, _month_file(sam_file)])
+    assert sorted(_contents(alex.folder)) == sorted(_contents(sam.folder)) == own_files
     for device in (alex, sam):
         status = device.json("sync", "status")
         assert status["odd"] == [], status

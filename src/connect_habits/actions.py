@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # the catalog (TOML files) loads only for the commands that use it
+    from .store import Transaction
     from .catalog import Template
 from .errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
 from .model import (
@@ -28,7 +29,6 @@ from .model import (
     parse_time,
 )
 from .names import find_by_name, resolve, unique_slug
-from .store import Transaction
 
 MAX_SKIP_DAYS = 366
 
@@ -244,12 +244,12 @@ def undo(transaction: Transaction, query: str, day: date, by: str | None = None)
                     if c.habit_id == habit.id and c.day == day and (habit.who != "each" or by is None or c.by == by)]
     if day_checkins:
         latest = max(day_checkins, key=lambda item: item[:2])[2]
-        transaction.remove_checkin(latest.id)
+        transaction.remove_checkin(latest)
         snapshot.checkins.remove(latest)
         return UndoOutcome(habit, day, checkin=latest)
     skip = next((s for s in snapshot.skips if s.habit_id == habit.id and s.day == day), None)
     if skip is not None:
-        transaction.remove_skip(skip.id)
+        transaction.remove_skip(skip)
         snapshot.skips.remove(skip)
         return UndoOutcome(habit, day, skip=skip)
     raise InvalidInput(f"'{habit.name}' has nothing logged on {day.isoformat()} to undo.")

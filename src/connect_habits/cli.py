@@ -1,12 +1,12 @@
 """The `connect` command line: parse, call the core, save, print.
 
 Heavy or optional modules (the catalog's TOML files, the daemon) load inside the
-commands that need them, so `connect done` stays quick.
+commands that need them. The everyday commands' bodies live in commands.py, which the fast
+path (entry.py) runs without importing this module, typer or click at all.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 from typing import List, Optional
@@ -14,7 +14,9 @@ from typing import List, Optional
 import click
 import typer
 
-from . import clock
+from . import clock, commands
+from .commands import _context, _load, _me, _out, _show_week, _style, _transaction
+from .entry import ABORTED, exit_after, printable
 from .errors import ConnectError, UsageError
 from .paths import resolve_paths
 
@@ -36,59 +38,6 @@ NoteOption = typer.Option(None, "--note", help="A note to keep with it.")
 DateOption = typer.Option("today", "--date", help="YYYY-MM-DD, today or yesterday.")
 JsonOption = typer.Option(False, "--json", help="Print JSON for scripts.")
 WhoOption = typer.Option(None, "--who", help="together (default: either partner's check-in counts), each, or a partner's name.")
-
-
-def _out(text: str = "") -> None:
-    typer.echo(text)
-
-
-def _context():
-    from .config import load_config
-    from .store import Store
-
-    paths = resolve_paths()
-    config = load_config(paths.config_file)
-    return paths, Store(paths, config), config
-
-
-def _warn(snapshot) -> None:
-    """Say which shared files could not be read this time (they are read again next time)."""
-    for warning in getattr(snapshot, "warnings", ()):
-        typer.echo(f"Warning: {warning}", err=True)
-
-
-def _me(config) -> str | None:
-    me = config.extra.get("me")
-    return me if isinstance(me, str) and me else None
-
-
-@contextlib.contextmanager
-def _transaction(store):
-    """A store transaction that first logs any tech-free session whose time is up."""
-    from .actions import settle_sessions
-
-    with store.transaction() as tx:
-        _warn(tx.snapshot)
-        settle_sessions(tx, clock.now_aware())
-        yield tx
-
-
-def _load(store):
-    """Everything in the store, with ended tech-free sessions logged first (once)."""
-    snapshot = store.load()
-    now = clock.now_aware()
-    if any(session.ends <= now for session in snapshot.sessions):
-        with _transaction(store) as tx:
-            pass
-        return tx.snapshot
-    _warn(snapshot)
-    return snapshot
-
-
-def _style():
-    from .render import Style
-
-    return Style.for_stream(sys.stdout)
 
 
 def _template(template_id: str | None):
@@ -123,7 +72,7 @@ def add(
 
     _, store, _ = _context()
     options = _habit_options(every, goal, at, note, template, who)
-    with _transaction(store) as tx:
+    with _transaction(store, since=clock.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.persons)
         tx.add_habit(habit)
     _out(f"Added '{habit.name}' ({_rhythm(habit)}{_reminders(habit)}). Log it with `connect done {habit.slug}`.")
@@ -164,7 +113,7 @@ def edit(
         from dataclasses import replace
 
         options = replace(options, at=())
-    with _transaction(store) as tx:
+    with _transaction(store, since=clock.today()) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
         updated = changed_habit(habits, habit, options, rename=rename, restore=restore, persons=tx.snapshot.persons)
@@ -195,7 +144,7 @@ def remove(
             raise UsageError(f"--purge deletes '{habit.name}' and its history for good; add --yes to confirm.")
         count = sum(1 for c in snapshot.checkins if c.habit_id == habit.id)
         typer.confirm(f"Delete '{habit.name}' and its {count} check-ins for good?", abort=True)
-    with _transaction(store) as tx:
+    with _transaction(store, since=clock.today()) as tx:
         habit = resolve(tx.snapshot.habits, name)
         if purge:
             tx.purge_habit(habit.id)
@@ -214,14 +163,7 @@ def list_habits(
     as_json: bool = JsonOption,
 ) -> None:
     """List the habits (archived ones too, at the end)."""
-    from .render import habit_json, render_habits
-
-    _, store, _ = _context()
-    habits = _load(store).habits
-    if as_json:
-        _out(json.dumps([habit_json(h) for h in habits], ensure_ascii=False, indent=2))
-    else:
-        _out(render_habits(habits, _style()))
+    commands.list_habits(as_json)
 
 
 # ---------------------------------------------------------------- logging
@@ -236,46 +178,7 @@ def done(
     by: Optional[str] = typer.Option(None, "--by", help="Log it for a partner (default: you)."),
 ) -> None:
     """Log a habit as done (today unless --date)."""
-    from .actions import parse_person, record_done
-    from .model import parse_date, parse_minutes
-    from .render import short_date
-
-    _, store, config = _context()
-    now = clock.now()
-    when = parse_date(day, now.date())
-    amount = parse_minutes(minutes) if minutes is not None else None
-    with _transaction(store) as tx:
-        person = parse_person(by, tx.snapshot.persons) if by is not None else _me(config)
-        outcome = record_done(tx, name, when, now, minutes=amount, note=note, by=person)
-    habit, label = outcome.habit, short_date(when, now.date())
-    if outcome.checkin is None:
-        who = f" by {person}" if habit.who == "each" and person else ""
-        _out(f"'{habit.name}' was already done{who} {label}; nothing changed.")
-        return
-    row = _week_row(tx.snapshot, habit, now.date(), config, person)
-    logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
-    _out(f"{logged} {label}. {_progress_line(row)}")
-    from .cadence import is_due
-
-    if not habit.week_based and not is_due(habit, when):
-        _out(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
-
-
-def _week_row(snapshot, habit, today, config, person=None):
-    from .streaks import build_histories, habit_week
-
-    mine = habit.who == "each" and person is not None
-    histories = build_histories(
-        (c for c in snapshot.checkins if c.habit_id == habit.id and (not mine or c.by == person)),
-        (s for s in snapshot.skips if s.habit_id == habit.id),
-    )
-    return habit_week(habit, histories[habit.id], today, today, config.first_weekday)
-
-
-def _progress_line(row) -> str:
-    from .render import progress_text, streak_text
-
-    return f"This week {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}."
+    commands.done(name, day, minutes, note, by)
 
 
 @app.command()
@@ -293,7 +196,7 @@ def undo(
     _, store, config = _context()
     today = clock.today()
     when = parse_date(day, today)
-    with _transaction(store) as tx:
+    with _transaction(store, since=when) as tx:
         person = parse_person(by, tx.snapshot.persons) if by is not None else _me(config)
         outcome = undo_day(tx, name, when, by=person)
     label = short_date(when, today)
@@ -323,7 +226,7 @@ def skip(
     _, store, _ = _context()
     today = clock.today()
     days = [parse_date(day, today)] if day is not None else skip_days(parse_date(start, today), parse_date(end, today))
-    with _transaction(store) as tx:
+    with _transaction(store, since=min(days)) as tx:
         outcome = record_skips(tx, name, days, reason)
     name_ = outcome.habit.name
     if not outcome.added:
@@ -348,60 +251,7 @@ def week(
     weeks: int = typer.Option(1, "--weeks", min=1, max=52, help="Show the last N weeks side by side."),
 ) -> None:
     """The weekly summary: every habit's days, streak and progress this week."""
-    _, store, config = _context()
-    _show_week(store, config, day, as_json, weeks)
-
-
-def _show_week(store, config, day: str, as_json: bool, weeks: int = 1) -> None:
-    from datetime import timedelta
-
-    from .model import parse_date
-    from .render import EMPTY_WEEK, render_week, render_weeks, week_json
-    from .streaks import week_summary
-
-    today = clock.today()
-    when = parse_date(day, today)
-    snapshot = _load(store)
-    summaries = [
-        week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when - timedelta(days=7 * n),
-                     config.first_weekday, snapshot.persons)
-        for n in range(weeks - 1, -1, -1)
-    ]
-    summary = summaries[-1]
-    notes = _week_notes(summary, today)
-    if as_json:
-        body = [week_json(s) for s in summaries]
-        for item in body:
-            item.update(best_moment=None, suggestion=None)
-        body[-1].update(notes)
-        _out(json.dumps(body[0] if weeks == 1 else {"weeks": body}, ensure_ascii=False, indent=2))
-    elif not summary.habits:
-        _out(EMPTY_WEEK)
-    else:
-        partners = snapshot.persons or config.partners
-        lines = [n for n in notes.values() if n]
-        if weeks == 1:
-            _out(render_week(summary, _style(), partners, lines))
-        else:
-            _out(render_weeks(summaries, _style(), partners, lines))
-
-
-def _week_notes(summary, today) -> dict:
-    """The week's best moment, and a gentle suggestion (from the catalog) when a habit is slipping."""
-    from .insight import best_moment, slipping, suggestion
-
-    notes = {"best_moment": best_moment(summary), "suggestion": None}
-    row = slipping(summary)
-    if row is not None:
-        prompts = list(row.habit.prompts)
-        if not prompts:
-            from .catalog import load_catalog
-
-            templates = load_catalog()
-            same = [t for t in templates if t.id == row.habit.template] or list(templates)
-            prompts = [p for t in same for p in t.prompts]
-        notes["suggestion"] = suggestion(row, prompts, today)
-    return notes
+    commands.week(day, as_json, weeks)
 
 
 # ---------------------------------------------------------------- insight
@@ -414,62 +264,7 @@ def stats(
     as_json: bool = JsonOption,
 ) -> None:
     """How your rituals are going: calendar, streaks, completion, strength."""
-    from .actions import resolve_active
-    from .render import percent, render_habit_stats, sparkline, streak_text
-    from .stats import habit_stats, weekly_rates
-    from .streaks import build_histories
-
-    _, store, config = _context()
-    snapshot = _load(store)
-    today = clock.today()
-    first = config.first_weekday
-    histories = build_histories(snapshot.checkins, snapshot.skips)
-    if name is not None:
-        habit = resolve_active(snapshot.habits, name)
-        result = habit_stats(habit, histories[habit.id], today, weeks, first)
-        if as_json:
-            _out(json.dumps(_stats_json(result), ensure_ascii=False, indent=2))
-        else:
-            _out(render_habit_stats(result, _style(), first))
-        return
-    rows = []
-    for habit in (h for h in snapshot.habits if not h.archived):
-        result = habit_stats(habit, histories[habit.id], today, 1, first)
-        rows.append((result, weekly_rates(habit, histories[habit.id], today, 12, first)))
-    rates = [r.rates[12] for r, _ in rows if r.rates[12] is not None]
-    overall = sum(rates) / len(rates) if rates else None
-    if as_json:
-        _out(json.dumps({"habits": [
-            {"name": r.habit.name, "slug": r.habit.slug, "streak": r.streak, "best_streak": r.best_streak,
-             "streak_unit": r.streak_unit, "strength": round(r.strength, 4), "weekly": w,
-             "completion": {str(k): v for k, v in r.rates.items()}} for r, w in rows],
-            "consistency": overall}, ensure_ascii=False, indent=2))
-        return
-    if not rows:
-        _out("No habits yet; `connect init` starts a plan.")
-        return
-    style = _style()
-    _out(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
-    for result, weekly in rows:
-        from .render import clean, fit
-
-        _out(f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, style):<13}  "
-             f"{streak_text(result.streak, result.streak_unit):<10} "
-             f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}")
-    _out(f"\nTogether you kept {percent(overall)} of what you planned over the last 12 weeks.")
-
-
-def _stats_json(result) -> dict:
-    return {
-        "name": result.habit.name, "slug": result.habit.slug, "streak": result.streak,
-        "best_streak": result.best_streak, "streak_unit": result.streak_unit,
-        "strength": round(result.strength, 4),
-        "best_streaks": [{"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()}
-                         for r in result.best_streaks],
-        "completion": {str(k): v for k, v in result.rates.items()},
-        "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
-        "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},
-    }
+    commands.stats(name, weeks, as_json)
 
 
 @app.command("log")
@@ -553,7 +348,7 @@ def _habit_prompts(query: str, not_a_template: ConnectError) -> list[str]:
 
     _, store, _ = _context()
     try:
-        habit = resolve_active(_load(store).habits, query)
+        habit = resolve_active(_load(store, since=clock.today()).habits, query)
     except ConnectError:
         raise not_a_template from None
     prompts = list(habit.prompts) or (list(find_template(habit.template).prompts) if habit.template else [])
@@ -592,7 +387,7 @@ def init(
 
     today = clock.today()
     added = []
-    with _transaction(store) as tx:
+    with _transaction(store, since=today) as tx:
         existing = tx.snapshot.habits
         used = {h.template for h in existing} | {h.name.casefold() for h in existing}
         for template in templates:
@@ -730,13 +525,23 @@ def _own_executable() -> str:
     raise ConnectError("Cannot find the installed `connect` command to put in the unit; install it with pipx first.")
 
 
+def _reminder_window(config):
+    """The days a reminder looks at: this week and the last (its streak comes from the folds)."""
+    from datetime import timedelta
+
+    from .cadence import week_start
+
+    return week_start(clock.today(), config.first_weekday) - timedelta(days=7)
+
+
 def _upcoming(store, config) -> list[dict]:
     from .reminders import reminder_view, settings_from_config, upcoming
 
-    snapshot = _load(store)
+    snapshot = _load(store, since=_reminder_window(config))
     settings = settings_from_config(config.extra, config.first_weekday)
     names = {h.id: h for h in snapshot.habits}
-    habits, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, store.layout.me)
+    habits, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, store.layout.me,
+                                      snapshot.folds, snapshot.since)
     return [
         {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
          "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status,
@@ -781,17 +586,20 @@ def unplug(
 
     if stop == (duration is not None):
         raise UsageError("Give a duration (connect unplug 90m) or --stop, one of the two.")
+    from datetime import timedelta
+
     paths, store, _ = _context()
     now = clock.now_aware()
+    recent = now.date() - timedelta(days=2)  # a session may have begun before midnight
     if stop:
-        with _transaction(store) as tx:
+        with _transaction(store, since=recent) as tx:
             ended = stop_session(tx, now)
         minutes = ended.checkin.minutes if ended.checkin else 0
         _out(f"Ended the tech-free session: {minutes} min logged to '{ended.habit.name}'."
              if minutes else "Ended the tech-free session before a minute had passed; nothing logged.")
         return
     minutes = parse_duration(duration)
-    with _transaction(store) as tx:
+    with _transaction(store, since=recent) as tx:
         session = start_session(tx, habit, minutes, now)
     name = next(h.name for h in tx.snapshot.habits if h.id == session.habit_id)
     _out(f"Tech-free for {minutes} min, until {session.ends:%H:%M}, logged to '{name}'. Phones away; enjoy.")
@@ -877,41 +685,26 @@ register(app)
 # ---------------------------------------------------------------- entry point
 
 
-def _printable(message: str) -> str:
-    """One line, with whatever the user typed that a terminal would act on shown as escapes."""
-    import unicodedata
-
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
-        for ch in message
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+    """Run the Typer CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+    exit_after(lambda: _run(argv))
+
+
+def _run(argv: list[str] | None) -> int:
+    """The Typer app on `argv`; a command-line mistake is one sentence on stderr and its exit code."""
     command = typer.main.get_command(app)
     try:
         result = command.main(args=argv, prog_name="connect", standalone_mode=False)
-    except ConnectError as error:
-        typer.echo(f"Error: {_printable(error.message)}", err=True)
-        sys.exit(error.exit_code)
     except click.ClickException as error:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             hint = f" See `{error.ctx.command_path} --help`."
-        typer.echo(f"Error: {_printable(error.format_message())}{hint}", err=True)
-        sys.exit(error.exit_code)
+        commands.echo(f"Error: {printable(error.format_message())}{hint}", err=True)
+        return error.exit_code
     except click.exceptions.Abort:
-        typer.echo("Aborted; nothing changed.", err=True)
-        sys.exit(1)
-    except KeyboardInterrupt:
-        typer.echo("Interrupted.", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (`connect week | head`); say nothing more.
-        sys.stderr.close()
-        sys.exit(0)
-    sys.exit(result if isinstance(result, int) else 0)
+        commands.echo(ABORTED, err=True)
+        return 1
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

@@ -1,8 +1,8 @@
 """`connect export` and `connect import`: the command functions, added to the app by `register(app)`.
 
 Everything they need loads inside them (transfer.py, csv, zipfile, icalendar), so other
-commands pay nothing for them; `_context` and `_transaction` come from cli.py at call time,
-which keeps this module free of an import cycle.
+commands pay nothing for them; `_context` and `_transaction` come from commands.py, the helpers
+every command shares.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def export(
 ) -> None:
     """Export a backup (json), the check-ins for a spreadsheet (csv), or the reminders for a calendar (ics)."""
     from . import clock
-    from .cli import _context, _load
+    from .commands import _context, _load
     from .errors import UsageError
     from .transfer import export_csv, export_ics, export_json
 
@@ -79,7 +79,7 @@ def import_(
 ) -> None:
     """Restore a JSON backup into an empty home, merge one with --merge, or import Loop Habit Tracker's export."""
     from . import clock
-    from .cli import _context, _me, _transaction
+    from .commands import _context, _me, _transaction
     from .errors import ConnectError, UsageError
 
     kind = source.strip().lower()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +33,8 @@ def load_config(path: Path) -> Config:
     raw = read_bytes(path)
     if raw is None:
         return Config()
+    import tomllib  # a home without a config file does not pay for the TOML parser
+
     try:
         values = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:

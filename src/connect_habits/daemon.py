@@ -37,7 +37,7 @@ from .reminders import (
 )
 from .render import progress_text, row_label, streak_text
 from .state import DaemonState, Pending, load_state, save_state
-from .store import DEVICE_FILE, Store
+from .store import HISTORY_FILE, Store
 from .streaks import History, habit_week, week_summary
 from .watch import POLL_SECONDS, FileWatcher
 
@@ -84,7 +84,7 @@ class Daemon:
         self.settings = settings_from_config(config.extra, config.first_weekday, problems)
         for problem in problems:
             log.warning("config: %s Using the default.", problem)
-        self.snapshot = self.store.load()
+        self.snapshot = self._load(self.now())
         self.scheduler.clear()
         times = {at for habit in self.snapshot.habits if not habit.archived for at in habit.at}
         if self.settings.quiet is not None:
@@ -111,7 +111,8 @@ class Daemon:
         self.retry_at = None
         self.last_scan = now
         snapshot = self._settled_snapshot(now)
-        mine, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, self.me)
+        mine, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, self.me, snapshot.folds,
+                                        snapshot.since)
         habits = {h.id: h for h in mine}
         decision = reminders_due(mine, histories, now, self.state.sent, self.settings)
         for slot in decision.drop:
@@ -136,10 +137,17 @@ class Daemon:
         self.state.prune(now)
         self._save_state()
 
+    def _load(self, now: datetime) -> Snapshot:
+        """The recent weeks and the habits' folds: a reminder looks at this week, its streak further back."""
+        today = now.date()
+        return self.store.load(since=week_start(today, self.settings.first_weekday) - timedelta(days=7), today=today)
+
     def _settled_snapshot(self, now: datetime) -> Snapshot:
-        snapshot = self.store.load()
+        snapshot = self._load(now)
         if any(s.ends <= now for s in snapshot.sessions):
-            with self.store.transaction() as transaction:
+            today = now.date()
+            with self.store.transaction(since=week_start(today, self.settings.first_weekday) - timedelta(days=7),
+                                        today=today) as transaction:
                 ended = settle_sessions(transaction, now)
             snapshot = transaction.snapshot
             for end in ended:
@@ -218,7 +226,7 @@ class Daemon:
         first = self.settings.first_weekday
         day = now.date() - timedelta(days=1) if week_start(now.date(), first) == now.date() else now.date()
         summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(), day, first,
-                               snapshot.persons)
+                               snapshot.persons, snapshot.folds, snapshot.since)
         lines = [f"{row_label(row)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
                  for row in summary.habits]
         return Notification("Your week together", "\n".join(lines) or "No habits yet.")
@@ -237,9 +245,10 @@ class Daemon:
             now = self.now()
             try:
                 if event.action == DONE_ACTION:
-                    with self.store.transaction() as transaction:
-                        outcome = record_done(transaction, target["habit"], date.fromisoformat(target["day"]),
-                                              now.replace(tzinfo=None), source="notification")
+                    day = date.fromisoformat(target["day"])
+                    with self.store.transaction(since=day, today=max(day, now.date())) as transaction:
+                        outcome = record_done(transaction, target["habit"], day, now.replace(tzinfo=None),
+                                              source="notification")
                     log.info("'%s' marked done from the notification", outcome.habit.name)
                 elif event.action == SNOOZE_ACTION:
                     due = now + SNOOZE
@@ -360,7 +369,7 @@ class Daemon:
 
     def _watcher(self) -> FileWatcher:
         """Watch the data, the config and, when shared, every device's file in the shared folder."""
-        return FileWatcher([self.paths.data_file, self.paths.config_file], self._watched_folders(), DEVICE_FILE)
+        return FileWatcher([self.paths.data_file, self.paths.config_file], self._watched_folders(), HISTORY_FILE)
 
     def _safely(self, action, default=None):
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 import time
 from pathlib import Path
 from typing import Iterator
@@ -58,9 +57,8 @@ def _try_lock(fd: int) -> bool:
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` all at once: a private temp file in the same folder, fsync, rename."""
-    # mkstemp opens with O_EXCL and mode 0600, so a planted file or symlink is never written through.
     try:
-        fd, temp_name = tempfile.mkstemp(prefix=_temp_prefix(path), suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, temp_name = open_temp(path)
     except OSError as error:
         raise DataFileError(f"Cannot write in {path.parent}: {error.strerror}; nothing was changed.") from None
     try:
@@ -74,6 +72,22 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.unlink(temp_name)
         raise DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.") from None
     _fsync_folder(path.parent)
+
+
+def open_temp(path: Path) -> tuple[int, str]:
+    """A new private temp file beside `path`, opened for writing: its descriptor and name.
+
+    O_EXCL and mode 0600, so a planted file or symlink is never written through (as mkstemp,
+    without the cost of importing tempfile on every `connect done`).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = str(path.parent / f"{_temp_prefix(path)}{os.urandom(6).hex()}{TEMP_SUFFIX}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp name beside {path}")
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -91,9 +105,12 @@ def _temp_prefix(path: Path) -> str:
     return f".{path.name}."
 
 
-def remove_stale_temp_files(path: Path) -> None:
-    """Delete temp files of `path` that a killed writer left behind; call only while holding its lock."""
-    prefix = _temp_prefix(path)
+def remove_stale_temp_files(path: Path, family: bool = False) -> None:
+    """Delete temp files of `path` that a killed writer left behind; call only while holding its lock.
+
+    `family`: those of every file named `<path's stem>.*` too (a device's month files beside its main file).
+    """
+    prefix = f".{path.stem}." if family else _temp_prefix(path)
     with contextlib.suppress(OSError):
         for entry in os.scandir(path.parent):
             if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):

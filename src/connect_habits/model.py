@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,7 +26,7 @@ WEEKENDS = frozenset((5, 6))
 
 def new_id() -> str:
     """A new, globally unique record id."""
-    return uuid.uuid4().hex
+    return os.urandom(16).hex()  # 128 random bits, as uuid4 (whose module costs an import of `platform`)
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,9 @@ class Snapshot:
     """Everything the core needs: habits, check-ins, skips and running sessions, as plain data.
 
     `persons` are the partners known from the config and the devices; `warnings` name files
-    that could not be read this time (a shared file still syncing, say).
+    that could not be read this time (a shared file still syncing, say). A snapshot of the
+    recent months only has `since` (the first day its check-ins and skips cover) and `folds`
+    (summary.py: every habit's scans up to there).
     """
 
     habits: list[Habit] = field(default_factory=list)
@@ -171,6 +173,8 @@ class Snapshot:
     sessions: list[Session] = field(default_factory=list)
     persons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    since: date | None = None
+    folds: dict = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- parsing user text

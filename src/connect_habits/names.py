@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import unicodedata
 from typing import Sequence
 
@@ -48,6 +47,8 @@ def _not_found_message(habits: Sequence[Habit], query: str) -> str:
 
 def _likeness(query: str, habit: Habit) -> float:
     """How close a mistyped query is to a habit's name or slug, or to their beginnings (for prefixes)."""
+    import difflib  # only a name that matches nothing needs it
+
     wanted = _fold(query)
     scores = [
         difflib.SequenceMatcher(None, wanted, candidate).ratio()

@@ -147,8 +147,9 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
 
 
-def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None) -> tuple[list[Habit], dict[str, History]]:
-    """The habits this device reminds of, with the histories that decide it.
+def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None, folds: dict | None = None,
+                  since: date | None = None) -> tuple[list[Habit], dict[str, History]]:
+    """The habits this device reminds of, with the histories that decide it (and give its streaks).
 
     On a shared log each device reminds its own person: of a habit each partner does when
     that person has not done it; of a habit that is one partner's only on that partner's
@@ -158,12 +159,15 @@ def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None) -> t
 
     checkins, skips = list(checkins), list(skips)
     mine = [h for h in habits if me is None or h.who in ("together", "each", me)]
-    histories = build_histories(checkins, skips)
+    histories = build_histories(checkins, skips, folds, since)
     if me is not None:
         own = build_histories([c for c in checkins if c.by == me], skips)
         for habit in mine:
             if habit.who == "each":
                 histories[habit.id] = own[habit.id]
+                fold = (folds or {}).get((habit.id, me))
+                if fold is not None:
+                    histories[habit.id].attach(fold, since)
     return mine, histories
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import textwrap
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -165,20 +164,28 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
         )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
-    for note in notes:
-        lines += textwrap.wrap(clean(note), WIDTH) or [""]
+    lines += _note_lines(notes)
     return "\n".join(lines)
+
+
+def _name_width(weeks: int) -> int:
+    return WIDTH - 8 * weeks - 11 - 11 - 1
+
+
+def check_weeks_fit(weeks: int) -> None:
+    """Refuse more weeks side by side than fit in the width, with the most that do."""
+    if weeks > 1 and _name_width(weeks) < 12:
+        from .errors import InvalidInput
+
+        raise InvalidInput(f"{weeks} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
 
 
 def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Sequence[str] = (),
                  notes: Sequence[str] = ()) -> str:
     """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
-    from .errors import InvalidInput
-
     count = len(summaries)
-    name_width = WIDTH - 8 * count - 11 - 11 - 1
-    if name_width < 12:
-        raise InvalidInput(f"{count} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
+    check_weeks_fit(count)
+    name_width = _name_width(count)
     last = summaries[-1]
     dash = "–" if style.unicode else "-"
     title = f"{summaries[0].week_start:%d %b} {dash} {last.week_end:%d %b %Y}"
@@ -202,9 +209,17 @@ def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Seque
                      + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}")
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
-    for note in notes:
-        lines += textwrap.wrap(clean(note), WIDTH) or [""]
+    lines += _note_lines(notes)
     return "\n".join(lines)
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    """The notes under a table, wrapped to its width (textwrap loads only for a week that has some)."""
+    if not notes:
+        return []
+    import textwrap
+
+    return [line for note in notes for line in textwrap.wrap(clean(note), WIDTH) or [""]]
 
 
 EMPTY_WEEK = (
@@ -235,6 +250,8 @@ def render_habits(habits: Sequence[Habit], style: Style) -> str:
 
 def render_catalog(templates: Sequence[Template], style: Style) -> str:
     """`connect catalog`: templates grouped by the strategy they serve."""
+    import textwrap
+
     from .catalog import STRATEGIES
 
     lines: list[str] = []

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from .cadence import day_met, is_due, week_start
 from .model import Habit
 from .streaks import (
-    DONE, MISSED, PENDING, History, Streak, period_outcomes, day_status, history_start, streak_runs,
+    DONE, MISSED, ONE_DAY, PENDING, History, Streak, period_outcomes, day_status, history_start, streak_runs,
 )
 
 PARTIAL = "partial"
@@ -52,26 +52,36 @@ def strength(habit: Habit, history: History, today: date) -> float:
     the frequency and value the share of the rolling target met (capped at 1). A skipped
     day leaves the score as it was; so does today while it is still open and unmet.
     """
+    fold = history.fold
+    if fold is not None and history.resume_point(habit, 0, today) is not None:
+        return strength_scan(habit, history, fold.at, today, fold.score, fold.rolling)[0]
+    return strength_scan(habit, history, history_start(habit, history), today)[0]
+
+
+def strength_scan(habit: Habit, history: History, start: date, today: date, score: float = 0.0,
+                  rolling: float = 0.0, stop: date | None = None) -> tuple[float, float]:
+    """The strength scan from `start` (with the score and rolling sum it had there) to `today` or before `stop`."""
     m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
     window, target = rolling_target(habit)
     measured = habit.goal is not None
+    begin = history_start(habit, history)
+    span = timedelta(days=window)
 
     def units(day: date) -> float:
         return history.minutes.get(day, 0) if measured else (1 if history.logged(day) else 0)
 
-    score, rolling = 0.0, 0.0
-    day = history_start(habit, history)
-    while day <= today:
+    day = start
+    while day <= today and (stop is None or day < stop):
         rolling += units(day)
-        if (day - timedelta(days=window)) >= history_start(habit, history):
-            rolling -= units(day - timedelta(days=window))
+        if (day - span) >= begin:
+            rolling -= units(day - span)
         value = min(1.0, rolling / target) if target else 0.0
         skipped = day in history.skipped and not history.logged(day)
         still_open = day == today and value < 1 and not history.logged(day)
         if not skipped and not still_open:
             score = score * m + value * (1 - m)
-        day += timedelta(days=1)
-    return score
+        day += ONE_DAY
+    return score, rolling
 
 
 def calendar_status(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0) -> str:
@@ -100,17 +110,27 @@ def completion_rate(habit: Habit, history: History, today: date, weeks: int, fir
 
 def weekday_completion(habit: Habit, history: History, today: date) -> list[float | None]:
     """For each weekday (Monday first): the share of its due days met (any day, for week-based habits)."""
-    met, due = [0] * 7, [0] * 7
-    day = history_start(habit, history)
-    while day <= today:
+    fold = history.fold
+    if fold is not None and history.resume_point(habit, 0, today) is not None:
+        met, due = weekday_scan(habit, history, fold.at, today, list(fold.met), list(fold.due))
+    else:
+        met, due = weekday_scan(habit, history, history_start(habit, history), today, [0] * 7, [0] * 7)
+    return [met[i] / due[i] if due[i] else None for i in range(7)]
+
+
+def weekday_scan(habit: Habit, history: History, start: date, today: date, met: list[int], due: list[int],
+                 stop: date | None = None) -> tuple[list[int], list[int]]:
+    """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
+    day = start
+    while day <= today and (stop is None or day < stop):
         counts = habit.week_based or is_due(habit, day)
         if counts and day not in history.skipped and not (day == today and not history.logged(day)):
             due[day.weekday()] += 1
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
                     habit.week_based and history.logged(day)):
                 met[day.weekday()] += 1
-        day += timedelta(days=1)
-    return [met[i] / due[i] if due[i] else None for i in range(7)]
+        day += ONE_DAY
+    return met, due
 
 
 @dataclass(frozen=True)
@@ -131,13 +151,12 @@ class HabitStats:
 def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0) -> HabitStats:
     """The whole picture of one habit."""
     runs = streak_runs(habit, history, today, first_weekday)
-    best = sorted((r for r in runs if r.length), key=lambda r: (-r.length, r.first or today))[:5]
     return HabitStats(
         habit=habit,
-        streak=runs[-1].length,
-        best_streak=max(r.length for r in runs),
+        streak=runs.current.length,
+        best_streak=runs.longest,
         streak_unit="weeks" if habit.week_based else "days",
-        best_streaks=best,
+        best_streaks=runs.best,
         rates={n: completion_rate(habit, history, today, n, first_weekday) for n in (4, 12, 52)},
         weekdays=weekday_completion(habit, history, today),
         strength=strength(habit, history, today),

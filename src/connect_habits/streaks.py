@@ -8,10 +8,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .cadence import day_met, is_due, week_days, week_start, weekly_target
 from .model import CheckIn, Habit, Skip
+
+if TYPE_CHECKING:
+    from .summary import Fold
 
 DONE, MISSED, SKIPPED, NOT_DUE, PENDING, FUTURE = "done", "missed", "skipped", "not_due", "pending", "future"
 ONE_DAY = timedelta(days=1)
@@ -19,32 +22,74 @@ ONE_DAY = timedelta(days=1)
 
 @dataclass
 class History:
-    """One habit's check-ins and skips, indexed by day."""
+    """One habit's check-ins and skips, indexed by day.
+
+    `fold` (see summary.py) carries everything before the recent months: scans resume from it,
+    so a streak that reaches back years is right without reading those years.
+    """
 
     count: dict[date, int] = field(default_factory=lambda: defaultdict(int))
     minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
     skipped: set[date] = field(default_factory=set)
+    fold: "Fold | None" = None
 
     def logged(self, day: date) -> bool:
         return self.count.get(day, 0) > 0
 
     def first_checkin(self) -> date | None:
-        return min(self.count) if self.count else None
+        first = min(self.count) if self.count else None
+        folded = self.fold.first if self.fold is not None else None
+        return min(d for d in (first, folded) if d is not None) if first or folded else None
+
+    def resume_point(self, habit: Habit, first_weekday: int, today: date) -> date | None:
+        """Where a scan up to `today` can start from the fold (None: scan from the history's start)."""
+        fold = self.fold
+        if fold is None or history_start(habit, self) >= fold.at:
+            return None
+        if today < fold.at:
+            raise ValueError("a streak before the folded months needs the whole history")
+        return week_start(fold.at, first_weekday) if habit.week_based else fold.at
+
+    def attach(self, fold: "Fold", since: date | None) -> None:
+        """Take a fold, and the few days before it that resumed scans look back at."""
+        self.fold = fold
+        for day, (count, minutes, skipped) in fold.tail.items():
+            if since is None or day < since:  # days from `since` on are in the loaded history already
+                if count:
+                    self.count[day] += count
+                if minutes:
+                    self.minutes[day] += minutes
+                if skipped:
+                    self.skipped.add(day)
+
+
+Folds = dict  # (habit id, person or None) -> summary.Fold
 
 
 def person_histories(habit: Habit, checkins: Iterable[CheckIn], skips: Iterable[Skip],
-                     persons: Iterable[str]) -> list[tuple[str | None, History]]:
+                     persons: Iterable[str], folds: Folds | None = None,
+                     since: date | None = None) -> list[tuple[str | None, History]]:
     """The histories a habit is judged by: one shared, or one per partner for an `each` habit."""
     checkins, skips = list(checkins), list(skips)
     partners = list(persons)
     if habit.who != "each" or not partners:
-        return [(None, build_histories(checkins, skips)[habit.id])]
-    return [(person, build_histories([c for c in checkins if c.by == person], skips)[habit.id])
-            for person in partners]
+        return [(None, build_histories(checkins, skips, folds, since)[habit.id])]
+    result = []
+    for person in partners:
+        history = build_histories([c for c in checkins if c.by == person], skips)[habit.id]
+        fold = (folds or {}).get((habit.id, person))
+        if fold is not None:
+            history.attach(fold, since)
+        result.append((person, history))
+    return result
 
 
-def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip]) -> dict[str, History]:
-    """Index check-ins and skips by habit id, then by day."""
+def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip], folds: Folds | None = None,
+                    since: date | None = None) -> dict[str, History]:
+    """Index check-ins and skips by habit id, then by day; with `folds`, each history takes its habit's fold.
+
+    `since` is the first day the check-ins and skips cover (None: the whole history).
+    """
     histories: dict[str, History] = defaultdict(History)
     for checkin in checkins:
         history = histories[checkin.habit_id]
@@ -52,6 +97,9 @@ def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip]) -> dict[
         history.minutes[checkin.day] += checkin.minutes or 0
     for skip in skips:
         histories[skip.habit_id].skipped.add(skip.day)
+    for (habit_id, person), fold in (folds or {}).items():
+        if person is None:
+            histories[habit_id].attach(fold, since)
     return histories
 
 
@@ -131,28 +179,70 @@ class Streak:
     last: date | None = None
 
 
-def streak_runs(habit: Habit, history: History, today: date, first_weekday: int = 0) -> list[Streak]:
-    """Every run of met periods up to `today`, oldest first; the last one is the current streak (maybe 0)."""
-    runs: list[Streak] = []
-    length, first, last = 0, None, None
-    start = history_start(habit, history)
-    for period, outcome in period_outcomes(habit, history, start, today, first_weekday):
+BEST_KEPT = 5  # `stats` shows the five longest streaks
+
+
+def _longest(runs: Iterable[Streak]) -> list[Streak]:
+    return sorted((r for r in runs if r.length), key=lambda r: (-r.length, r.first))[:BEST_KEPT]
+
+
+@dataclass
+class RunState:
+    """A streak scan so far: the run going on, and the longest runs that have ended."""
+
+    length: int = 0
+    first: date | None = None
+    last: date | None = None
+    best: list[Streak] = field(default_factory=list)
+
+    def add(self, period: date, outcome: bool | None) -> None:
+        """Take one period's outcome: met extends the run, broken ends it, neutral leaves it."""
         if outcome is True:
-            length, first, last = length + 1, first or period, period
+            self.length, self.first, self.last = self.length + 1, self.first or period, period
         elif outcome is False:
-            if length:
-                runs.append(Streak(length, first, last))
-            length, first, last = 0, None, None
-    runs.append(Streak(length, first, last))
-    return runs
+            if self.length:
+                self.best = _longest([*self.best, Streak(self.length, self.first, self.last)])
+            self.length, self.first, self.last = 0, None, None
+
+    def copy(self) -> "RunState":
+        return RunState(self.length, self.first, self.last, list(self.best))
+
+    def runs(self) -> "Runs":
+        current = Streak(self.length, self.first, self.last)
+        return Runs(current, _longest([*self.best, current]))
 
 
-def period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int):
-    """Yield (period start, True met / False broken / None neutral) from `start` to `today`."""
+@dataclass(frozen=True)
+class Runs:
+    """The streaks up to a day: the current one (maybe 0), and the five longest, longest then oldest first."""
+
+    current: Streak
+    best: list[Streak]
+
+    @property
+    def longest(self) -> int:
+        return self.best[0].length if self.best else 0
+
+
+def streak_runs(habit: Habit, history: History, today: date, first_weekday: int = 0) -> Runs:
+    """The streaks of met periods up to `today`: resumed from the history's fold when it has one."""
+    resume = history.resume_point(habit, first_weekday, today)
+    if resume is None or history.fold is None:
+        state, start = RunState(), history_start(habit, history)
+    else:
+        state, start = history.fold.runs.copy(), resume
+    for period, outcome in period_outcomes(habit, history, start, today, first_weekday):
+        state.add(period, outcome)
+    return state.runs()
+
+
+def period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int,
+                    stop: date | None = None):
+    """Yield (period start, True met / False broken / None neutral) from `start` to `today` (or before `stop`)."""
     if habit.week_based:
         week = week_start(start, first_weekday)
         this_week = week_start(today, first_weekday)
-        while week <= this_week:
+        while week <= this_week and (stop is None or week < stop):
             result = week_result(habit, history, week)
             if result.unskipped == 0:
                 yield week, None
@@ -163,7 +253,7 @@ def period_outcomes(habit: Habit, history: History, start: date, today: date, fi
             week += timedelta(days=7)
         return
     day = start
-    while day <= today:
+    while day <= today and (stop is None or day < stop):
         if is_due(habit, day):
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
                 yield day, True
@@ -176,13 +266,12 @@ def period_outcomes(habit: Habit, history: History, start: date, today: date, fi
 
 def current_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
     """Due days (or weeks) met in a row up to `today`; skipped and not-due periods are neutral."""
-    runs = streak_runs(habit, history, today, first_weekday)
-    return runs[-1].length if runs else 0
+    return streak_runs(habit, history, today, first_weekday).current.length
 
 
 def best_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
     """The longest streak ever, by the same rules as the current one."""
-    return max((run.length for run in streak_runs(habit, history, today, first_weekday)), default=0)
+    return streak_runs(habit, history, today, first_weekday).longest
 
 
 # ---------------------------------------------------------------- the weekly summary
@@ -243,11 +332,11 @@ def habit_week(habit: Habit, history: History, day: date, today: date, first_wee
     end = start + timedelta(days=6)
     runs = streak_runs(habit, history, today, first_weekday)
     as_of = min(end, today)
-    current = runs[-1].length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+    current = runs.current.length if as_of == today else current_streak(habit, history, as_of, first_weekday)
     return HabitWeek(
         habit=habit,
         streak=current,
-        best_streak=max(run.length for run in runs),
+        best_streak=runs.longest,
         streak_unit="weeks" if habit.week_based else "days",
         progress=week_progress(habit, history, start),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
@@ -263,6 +352,8 @@ def week_summary(
     day: date | None = None,
     first_weekday: int = 0,
     persons: Iterable[str] = (),
+    folds: Folds | None = None,
+    since: date | None = None,
 ) -> WeekSummary:
     """The weekly summary of every active habit for the week containing `day` (default: today).
 
@@ -270,7 +361,7 @@ def week_summary(
     """
     day = day or today
     checkins, skips, partners = list(checkins), list(skips), list(persons)
-    histories = build_histories(checkins, skips)
+    histories = build_histories(checkins, skips, folds, since)
     start = week_start(day, first_weekday)
     end = start + timedelta(days=6)
     attributed: dict[tuple[str, date], list[str]] = defaultdict(list)
@@ -283,7 +374,7 @@ def week_summary(
             continue
         if habit.who == "each" and partners:
             rows += [habit_week(habit, history, day, today, first_weekday, person)
-                     for person, history in person_histories(habit, checkins, skips, partners)]
+                     for person, history in person_histories(habit, checkins, skips, partners, folds, since)]
         else:
             rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
     return WeekSummary(start, end, today, [replace(row, by=_attribution(row, attributed)) for row in rows])

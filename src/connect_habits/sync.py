@@ -15,13 +15,13 @@ from pathlib import Path
 
 from .config import Config, save_config
 from .errors import ConnectError, DataFileError
-from .fileio import atomic_write, locked, read_bytes
+from .fileio import locked
 from .model import new_id, parse_name
 from .paths import Paths, ensure_private_dir
 from .records import checkin_record, habit_fields, session_record, skip_record
 from .store import (
-    CHANGES, CHECKINS, DEVICE_FILE, META, SCHEMA_VERSION, SESSIONS, SKIPS, Layout, Store, decode,
-    device_file_name, encode, new_device_id, parse_device, upgrade,
+    CHANGES, CHECKINS, DEVICE_FILE, META, SCHEMA_VERSION, SESSIONS, SKIPS, Layout, Store, device_file_name,
+    month_files, new_device_id, parse_device, read_device, write_device,
 )
 
 CONFLICT_COPY = re.compile(r"sync-conflict|conflicted copy|\(conflict", re.IGNORECASE)
@@ -49,11 +49,9 @@ def _device_files(folder: Path) -> list[Path]:
 def _own_data(paths: Paths, config: Config, me: str) -> dict:
     """This home's private data in the current format, ready to become its device file."""
     layout = Layout.for_home(paths, config)
-    raw = read_bytes(paths.data_file)
-    if raw is None:
+    data = read_device(paths.data_file, layout)
+    if data is None:
         data = {META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "person": me}}}
-    else:
-        data = upgrade(paths.data_file, decode(paths.data_file, raw), layout)
     data[META]["1"]["person"] = me
     parse_device(paths.data_file, data)  # refuse to share a damaged file
     return data
@@ -82,15 +80,17 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         except OSError as error:
             raise ConnectError(f"Cannot create {folder}: {error.strerror}.") from None
         target = folder / device_file_name(device)
-        if target.exists():  # never overwrite a device's shared file: this copy becomes a new device
+        if target.exists() or month_files(target):  # never overwrite a device's files: this copy becomes a new device
             device = data[META]["1"]["device"] = new_device_id()
             target = folder / device_file_name(device)
-        atomic_write(target, encode(data))
+        write_device(target, data)
         report = SyncReport([f"Wrote this device's log to {target}."])
         if paths.data_file.exists():
             backup = paths.data_file.with_name(paths.data_file.name + ".before-sync")
+            for month in month_files(paths.data_file).values():
+                os.replace(month, month.with_name(month.name + ".before-sync"))
             os.replace(paths.data_file, backup)
-            report.lines.append(f"Moved the private copy aside to {backup}.")
+            report.lines.append(f"Moved the private copy aside to {backup} (and its months beside it).")
         partners = config.partners if me in config.partners else (*config.partners, me)
         extra = {**config.extra, "sync_folder": str(folder), "device": device, "me": me}
         save_config(paths.config_file, replace(config, partners=tuple(partners), extra=extra))
@@ -107,8 +107,9 @@ def leave(paths: Paths, config: Config) -> SyncReport:
     """Copy the merged data back into a private home and stop sharing (the shared folder is left as it is)."""
     if not isinstance(config.extra.get("sync_folder"), str):
         raise ConnectError("This home is not shared; there is nothing to leave.")
-    if paths.data_file.exists():
-        raise ConnectError(f"{paths.data_file} already exists; move it away first, so nothing is overwritten.")
+    for existing in [paths.data_file, *month_files(paths.data_file).values()]:
+        if existing.exists():
+            raise ConnectError(f"{existing} already exists; move it away first, so nothing is overwritten.")
     store = Store(paths, config)
     with locked(paths.lock_file):
         snapshot = store.load()
@@ -124,7 +125,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
             SESSIONS: {str(n): session_record(s) for n, s in enumerate(snapshot.sessions, start=1)},
         }
         ensure_private_dir(paths.data_file.parent)
-        atomic_write(paths.data_file, encode(data))
+        write_device(paths.data_file, data)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         partners = tuple(snapshot.persons) or config.partners
         save_config(paths.config_file, replace(config, partners=partners, extra=extra))
@@ -147,7 +148,9 @@ def status(paths: Paths, config: Config) -> dict:
     for path in _device_files(folder):
         entry = {"file": path.name, "device": DEVICE_FILE.fullmatch(path.name)[1], "this_device": path == layout.own_file}
         try:
-            data = upgrade(path, decode(path, read_bytes(path) or b""), layout, own=False)
+            data = read_device(path, layout, expected=entry["device"], own=False, problems=odd)
+            if data is None:
+                raise DataFileError(f"{path.name} has gone.")
             device = parse_device(path, data, expected=entry["device"])
         except DataFileError as error:
             entry.update(readable=False, problem=error.message)
