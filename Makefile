@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 
 # The rules that depend on the clock run once more in zones with unusual daylight saving.
-TIME_TESTS := tests/test_streaks.py tests/test_reminders.py tests/test_daemon.py tests/test_stats.py
+TIME_TESTS := tests/test_streaks.py tests/test_reminders.py tests/test_daemon.py tests/test_stats.py tests/test_summary.py
 ZONES := Europe/Berlin America/New_York Australia/Lord_Howe
 
 .PHONY: test test-zones install clean
