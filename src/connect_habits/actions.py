@@ -337,7 +337,7 @@ def _end_session(transaction: Transaction, session: Session, minutes: int, at: d
     checkin = None
     if minutes > 0:
         checkin = CheckIn(
-            id=new_id(),
+            id=session.id,  # the session's own id: logged again after a crash, it is the same record
             habit_id=habit.id,
             day=session.started.date(),
             logged_at=at.replace(tzinfo=None).isoformat(timespec="seconds"),
@@ -345,8 +345,9 @@ def _end_session(transaction: Transaction, session: Session, minutes: int, at: d
             note="tech-free session",
             source="unplug",
         )
-        transaction.add_checkin(checkin)
-        snapshot.checkins.append(checkin)
+        if all(c.id != checkin.id for c in snapshot.checkins):  # not logged already before a crash
+            transaction.add_checkin(checkin)
+            snapshot.checkins.append(checkin)
     return SessionEnd(session, habit, checkin)
 
 

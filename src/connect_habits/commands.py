@@ -170,7 +170,12 @@ def done(name: str, day: str = "today", minutes: int | None = None, note: str | 
         who = f" by {person}" if habit.who == "each" and person else ""
         _out(f"'{habit.name}' was already done{who} {label}; nothing changed.")
         return
-    row = _week_row(tx.snapshot, habit, now.date(), config, person)
+    snapshot = tx.snapshot
+    from .summary import fold_point
+
+    if when < fold_point(now.date()):  # the check-in changed a folded month: its streak needs the folds made again
+        snapshot = store.load(week_start(now.date(), config.first_weekday), now.date(), _only(habit.id))
+    row = _week_row(snapshot, habit, now.date(), config, person)
     logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
     _out(f"{logged} {label}. {_progress_line(row)}")
     from .cadence import is_due

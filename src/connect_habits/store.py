@@ -187,6 +187,7 @@ class Transaction:
         self.snapshot = reading.snapshot
         self.device = reading.own
         self._stamp = max_stamp
+        self._split = False  # whether this transaction moved a schema 2 file's records into months
 
     def _next_stamp(self) -> int:
         # Later than anything this device has seen, so an edit made after reading another wins.
@@ -267,6 +268,7 @@ class Transaction:
             return
         known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
         data, months = split_device(main, {r.id: r.day for r in known})
+        self._split = True
         for month, tables in months.items():
             for table in HISTORY_TABLES:
                 if tables.get(table):
@@ -274,17 +276,27 @@ class Transaction:
         self._main.storage.write(data)  # type: ignore[attr-defined]
 
     def save(self) -> None:
-        """Write every changed file: the months first, so a crash between leaves duplicates, never losses."""
+        """Write every changed file, each atomically; every one is checked before the first is written.
+
+        Order, for a crash between two files: a new habit's main file before its check-ins (so none
+        is ever without its habit); a schema 2 file's records in their months before the main file
+        loses them (duplicates, which the merge by id absorbs, never losses).
+        """
         store = self._store
         ensure_private_dir(store.path.parent)
         remove_stale_temp_files(store.path, family=True)
-        for month, db in sorted(self._months.items()):
-            if _changed(db):
-                path = month_file(store.path, month)
-                check_writable(path)
-                atomic_write(path, encode(db.storage.read()))  # type: ignore[attr-defined]
+        writes = [(month_file(store.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
+        for path, _ in writes:
+            check_writable(path)
         if _changed(self._main):
-            atomic_write(store.path, encode(self._main.storage.read()))  # type: ignore[attr-defined]
+            main = (store.path, self._main)
+            writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
+        for path, db in writes:
+            atomic_write(path, encode(db.storage.read()))  # type: ignore[attr-defined]
+
+    def _adds_habits(self) -> bool:
+        before = {c["habit"] for c in self.device.changes}
+        return any(c.get("habit") not in before for c in self._main.table(CHANGES).all())
 
 
 def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict, dict[str, dict]]:
@@ -533,11 +545,12 @@ class Store:
             start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
             if start is None:
                 older = None
+            # Taken before reading: a file written while the folds are made then no longer matches them.
+            prints = _fingerprints(files, month_of(at), racy=True)
             folds, with_history, skipped = self._fold_forward(own_files, others, snapshot, keys, at, older, start,
                                                               warnings)
             if keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
-                write_cache(self.cache_path, Cache(at, _fingerprints(files, month_of(at), racy=True), with_history,
-                                                   folds, skipped))
+                write_cache(self.cache_path, Cache(at, prints, with_history, folds, skipped))
         snapshot.folds = {keys[k]: fold for k, (_, fold) in folds.items()}
         snapshot.warnings += [w for w in skipped if w not in snapshot.warnings]
         return reading
@@ -574,12 +587,14 @@ class Store:
         with_history = set(older.with_history) if older is not None else set()
         skipped = list(older.warnings) if older is not None else []
         for month in months:
-            step = self._read_months(own_files, others, month, warnings, last_month=month).snapshot
+            reading = self._read_months(own_files, others, month, warnings, last_month=month)
+            step = reading.snapshot
             skipped += [w for w in step.warnings if w not in warnings and w not in skipped]
+            # From the files, not the merge: a habit whose creation has not arrived yet has history all the same.
+            with_history |= {r.habit_id for d in [reading.own, *reading.others] for r in [*d.checkins, *d.skips]}
             step.habits, step.persons = snapshot.habits, snapshot.persons
             next_at = (date.fromisoformat(month + "-01") + timedelta(days=31)).replace(day=1)
             folds = self._fold_step(step, keys, folds, fold_at, next_at)
-            with_history |= {r.habit_id for r in [*step.checkins, *step.skips]}
             fold_at = next_at
         if fold_at != at:  # the months up to `at` with nothing logged
             folds = self._fold_step(Snapshot(snapshot.habits, persons=snapshot.persons), keys, folds, fold_at, at)

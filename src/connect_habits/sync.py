@@ -85,15 +85,16 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
             target = folder / device_file_name(device)
         write_device(target, data)
         report = SyncReport([f"Wrote this device's log to {target}."])
-        if paths.data_file.exists():
-            backup = paths.data_file.with_name(paths.data_file.name + ".before-sync")
-            for month in month_files(paths.data_file).values():
-                os.replace(month, month.with_name(month.name + ".before-sync"))
-            os.replace(paths.data_file, backup)
-            report.lines.append(f"Moved the private copy aside to {backup} (and its months beside it).")
+        # The config first: after a crash below, the home reads the shared copy, never a private one half moved.
         partners = config.partners if me in config.partners else (*config.partners, me)
         extra = {**config.extra, "sync_folder": str(folder), "device": device, "me": me}
         save_config(paths.config_file, replace(config, partners=tuple(partners), extra=extra))
+        if paths.data_file.exists():
+            backup = paths.data_file.with_name(paths.data_file.name + ".before-sync")
+            os.replace(paths.data_file, backup)
+            for month in month_files(paths.data_file).values():
+                os.replace(month, month.with_name(month.name + ".before-sync"))
+            report.lines.append(f"Moved the private copy aside to {backup} (and its months beside it).")
     others = [p for p in existing if p != target]
     if joining:
         report.lines.append(f"Joined {len(others)} other device(s) in {folder}; you log as {me}.")
