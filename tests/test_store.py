@@ -503,3 +503,43 @@ def test_command_that_changes_nothing_does_not_rewrite_the_file(connect, home, a
 
     assert result.code == 0, result
     assert fingerprint(data_file(home)) == before
+
+
+# ---------------------------------------------------------------- 8. writes across files
+
+
+def test_a_write_across_months_checks_every_file_before_writing_any(home):
+    store, walk = seed(home)  # a November month file exists
+    november = month_file(home)
+    os.chmod(november, 0o400)
+    before = {p.name: p.read_bytes() for p in home.glob("connect*.json")}
+    with pytest.raises(DataFileError) as caught:
+        with store.transaction() as tx:
+            tx.add_skips([Skip(id=new_id(), habit_id=walk.id, day=date(2026, 10, 30)),
+                          Skip(id=new_id(), habit_id=walk.id, day=date(2026, 11, 2))])
+    os.chmod(november, 0o600)
+    assert "read-only" in caught.value.message
+    assert {p.name: p.read_bytes() for p in home.glob("connect*.json")} == before  # October was not written
+
+
+def test_a_crash_after_a_new_habits_main_file_leaves_a_readable_store(home, monkeypatch):
+    from connect_habits import store as store_module
+
+    store, _ = seed(home)
+    real = store_module.atomic_write
+
+    def power_cut_before_months(path, data):
+        if path.name != "connect.json":
+            raise KeyboardInterrupt("power cut")
+        real(path, data)
+
+    monkeypatch.setattr(store_module, "atomic_write", power_cut_before_months)
+    talk = Habit(id=new_id(), name="Talk", slug="talk", cadence=DAILY, created=date(2026, 10, 1))
+    with pytest.raises(KeyboardInterrupt):
+        with store.transaction() as tx:
+            tx.add_habit(talk)
+            tx.add_checkins([checkin(talk.id, date(2026, 10, 5))])
+    monkeypatch.undo()
+    snapshot = store.load()  # the habit is there, its check-in not yet: nothing refused as damage
+    assert "talk" in {h.slug for h in snapshot.habits}
+    assert not [c for c in snapshot.checkins if c.habit_id == talk.id]
