@@ -51,6 +51,22 @@ def checkin_record(checkin: CheckIn) -> dict:
 
 
 def checkin_from(record: dict) -> CheckIn:
+    """A check-in from its stored form; RecordError when the record does not have that form."""
+    # The common case, checked inline: reading a month of check-ins is most of what a command does.
+    try:
+        get = record.get
+        id_, habit, day, logged_at = get("id"), get("habit"), get("date"), get("logged_at", "")
+        note, source, minutes, by = get("note", ""), get("source", "cli"), get("minutes"), get("by")
+        if (type(id_) is str and type(habit) is str and type(day) is str and type(logged_at) is str
+                and type(note) is str and type(source) is str and (minutes is None or type(minutes) is int)
+                and (by is None or type(by) is str)):
+            return CheckIn(id_, habit, date.fromisoformat(day), logged_at, minutes, note, source, by)
+    except (AttributeError, ValueError):
+        pass
+    return _checked_checkin(record)
+
+
+def _checked_checkin(record: dict) -> CheckIn:
     try:
         minutes = record.get("minutes")
         by = record.get("by")
