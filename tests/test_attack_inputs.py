@@ -37,7 +37,7 @@ import time
 import unicodedata
 import xml.etree.ElementTree as ElementTree
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -680,7 +680,7 @@ def _daemon_home(tmp_path: Path):
     with store.transaction() as tx:
         for i, text in enumerate(HOSTILE_TEXT):
             habit = new_habit(tx.snapshot.habits, f"{text} {i}", HabitOptions(at=["19:00"]), TODAY - timedelta(days=7))
-            habit = replace(habit, prompts=(HOSTILE_TEXT[(i + 1) % len(HOSTILE_TEXT)],))  # prompts arrive by import
+            habit = habit._replace(prompts=(HOSTILE_TEXT[(i + 1) % len(HOSTILE_TEXT)],))  # prompts arrive by import
             tx.add_habit(habit)
             tx.snapshot.habits.append(habit)
             names.append(habit.name)

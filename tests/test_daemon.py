@@ -324,6 +324,4 @@ def test_on_a_shared_log_the_other_devices_check_in_counts_and_each_habits_remin
 
 
 def replace_who(habits, habit_id, who):
-    from dataclasses import replace as replaced
-
-    return replaced(next(h for h in habits if h.id == habit_id), who=who)
+    return next(h for h in habits if h.id == habit_id)._replace(who=who)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -233,7 +232,7 @@ def test_no_reminder_for_days_before_the_habit_existed():
 def test_each_device_reminds_its_own_person(who, logged_by, me, reminded):
     from connect_habits.reminders import reminder_view
 
-    h = replace(habit(), who=who)
+    h = habit()._replace(who=who)
     checkins = [CheckIn(id="1", habit_id="h", day=THURSDAY, logged_at="", by=logged_by)] if logged_by or who == "together" else []
     habits, histories = reminder_view([h], checkins, [], me)
     decision = reminders_due(habits, histories, at("19:05"), (), ReminderSettings())
@@ -245,5 +244,5 @@ def test_each_device_reminds_its_own_person(who, logged_by, me, reminded):
 def test_a_habit_nobody_has_done_reminds_the_right_devices(who, me, reminded):
     from connect_habits.reminders import reminder_view
 
-    habits, histories = reminder_view([replace(habit(), who=who)], [], [], me)
+    habits, histories = reminder_view([habit()._replace(who=who)], [], [], me)
     assert bool(reminders_due(habits, histories, at("19:05"), (), ReminderSettings()).send) is reminded

@@ -185,12 +185,10 @@ def test_sunday_first_weeks_shift_week_based_streaks():
 
 
 def test_week_summary_covers_the_week_of_the_given_day_and_leaves_out_archived_habits():
-    from dataclasses import replace
-
     from history import make_habit as mh
 
     active = mh("daily")
-    archived = replace(mh("daily"), id="old", archived=True)
+    archived = mh("daily")._replace(id="old", archived=True)
     summary = week_summary([active, archived], [], [], today=day(10), day=day(2))
     assert (summary.week_start, summary.week_end, summary.today) == (START, day(6), day(10))
     assert [row.habit.id for row in summary.habits] == ["h"]

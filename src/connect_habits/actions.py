@@ -5,13 +5,14 @@ The CLI parses and prints; these functions decide. They take `today`/`now` as pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections import namedtuple
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Sequence
 
-if TYPE_CHECKING:  # the catalog (TOML files) loads only for the commands that use it
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
     from .store import Transaction
-    from .catalog import Template
+
 from .errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
 from .model import (
     WEEKLY,
@@ -54,16 +55,10 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
         raise
 
 
-@dataclass(frozen=True)
-class HabitOptions:
-    """The options `add` and `edit` share, as typed by the user (None: not given)."""
+class HabitOptions(namedtuple("HabitOptions", "every goal at note template who", defaults=(None,) * 6)):
+    """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
 
-    every: str | None = None
-    goal: str | None = None
-    at: Sequence[str] | None = None
-    note: str | None = None
-    template: Template | None = None
-    who: str | None = None
+    __slots__ = ()
 
 
 def parse_person(text: str, persons: Sequence[str], option: str = "--by") -> str:
@@ -155,8 +150,7 @@ def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
             raise DuplicateHabit(f"There is already a habit named '{other.name}'; choose another name.")
         slug = unique_slug(name, habits, own_id=habit.id)
     at = options.at if options.at is not None else (template.at if template else habit.at)
-    return replace(
-        habit,
+    return habit._replace(
         name=name,
         slug=slug,
         cadence=cadence,
@@ -177,13 +171,10 @@ def _times(values: Sequence[str]) -> tuple[str, ...]:
 # ---------------------------------------------------------------- logging
 
 
-@dataclass(frozen=True)
-class DoneOutcome:
-    """What `done` did: the habit, the new check-in (None when it was already done that day)."""
+class DoneOutcome(namedtuple("DoneOutcome", "habit day checkin")):
+    """What `done` did: the habit, the day, the new check-in (None when it was already done that day)."""
 
-    habit: Habit
-    day: date
-    checkin: CheckIn | None
+    __slots__ = ()
 
 
 def record_done(
@@ -225,14 +216,10 @@ def record_done(
     return DoneOutcome(habit, day, checkin)
 
 
-@dataclass(frozen=True)
-class UndoOutcome:
+class UndoOutcome(namedtuple("UndoOutcome", "habit day checkin skip", defaults=(None, None))):
     """What `undo` removed: a check-in or, when the day had none, a skip."""
 
-    habit: Habit
-    day: date
-    checkin: CheckIn | None = None
-    skip: Skip | None = None
+    __slots__ = ()
 
 
 def undo(transaction: Transaction, query: str, day: date, by: str | None = None) -> UndoOutcome:
@@ -265,13 +252,10 @@ def skip_days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(span)]
 
 
-@dataclass(frozen=True)
-class SkipOutcome:
+class SkipOutcome(namedtuple("SkipOutcome", "habit added already")):
     """What `skip` did: the habit, the days newly skipped, and those that already were."""
 
-    habit: Habit
-    added: list[date]
-    already: list[date]
+    __slots__ = ()
 
 
 def record_skips(transaction: Transaction, query: str, days: list[date], reason: str | None) -> SkipOutcome:
@@ -320,13 +304,10 @@ def start_session(transaction: Transaction, query: str | None, minutes: int, now
     return session
 
 
-@dataclass(frozen=True)
-class SessionEnd:
+class SessionEnd(namedtuple("SessionEnd", "session habit checkin")):
     """A session that ended, and the check-in it became (None when under a minute)."""
 
-    session: Session
-    habit: Habit
-    checkin: CheckIn | None
+    __slots__ = ()
 
 
 def _end_session(transaction: Transaction, session: Session, minutes: int, at: datetime) -> SessionEnd:

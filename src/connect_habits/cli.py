@@ -110,9 +110,7 @@ def edit(
     _, store, _ = _context()
     options = _habit_options(every, goal, [] if clear_at else at, note, template, who)
     if clear_at:
-        from dataclasses import replace
-
-        options = replace(options, at=())
+        options = options._replace(at=())
     with _transaction(store, since=clock.today()) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
@@ -132,8 +130,6 @@ def remove(
     yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
 ) -> None:
     """Archive a habit (its history is kept), or delete it for good with --purge --yes."""
-    from dataclasses import replace
-
     from .names import resolve
 
     _, store, _ = _context()
@@ -149,7 +145,7 @@ def remove(
         if purge:
             tx.purge_habit(habit.id)
         elif not habit.archived:
-            tx.replace_habit(replace(habit, archived=True))
+            tx.replace_habit(habit._replace(archived=True))
     if purge:
         _out(f"Deleted '{habit.name}' and its history.")
     elif habit.archived:

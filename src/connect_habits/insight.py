@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from .streaks import DONE, MISSED, HabitWeek, WeekSummary
 

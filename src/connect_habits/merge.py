@@ -8,25 +8,23 @@ device decides alike). Check-ins and skips merge by union of their ids; a remova
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections import namedtuple
+from operator import attrgetter
 
-from .model import CheckIn, Habit, Session, Skip, Snapshot
+from .model import Habit, Snapshot
 from .records import RecordError, habit_from_fields
 
 
-@dataclass
-class DeviceData:
-    """What one device's file holds."""
+class DeviceData(namedtuple(
+    "DeviceData", "path device person changes checkins skips removals sessions", defaults=(None, (), (), (), (), ()),
+)):
+    """What one device's file holds.
 
-    path: Path
-    device: str
-    person: str | None = None
-    changes: list[dict] = field(default_factory=list)  # {"id", "habit", "stamp", "fields"}
-    checkins: list[CheckIn] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    removals: list[dict] = field(default_factory=list)  # {"id", "target", "stamp"}
-    sessions: list[Session] = field(default_factory=list)
+    `changes` are habit change records {"id", "habit", "stamp", "fields"}, `removals` undo records
+    {"id", "target", "stamp"}; `checkins`, `skips` and `sessions` are model records.
+    """
+
+    __slots__ = ()
 
     @property
     def max_stamp(self) -> int:
@@ -68,7 +66,7 @@ def merge(devices: list[DeviceData], own_device: str | None = None, partners: tu
     checkins = _union((c for d in devices for c in d.checkins), live, removed)
     skips = _union((s for d in devices for s in d.skips), live, removed)
     # Stable sorts: ties keep device order, then each file's own order (the order things were logged).
-    checkins.sort(key=lambda c: (c.day, c.logged_at))
+    checkins.sort(key=attrgetter("day", "logged_at"))
     skips.sort(key=lambda s: s.day)
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
     persons = sorted({p for p in partners} | {d.person for d in devices if d.person})
@@ -77,8 +75,6 @@ def merge(devices: list[DeviceData], own_device: str | None = None, partners: tu
 
 def _unique_slugs(habits: list[Habit]) -> list[Habit]:
     """Two machines may each add a `walk` before they sync: the later one is `walk-2`, alike everywhere."""
-    from dataclasses import replace
-
     taken: set[str] = set()
     result = []
     for habit in habits:
@@ -86,7 +82,7 @@ def _unique_slugs(habits: list[Habit]) -> list[Habit]:
         while slug in taken:
             slug, n = f"{habit.slug}-{n}", n + 1
         taken.add(slug)
-        result.append(habit if slug == habit.slug else replace(habit, slug=slug))
+        result.append(habit if slug == habit.slug else habit._replace(slug=slug))
     return result
 
 

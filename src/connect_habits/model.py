@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
-import os
-from dataclasses import dataclass, field
+from collections import namedtuple
 from datetime import date, datetime, timedelta
 
 from .errors import InvalidInput
@@ -29,13 +29,14 @@ def new_id() -> str:
     return os.urandom(16).hex()  # 128 random bits, as uuid4 (whose module costs an import of `platform`)
 
 
-@dataclass(frozen=True)
-class Cadence:
-    """How often a habit is due: on certain weekdays, N times a week, or every N days."""
+# Records are namedtuple classes, not dataclasses: every command creates these classes at start-up,
+# and `dataclasses` costs about 10 ms to import plus 0.6 ms a class.
 
-    weekdays: frozenset[int] = ALL_DAYS
-    per_week: int = 0
-    interval: int = 0
+
+class Cadence(namedtuple("Cadence", "weekdays per_week interval", defaults=(ALL_DAYS, 0, 0))):
+    """How often a habit is due: on certain weekdays (a frozenset of 0-6), N times a week, or every N days."""
+
+    __slots__ = ()
 
     @property
     def week_based(self) -> bool:
@@ -59,12 +60,10 @@ DAILY = Cadence()
 WEEKLY = Cadence(weekdays=frozenset(), per_week=1)
 
 
-@dataclass(frozen=True)
-class Goal:
-    """A number of minutes to reach per day or per week."""
+class Goal(namedtuple("Goal", "minutes per")):
+    """A number of minutes to reach per day or per week (`per` is "day" or "week")."""
 
-    minutes: int
-    per: str  # "day" or "week"
+    __slots__ = ()
 
     def __str__(self) -> str:
         hours, minutes = divmod(self.minutes, 60)
@@ -75,22 +74,17 @@ class Goal:
         return {"minutes": self.minutes, "per": self.per}
 
 
-@dataclass(frozen=True)
-class Habit:
-    """A ritual the couple wants to repeat."""
+class Habit(namedtuple(
+    "Habit", "id name slug cadence created goal at template prompts note archived who",
+    defaults=(None, (), None, (), "", False, "together"),
+)):
+    """A ritual the couple wants to repeat.
 
-    id: str
-    name: str
-    slug: str
-    cadence: Cadence
-    created: date
-    goal: Goal | None = None
-    at: tuple[str, ...] = ()
-    template: str | None = None
-    prompts: tuple[str, ...] = ()
-    note: str = ""
-    archived: bool = False
-    who: str = "together"  # "together" (either partner's check-in counts), "each", or one partner's name
+    `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
+    `who` is "together" (either partner's check-in counts), "each", or one partner's name.
+    """
+
+    __slots__ = ()
 
     @property
     def week_based(self) -> bool:
@@ -119,45 +113,30 @@ class Habit:
         }
 
 
-@dataclass(frozen=True)
-class CheckIn:
-    """One logged occurrence of a habit on a day."""
+class CheckIn(namedtuple(
+    "CheckIn", "id habit_id day logged_at minutes note source by", defaults=(None, "", "cli", None),
+)):
+    """One logged occurrence of a habit on a day (`minutes` for a minutes habit, `by` the partner)."""
 
-    id: str
-    habit_id: str
-    day: date
-    logged_at: str
-    minutes: int | None = None
-    note: str = ""
-    source: str = "cli"
-    by: str | None = None
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Skip:
+class Skip(namedtuple("Skip", "id habit_id day reason", defaults=("",))):
     """A day a habit is deliberately set aside: it neither counts nor breaks a streak."""
 
-    id: str
-    habit_id: str
-    day: date
-    reason: str = ""
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class Session:
-    """A running tech-free session (`connect unplug`): logged as minutes when it ends."""
+class Session(namedtuple("Session", "id habit_id started minutes")):
+    """A running tech-free session (`connect unplug`, `started` aware): logged as minutes when it ends."""
 
-    id: str
-    habit_id: str
-    started: datetime  # aware
-    minutes: int
+    __slots__ = ()
 
     @property
     def ends(self) -> datetime:
         return self.started + timedelta(minutes=self.minutes)
 
 
-@dataclass
 class Snapshot:
     """Everything the core needs: habits, check-ins, skips and running sessions, as plain data.
 
@@ -167,14 +146,20 @@ class Snapshot:
     (summary.py: every habit's scans up to there).
     """
 
-    habits: list[Habit] = field(default_factory=list)
-    checkins: list[CheckIn] = field(default_factory=list)
-    skips: list[Skip] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
-    persons: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    since: date | None = None
-    folds: dict = field(default_factory=dict)
+    __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds")
+
+    def __init__(self, habits: list[Habit] | None = None, checkins: list[CheckIn] | None = None,
+                 skips: list[Skip] | None = None, sessions: list[Session] | None = None,
+                 persons: list[str] | None = None, warnings: list[str] | None = None,
+                 since: date | None = None, folds: dict | None = None) -> None:
+        self.habits = [] if habits is None else habits
+        self.checkins = [] if checkins is None else checkins
+        self.skips = [] if skips is None else skips
+        self.sessions = [] if sessions is None else sessions
+        self.persons = [] if persons is None else persons
+        self.warnings = [] if warnings is None else warnings
+        self.since = since
+        self.folds = {} if folds is None else folds
 
 
 # ---------------------------------------------------------------- parsing user text

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from typing import Sequence
+from collections.abc import Sequence
 
 from .errors import AmbiguousHabit, HabitNotFound
 from .model import Habit, slugify

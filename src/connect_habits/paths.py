@@ -2,7 +2,7 @@
 
 import contextlib
 import os
-from dataclasses import dataclass
+from collections import namedtuple
 from pathlib import Path
 
 DATA_FILE = "connect.json"
@@ -11,12 +11,10 @@ LOCK_FILE = "connect.lock"
 STATE_FILE = "daemon-state.json"
 
 
-@dataclass(frozen=True)
-class Paths:
+class Paths(namedtuple("Paths", "data_dir config_dir")):
     """The folders and files of one connect home."""
 
-    data_dir: Path
-    config_dir: Path
+    __slots__ = ()
 
     @property
     def data_file(self) -> Path:

@@ -4,26 +4,27 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass
+from collections import namedtuple
+from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Sequence, TextIO
 
 from .model import Habit
 from .streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED, HabitWeek, WeekSummary
 
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
+    from typing import TextIO
+
     from .catalog import Template
 
 WIDTH = 80
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(namedtuple("Style", "colour unicode", defaults=(False, True))):
     """How to draw: with ANSI colours or not, with Unicode symbols or ASCII."""
 
-    colour: bool = False
-    unicode: bool = True
+    __slots__ = ()
 
     @classmethod
     def for_stream(cls, stream: TextIO) -> "Style":

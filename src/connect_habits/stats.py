@@ -6,13 +6,13 @@ Pure functions; `today` is always a parameter.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections import namedtuple
 from datetime import date, timedelta
 
 from .cadence import day_met, is_due, week_start
 from .model import Habit
 from .streaks import (
-    DONE, MISSED, ONE_DAY, PENDING, History, Streak, period_outcomes, day_status, history_start, streak_runs,
+    DONE, MISSED, ONE_DAY, PENDING, History, period_outcomes, day_status, history_start, streak_runs,
 )
 
 PARTIAL = "partial"
@@ -133,19 +133,16 @@ def weekday_scan(habit: Habit, history: History, start: date, today: date, met: 
     return met, due
 
 
-@dataclass(frozen=True)
-class HabitStats:
-    """Everything `connect stats NAME` shows."""
+class HabitStats(namedtuple(
+    "HabitStats", "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar",
+)):
+    """Everything `connect stats NAME` shows.
 
-    habit: Habit
-    streak: int
-    best_streak: int
-    streak_unit: str
-    best_streaks: list[Streak]
-    rates: dict[int, float | None]
-    weekdays: list[float | None]
-    strength: float
-    calendar: list[list[tuple[date, str]]]
+    `rates` maps 4, 12 and 52 weeks to a completion rate (None: no due day), `weekdays` has one rate a
+    weekday, and `calendar` is a list of weeks, each a list of (day, status).
+    """
+
+    __slots__ = ()
 
 
 def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0) -> HabitStats:

@@ -21,11 +21,10 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from collections import namedtuple
+from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
-
 
 from .errors import DataFileError
 from .fileio import atomic_write, check_writable, locked, read_bytes, remove_stale_temp_files
@@ -36,6 +35,7 @@ from .records import (
     RecordError, checkin_from, checkin_record, habit_fields, session_from, session_record, skip_from, skip_record,
 )
 
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
@@ -82,16 +82,10 @@ def month_files(main: Path, names: Iterable[str] | None = None) -> dict[str, Pat
     return dict(sorted(found.items()))
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Where this device writes, and what it reads besides."""
+class Layout(namedtuple("Layout", "own_file lock_file folder device me partners", defaults=(None, None, None, ()))):
+    """Where this device writes, and what it reads besides (`folder`: the shared folder, when shared)."""
 
-    own_file: Path
-    lock_file: Path
-    folder: Path | None = None  # the shared folder, when shared
-    device: str | None = None
-    me: str | None = None
-    partners: tuple[str, ...] = ()
+    __slots__ = ()
 
     @classmethod
     def for_home(cls, paths: Paths, config=None) -> "Layout":
@@ -152,25 +146,19 @@ def _changed(db: "TinyDB") -> bool:
 # ---------------------------------------------------------------- reading
 
 
-@dataclass
-class DeviceFiles:
-    """One device's main file, its data, and its month files."""
+class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", defaults=(None,))):
+    """One device's main file, its data, its month files by month, and (another device's) the id its name promises."""
 
-    main: Path
-    data: dict
-    months: dict[str, Path]
-    expected: str | None = None  # the device id its file name promises (another device's)
+    __slots__ = ()
 
 
-@dataclass
-class Reading:
-    """What one read of the store found: each device's data and files, merged into a snapshot."""
+class Reading(namedtuple("Reading", "snapshot own others own_months own_files")):
+    """What one read of the store found: each device's data and files, merged into a snapshot.
 
-    snapshot: Snapshot
-    own: DeviceData
-    others: list[DeviceData]
-    own_months: dict[str, dict] = field(default_factory=dict)  # the own month files read, by month
-    own_files: DeviceFiles | None = None
+    `own_months` are the own month files read (month -> data), `own_files` the own DeviceFiles.
+    """
+
+    __slots__ = ()
 
 
 # ---------------------------------------------------------------- the store

@@ -5,14 +5,14 @@ Nothing here reads the clock: every function takes `today`.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Iterable
 
 from .cadence import day_met, is_due, week_days, week_start, weekly_target
 from .model import CheckIn, Habit, Skip
 
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
     from .summary import Fold
 
@@ -20,7 +20,6 @@ DONE, MISSED, SKIPPED, NOT_DUE, PENDING, FUTURE = "done", "missed", "skipped", "
 ONE_DAY = timedelta(days=1)
 
 
-@dataclass
 class History:
     """One habit's check-ins and skips, indexed by day.
 
@@ -28,10 +27,13 @@ class History:
     so a streak that reaches back years is right without reading those years.
     """
 
-    count: dict[date, int] = field(default_factory=lambda: defaultdict(int))
-    minutes: dict[date, int] = field(default_factory=lambda: defaultdict(int))
-    skipped: set[date] = field(default_factory=set)
-    fold: "Fold | None" = None
+    __slots__ = ("count", "minutes", "skipped", "fold")
+
+    def __init__(self) -> None:
+        self.count: dict[date, int] = defaultdict(int)
+        self.minutes: dict[date, int] = defaultdict(int)
+        self.skipped: set[date] = set()
+        self.fold: Fold | None = None
 
     def logged(self, day: date) -> bool:
         return self.count.get(day, 0) > 0
@@ -112,14 +114,10 @@ def history_start(habit: Habit, history: History) -> date:
 # ---------------------------------------------------------------- weeks
 
 
-@dataclass(frozen=True)
-class WeekResult:
+class WeekResult(namedtuple("WeekResult", "start amount target unskipped")):
     """How a week-based habit did in one week."""
 
-    start: date
-    amount: int
-    target: int
-    unskipped: int
+    __slots__ = ()
 
     @property
     def met(self) -> bool:
@@ -170,13 +168,10 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
 # ---------------------------------------------------------------- streaks
 
 
-@dataclass(frozen=True)
-class Streak:
+class Streak(namedtuple("Streak", "length first last", defaults=(None, None))):
     """A run of met days or weeks: how long, and when it started and ended."""
 
-    length: int
-    first: date | None = None
-    last: date | None = None
+    __slots__ = ()
 
 
 BEST_KEPT = 5  # `stats` shows the five longest streaks
@@ -186,14 +181,23 @@ def _longest(runs: Iterable[Streak]) -> list[Streak]:
     return sorted((r for r in runs if r.length), key=lambda r: (-r.length, r.first))[:BEST_KEPT]
 
 
-@dataclass
 class RunState:
     """A streak scan so far: the run going on, and the longest runs that have ended."""
 
-    length: int = 0
-    first: date | None = None
-    last: date | None = None
-    best: list[Streak] = field(default_factory=list)
+    __slots__ = ("length", "first", "last", "best")
+
+    def __init__(self, length: int = 0, first: date | None = None, last: date | None = None,
+                 best: list[Streak] | None = None) -> None:
+        self.length, self.first, self.last = length, first, last
+        self.best = [] if best is None else best
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RunState):
+            return NotImplemented
+        return (self.length, self.first, self.last, self.best) == (other.length, other.first, other.last, other.best)
+
+    def __repr__(self) -> str:
+        return f"RunState(length={self.length!r}, first={self.first!r}, last={self.last!r}, best={self.best!r})"
 
     def add(self, period: date, outcome: bool | None) -> None:
         """Take one period's outcome: met extends the run, broken ends it, neutral leaves it."""
@@ -212,12 +216,10 @@ class RunState:
         return Runs(current, _longest([*self.best, current]))
 
 
-@dataclass(frozen=True)
-class Runs:
+class Runs(namedtuple("Runs", "current best")):
     """The streaks up to a day: the current one (maybe 0), and the five longest, longest then oldest first."""
 
-    current: Streak
-    best: list[Streak]
+    __slots__ = ()
 
     @property
     def longest(self) -> int:
@@ -277,37 +279,28 @@ def best_streak(habit: Habit, history: History, today: date, first_weekday: int 
 # ---------------------------------------------------------------- the weekly summary
 
 
-@dataclass(frozen=True)
-class Progress:
-    """How far a habit has come in one week."""
+class Progress(namedtuple("Progress", "done target unit")):
+    """How far a habit has come in one week (`unit` is "times" or "minutes")."""
 
-    done: int
-    target: int
-    unit: str  # "times" or "minutes"
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class HabitWeek:
-    """One habit's row in the weekly summary."""
+class HabitWeek(namedtuple(
+    "HabitWeek", "habit streak best_streak streak_unit progress days person by", defaults=(None, None),
+)):
+    """One habit's row in the weekly summary.
 
-    habit: Habit
-    streak: int
-    best_streak: int
-    streak_unit: str  # "days" or "weeks"
-    progress: Progress
-    days: dict[date, str]
-    person: str | None = None  # whose row, for a habit each partner does
-    by: dict[date, list[str]] = field(default_factory=dict)  # who logged it, day by day
+    `streak_unit` is "days" or "weeks"; `days` maps each day to its status; `person` is whose row, for a
+    habit each partner does; `by` says who logged it, day by day (a dict, from `week_summary`).
+    """
+
+    __slots__ = ()
 
 
-@dataclass(frozen=True)
-class WeekSummary:
-    """The week that contains a given day, for every active habit."""
+class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits")):
+    """The week that contains a given day, for every active habit (a list of HabitWeek)."""
 
-    week_start: date
-    week_end: date
-    today: date
-    habits: list[HabitWeek]
+    __slots__ = ()
 
 
 def week_progress(habit: Habit, history: History, start: date) -> Progress:
@@ -341,6 +334,7 @@ def habit_week(habit: Habit, history: History, day: date, today: date, first_wee
         progress=week_progress(habit, history, start),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
         person=person,
+        by={},
     )
 
 
@@ -377,7 +371,7 @@ def week_summary(
                      for person, history in person_histories(habit, checkins, skips, partners, folds, since)]
         else:
             rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
-    return WeekSummary(start, end, today, [replace(row, by=_attribution(row, attributed)) for row in rows])
+    return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows])
 
 
 def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) -> dict[date, list[str]]:

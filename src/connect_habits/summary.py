@@ -17,7 +17,7 @@ made again from the whole history, once. The cache is derived data: deleting it 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,18 +28,15 @@ CACHE_VERSION = 1
 Fingerprints = dict  # file path -> [inode, size, mtime_ns]
 
 
-@dataclass
-class Fold:
-    """Every scan's state just before the day `at`: streak runs, strength score, weekday tallies."""
+class Fold(namedtuple("Fold", "at first runs score rolling met due tail")):
+    """Every scan's state just before the day `at`: streak runs, strength score, weekday tallies.
 
-    at: date
-    first: date | None  # the first check-in before `at`
-    runs: RunState
-    score: float
-    rolling: float
-    met: list[int]
-    due: list[int]
-    tail: dict[date, tuple[int, int, bool]]  # the last days before `at`: (count, minutes, skipped)
+    `first` is the first check-in before `at`, `runs` a RunState, `score` and `rolling` the strength
+    scan's, `met` and `due` the weekday tallies (seven each), and `tail` the last days before `at`
+    that resumed scans look back at: day -> (count, minutes, skipped).
+    """
+
+    __slots__ = ()
 
 
 def fold_point(today: date) -> date:
@@ -91,15 +88,15 @@ def rules_of(habit: Habit, person: str | None, persons: list[str], first_weekday
 # ---------------------------------------------------------------- the cache file
 
 
-@dataclass
-class Cache:
-    """The summary cache as read from disk."""
+class Cache(namedtuple("Cache", "at files with_history folds warnings")):
+    """The summary cache as read from disk.
 
-    at: date
-    files: Fingerprints
-    with_history: set[str]  # habits with records before `at`
-    folds: dict[str, tuple[str, Fold]]  # key -> (rules, fold)
-    warnings: list[str]  # files before `at` that could not be read: said again while the cache holds
+    `files` fingerprints the month files before `at`, `with_history` names the habits with records
+    before `at`, `folds` maps a key to (rules, fold), and `warnings` are the files before `at` that
+    could not be read: said again while the cache holds.
+    """
+
+    __slots__ = ()
 
     @staticmethod
     def key(habit_id: str, person: str | None) -> str:

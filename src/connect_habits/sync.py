@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -88,7 +88,7 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         # The config first: after a crash below, the home reads the shared copy, never a private one half moved.
         partners = config.partners if me in config.partners else (*config.partners, me)
         extra = {**config.extra, "sync_folder": str(folder), "device": device, "me": me}
-        save_config(paths.config_file, replace(config, partners=tuple(partners), extra=extra))
+        save_config(paths.config_file, config._replace(partners=tuple(partners), extra=extra))
         if paths.data_file.exists():
             backup = paths.data_file.with_name(paths.data_file.name + ".before-sync")
             os.replace(paths.data_file, backup)
@@ -129,7 +129,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         write_device(paths.data_file, data)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         partners = tuple(snapshot.persons) or config.partners
-        save_config(paths.config_file, replace(config, partners=partners, extra=extra))
+        save_config(paths.config_file, config._replace(partners=partners, extra=extra))
     return SyncReport([
         f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
         f"This home is private again; {config.extra['sync_folder']} was left as it is.",

@@ -16,7 +16,7 @@ import math
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Sequence
 
@@ -306,7 +306,7 @@ def _fit_in(habit: Habit, habits: Sequence[Habit], label: str, summary: ImportSu
         name, n = habit.name[: NAME_MAX - len(suffix)].rstrip() + suffix, n + 1
     if name != habit.name:
         summary.renamed.append((habit.name, name))
-    return replace(habit, name=name, slug=unique_slug(name, habits))
+    return habit._replace(name=name, slug=unique_slug(name, habits))
 
 
 # ---------------------------------------------------------------- CSV
