@@ -6,11 +6,12 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from connect_habits.catalog import STRATEGIES, catalog_dir, load_catalog, parse_template
+from connect_habits.catalog import STRATEGIES, catalog_dir, load_catalog, parse_template, prompts_for
 from connect_habits.errors import ConnectError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,6 +32,26 @@ def test_each_template_is_complete(path):
     assert template.name and template.why and template.at
     assert len(template.prompts) >= 3
     assert all(not set(p) & set("<>&") for p in template.prompts)  # plain text, safe for notifications
+
+
+def test_a_slipping_habit_gets_its_own_templates_prompts():
+    templates = {t.id: t for t in load_catalog()}
+    for template_id, template in templates.items():
+        assert prompts_for(template_id, date(2026, 11, 27)) == template.prompts
+
+
+@pytest.mark.parametrize("template_id", [None, "", "gone-from-the-catalog", "../../pyproject", "/etc/passwd"])
+def test_a_habit_of_the_couples_own_gets_the_prompts_of_a_template_the_day_picks(template_id):
+    catalog = [t.prompts for t in load_catalog()]
+    days = [date(2026, 11, 1) + timedelta(days=n) for n in range(len(catalog))]
+    picked = [prompts_for(template_id, day) for day in days]
+    assert picked == [catalog[day.toordinal() % len(catalog)] for day in days]  # every template in turn
+    assert prompts_for(template_id, days[0]) == picked[0]  # the same all day
+
+
+def test_an_empty_catalog_has_no_prompts(tmp_path, monkeypatch):
+    monkeypatch.setattr("connect_habits.catalog.catalog_dir", lambda: tmp_path)
+    assert prompts_for(None, date(2026, 11, 27)) == ()
 
 
 def test_template_names_are_unique_and_none_is_a_prefix_of_another():

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import random
-import tomllib
-from dataclasses import dataclass
+from collections import namedtuple
+from datetime import date
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .errors import ConnectError, HabitNotFound
-from .model import Cadence, Goal, parse_cadence, parse_goal, parse_time
+from .model import parse_cadence, parse_goal, parse_time
 
 STRATEGIES = {
     "meaningful-time": "Make meaningful time together",
@@ -23,19 +21,10 @@ STRATEGIES = {
 }
 
 
-@dataclass(frozen=True)
-class Template:
-    """A ready-made habit: what to do, how often, why it helps, and prompts for doing it."""
+class Template(namedtuple("Template", "id name strategy why cadence goal at prompt_kind prompts")):
+    """A ready-made habit: what to do, how often (a Cadence, a Goal or None), why it helps, and prompts for doing it."""
 
-    id: str
-    name: str
-    strategy: str
-    why: str
-    cadence: Cadence
-    goal: Goal | None
-    at: tuple[str, ...]
-    prompt_kind: str
-    prompts: tuple[str, ...]
+    __slots__ = ()
 
     def as_dict(self) -> dict:
         return {
@@ -54,7 +43,7 @@ class Template:
 
 def catalog_dir() -> Path:
     """Where the templates are: inside the installed package, or `habits/` in a source checkout."""
-    packaged = Path(str(resources.files(__package__))) / "habits"
+    packaged = Path(__file__).with_name("habits")  # a wheel installs them as package data
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "habits"
@@ -90,12 +79,27 @@ def parse_template(values: dict, source: str) -> Template:
 @lru_cache(maxsize=1)
 def load_catalog() -> tuple[Template, ...]:
     """Every template, sorted by id."""
-    folder = catalog_dir()
-    templates = []
-    for path in sorted(folder.glob("*.toml")):
-        with open(path, "rb") as handle:
-            templates.append(parse_template(tomllib.load(handle), path.name))
-    return tuple(templates)
+    return tuple(_read_template(path) for path in sorted(catalog_dir().glob("*.toml")))
+
+
+def _read_template(path: Path) -> Template:
+    import tomllib  # the catalog is read by few commands: the others do not pay for the parser
+
+    with open(path, "rb") as handle:
+        return parse_template(tomllib.load(handle), path.name)
+
+
+def prompts_for(template_id: str | None, day: date) -> tuple[str, ...]:
+    """The prompts of a habit's template or, for a habit of the couple's own, of a template the day picks.
+
+    `connect week` asks for these when a habit is slipping: one template file is read, not the catalog.
+    """
+    paths = sorted(catalog_dir().glob("*.toml"))
+    if not paths:
+        return ()
+    by_id = {path.stem: path for path in paths}  # a template's file is named by its id
+    path = by_id.get(template_id or "") or paths[day.toordinal() % len(paths)]
+    return _read_template(path).prompts
 
 
 def find_template(template_id: str) -> Template:
@@ -112,6 +116,8 @@ def find_template(template_id: str) -> Template:
     raise HabitNotFound(f"There is no template '{template_id}'; `connect catalog` lists them.")
 
 
-def random_prompt(prompts: tuple[str, ...] | list[str], rng: random.Random | None = None) -> str:
-    """One prompt at random."""
+def random_prompt(prompts: tuple[str, ...] | list[str], rng=None) -> str:
+    """One prompt at random (from `rng`, a random.Random, when given)."""
+    import random
+
     return (rng or random).choice(list(prompts))

@@ -260,13 +260,11 @@ def _week_notes(summary, today) -> dict:
     notes = {"best_moment": best_moment(summary), "suggestion": None}
     row = slipping(summary)
     if row is not None:
-        prompts = list(row.habit.prompts)
+        prompts = row.habit.prompts
         if not prompts:
-            from .catalog import load_catalog
+            from .catalog import prompts_for
 
-            templates = load_catalog()
-            same = [t for t in templates if t.id == row.habit.template] or list(templates)
-            prompts = [p for t in same for p in t.prompts]
+            prompts = prompts_for(row.habit.template, today)
         notes["suggestion"] = suggestion(row, prompts, today)
     return notes
 
