@@ -112,6 +112,28 @@ def test_old_months_are_not_read_while_the_cache_holds(connect, home):
     assert full.code == 1 and str(old) in full.err  # a full read does read it, and refuses it
 
 
+def test_a_change_to_last_month_remakes_this_months_fold_from_last_months(connect, home):
+    assert connect("week").code == 0  # makes the folds at the first of last month and of this month
+    assert cache_points(home) == ["2026-11-01", "2026-10-01"]
+    october = {date(2026, 10, 1) + timedelta(days=n) for n in range(31)}
+    missed = min(october - logged_days(home, "dinner"))
+    old = home / "connect.2024-05.json"
+    info = old.stat()
+    with open(old, "r+b") as handle:  # garbage that no command may read while last month's fold holds
+        handle.write(b"\x00" * info.st_size)
+    os.utime(old, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert connect("done", "dinner", "--date", missed.isoformat()).code == 0
+    assert connect("undo", "perfect", "--date", "2026-10-15").code == 0
+    for args in (("week", "--json"), ("list",), ("done", "walk"), ("stats", "walk")):
+        assert connect(*args).code == 0, args
+    assert cache_points(home) == ["2026-11-01", "2026-10-01"]
+    assert "streak 42 days" in connect("done", "perfect").out  # from 2026-10-16: the undo is seen
+
+
+def cache_points(home: Path) -> list[str]:
+    return [entry["at"] for entry in json.loads((home / CACHE_FILE).read_text())["entries"]]
+
+
 def logged_days(home: Path, slug: str) -> set[date]:
     snapshot = Store(resolve_paths({"CONNECT_HOME": str(home)})).load()
     habit = next(h for h in snapshot.habits if h.slug == slug)
@@ -120,6 +142,8 @@ def logged_days(home: Path, slug: str) -> set[date]:
 
 @pytest.mark.parametrize("change", [
     ("done", "walk", "--date", "{missed in 2024-03}"),  # back-dated into an old month
+    ("done", "dinner", "--date", "{missed in 2026-10}"),  # into last month: this month's fold is made again
+    ("undo", "perfect", "--date", "{logged in 2026-10}"),  # the current streak now begins in October
     ("undo", "walk", "--date", "{logged in 2025-07}"),  # an old check-in taken back
     ("skip", "talk", "--from", "2024-01-01", "--to", "2024-02-15"),
     ("edit", "dinner", "--every", "6/week"),  # new rules for the whole history
@@ -147,19 +171,21 @@ def test_a_change_to_what_the_cache_sums_up_is_seen_at_once(connect, home, chang
 
 def test_a_new_month_advances_the_cache_from_the_old_one(connect, home):
     same_as_a_full_read(connect, [("week", "--json")])
-    assert json.loads((home / CACHE_FILE).read_text())["at"] == "2026-10-01"
-    for now in ("2026-12-01T08:00", "2027-01-03T08:00"):
+    assert cache_points(home) == ["2026-11-01", "2026-10-01"]
+    for now in ("2026-12-01T08:00", "2026-12-09T08:00", "2027-01-03T08:00"):
         assert connect("done", "walk", now=now).code == 0
-        same_as_a_full_read(connect, [("week", "--json"), ("stats", "walk", "--json"), ("stats", "--json")], now=now)
-    assert json.loads((home / CACHE_FILE).read_text())["at"] == "2026-12-01"
+        same_as_a_full_read(connect, [("week", "--json"), ("list", "--json"), ("stats", "walk", "--json"),
+                                      ("stats", "--json")], now=now)
+    assert cache_points(home) == ["2027-01-01", "2026-12-01"]
 
 
-@pytest.mark.parametrize("damage", [b"", b"{", b'{"version": 1}', b"\x00" * 64, b'{"version": 99}'])
+@pytest.mark.parametrize("damage", [b"", b"{", b'{"version": 1}', b'{"version": 2, "entries": [{}]}', b"\x00" * 64,
+                                    b'{"version": 99}'])
 def test_a_damaged_or_foreign_cache_is_made_again(connect, home, damage):
     assert connect("week").code == 0
     (home / CACHE_FILE).write_bytes(damage)
     same_as_a_full_read(connect, [("week", "--json"), ("stats", "thanks", "--json")])
-    assert json.loads((home / CACHE_FILE).read_text())["version"] == 1
+    assert json.loads((home / CACHE_FILE).read_text())["version"] == 2
 
 
 def test_a_done_prints_the_streak_a_full_read_gives(connect, home, tmp_path):

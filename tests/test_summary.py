@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, parse_cadence, parse_goal
 from connect_habits.stats import habit_stats, weekly_rates
-from connect_habits.streaks import build_histories, week_summary
-from connect_habits.summary import Cache, fold_point, make_fold, read_cache, write_cache
+from connect_habits.cadence import week_start
+from connect_habits.streaks import build_histories, streak_runs, week_summary
+from connect_habits.summary import Cache, fold_point, make_fold, month_start, read_cache, write_cache
 
 RHYTHMS = [("daily", None), ("mon,wed,fri", None), ("3/week", None), ("weekly", None), ("every 3 days", None),
            ("every 10 days", None), ("daily", "30m/day"), (None, "2h/week"), ("weekends", None)]
@@ -79,6 +80,26 @@ def windowed(habit, checkins, skips, since: date, at: date, first_weekday: int, 
 def test_a_fold_gives_what_the_whole_history_gives(rhythm, created, seed, kept, today_offset, first_weekday, earlier,
                                                     advance):
     check_fold(rhythm, created, seed, kept, today_offset, first_weekday, earlier, advance)
+    check_fold_of_this_month(rhythm, created, seed, kept, today_offset, first_weekday, advance)
+
+
+def check_fold_of_this_month(rhythm, created, seed, kept, today_offset, first_weekday, advance):
+    """Streaks, and the week once it lies in this month, from this month alone and its fold equal the whole history's.
+
+    With `advance`, the fold is made from last month's, as the store makes it.
+    """
+    habit = habit_of(rhythm, created)
+    marks = history_marks(random.Random(seed), kept, 560)
+    checkins, skips = records(marks, minutes=habit.goal is not None)
+    today = BEGIN + timedelta(days=today_offset)
+    at = month_start(today)
+    recent, folds = windowed(habit, checkins, skips, at, at, first_weekday, fold_point(today) if advance else None)
+    whole = build_histories(checkins, skips)["h"]
+    resumed = build_histories(*recent, folds, at)["h"]
+    assert streak_runs(habit, resumed, today, first_weekday) == streak_runs(habit, whole, today, first_weekday)
+    if week_start(today, first_weekday) >= at:
+        this_week = week_summary([habit], checkins, skips, today, first_weekday=first_weekday)
+        assert week_summary([habit], *recent, today, first_weekday=first_weekday, folds=folds, since=at) == this_week
 
 
 @pytest.mark.parametrize("rhythm", range(len(RHYTHMS)))
@@ -86,9 +107,12 @@ def test_a_fold_gives_what_the_whole_history_gives(rhythm, created, seed, kept, 
 def test_a_fold_gives_what_the_whole_history_gives_for_every_rhythm(rhythm, kept):
     for seed, today_offset in enumerate([400, 431, 455, 517]):
         for first_weekday in (0, 6):
-            for earlier in (0, 2):
-                for advance in (False, True):
+            for advance in (False, True):
+                for earlier in (0, 2):
                     check_fold(rhythm, 20, seed, kept, today_offset, first_weekday, earlier, advance)
+                check_fold_of_this_month(rhythm, 20, seed, kept, today_offset, first_weekday, advance)
+    for today_offset in range(455, 490):  # every day of a month, from its first (whose fold is today's own)
+        check_fold_of_this_month(rhythm, 20, 7, kept, today_offset, 0, True)
 
 
 def check_fold(rhythm, created, seed, kept, today_offset, first_weekday, earlier, advance):
@@ -126,6 +150,7 @@ def check_fold(rhythm, created, seed, kept, today_offset, first_weekday, earlier
 ])
 def test_the_fold_point_is_the_first_of_last_month(today, expected):
     assert fold_point(today) == expected
+    assert month_start(today) == today.replace(day=1)
 
 
 def test_a_streak_before_the_fold_is_refused_rather_than_guessed():
@@ -144,11 +169,20 @@ def test_the_cache_file_round_trips_and_a_damaged_one_is_ignored(tmp_path):
     at = date(2025, 9, 1)
     fold = make_fold(habit, build_histories(checkins, skips)["h"], at)
     path = tmp_path / "summary.json"
-    write_cache(path, Cache(at, {"a.json": [1, 2, 3]}, {"h"}, {Cache.key("h", None): ("rules", fold)}, ["w"]))
-    again = read_cache(path)
-    assert again is not None and again.folds[Cache.key("h", None)] == ("rules", fold)
-    assert again.files == {"a.json": [1, 2, 3]} and again.with_history == {"h"} and again.warnings == ["w"]
-    path.write_text('{"version": 1, "at": "2025-09-01", "files": {}, "with_history": [], "folds": {"h/": ["r", {}]}}')
-    assert read_cache(path) is None
+    older = make_fold(habit, build_histories(checkins, skips)["h"], date(2025, 8, 1))
+    write_cache(path, [
+        Cache(date(2025, 8, 1), {}, set(), {Cache.key("h", None): ("old rules", older)}, []),
+        Cache(at, {"a.json": [1, 2, 3], "b.json": None}, {"h"}, {Cache.key("h", None): ("rules", fold)}, ["w"]),
+    ])
+    newest, oldest = read_cache(path)  # newest first
+    assert newest.at == at and newest.folds[Cache.key("h", None)] == ("rules", fold)
+    assert newest.files == {"a.json": [1, 2, 3], "b.json": None} and newest.with_history == {"h"}
+    assert newest.warnings == ["w"]
+    assert oldest.at == date(2025, 8, 1) and oldest.folds[Cache.key("h", None)] == ("old rules", older)
+    path.write_text('{"version": 2, "entries": [{"at": "2025-09-01", "files": {}, "with_history": [], '
+                    '"folds": {"h/": ["r", {}]}, "warnings": []}]}')
+    assert read_cache(path) == []
+    path.write_text('{"version": 1, "at": "2025-09-01", "files": {}, "with_history": [], "folds": {}, "warnings": []}')
+    assert read_cache(path) == []  # an older connect's cache: made again
     path.write_bytes(b"\x00garbage")
-    assert read_cache(path) is None
+    assert read_cache(path) == []

@@ -422,7 +422,7 @@ class Store:
         return upgrade(self.path, decode(self.path, raw), self.layout)
 
     def _read(self, since: date | None, today: date | None, select=None) -> Reading:
-        from .summary import fold_point
+        from .summary import fold_point, month_start
 
         if not self.summaries:
             since = None
@@ -431,15 +431,15 @@ class Store:
         listing = _listing(self.path.parent)
         own_files = DeviceFiles(self.path, own_main, month_files(self.path, listing))
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
-        if since is None:
-            first_month = None
-        else:
+        at = None
+        if since is not None:
             today = today or since
-            first_month = min(month_of(since), month_of(fold_point(today)))
+            at = month_start(today) if since >= month_start(today) else fold_point(today)
+        first_month = None if at is None or since is None else min(month_of(since), month_of(at))
         keep = select(self._habits_of(own_files, others)) if select is not None else None
         reading = self._read_months(own_files, others, first_month, warnings, keep=keep)
-        if since is not None and today is not None:
-            reading = self._with_folds(reading, own_files, others, fold_point(today), warnings)
+        if at is not None and today is not None:
+            reading = self._with_folds(reading, own_files, others, at, today, warnings)
         return reading
 
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
@@ -512,35 +512,58 @@ class Store:
     # ------------------------------------------------------------ folds
 
     def _with_folds(self, reading: Reading, own_files: DeviceFiles, others: list[DeviceFiles], at: date,
-                    warnings: list[str]) -> Reading:
-        """The reading with every habit's fold at `at`: from the cache when it still holds, else made again."""
-        from .summary import Cache, read_cache, write_cache
+                    today: date, warnings: list[str]) -> Reading:
+        """The reading with every habit's fold at `at`: from the cache when it still holds, else made again.
+
+        The cache keeps a fold at the first of last month and one at the first of this month. The
+        second is made from the first, so a back-dated change to last month re-reads that month only.
+        """
+        from .summary import Cache, fold_point, month_start, read_cache, write_cache
 
         files = [own_files, *others]
         snapshot = reading.snapshot
         keys = _fold_keys(snapshot)
-        cache = read_cache(self.cache_path)
-        folds = None
-        if cache is not None and cache.at == at and cache.files == _fingerprints(files, month_of(at)):
-            folds = self._folds_from_cache(cache, snapshot, keys, at)
-            if folds is not None and folds != cache.folds:
-                write_cache(self.cache_path, Cache(at, cache.files, cache.with_history, folds, cache.warnings))
-            skipped = cache.warnings
-        if folds is None:
+        cached = read_cache(self.cache_path)
+        prints: dict[str, dict] = {}
+
+        def holds(entry) -> bool:
+            month = month_of(entry.at)
+            if month not in prints:
+                prints[month] = _fingerprints(files, month)
+            return entry.files == prints[month]
+
+        made: dict[date, Cache] = {}
+
+        def entry_at(point: date):
+            """The cache entry at `point`, from the cache when it holds, else made (and kept in `made`)."""
+            for entry in cached:
+                if entry.at == point and holds(entry):
+                    folds = self._folds_from_cache(entry, snapshot, keys, point)
+                    if folds is not None:
+                        if folds != entry.folds:
+                            made[point] = entry = entry._replace(folds=folds)
+                        return entry
             # Made again: onward from an older fold whose months are unchanged, else from the first month.
-            older = cache if cache is not None and cache.at < at and cache.files == _fingerprints(
-                files, month_of(cache.at)) else None
-            start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
-            if start is None:
-                older = None
+            if point > fold_point(today):
+                older = entry_at(fold_point(today))
+            else:
+                older = next((e for e in cached if e.at < point and holds(e)), None)
+                start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
+                older = older._replace(folds=start) if start is not None else None
             # Taken before reading: a file written while the folds are made then no longer matches them.
-            prints = _fingerprints(files, month_of(at), racy=True)
-            folds, with_history, skipped = self._fold_forward(own_files, others, snapshot, keys, at, older, start,
-                                                              warnings)
-            if keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
-                write_cache(self.cache_path, Cache(at, prints, with_history, folds, skipped))
-        snapshot.folds = {keys[k]: fold for k, (_, fold) in folds.items()}
-        snapshot.warnings += [w for w in skipped if w not in snapshot.warnings]
+            fresh = _fingerprints(files, month_of(point), racy=True)
+            folds, with_history, skipped = self._fold_forward(
+                own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings)
+            made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
+            return entry
+
+        entry = entry_at(at)
+        if made and keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
+            points = {fold_point(today), month_start(today)}
+            kept = [e for e in cached if e.at in points and e.at not in made and holds(e)]
+            write_cache(self.cache_path, [*made.values(), *kept])
+        snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
+        snapshot.warnings += [w for w in entry.warnings if w not in snapshot.warnings]
         return reading
 
     def _folds_from_cache(self, cache, snapshot: Snapshot, keys: dict, at: date) -> dict | None:

@@ -5,7 +5,10 @@ and reading ten years of check-ins on every `connect week` would make it slow. S
 keeps a summary cache in its private data folder: per habit (per partner, for a habit each of
 you does) the state of every scan up to the first day of last month, its *fold*. A command
 reads the months from there on and resumes the scans from the fold, with the same result as a
-scan of the whole history (tests/test_summary.py checks that on generated histories).
+scan of the whole history (tests/test_summary.py checks that on generated histories). A command
+that looks no further back than this month (`done`, `list`, `week` once the week is all in this
+month) reads this month alone, from a second fold at its first day; that one is made from the
+first, so a change to last month costs a month's reading, not the whole history's.
 
 A fold is only trusted while the history it summarises is unchanged: the cache records the
 inode, size and modification time of every month file before its point (the way git's index
@@ -24,7 +27,7 @@ from pathlib import Path
 from .model import Habit
 from .streaks import History, RunState, Streak, history_start, period_outcomes, week_start
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: several folds (the first of last month, and of this month)
 Fingerprints = dict  # file path -> [inode, size, mtime_ns]
 
 
@@ -103,34 +106,40 @@ class Cache(namedtuple("Cache", "at files with_history folds warnings")):
         return f"{habit_id}/{person or ''}"
 
 
-def read_cache(path: Path) -> Cache | None:
-    """The cache, or None when it is missing, from another version, or unreadable (it is only derived data)."""
+def month_start(today: date) -> date:
+    """The first day of `today`'s month: a command that looks no further back reads this month alone."""
+    return today.replace(day=1)
+
+
+def read_cache(path: Path) -> list[Cache]:
+    """The cache's entries, newest first; none when it is missing, from another version, or unreadable."""
     try:
         data = json.loads(path.read_bytes())
         if data.get("version") != CACHE_VERSION:
-            return None
-        return Cache(
-            at=date.fromisoformat(data["at"]),
-            files={name: list(value) for name, value in data["files"].items()},
-            with_history=set(data["with_history"]),
-            folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in data["folds"].items()},
-            warnings=[str(w) for w in data["warnings"]],
-        )
+            return []
+        entries = [Cache(
+            at=date.fromisoformat(entry["at"]),
+            files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
+            with_history=set(entry["with_history"]),
+            folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in entry["folds"].items()},
+            warnings=[str(w) for w in entry["warnings"]],
+        ) for entry in data["entries"]]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
+        return []  # it is only derived data: made again
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
-def write_cache(path: Path, cache: Cache) -> None:
+def write_cache(path: Path, entries: list[Cache]) -> None:
     """Save the cache atomically; failing to save it only makes the next command slower."""
     from .errors import DataFileError
     from .fileio import atomic_write
 
-    data = {
-        "version": CACHE_VERSION, "at": cache.at.isoformat(), "files": cache.files,
+    data = {"version": CACHE_VERSION, "entries": [{
+        "at": cache.at.isoformat(), "files": cache.files,
         "with_history": sorted(cache.with_history),
         "folds": {key: [rules, _fold_record(fold)] for key, (rules, fold) in cache.folds.items()},
         "warnings": cache.warnings,
-    }
+    } for cache in sorted(entries, key=lambda entry: entry.at, reverse=True)]}
     try:
         atomic_write(path, json.dumps(data, separators=(",", ":")).encode())
     except DataFileError:
