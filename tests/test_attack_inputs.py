@@ -22,6 +22,7 @@ says how many cases it ran (shown even with -q). Reproduce: .venv/bin/python -m 
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import io
 import json
@@ -127,6 +128,7 @@ def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
                 error.add_note(f"connect {argv!r} (in-process) raised instead of exiting")
                 raise
     finally:
+        gc.unfreeze()  # main() freezes what a command made (its process would end here); this one goes on
         if stdin is not None:
             sys.stdin = stdin
         for key, value in saved.items():

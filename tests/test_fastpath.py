@@ -10,6 +10,7 @@ the Typer app has.
 from __future__ import annotations
 
 import errno
+import gc
 import io
 import json
 import os
@@ -296,6 +297,19 @@ def test_an_interruption_inside_a_command_ends_both_ways_alike(monkeypatch, tmp_
     assert outcomes[0] == outcomes[1]
 
 
+def test_an_everyday_command_runs_without_the_cycle_collector_and_gives_it_back(monkeypatch):
+    seen = []
+    monkeypatch.setattr(commands, "list_habits", lambda **params: seen.append(gc.isenabled()))
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            entry.main(["list"])
+        assert exit_.value.code == 0 and seen == [False]
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 0  # what it made is left out of later collections (and the exit's)
+    finally:
+        gc.unfreeze()
+
+
 HOT = [("week",), ("week", "--json"), ("done", "walk"), ("stats", "walk"), ("stats",), ("list", "--json")]
 
 
@@ -436,6 +450,7 @@ def _in_process(home: Path, args: list[str], env: dict) -> tuple[int, str, str]:
         except SystemExit as exit_:
             code = exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
     finally:
+        gc.unfreeze()  # main() freezes what a command made (its process would end here); this one goes on
         sys.stdout, sys.stderr, sys.stdin = original
         _set_environ(saved)
     out, err = (stream.buffer.getvalue().decode("utf-8") for stream in streams)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -71,6 +72,9 @@ def build_home(home: Path, seed: int = 7) -> None:
 def long_home(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("long") / "home"
     build_home(home)
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in home.iterdir():  # written long ago, as a real history is: the cache does not trust a fresh file
+        os.utime(path, ns=(hour_ago, hour_ago))
     return home
 
 

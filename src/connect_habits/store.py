@@ -69,17 +69,18 @@ def month_file(main: Path, month: str) -> Path:
 
 def month_files(main: Path, names: Iterable[str] | None = None) -> dict[str, Path]:
     """A device's month files, by month ("2026-11"), from the folder's listing (read when not given)."""
+    return {month: month_file(main, month) for month in months_of(main, names)}
+
+
+def months_of(main: Path, names: Iterable[str] | None = None) -> list[str]:
+    """The months ("2026-11") a device has files for, oldest first, from the folder's listing (read when not given).
+
+    Names, not paths: a command lists ten years of months and opens two of them.
+    """
     if names is None:
-        try:
-            names = [entry.name for entry in os.scandir(main.parent)]
-        except OSError:
-            names = []
-    found = {}
-    for name in names:
-        match = MONTH_FILE.fullmatch(name)
-        if match and match[1] == main.stem:
-            found[match[2]] = main.parent / name
-    return dict(sorted(found.items()))
+        names = _listing(main.parent)
+    stem = main.stem
+    return sorted(match[2] for match in map(MONTH_FILE.fullmatch, names) if match and match[1] == stem)
 
 
 class Layout(namedtuple("Layout", "own_file lock_file folder device me partners", defaults=(None, None, None, ()))):
@@ -147,7 +148,7 @@ def _changed(db: "TinyDB") -> bool:
 
 
 class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", defaults=(None,))):
-    """One device's main file, its data, its month files by month, and (another device's) the id its name promises."""
+    """One device's main file, its data, the months it has files for, and (another's) the device id its name promises."""
 
     __slots__ = ()
 
@@ -429,7 +430,7 @@ class Store:
 
         own_main = self._own_data()
         listing = _listing(self.path.parent)
-        own_files = DeviceFiles(self.path, own_main, month_files(self.path, listing))
+        own_files = DeviceFiles(self.path, own_main, months_of(self.path, listing))
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
         at = None
         if since is not None:
@@ -462,8 +463,9 @@ class Store:
             return (first_month is None or month >= first_month) and (last_month is None or month <= last_month)
 
         own_months = {}
-        for month, path in own_files.months.items():
+        for month in own_files.months:
             if wanted(month):
+                path = month_file(own_files.main, month)
                 data = decode(path, read_bytes(path) or b"")
                 _check_month(path, data, _device_of(own_files.data), month)
                 own_months[month] = data
@@ -474,9 +476,10 @@ class Store:
             if files.data is None:  # its main file cannot be read this time (warned about already)
                 continue
             months = []
-            for month, path in files.months.items():
+            for month in files.months:
                 if not wanted(month):
                     continue
+                path = month_file(files.main, month)
                 try:
                     data = decode(path, read_bytes(path) or b"")
                     _check_month(path, data, files.expected, month)
@@ -657,16 +660,18 @@ def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = Fals
     """
     now = time.time_ns()
     found = {}
-    paths = [p for f in files for m, p in f.months.items() if m < before_month]
-    paths += [f.main for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
+    # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
+    paths = [f"{prefix}.{month}.json" for f in files for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
+             for month in f.months if month < before_month]
+    paths += [str(f.main) for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
     for path in paths:
         try:
             status = os.stat(path)
         except OSError:
-            found[str(path)] = None
+            found[path] = None
             continue
         fresh = racy and status.st_mtime_ns > now - RACY_NS
-        found[str(path)] = None if fresh else [status.st_ino, status.st_size, status.st_mtime_ns]
+        found[path] = None if fresh else [status.st_ino, status.st_size, status.st_mtime_ns]
     for files_ in files:
         if files_.expected is not None and files_.data is None:
             found[str(files_.main) + "#unreadable"] = None
@@ -722,9 +727,9 @@ def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[
                 raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
         except DataFileError as error:
             warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
-            devices.append(DeviceFiles(path, None, {}, expected))  # type: ignore[arg-type]
+            devices.append(DeviceFiles(path, None, [], expected))  # type: ignore[arg-type]
             continue
-        devices.append(DeviceFiles(path, data, month_files(path, listing), expected))
+        devices.append(DeviceFiles(path, data, months_of(path, listing), expected))
     return devices, warnings
 
 
