@@ -99,7 +99,7 @@ def _transaction(store, since=None, select=None):
 def _load(store, since=None, select=None):
     """The store, with ended tech-free sessions logged first (once).
 
-    With `since`, the check-ins and skips from that day (at the latest the first of last month)
+    With `since`, the check-ins and skips from that day (at the latest the first of its month, or of last month)
     and each habit's fold (summary.py): streaks, strength and best runs stay whole. Without, all.
     """
     snapshot = store.load(since, clock.today() if since is not None else None, select)

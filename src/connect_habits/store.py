@@ -384,8 +384,9 @@ class Store:
     def load(self, since: date | None = None, today: date | None = None, select=None) -> Snapshot:
         """Read without the lock: writers replace files atomically, so each read is consistent.
 
-        Without `since`, everything. With it, the check-ins and skips from `since` (at the
-        latest from the first of last month) on, and each habit's fold up to there.
+        Without `since`, everything. With it, the check-ins and skips from `since` on (from the first
+        of this month when `since` is in it, else at the latest from the first of last month), and
+        each habit's fold up to there.
         `select(habits)` may name the ids of the habits whose check-ins and skips the command
         needs (None: all); the others' are not parsed. Every habit and fold is there still.
         """
