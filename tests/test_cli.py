@@ -329,6 +329,23 @@ def test_an_unplugged_session_is_logged_once_by_the_next_command(connect):
         assert week["habits"][1]["progress"]["done"] == 90
 
 
+@pytest.mark.parametrize("command, shows", [
+    (("week", "--json"), lambda result: [result.json()["habits"][0][k] for k in ("streak", "best_streak")] == [9, 9]),
+    (("done", "unplug", "--minutes", "10"), lambda result: "streak 9 weeks" in result.out),
+])
+def test_a_session_begun_last_month_counts_in_the_streak_the_command_that_logs_it_shows(connect, command, shows):
+    connect("add", "Unplug", "--goal", "2h/week", now="2026-12-01T09:00")
+    for day in ("2026-12-01", "2026-12-08", "2026-12-15", "2026-12-22", "2026-12-29", "2027-01-05", "2027-01-12",
+                "2027-01-19"):
+        connect("done", "unplug", "--minutes", "150", "--date", day, now="2027-01-31T20:00")
+    connect("done", "unplug", "--minutes", "40", "--date", "2027-01-26", now="2027-01-31T20:00")
+    assert connect("unplug", "90m", "--habit", "unplug", now="2027-01-31T23:00").code == 0  # ends 1 Feb 00:30
+    # The first command of February reads February alone; the session's 90 minutes land in January's last
+    # week and complete it (130 of 120): nine weeks in a row, not a broken streak.
+    result = connect(*command, now="2027-02-01T08:00")
+    assert result.code == 0 and shows(result), result.out
+
+
 def test_unplug_stop_logs_the_minutes_so_far(connect):
     connect("add", "Tech-free time", "--goal", "2h/week")
     connect("unplug", "2h", now="2026-11-26T20:00")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from connect_habits.config import Config, save_config
+from connect_habits.config import Config, load_config, save_config
 from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal
 from connect_habits.paths import resolve_paths
 from connect_habits.store import CACHE_FILE, Store
@@ -132,6 +132,37 @@ def test_a_change_to_last_month_remakes_this_months_fold_from_last_months(connec
         assert connect(*args).code == 0, args
     assert cache_points(home) == ["2026-11-01", "2026-10-01"]
     assert "streak 42 days" in connect("done", "perfect").out  # from 2026-10-16: the undo is seen
+
+
+def test_an_old_month_replaced_while_this_months_fold_is_made_is_not_taken_for_the_one_summed_up(
+        connect, home, monkeypatch):
+    assert connect("week").code == 0
+    missed = min({date(2026, 10, 1) + timedelta(days=n) for n in range(31)} - logged_days(home, "dinner"))
+    assert connect("done", "dinner", "--date", missed.isoformat()).code == 0  # this month's fold must be made again
+    hour_ago = time.time_ns() - 3600 * 10**9
+    os.utime(home / "connect.2026-10.json", ns=(hour_ago, hour_ago))  # written a while ago: not racy
+    paths = resolve_paths({"CONNECT_HOME": str(home)})
+    perfect = next(h.id for h in Store(paths).load().habits if h.slug == "perfect")
+    old = home / "connect.2024-05.json"
+    info = old.stat()
+    data = json.loads(old.read_bytes())  # the same month without the perfect habit's check-ins
+    data["checkins"] = {key: r for key, r in data["checkins"].items() if r["habit"] != perfect}
+    made_from = Store._folds_from_cache
+
+    def replaced_meanwhile(self, *args):
+        # As a sync tool or a restore delivers a file: a new inode, with the source's (old) times.
+        if not old.with_suffix(".new").exists():
+            old.with_suffix(".new").write_text(json.dumps(data))
+            os.utime(old.with_suffix(".new"), ns=(info.st_atime_ns, info.st_mtime_ns))
+            os.replace(old.with_suffix(".new"), old)
+            old.with_suffix(".new").touch()
+        return made_from(self, *args)
+
+    monkeypatch.setattr(Store, "_folds_from_cache", replaced_meanwhile)
+    Store(paths, load_config(paths.config_file)).load(date(2026, 11, 23), TODAY)
+    monkeypatch.undo()
+    old.with_suffix(".new").unlink()
+    same_as_a_full_read(connect, [("week", "--json"), ("list", "--json"), ("stats", "--json")])
 
 
 def cache_points(home: Path) -> list[str]:

@@ -106,6 +106,8 @@ def _load(store, since=None, select=None):
     if snapshot.sessions and any(session.ends <= clock.now_aware() for session in snapshot.sessions):
         with _transaction(store, since, select) as tx:
             pass
+        if tx.folds_outdated:  # a session begun in a month the folds sum up: its minutes change them
+            return store.load(since, clock.today(), select)
         return tx.snapshot
     _warn(snapshot)
     return snapshot
@@ -171,9 +173,7 @@ def done(name: str, day: str = "today", minutes: int | None = None, note: str | 
         _out(f"'{habit.name}' was already done{who} {label}; nothing changed.")
         return
     snapshot = tx.snapshot
-    from .summary import fold_point
-
-    if when < fold_point(now.date()):  # the check-in changed a folded month: its streak needs the folds made again
+    if tx.folds_outdated:  # the check-in (or a session it settled) changed a folded month: its streak needs them anew
         snapshot = store.load(week_start(now.date(), config.first_weekday), now.date(), _only(habit.id))
     row = _week_row(snapshot, habit, now.date(), config, person)
     logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"

@@ -149,7 +149,8 @@ class Daemon:
             with self.store.transaction(since=week_start(today, self.settings.first_weekday) - timedelta(days=7),
                                         today=today) as transaction:
                 ended = settle_sessions(transaction, now)
-            snapshot = transaction.snapshot
+            # A session begun in a month the folds sum up changes them: read again, as a command would.
+            snapshot = self._load(now) if transaction.folds_outdated else transaction.snapshot
             for end in ended:
                 minutes = end.checkin.minutes if end.checkin else 0
                 log.info("tech-free session for '%s' ended: %d min logged", end.habit.name, minutes)

@@ -108,7 +108,7 @@ def week_json(summary: WeekSummary) -> dict:
                 "streak_unit": row.streak_unit,
                 "progress": {"done": row.progress.done, "target": row.progress.target, "unit": row.progress.unit},
                 "days": {day.isoformat(): status for day, status in row.days.items()},
-                "by": {day.isoformat(): people for day, people in row.by.items()},
+                "by": {day.isoformat(): people for day, people in (row.by or {}).items()},
             }
             for row in summary.habits
         ],

@@ -178,6 +178,12 @@ class Transaction:
         self._stamp = max_stamp
         self._split = False  # whether this transaction moved a schema 2 file's records into months
 
+    @property
+    def folds_outdated(self) -> bool:
+        """Whether this transaction changed a month the snapshot's folds sum up: read again to see it in streaks."""
+        point = next((month_of(fold.at) for fold in self.snapshot.folds.values()), None)
+        return point is not None and any(month < point and _changed(db) for month, db in self._months.items())
+
     def _next_stamp(self) -> int:
         # Later than anything this device has seen, so an edit made after reading another wins.
         self._stamp = max(int(time.time() * 1000), self._stamp + 1)
@@ -554,8 +560,12 @@ class Store:
                 older = next((e for e in cached if e.at < point and holds(e)), None)
                 start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
                 older = older._replace(folds=start) if start is not None else None
-            # Taken before reading: a file written while the folds are made then no longer matches them.
-            fresh = _fingerprints(files, month_of(point), racy=True)
+            # Taken before reading: a file written while the folds are made then no longer matches them. The
+            # months the older fold sums up keep the fingerprints it was checked against: one replaced since
+            # (a sync tool keeps its old mtime) must not pass for what that fold summed up.
+            fresh = _fingerprints(files, month_of(point), racy=True, since_month=month_of(older.at) if older else None)
+            if older is not None:
+                fresh.update(older.files)
             folds, with_history, skipped = self._fold_forward(
                 own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings)
             made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
@@ -653,8 +663,10 @@ def _rules(habit: Habit, person: str | None, snapshot: Snapshot, first_weekday: 
     return rules_of(habit, person, list(snapshot.persons), first_weekday)
 
 
-def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False) -> dict:
+def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False, since_month: str | None = None) -> dict:
     """Inode, size and modification time of every month file before `before_month` (and of schema 2 mains).
+
+    `since_month`: only the month files from that month on.
 
     `racy`: a file changed in the last moments gets no fingerprint (so the cache is not trusted
     next time): a change within the same timestamp tick could otherwise go unseen.
@@ -663,7 +675,7 @@ def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = Fals
     found = {}
     # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
     paths = [f"{prefix}.{month}.json" for f in files for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
-             for month in f.months if month < before_month]
+             for month in f.months if month < before_month and (since_month is None or month >= since_month)]
     paths += [str(f.main) for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
     for path in paths:
         try:
