@@ -563,7 +563,8 @@ class Store:
             # Taken before reading: a file written while the folds are made then no longer matches them. The
             # months the older fold sums up keep the fingerprints it was checked against: one replaced since
             # (a sync tool keeps its old mtime) must not pass for what that fold summed up.
-            fresh = _fingerprints(files, month_of(point), racy=True, since_month=month_of(older.at) if older else None)
+            since = month_of(older.at) if older is not None else None
+            fresh = _fingerprints(files, month_of(point), racy=True, since_month=since)
             if older is not None:
                 fresh.update(older.files)
             folds, with_history, skipped = self._fold_forward(
@@ -663,7 +664,8 @@ def _rules(habit: Habit, person: str | None, snapshot: Snapshot, first_weekday: 
     return rules_of(habit, person, list(snapshot.persons), first_weekday)
 
 
-def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False, since_month: str | None = None) -> dict:
+def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False,
+                  since_month: str | None = None) -> dict:
     """Inode, size and modification time of every month file before `before_month` (and of schema 2 mains).
 
     `since_month`: only the month files from that month on.

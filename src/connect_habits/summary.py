@@ -1,4 +1,4 @@
-"""Folds: where each habit's scans stood at the start of last month, so a command reads months, not years.
+"""Folds: where each habit's scans stood on the first of last month and of this one: a command reads months, not years.
 
 A streak can reach back years, the best streaks and the strength score span the whole history,
 and reading ten years of check-ins on every `connect week` would make it slow. So each device
