@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import one_error_line, raw_tables
+from conftest import NOW, one_error_line, raw_tables
 
 
 
@@ -312,7 +312,7 @@ def test_the_cli_path_does_not_import_the_daemons_dependencies(connect, home, ar
         "print('LOADED', sorted(m for m in ('schedule', 'plyer', 'jeepney', 'pydantic', 'icalendar', 'dateutil',"
         " 'connect_habits.transfer', 'connect_habits.stats') if m in sys.modules))"
     )
-    env = dict(os.environ, CONNECT_HOME=str(home))
+    env = dict(os.environ, CONNECT_HOME=str(home), CONNECT_NOW=NOW)
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)
     assert "LOADED []" in result.stdout, result.stdout + result.stderr
 
