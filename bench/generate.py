@@ -72,9 +72,9 @@ def generate(home: Path, years: int, today: date, at_times: dict[str, str]) -> d
     """Write a home holding PLAN with `years` of history up to yesterday (today is left open); return counts."""
     # Import after CONNECT_HOME is set, and only here: the paths and store read it.
     os.environ["CONNECT_HOME"] = str(home)
-    from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal, parse_time, slugify
-    from connect_habits.paths import resolve_paths
-    from connect_habits.store import Store
+    from connect_habits.core.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal, parse_time, slugify
+    from connect_habits.storage.paths import resolve_paths
+    from connect_habits.storage.store import Store
 
     rng = random.Random(f"{SEED}-{years}")
     start = years_ago(today, years)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, parse_cadence, parse_goal
-from connect_habits.streaks import History, build_histories
+from connect_habits.core.model import WEEKLY, CheckIn, Habit, Skip, parse_cadence, parse_goal
+from connect_habits.core.history import History, build_histories
 
 START = date(2026, 11, 2)  # a Monday
 

@@ -2,7 +2,7 @@
 
 4. Bad input. hypothesis generates text for every parser (they return a value or raise InvalidInput,
    and what they accept round-trips) and whole command lines for the real entry point,
-   `connect_habits.entry.main`, run in-process in a fresh CONNECT_HOME per example (much faster than a
+   `connect_habits.cli.entry.main`, run in-process in a fresh CONNECT_HOME per example (much faster than a
    process each; the environment, stdin, stdout and stderr are swapped per call and restored). Every
    command exits 0, 1 or 2, never with a traceback; exit 1 is one line "Error: ..."; a rejected command
    leaves every file as it was; an accepted one leaves a home every reading command still reads.
@@ -47,8 +47,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONNECT, NOW
-from connect_habits import model, reminders
-from connect_habits.entry import main
+from connect_habits.core import model, reminders
+from connect_habits.cli.entry import main
 from connect_habits.errors import InvalidInput
 
 TODAY = date(2026, 11, 26)  # NOW's day, a Thursday
@@ -104,7 +104,7 @@ class Run:
 
 
 def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
-    """`connect ARGV` through `connect_habits.entry.main`, in this process, in `home`.
+    """`connect ARGV` through `connect_habits.cli.entry.main`, in this process, in `home`.
 
     stdout is a strict UTF-8 stream (as a real one is: text it cannot encode fails there too); stdin
     is not a terminal. Anything main() lets escape other than SystemExit is what a user would see as
@@ -626,7 +626,7 @@ markup_text = st.lists(st.one_of(st.sampled_from(MARKUP_SPICE), XML_TEXT), max_s
 
 def assert_markup_safe(body: str) -> str:
     """What DBusNotifier sends a server with body-markup: no tag, no bare '&', and it reads back as `body`."""
-    from connect_habits.notify import escape_markup
+    from connect_habits.daemon.notify import escape_markup
 
     escaped = escape_markup(body)
     assert "<" not in escaped and ">" not in escaped, escaped
@@ -647,7 +647,7 @@ def test_escape_markup_leaves_no_tag_and_no_bare_ampersand(text):
 def test_escaped_text_parses_as_markup_with_no_element_and_reads_back_literally(text):
     """A markup parser (the subset is XML-like) finds no element in it, and its text is what the user typed."""
     count("escape_markup: parsed as markup")
-    from connect_habits.notify import escape_markup
+    from connect_habits.daemon.notify import escape_markup
 
     root = ElementTree.fromstring(f"<markup>{escape_markup(text)}</markup>")
     assert list(root) == []
@@ -669,10 +669,10 @@ HOSTILE_TEXT = [
 
 def _daemon_home(tmp_path: Path):
     """Habits named with markup, prompts with markup, partners with markup; what the daemon then says."""
-    from connect_habits.actions import HabitOptions, new_habit
-    from connect_habits.config import Config, save_config
-    from connect_habits.paths import resolve_paths
-    from connect_habits.store import Store
+    from connect_habits.core.habits import HabitOptions, new_habit
+    from connect_habits.storage.config import Config, save_config
+    from connect_habits.storage.paths import resolve_paths
+    from connect_habits.storage.store import Store
 
     paths = resolve_paths({"CONNECT_HOME": str(tmp_path / "home")})
     partners = ("<b>Alex</b>", 'Sam & <a href="http://evil.example/">co</a>')
@@ -696,11 +696,11 @@ def _daemon_home(tmp_path: Path):
 
 def _daemon_notifications(paths, notifier_for):
     """Reminders on Thursday 19:00, a session's end at 20:30, the summary on Sunday 19:00."""
-    from connect_habits.actions import start_session
+    from connect_habits.storage.actions import start_session
     from connect_habits.clock import local_zone
-    from connect_habits.daemon import Daemon
-    from connect_habits.reminders import wall_instant
-    from connect_habits.store import Store
+    from connect_habits.daemon.loop import Daemon
+    from connect_habits.core.reminders import wall_instant
+    from connect_habits.storage.store import Store
 
     zone = local_zone()
     daemon = Daemon(paths, notifier_for(), now=lambda: wall_instant(TODAY, "19:00", zone))
@@ -714,7 +714,7 @@ def _daemon_notifications(paths, notifier_for):
 
 
 def test_the_daemons_words_cannot_put_markup_or_a_link_into_a_body(tmp_path):
-    from connect_habits.notify import RecordingNotifier
+    from connect_habits.daemon.notify import RecordingNotifier
 
     paths, names, partners = _daemon_home(tmp_path)
     daemon = _daemon_notifications(paths, RecordingNotifier)
@@ -734,7 +734,7 @@ def test_the_daemons_words_cannot_put_markup_or_a_link_into_a_body(tmp_path):
 
 
 def test_through_a_real_bus_a_server_with_body_markup_receives_no_tag(tmp_path, session_bus, notification_server):
-    from connect_habits.notify import DBusNotifier
+    from connect_habits.daemon.notify import DBusNotifier
 
     paths, names, partners = _daemon_home(tmp_path)
     daemon = _daemon_notifications(paths, lambda: DBusNotifier(session_bus.address))
@@ -910,13 +910,13 @@ def test_a_dangling_link_at_the_data_file_is_refused_and_nothing_is_created_thro
 
 def test_the_daemon_never_writes_through_a_link_at_the_data_file(walk_home, tmp_path):
     """The daemon's own write (logging a tech-free session that ended) goes through the same refusal."""
-    from connect_habits.actions import start_session
+    from connect_habits.storage.actions import start_session
     from connect_habits.clock import local_zone
-    from connect_habits.daemon import Daemon
-    from connect_habits.notify import RecordingNotifier
-    from connect_habits.paths import resolve_paths
-    from connect_habits.reminders import wall_instant
-    from connect_habits.store import Store
+    from connect_habits.daemon.loop import Daemon
+    from connect_habits.daemon.notify import RecordingNotifier
+    from connect_habits.storage.paths import resolve_paths
+    from connect_habits.core.reminders import wall_instant
+    from connect_habits.storage.store import Store
 
     paths = resolve_paths({"CONNECT_HOME": str(walk_home)})
     start = wall_instant(TODAY, "20:00", local_zone())
@@ -935,10 +935,10 @@ def test_the_daemon_never_writes_through_a_link_at_the_data_file(walk_home, tmp_
 
 def test_links_at_the_state_and_config_files_are_replaced_never_written_through(walk_home, victim, tmp_path):
     from connect_habits.clock import local_zone
-    from connect_habits.daemon import Daemon
-    from connect_habits.notify import RecordingNotifier
-    from connect_habits.paths import resolve_paths
-    from connect_habits.reminders import wall_instant
+    from connect_habits.daemon.loop import Daemon
+    from connect_habits.daemon.notify import RecordingNotifier
+    from connect_habits.storage.paths import resolve_paths
+    from connect_habits.core.reminders import wall_instant
 
     paths = resolve_paths({"CONNECT_HOME": str(walk_home)})
     config_target = tmp_path / "elsewhere" / "config.toml"
@@ -967,7 +967,7 @@ def test_atomic_write_skips_a_link_planted_at_the_temp_name_it_would_use(tmp_pat
     """mkstemp opens with O_CREAT|O_EXCL: a planted name is passed over, never opened through."""
     import tempfile as tempfile_module
 
-    from connect_habits.fileio import atomic_write
+    from connect_habits.storage.fileio import atomic_write
 
     folder = tmp_path / "home"
     folder.mkdir()

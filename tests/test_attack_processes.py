@@ -30,11 +30,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CONNECT, raw_tables
-from connect_habits.actions import HabitOptions, new_habit
-from connect_habits.fileio import is_locked
-from connect_habits.model import DAILY, CheckIn, Habit, new_id
-from connect_habits.paths import resolve_paths
-from connect_habits.store import Store
+from connect_habits.core.habits import HabitOptions, new_habit
+from connect_habits.storage.fileio import is_locked
+from connect_habits.core.model import DAILY, CheckIn, Habit, new_id
+from connect_habits.storage.paths import resolve_paths
+from connect_habits.storage.store import Store
 
 
 def store_of(home: Path) -> Store:

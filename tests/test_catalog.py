@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from connect_habits.catalog import STRATEGIES, catalog_dir, load_catalog, parse_template, prompts_for
+from connect_habits.core.catalog import STRATEGIES, catalog_dir, load_catalog, parse_template, prompts_for
 from connect_habits.errors import ConnectError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,7 +50,7 @@ def test_a_habit_of_the_couples_own_gets_the_prompts_of_a_template_the_day_picks
 
 
 def test_an_empty_catalog_has_no_prompts(tmp_path, monkeypatch):
-    monkeypatch.setattr("connect_habits.catalog.catalog_dir", lambda: tmp_path)
+    monkeypatch.setattr("connect_habits.core.catalog.catalog_dir", lambda: tmp_path)
     assert prompts_for(None, date(2026, 11, 27)) == ()
 
 

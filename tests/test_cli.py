@@ -284,7 +284,7 @@ def test_init_on_a_terminal_asks_for_names_and_starter_habits(home):
                 except OSError:
                     return
 
-    from connect_habits.catalog import load_catalog
+    from connect_habits.core.catalog import load_catalog
 
     ids = [t.id for t in load_catalog()]
     choice = f"{ids.index('weekly-check-in') + 1},{ids.index('tech-free-dinner') + 1}\r".encode()
@@ -307,10 +307,10 @@ def test_the_cli_path_does_not_import_the_daemons_dependencies(connect, home, ar
 
     connect("add", "Talk")
     probe = (
-        "import sys\nfrom connect_habits.cli import main\n"
+        "import sys\nfrom connect_habits.cli.app import main\n"
         f"try:\n    main({list(args)!r})\nexcept SystemExit:\n    pass\n"
         "print('LOADED', sorted(m for m in ('schedule', 'plyer', 'jeepney', 'pydantic', 'icalendar', 'dateutil',"
-        " 'connect_habits.transfer', 'connect_habits.stats') if m in sys.modules))"
+        " 'connect_habits.interop.backup', 'connect_habits.core.stats') if m in sys.modules))"
     )
     env = dict(os.environ, CONNECT_HOME=str(home), CONNECT_NOW=NOW)
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=60)

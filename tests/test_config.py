@@ -19,14 +19,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from connect_habits import config as config_module
-from connect_habits.config import (
-    Config,
-    _read_simple_toml,
-    _toml_value,
-    load_config,
-    save_config,
-)
+from connect_habits.storage import config as config_module
+from connect_habits.storage.config import Config, _read_simple_toml, _toml_value, load_config, save_config
 from connect_habits.errors import DataFileError
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -360,7 +354,7 @@ def test_reading_a_saved_config_does_not_import_tomllib(tmp_path):
     path = tmp_path / "config.toml"
     save_config(path, Config(partners=("Ana", 'B"en\\'), week_start="sunday",
                              extra={"sync_folder": "/s", "device": "d1", "grace": "2h", "n": 3, "on": True}))
-    code = ("import sys; from pathlib import Path; from connect_habits.config import load_config; "
+    code = ("import sys; from pathlib import Path; from connect_habits.storage.config import load_config; "
             f"c = load_config(Path({str(path)!r})); print('tomllib' in sys.modules, c.partners, c.extra['n'])")
     assert _fresh_python(code) == "False ('Ana', 'B\"en\\\\') 3"
 
@@ -368,7 +362,7 @@ def test_reading_a_saved_config_does_not_import_tomllib(tmp_path):
 def test_a_hand_edited_config_still_reads_through_tomllib(tmp_path):
     path = tmp_path / "config.toml"
     path.write_text("partners = ['Ana']  # literal strings\n[daemon]\ngrace = 1_0\n")
-    code = ("import sys; from pathlib import Path; from connect_habits.config import load_config; "
+    code = ("import sys; from pathlib import Path; from connect_habits.storage.config import load_config; "
             f"c = load_config(Path({str(path)!r})); print('tomllib' in sys.modules, c.partners, c.extra)")
     assert _fresh_python(code) == "True ('Ana',) {'daemon': {'grace': 10}}"
 

@@ -10,14 +10,15 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from connect_habits.actions import HabitOptions, new_habit, start_session
+from connect_habits.core.habits import HabitOptions, new_habit
+from connect_habits.storage.actions import start_session
 from connect_habits.clock import local_zone
-from connect_habits.daemon import MAX_SLEEP, Daemon
-from connect_habits.model import CheckIn, new_id
-from connect_habits.notify import ActionEvent, RecordingNotifier
-from connect_habits.paths import resolve_paths
-from connect_habits.reminders import wall_instant
-from connect_habits.store import Store
+from connect_habits.daemon.loop import MAX_SLEEP, Daemon
+from connect_habits.core.model import CheckIn, new_id
+from connect_habits.daemon.notify import ActionEvent, RecordingNotifier
+from connect_habits.storage.paths import resolve_paths
+from connect_habits.core.reminders import wall_instant
+from connect_habits.storage.store import Store
 
 THURSDAY = date(2026, 11, 26)
 
@@ -107,7 +108,7 @@ def test_a_reminder_missed_while_down_fires_on_start_within_the_grace(paths):
 
 def test_the_body_has_a_prompt_and_the_weeks_progress_and_user_text_is_kept_literal(paths):
     add(paths, "<b>x</b> & co", at=["19:00"], template=None)
-    from connect_habits.catalog import find_template
+    from connect_habits.core.catalog import find_template
 
     add(paths, "Check-in", at=["19:00"], template=find_template("weekly-check-in"))
     clock = Clock("19:00")
@@ -300,8 +301,8 @@ def test_a_session_end_notice_is_retried_and_given_up_after_the_grace(paths):
 
 
 def test_on_a_shared_log_the_other_devices_check_in_counts_and_each_habits_remind_their_person(tmp_path):
-    from connect_habits.config import load_config
-    from connect_habits.sync import share
+    from connect_habits.storage.config import load_config
+    from connect_habits.storage.sharing import share
 
     folder = tmp_path / "shared"
     alex = resolve_paths({"CONNECT_HOME": str(tmp_path / "alex")})

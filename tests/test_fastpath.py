@@ -27,8 +27,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONNECT, NOW
-from connect_habits import commands, entry, fastpath
-from connect_habits.cli import app
+from connect_habits.cli import commands, entry, fastpath
+from connect_habits.cli.app import app
 
 SLOW = {fastpath.DISABLE_VARIABLE: "1"}
 
@@ -330,17 +330,17 @@ def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_pa
     shutil.copytree(seeded, home)
     modules, result = _imported(home, args)
     assert result.returncode == 0, result.stderr
-    assert "connect_habits.commands" in modules  # the probe sees the package's imports
+    assert "connect_habits.cli.commands" in modules  # the probe sees the package's imports
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
-    assert "connect_habits.cli" not in modules
+    assert "connect_habits.cli.app" not in modules
 
 
 def test_a_command_line_the_fast_path_leaves_goes_through_typer(seeded):
     modules, result = _imported(seeded, ("week", "--weeks", "0"))
     assert result.returncode == 2
-    assert {"typer", "click", "connect_habits.cli"} <= modules
+    assert {"typer", "click", "connect_habits.cli.app"} <= modules
     modules, _ = _imported(seeded, ("week",), env=SLOW)
-    assert {"typer", "click", "connect_habits.cli"} <= modules
+    assert {"typer", "click", "connect_habits.cli.app"} <= modules
 
 
 def _kind(option: click.Option):

@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from connect_habits.config import Config, load_config, save_config
-from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal
-from connect_habits.paths import resolve_paths
-from connect_habits.store import CACHE_FILE, Store
+from connect_habits.storage.config import Config, load_config, save_config
+from connect_habits.core.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal
+from connect_habits.storage.paths import resolve_paths
+from connect_habits.storage.cache import CACHE_FILE, SummaryCache
+from connect_habits.storage.store import Store
 
 TODAY = date(2026, 11, 26)
 NOW = "2026-11-26T21:00"
@@ -147,7 +148,7 @@ def test_an_old_month_replaced_while_this_months_fold_is_made_is_not_taken_for_t
     info = old.stat()
     data = json.loads(old.read_bytes())  # the same month without the perfect habit's check-ins
     data["checkins"] = {key: r for key, r in data["checkins"].items() if r["habit"] != perfect}
-    made_from = Store._folds_from_cache
+    made_from = SummaryCache._folds_from_cache
 
     def replaced_meanwhile(self, *args):
         # As a sync tool or a restore delivers a file: a new inode, with the source's (old) times.
@@ -158,7 +159,7 @@ def test_an_old_month_replaced_while_this_months_fold_is_made_is_not_taken_for_t
             old.with_suffix(".new").touch()
         return made_from(self, *args)
 
-    monkeypatch.setattr(Store, "_folds_from_cache", replaced_meanwhile)
+    monkeypatch.setattr(SummaryCache, "_folds_from_cache", replaced_meanwhile)
     Store(paths, load_config(paths.config_file)).load(date(2026, 11, 23), TODAY)
     monkeypatch.undo()
     old.with_suffix(".new").unlink()

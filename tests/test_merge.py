@@ -8,8 +8,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connect_habits.merge import DeviceData, merge
-from connect_habits.model import CheckIn, Skip
+from connect_habits.storage.merge import DeviceData, merge
+from connect_habits.core.model import CheckIn, Skip
 
 DAY = date(2026, 11, 26)
 BASE = {"name": "Walk", "slug": "walk", "cadence": "daily", "goal": None, "at": [], "created": "2026-11-01",
@@ -67,7 +67,7 @@ def test_persons_come_from_the_config_and_the_devices():
 def test_sessions_are_the_own_devices_only():
     from datetime import datetime, timezone
 
-    from connect_habits.model import Session
+    from connect_habits.core.model import Session
 
     session = Session(id="s", habit_id="h", started=datetime(2026, 11, 26, tzinfo=timezone.utc), minutes=30)
     a = device("aaaaaaaaaaaa", changes=[change("h", 1, "c1", **BASE)], sessions=[session])

@@ -7,9 +7,7 @@ from datetime import date
 import pytest
 
 from connect_habits.errors import InvalidInput
-from connect_habits.model import (
-    parse_cadence, parse_date, parse_duration, parse_goal, parse_name, parse_time, slugify,
-)
+from connect_habits.core.model import parse_cadence, parse_date, parse_duration, parse_goal, parse_name, parse_time, slugify
 
 TODAY = date(2026, 11, 26)
 

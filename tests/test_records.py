@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from connect_habits.model import CheckIn
-from connect_habits.records import RecordError, _checked_checkin, checkin_from, checkin_record
+from connect_habits.core.model import CheckIn
+from connect_habits.storage.records import RecordError, _checked_checkin, checkin_from, checkin_record
 
 # Values a hand-edited or damaged file may hold where a check-in field should be.
 ANY_VALUE = st.one_of(

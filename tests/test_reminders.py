@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from connect_habits.errors import InvalidInput
-from connect_habits.model import CheckIn, Habit, Skip, parse_cadence, parse_goal
-from connect_habits.reminders import (
-    QuietHours, ReminderSettings, parse_quiet_hours, reminders_due, settings_from_config, summary_due,
-    upcoming, wall_instant,
-)
-from connect_habits.streaks import build_histories
+from connect_habits.core.model import CheckIn, Habit, Skip, parse_cadence, parse_goal
+from connect_habits.core.reminders import QuietHours, ReminderSettings, parse_quiet_hours, reminders_due, settings_from_config, summary_due, upcoming, wall_instant
+from connect_habits.core.history import build_histories
 
 BERLIN = ZoneInfo("Europe/Berlin")
 THURSDAY = date(2026, 11, 26)
@@ -230,7 +227,7 @@ def test_no_reminder_for_days_before_the_habit_existed():
     ],
 )
 def test_each_device_reminds_its_own_person(who, logged_by, me, reminded):
-    from connect_habits.reminders import reminder_view
+    from connect_habits.core.reminders import reminder_view
 
     h = habit()._replace(who=who)
     checkins = [CheckIn(id="1", habit_id="h", day=THURSDAY, logged_at="", by=logged_by)] if logged_by or who == "together" else []
@@ -242,7 +239,7 @@ def test_each_device_reminds_its_own_person(who, logged_by, me, reminded):
 @pytest.mark.parametrize("who, me, reminded", [("Sam", "Sam", True), ("Sam", "Alex", False), ("Sam", None, True),
                                                ("each", "Alex", True), ("together", "Alex", True)])
 def test_a_habit_nobody_has_done_reminds_the_right_devices(who, me, reminded):
-    from connect_habits.reminders import reminder_view
+    from connect_habits.core.reminders import reminder_view
 
     habits, histories = reminder_view([habit()._replace(who=who)], [], [], me)
     assert bool(reminders_due(habits, histories, at("19:05"), (), ReminderSettings()).send) is reminded

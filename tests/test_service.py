@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from connect_habits import service
+from connect_habits.daemon import service
 from connect_habits.errors import ConnectError
-from connect_habits.service import UNIT_NAME, install, render_unit, unit_template, user_unit_dir
+from connect_habits.daemon.service import UNIT_NAME, install, render_unit, unit_template, user_unit_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 REPO_UNIT = ROOT / "systemd" / UNIT_NAME
@@ -416,7 +416,7 @@ def test_the_wheel_ships_the_unit_and_the_installed_package_finds_it(tmp_path):
     # Import the unpacked wheel ahead of the editable install, as an installed copy would be found.
     code = (
         "import sys; sys.path.insert(0, sys.argv[1]);"
-        "from connect_habits import service;"
+        "from connect_habits.daemon import service;"
         "print(service.template_path()); print(service.unit_template() == open(sys.argv[2]).read())"
     )
     proc = subprocess.run(

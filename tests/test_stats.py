@@ -6,10 +6,7 @@ import math
 
 import pytest
 
-from connect_habits.stats import (
-    PARTIAL, calendar, completion_rate, frequency, habit_stats, rolling_target, strength, weekday_completion,
-    weekly_rates,
-)
+from connect_habits.core.stats import PARTIAL, calendar, completion_rate, frequency, habit_stats, rolling_target, strength, weekday_completion, weekly_rates
 from history import day, make_habit, make_history
 
 DAILY_M = 0.5 ** (1 / 13)

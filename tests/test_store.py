@@ -22,13 +22,14 @@ from pathlib import Path
 import pytest
 
 from conftest import CONNECT, NOW
-from connect_habits.actions import HabitOptions, new_habit
-from connect_habits.config import Config, load_config, save_config
-from connect_habits import fileio
+from connect_habits.core.habits import HabitOptions, new_habit
+from connect_habits.storage.config import Config, load_config, save_config
+from connect_habits.storage import fileio
 from connect_habits.errors import DataFileError
-from connect_habits.model import DAILY, CheckIn, Habit, Skip, new_id
-from connect_habits.paths import resolve_paths
-from connect_habits.store import SCHEMA_VERSION, Store
+from connect_habits.core.model import DAILY, CheckIn, Habit, Skip, new_id
+from connect_habits.storage.paths import resolve_paths
+from connect_habits.storage.files import SCHEMA_VERSION
+from connect_habits.storage.store import Store
 
 TODAY = date(2026, 11, 26)  # NOW's day, a Thursday
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
@@ -405,8 +406,8 @@ def test_stale_lock_and_temp_files_do_not_block_a_write(connect, home):
 
 HOLD_THE_LOCK = """
 import sys, time
-from connect_habits.paths import resolve_paths
-from connect_habits.store import Store
+from connect_habits.storage.paths import resolve_paths
+from connect_habits.storage.store import Store
 
 with Store(resolve_paths({"CONNECT_HOME": sys.argv[1]})).transaction():
     print("holding", flush=True)
@@ -523,7 +524,7 @@ def test_a_write_across_months_checks_every_file_before_writing_any(home):
 
 
 def test_a_crash_after_a_new_habits_main_file_leaves_a_readable_store(home, monkeypatch):
-    from connect_habits import store as store_module
+    from connect_habits.storage import transaction as store_module
 
     store, _ = seed(home)
     real = store_module.atomic_write

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from connect_habits.streaks import (
-    DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED,
-    best_streak, current_streak, day_status, week_progress, week_summary,
-)
+from connect_habits.core.streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED, best_streak, current_streak, day_status
+from connect_habits.core.week import week_progress, week_summary
 from history import START, day, make_habit, make_history
 
 # (cadence, picture from Monday START, today as a day number, current, best)
@@ -196,7 +194,7 @@ def test_week_summary_covers_the_week_of_the_given_day_and_leaves_out_archived_h
 
 
 def test_a_past_week_shows_the_streak_as_it_stood_at_that_weeks_end():
-    from connect_habits.model import CheckIn
+    from connect_habits.core.model import CheckIn
 
     habit = make_habit("daily")
     checkins = [CheckIn(id=str(n), habit_id="h", day=day(n), logged_at="") for n in range(7)]

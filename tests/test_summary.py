@@ -9,11 +9,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connect_habits.model import WEEKLY, CheckIn, Habit, Skip, parse_cadence, parse_goal
-from connect_habits.stats import habit_stats, weekly_rates
-from connect_habits.cadence import week_start
-from connect_habits.streaks import build_histories, streak_runs, week_summary
-from connect_habits.summary import Cache, fold_point, make_fold, month_start, read_cache, write_cache
+from connect_habits.core.model import WEEKLY, CheckIn, Habit, Skip, parse_cadence, parse_goal
+from connect_habits.core.stats import habit_stats, weekly_rates
+from connect_habits.core.cadence import week_start
+from connect_habits.core.history import build_histories
+from connect_habits.core.streaks import streak_runs
+from connect_habits.core.week import week_summary
+from connect_habits.storage.cache import Cache, read_cache, write_cache
+from connect_habits.core.folds import fold_point, make_fold, month_start
 
 RHYTHMS = [("daily", None), ("mon,wed,fri", None), ("3/week", None), ("weekly", None), ("every 3 days", None),
            ("every 10 days", None), ("daily", "30m/day"), (None, "2h/week"), ("weekends", None)]

@@ -347,8 +347,8 @@ def test_ics_of_a_home_without_reminders_is_an_empty_calendar(connect):
 
 
 def test_ics_in_a_zone_without_a_name_uses_utc_times():
-    from connect_habits.model import Habit, Snapshot, parse_cadence
-    from connect_habits.transfer import export_ics
+    from connect_habits.core.model import Habit, Snapshot, parse_cadence
+    from connect_habits.interop.ics import export_ics
 
     habit = Habit(id="h1", name="Walk", slug="walk", cadence=parse_cadence("mon,thu"), created=date(2026, 1, 1),
                   at=("19:00",))
@@ -371,8 +371,8 @@ def test_ics_in_a_zone_without_a_name_uses_utc_times():
     ("daily", "2026-12-05", "2026-12-05"),  # not started yet
 ])
 def test_the_first_reminder_day_is_one_the_rule_holds(cadence, created, first):
-    from connect_habits.model import Habit, parse_cadence
-    from connect_habits.transfer import first_reminder_day
+    from connect_habits.core.model import Habit, parse_cadence
+    from connect_habits.interop.ics import first_reminder_day
 
     habit = Habit(id="h", name="H", slug="h", cadence=parse_cadence(cadence), created=date.fromisoformat(created))
     assert first_reminder_day(habit, date(2026, 11, 26)) == date.fromisoformat(first)
@@ -574,7 +574,7 @@ def test_the_loop_refusals_say_what_is_wrong(connect, tmp_path):
     (4, 30, "every 8 days"), (5, 30, "weekly"), (10, 30, "2/week"),
 ])
 def test_loop_frequencies_map_to_the_nearest_cadence(numerator, denominator, cadence):
-    from connect_habits.transfer import loop_cadence
+    from connect_habits.interop.loop import loop_cadence
 
     assert str(loop_cadence(numerator, denominator)) == cadence
 

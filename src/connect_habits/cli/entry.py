@@ -1,0 +1,114 @@
+"""The `connect` console script: the everyday commands straight away, everything else through the Typer CLI.
+
+Typer and click take longer to import than `connect done` takes to run, so a command line the fast path
+is sure of (fastpath.py) runs without them; any other goes to cli.py. Both end the same way: `exit_after`.
+"""
+
+from __future__ import annotations
+
+import errno
+import gc
+import sys
+
+from ..errors import ConnectError
+from .fastpath import parse
+
+ABORTED = "Aborted; nothing changed."
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+    parsed = parse(sys.argv[1:] if argv is None else list(argv))
+    if parsed is None:
+        from .app import main as typer_main
+
+        typer_main(argv)
+        return
+    function, params = parsed
+    # Python's cycle collector ran 25 to 30 times in a `connect week` (gc.callbacks: 4.5 to 6 ms of about 40),
+    # walking the objects the command's imports and its reading had just made. An everyday command lives
+    # for milliseconds and makes next to no reference cycles: it runs without, and its memory is freed by
+    # reference counting as always.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        from . import (
+            commands,  # after gc.disable: these imports make most of the objects
+        )
+
+        exit_after(lambda: _run_like_typer(getattr(commands, function), params))
+    finally:
+        # Frozen, the command's objects are left out of every later collection: re-enabling the collector
+        # would otherwise start one over all of them at once, and so would the interpreter's exit.
+        gc.freeze()
+        if enabled:
+            gc.enable()
+
+
+def _run_like_typer(function, params: dict) -> int:
+    """Call a command as Typer's Command.main calls one: the same exit for EOF, Ctrl-C and a closed pipe."""
+    from .commands import echo
+
+    try:
+        function(**params)
+    except EOFError:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+        echo(ABORTED, err=True)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:
+        if error.errno != errno.EPIPE:
+            raise
+        # Typer exits 1, and keeps the interpreter's last flush of the broken pipe from printing anything.
+        sys.stdout = _IgnoreBrokenPipeOnFlush(sys.stdout)
+        sys.stderr = _IgnoreBrokenPipeOnFlush(sys.stderr)
+        sys.exit(1)
+    return 0
+
+
+class _IgnoreBrokenPipeOnFlush:
+    """A stream whose flush() ignores a broken pipe (as click.utils.PacifyFlushWrapper does)."""
+
+    def __init__(self, wrapped) -> None:
+        self.wrapped = wrapped
+
+    def flush(self) -> None:
+        try:
+            self.wrapped.flush()
+        except OSError as error:
+            if error.errno != errno.EPIPE:
+                raise
+
+    def __getattr__(self, attr: str):
+        return getattr(self.wrapped, attr)
+
+
+def exit_after(run) -> None:
+    """Call `run` and exit with the code it returns; a ConnectError becomes one line on stderr and its code."""
+    from .commands import echo
+
+    try:
+        result = run()
+    except ConnectError as error:
+        echo(f"Error: {printable(error.message)}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`connect week | head`); say nothing more.
+        sys.stderr.close()
+        sys.exit(0)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def printable(message: str) -> str:
+    """One line, with whatever the user typed that a terminal would act on shown as escapes."""
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
+        for ch in message
+    )

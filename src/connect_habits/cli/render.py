@@ -1,0 +1,292 @@
+"""Turning summaries into terminal text (colour and symbols when it helps) and JSON."""
+
+from __future__ import annotations
+
+import os
+from collections import namedtuple
+from collections.abc import Sequence
+
+from ..core.model import Habit
+from ..core.streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED
+from ..core.week import WeekSummary
+from ..core.words import (
+    clean,
+    fit,
+    percent,
+    progress_text,
+    rhythm_text,
+    row_label,
+    streak_text,
+)
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
+    from typing import TextIO
+
+    from ..core.catalog import Template
+
+WIDTH = 80
+_COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
+
+
+class Style(namedtuple("Style", "colour unicode", defaults=(False, True))):
+    """How to draw: with ANSI colours or not, with Unicode symbols or ASCII."""
+
+    __slots__ = ()
+
+    @classmethod
+    def for_stream(cls, stream: TextIO) -> "Style":
+        """Colour only on a terminal and never with NO_COLOR; Unicode when the stream can encode it."""
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        colour = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        return cls(colour=colour, unicode=encoding.startswith("utf"))
+
+    def paint(self, text: str, colour: str) -> str:
+        return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m" if self.colour else text
+
+    def symbol(self, status: str) -> str:
+        unicode, ascii_, colour = _SYMBOLS[status]
+        return self.paint(unicode if self.unicode else ascii_, colour)
+
+
+_SYMBOLS = {
+    DONE: ("✓", "x", "green"),
+    MISSED: ("✗", "!", "red"),
+    SKIPPED: ("~", "~", "yellow"),
+    NOT_DUE: ("·", ".", "dim"),
+    PENDING: ("○", "o", "cyan"),
+    FUTURE: (" ", " ", "dim"),
+}
+_LEGEND = ((DONE, "done"), (MISSED, "missed"), (SKIPPED, "skipped"), (NOT_DUE, "not due"), (PENDING, "due today"))
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def habit_json(habit: Habit) -> dict:
+    """The public JSON form of a habit (`connect list --json`)."""
+    return habit.as_dict()
+
+
+def week_json(summary: WeekSummary) -> dict:
+    """The public JSON form of a weekly summary (`connect week --json`)."""
+    return {
+        "week_start": summary.week_start.isoformat(),
+        "week_end": summary.week_end.isoformat(),
+        "today": summary.today.isoformat(),
+        "habits": [
+            {
+                "name": row.habit.name,
+                "slug": row.habit.slug,
+                "who": row.habit.who,
+                "person": row.person,
+                "cadence": str(row.habit.cadence),
+                "goal": row.habit.goal.as_dict() if row.habit.goal else None,
+                "streak": row.streak,
+                "best_streak": row.best_streak,
+                "streak_unit": row.streak_unit,
+                "progress": {"done": row.progress.done, "target": row.progress.target, "unit": row.progress.unit},
+                "days": {day.isoformat(): status for day, status in row.days.items()},
+                "by": {day.isoformat(): people for day, people in (row.by or {}).items()},
+            }
+            for row in summary.habits
+        ],
+    }
+
+
+# ---------------------------------------------------------------- text
+
+
+def week_title(summary: WeekSummary, partners: Sequence[str]) -> str:
+    start, end = summary.week_start, summary.week_end
+    span = f"{start:%a %d %b} – {end:%a %d %b %Y}"
+    couple = f" · {' & '.join(clean(p) for p in partners)}" if partners else ""
+    return f"Week {end.isocalendar()[1]}, {span}{couple}"
+
+
+def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = (),
+                notes: Sequence[str] = ()) -> str:
+    """The weekly summary as a table: a row per habit, a column per day, streak and progress."""
+    name_width = WIDTH - 28 - 11 - 12 - 1
+    days = list(summary.habits[0].days) if summary.habits else []
+    dash = "–" if style.unicode else "-"
+    lines = [style.paint(week_title(summary, partners).replace("–", dash), "bold"), ""]
+    header = " " * (name_width + 1)
+    for day in days:
+        label = f"{day:%a}"
+        header += style.paint(f"{label:<4}", "bold") if day == summary.today else f"{label:<4}"
+    lines.append(header + f"{'Streak':<11}{'This week':>11}")
+    for row in summary.habits:
+        ellipsis = "…" if style.unicode else "..."
+        cells = "".join(f" {style.symbol(row.days[d])}  " for d in days)
+        streak = streak_text(row.streak, row.streak_unit)
+        progress = progress_text(row)
+        met = row.progress.target and row.progress.done >= row.progress.target
+        lines.append(
+            fit(clean(row_label(row)), name_width, ellipsis) + " " + cells
+            + f"{streak:<11}" + (style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}")
+        )
+    lines.append("")
+    lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
+    lines += _note_lines(notes)
+    return "\n".join(lines)
+
+
+def _name_width(weeks: int) -> int:
+    return WIDTH - 8 * weeks - 11 - 11 - 1
+
+
+def check_weeks_fit(weeks: int) -> None:
+    """Refuse more weeks side by side than fit in the width, with the most that do."""
+    if weeks > 1 and _name_width(weeks) < 12:
+        from ..errors import InvalidInput
+
+        raise InvalidInput(f"{weeks} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
+
+
+def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Sequence[str] = (),
+                 notes: Sequence[str] = ()) -> str:
+    """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
+    count = len(summaries)
+    check_weeks_fit(count)
+    name_width = _name_width(count)
+    last = summaries[-1]
+    dash = "–" if style.unicode else "-"
+    title = f"{summaries[0].week_start:%d %b} {dash} {last.week_end:%d %b %Y}"
+    couple = f" · {' & '.join(clean(p) for p in partners)}" if partners else ""
+    lines = [style.paint(f"The last {count} weeks, {title}{couple}", "bold"), ""]
+    header = " " * (name_width + 1) + "".join(f"{s.week_start:%d %b}".ljust(8) for s in summaries)
+    lines.append(header + f"{'Streak':<11}{'This week':>11}")
+    rows = {(r.habit.id, r.person): [] for r in last.habits}
+    for summary in summaries:
+        for r in summary.habits:
+            rows.setdefault((r.habit.id, r.person), [])
+    for key in rows:
+        cells = ""
+        for summary in summaries:
+            row = next((r for r in summary.habits if (r.habit.id, r.person) == key), None)
+            cells += ("".join(style.symbol(row.days[d]) for d in row.days) if row else " " * 7) + " "
+        current = next((r for r in last.habits if (r.habit.id, r.person) == key), None)
+        if current is None:
+            continue
+        lines.append(fit(clean(row_label(current)), name_width, "…" if style.unicode else "...") + " " + cells
+                     + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}")
+    lines.append("")
+    lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
+    lines += _note_lines(notes)
+    return "\n".join(lines)
+
+
+def _note_lines(notes: Sequence[str]) -> list[str]:
+    """The notes under a table, wrapped to its width (textwrap loads only for a week that has some)."""
+    if not notes:
+        return []
+    import textwrap
+
+    return [line for note in notes for line in textwrap.wrap(clean(note), WIDTH) or [""]]
+
+
+EMPTY_WEEK = (
+    "No habits yet. Two ways to start:\n"
+    "  connect init                                      a starter plan from the catalog\n"
+    '  connect add "Walk together" --every mon,wed,sat   a habit of your own\n'
+    "Then log with `connect done walk` and come back to `connect week`."
+)
+
+
+def render_habits(habits: Sequence[Habit], style: Style) -> str:
+    """`connect list`: one line per active habit, then the archived ones by name."""
+    active = [h for h in habits if not h.archived]
+    archived = [h for h in habits if h.archived]
+    if not habits:
+        return "No habits yet; add one with `connect add NAME` or start with `connect init`."
+    lines = []
+    for habit in active:
+        rhythm = rhythm_text(habit)
+        at = ("at " + ", ".join(habit.at)) if habit.at else "no reminder"
+        lines.append(f"{fit(clean(habit.name), 32)} {fit(habit.slug, 20)} {fit(rhythm, 14)} {at}")
+    if not active:
+        lines.append("No active habits.")
+    if archived:
+        lines.append(style.paint("Archived: " + ", ".join(clean(h.name) for h in archived), "dim"))
+    return "\n".join(lines)
+
+
+def render_catalog(templates: Sequence[Template], style: Style) -> str:
+    """`connect catalog`: templates grouped by the strategy they serve."""
+    import textwrap
+
+    from ..core.catalog import STRATEGIES
+
+    lines: list[str] = []
+    for strategy, title in STRATEGIES.items():
+        group = [t for t in templates if t.strategy == strategy]
+        if not group:
+            continue
+        lines.append(style.paint(title, "bold"))
+        for t in group:
+            rhythm = rhythm_text(t)
+            at = f" at {', '.join(t.at)}" if t.at else ""
+            lines.append(f"  {fit(t.id, 22)} {fit(t.name, 26)} {rhythm}{at}")
+            for line in textwrap.wrap(t.why, WIDTH - 25):
+                lines.append(style.paint(f"  {'':22} {line}", "dim"))
+        lines.append("")
+    lines.append("Add one with `connect add --from ID`; `connect prompt ID` gives a prompt from it.")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- stats
+
+_CALENDAR = {
+    DONE: ("■", "#", "green"),
+    "partial": ("◧", "+", "yellow"),
+    MISSED: ("✗", "x", "red"),
+    SKIPPED: ("~", "~", "cyan"),
+    NOT_DUE: ("·", ".", "dim"),
+    PENDING: ("○", "o", "cyan"),
+    FUTURE: (" ", " ", "dim"),
+}
+_SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def sparkline(values, style: Style) -> str:
+    """One character per value (0 to 1): taller is better; a gap where there is no value."""
+    if not style.unicode:
+        return "".join(" " if v is None else str(min(9, int(v * 10))) for v in values)
+    return "".join(" " if v is None else _SPARKS[min(7, int(v * 8))] for v in values)
+
+
+def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
+    """`connect stats NAME`: a calendar heatmap, streaks, completion rates, weekdays and strength."""
+    unit = stats.streak_unit
+    lines = [style.paint(clean(stats.habit.name), "bold") + f"  ({rhythm_text(stats.habit)})", ""]
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    columns = stats.calendar
+    months = ""
+    for n, week in enumerate(columns):
+        first = week[0][0]
+        months += f"{first:%b}"[0] if n == 0 or first.month != columns[n - 1][0][0].month else " "
+    lines.append("     " + months)
+    for row in range(7):
+        cells = ""
+        for week in columns:
+            status = week[row][1]
+            u, a, colour = _CALENDAR.get(status, _CALENDAR[NOT_DUE])
+            cells += style.paint(u if style.unicode else a, colour)
+        lines.append(f"{names[(first_weekday + row) % 7]}  {cells}")
+    legend = "  ".join(f"{style.paint((_CALENDAR[s][0] if style.unicode else _CALENDAR[s][1]), _CALENDAR[s][2])} {t}"
+                       for s, t in ((DONE, "done"), ("partial", "partly"), (MISSED, "missed"),
+                                    (SKIPPED, "skipped"), (NOT_DUE, "not due")))
+    lines += ["", legend, ""]
+    lines.append(f"Streak {streak_text(stats.streak, unit)} · best {streak_text(stats.best_streak, unit)} · "
+                 f"strength {percent(stats.strength)}")
+    rates = stats.rates
+    lines.append(f"Completion: 4 weeks {percent(rates[4])} · 12 weeks {percent(rates[12])} · "
+                 f"52 weeks {percent(rates[52])}")
+    lines.append("By weekday: " + "  ".join(f"{names[i]} {percent(v)}" for i, v in enumerate(stats.weekdays)))
+    if stats.best_streaks:
+        lines.append("Best streaks:")
+        for run in stats.best_streaks:
+            lines.append(f"  {streak_text(run.length, unit):<10} {run.first:%d %b %Y} – {run.last:%d %b %Y}")
+    return "\n".join(lines)

@@ -1,0 +1,187 @@
+"""Habits as the user describes them: finding the one meant, building a new one, changing one, who does it.
+
+The CLI parses and prints; these functions decide. They take `today` as a parameter.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from ..errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
+from .model import (
+    WEEKLY,
+    Cadence,
+    Goal,
+    Habit,
+    new_id,
+    parse_cadence,
+    parse_goal,
+    parse_name,
+    parse_note,
+    parse_time,
+)
+from .names import find_by_name, resolve, unique_slug
+
+MAX_SKIP_DAYS = 366
+
+
+def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
+    """The active habit `query` names (or whose id it is); an archived match gets a message that says so."""
+    active = [h for h in habits if not h.archived]
+    by_id = next((h for h in active if h.id == query), None)
+    if by_id is not None:
+        return by_id
+    try:
+        return resolve(active, query)
+    except HabitNotFound:
+        archived = [h for h in habits if h.archived]
+        try:
+            habit = resolve(archived, query)
+        except HabitNotFound:
+            pass
+        else:
+            raise HabitNotFound(
+                f"'{habit.name}' is archived; bring it back with `connect edit {habit.slug} --restore`."
+            ) from None
+        raise
+
+
+class HabitOptions(namedtuple("HabitOptions", "every goal at note template who", defaults=(None,) * 6)):
+    """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
+
+    __slots__ = ()
+
+
+def parse_person(text: str, persons: Sequence[str], option: str = "--by") -> str:
+    """One of the partners, by name in any case."""
+    if not persons:
+        raise InvalidInput(f"{option} needs the partners' names first: connect init --partner A --partner B.")
+    wanted = text.strip().casefold()
+    match = next((p for p in persons if p.casefold() == wanted), None)
+    if match is None:
+        raise InvalidInput(f"'{text}' is not one of the partners ({', '.join(persons)}).")
+    return match
+
+
+def parse_who(text: str, persons: Sequence[str]) -> str:
+    """`together` (either partner's check-in counts), `each` (a row and streak per partner), or a partner."""
+    spec = text.strip().lower()
+    if spec == "together":
+        return "together"
+    if spec == "each":
+        if not persons:
+            raise InvalidInput("--who each needs the partners' names first: connect init --partner A --partner B.")
+        return "each"
+    try:
+        return parse_person(text, persons, "--who")
+    except InvalidInput:
+        raise InvalidInput(
+            f"'{text}' is not a --who; use together, each, or a partner's name"
+            + (f" ({', '.join(persons)})." if persons else ".")
+        ) from None
+
+
+def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None) -> tuple[Cadence, Goal | None]:
+    if options.goal is not None:
+        goal = None if options.goal.strip().lower() in ("none", "") else parse_goal(options.goal)
+    if options.every is not None:
+        cadence = parse_cadence(options.every)
+        if goal is not None and goal.per == "week":
+            raise UsageError("A goal per week sets its own rhythm; leave out --every (or use a goal per day).")
+    if goal is not None and goal.per == "week":
+        cadence = WEEKLY
+    elif goal is not None and cadence.week_based:
+        raise InvalidInput(
+            "A goal per day needs a day-based cadence: daily, weekdays, weekends, a list of days or every N days."
+        )
+    return cadence, goal
+
+
+def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date,
+              persons: Sequence[str] = ()) -> Habit:
+    """A new habit from a name, a template and options; refuses a name that is taken."""
+    template = options.template
+    if name is None and template is None:
+        raise UsageError("Give the habit a name, or a template with --from.")
+    habit_name = parse_name(name if name is not None else template.name)  # type: ignore[union-attr]
+    if (existing := find_by_name(habits, habit_name)) is not None:
+        state = " (archived)" if existing.archived else ""
+        raise DuplicateHabit(f"There is already a habit named '{existing.name}'{state}; choose another name.")
+    base_cadence = template.cadence if template else Cadence()
+    base_goal = template.goal if template else None
+    cadence, goal = _cadence_and_goal(options, base_cadence, base_goal)
+    at = options.at if options.at is not None else (template.at if template else ())
+    return Habit(
+        id=new_id(),
+        name=habit_name,
+        slug=unique_slug(habit_name, habits),
+        cadence=cadence,
+        created=today,
+        goal=goal,
+        at=_times(at),
+        template=template.id if template else None,
+        prompts=template.prompts if template else (),
+        note=parse_note(options.note),
+        who=parse_who(options.who, persons) if options.who is not None else "together",
+    )
+
+
+def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
+                  rename: str | None = None, restore: bool = False, persons: Sequence[str] = ()) -> Habit:
+    """`habit` with the options applied; flags override the template they name."""
+    template = options.template
+    cadence = template.cadence if template else habit.cadence
+    goal = template.goal if template else habit.goal
+    cadence, goal = _cadence_and_goal(options, cadence, goal)
+    name, slug = habit.name, habit.slug
+    if rename is not None:
+        name = parse_name(rename)
+        other = find_by_name(habits, name)
+        if other is not None and other.id != habit.id:
+            raise DuplicateHabit(f"There is already a habit named '{other.name}'; choose another name.")
+        slug = unique_slug(name, habits, own_id=habit.id)
+    at = options.at if options.at is not None else (template.at if template else habit.at)
+    return habit._replace(
+        name=name,
+        slug=slug,
+        cadence=cadence,
+        goal=goal,
+        at=_times(at),
+        template=template.id if template else habit.template,
+        prompts=template.prompts if template else habit.prompts,
+        note=parse_note(options.note) if options.note is not None else habit.note,
+        archived=False if restore else habit.archived,
+        who=parse_who(options.who, persons) if options.who is not None else habit.who,
+    )
+
+
+def _times(values: Sequence[str]) -> tuple[str, ...]:
+    return tuple(sorted({parse_time(v) for v in values}))
+
+
+def skip_days(start: date, end: date) -> list[date]:
+    """The days from `start` to `end`, inclusive, within the allowed span."""
+    if end < start:
+        raise InvalidInput(f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}).")
+    span = (end - start).days + 1
+    if span > MAX_SKIP_DAYS:
+        raise InvalidInput(f"A skip can cover at most {MAX_SKIP_DAYS} days at once (this range has {span}).")
+    return [start + timedelta(days=i) for i in range(span)]
+
+
+# ---------------------------------------------------------------- tech-free sessions
+
+
+def default_session_habit(habits: Sequence[Habit]) -> Habit:
+    """The habit `connect unplug` logs to when none is named: the first with a minutes goal."""
+    habit = next((h for h in habits if not h.archived and h.measured_in_minutes), None)
+    if habit is None:
+        raise InvalidInput(
+            "No habit is measured in minutes; add one (connect add \"Tech-free time\" --goal 2h/week) "
+            "or name one with --habit."
+        )
+    return habit
+
+

@@ -1,0 +1,45 @@
+"""The week's best moment, and a gentle word when something is slipping."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from .streaks import DONE, MISSED
+from .week import HabitWeek, WeekSummary
+
+
+def _label(row: HabitWeek) -> str:
+    return f"{row.habit.name} ({row.person})" if row.person else row.habit.name
+
+
+def best_moment(summary: WeekSummary) -> str | None:
+    """A new best streak made this week, else a goal reached this week; None when neither happened."""
+    records = [r for r in summary.habits
+               if r.streak >= 2 and r.streak == r.best_streak and DONE in r.days.values()]
+    if records:
+        row = max(records, key=lambda r: (r.streak, r.streak_unit == "weeks"))
+        unit = row.streak_unit if row.streak != 1 else row.streak_unit[:-1]
+        return f"A new best: {_label(row)}, {row.streak} {unit} in a row."
+    reached = [r for r in summary.habits if r.progress.target and r.progress.done >= r.progress.target]
+    if reached:
+        row = max(reached, key=lambda r: r.progress.done / r.progress.target)
+        amount = f"{row.progress.done}/{row.progress.target}" + (" min" if row.progress.unit == "minutes" else "")
+        return f"Goal reached: {_label(row)}, {amount} this week."
+    return None
+
+
+def slipping(summary: WeekSummary) -> HabitWeek | None:
+    """The habit most in need of care: two or more missed days this week, or a streak that just broke."""
+    missed = [(sum(1 for s in r.days.values() if s == MISSED), r) for r in summary.habits]
+    worst = max(missed, key=lambda item: item[0], default=(0, None))
+    if worst[0] >= 2:
+        return worst[1]
+    return next((r for r in summary.habits if r.streak == 0 and r.best_streak >= 3), None)
+
+
+def suggestion(row: HabitWeek, prompts: Sequence[str], today: date) -> str:
+    """One kind sentence for a slipping habit, with one prompt to restart with."""
+    prompt = prompts[today.toordinal() % len(prompts)] if prompts else ""
+    start = f"'{_label(row)}' has slipped a little; no blame, just begin again small."
+    return f"{start} Try: {prompt}" if prompt else start

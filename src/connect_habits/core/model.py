@@ -1,0 +1,299 @@
+"""The domain's data (habits, check-ins, skips) and the parsing of what users type."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections import namedtuple
+from datetime import date, datetime, timedelta
+
+from ..errors import InvalidInput
+
+NAME_MAX = 80
+NOTE_MAX = 2000
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_ALIASES = {
+    **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
+    **{name: i for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
+    "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
+}
+ALL_DAYS = frozenset(range(7))
+WEEKDAYS = frozenset(range(5))
+WEEKENDS = frozenset((5, 6))
+
+
+def new_id() -> str:
+    """A new, globally unique record id."""
+    return os.urandom(16).hex()  # 128 random bits, as uuid4 (whose module costs an import of `platform`)
+
+
+# Records are namedtuple classes, not dataclasses: every command creates these classes at start-up,
+# and `dataclasses` costs about 10 ms to import plus 0.6 ms a class.
+
+
+class Cadence(namedtuple("Cadence", "weekdays per_week interval", defaults=(ALL_DAYS, 0, 0))):
+    """How often a habit is due: on certain weekdays (a frozenset of 0-6), N times a week, or every N days."""
+
+    __slots__ = ()
+
+    @property
+    def week_based(self) -> bool:
+        return self.per_week > 0
+
+    def __str__(self) -> str:
+        if self.per_week:
+            return "weekly" if self.per_week == 1 else f"{self.per_week}/week"
+        if self.interval:
+            return f"every {self.interval} days"
+        if self.weekdays == ALL_DAYS:
+            return "daily"
+        if self.weekdays == WEEKDAYS:
+            return "weekdays"
+        if self.weekdays == WEEKENDS:
+            return "weekends"
+        return ",".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
+
+
+DAILY = Cadence()
+WEEKLY = Cadence(weekdays=frozenset(), per_week=1)
+
+
+class Goal(namedtuple("Goal", "minutes per")):
+    """A number of minutes to reach per day or per week (`per` is "day" or "week")."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        hours, minutes = divmod(self.minutes, 60)
+        amount = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
+        return f"{amount}/{self.per}"
+
+    def as_dict(self) -> dict:
+        return {"minutes": self.minutes, "per": self.per}
+
+
+class Habit(namedtuple(
+    "Habit", "id name slug cadence created goal at template prompts note archived who",
+    defaults=(None, (), None, (), "", False, "together"),
+)):
+    """A ritual the couple wants to repeat.
+
+    `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
+    `who` is "together" (either partner's check-in counts), "each", or one partner's name.
+    """
+
+    __slots__ = ()
+
+    @property
+    def week_based(self) -> bool:
+        """Counted per week (N/week, weekly, per-week goals) rather than per due day."""
+        return self.cadence.week_based or (self.goal is not None and self.goal.per == "week")
+
+    @property
+    def measured_in_minutes(self) -> bool:
+        return self.goal is not None
+
+    def as_dict(self) -> dict:
+        """Plain data: the stored record and the public JSON (`connect list --json`) alike."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "slug": self.slug,
+            "cadence": str(self.cadence),
+            "goal": self.goal.as_dict() if self.goal else None,
+            "at": list(self.at),
+            "archived": self.archived,
+            "created": self.created.isoformat(),
+            "template": self.template,
+            "prompts": list(self.prompts),
+            "note": self.note,
+            "who": self.who,
+        }
+
+
+class CheckIn(namedtuple(
+    "CheckIn", "id habit_id day logged_at minutes note source by", defaults=(None, "", "cli", None),
+)):
+    """One logged occurrence of a habit on a day (`minutes` for a minutes habit, `by` the partner)."""
+
+    __slots__ = ()
+
+
+class Skip(namedtuple("Skip", "id habit_id day reason", defaults=("",))):
+    """A day a habit is deliberately set aside: it neither counts nor breaks a streak."""
+
+    __slots__ = ()
+
+
+class Session(namedtuple("Session", "id habit_id started minutes")):
+    """A running tech-free session (`connect unplug`, `started` aware): logged as minutes when it ends."""
+
+    __slots__ = ()
+
+    @property
+    def ends(self) -> datetime:
+        return self.started + timedelta(minutes=self.minutes)
+
+
+class Snapshot:
+    """Everything the core needs: habits, check-ins, skips and running sessions, as plain data.
+
+    `persons` are the partners known from the config and the devices; `warnings` name files
+    that could not be read this time (a shared file still syncing, say). A snapshot of the
+    recent months only has `since` (the first day its check-ins and skips cover) and `folds`
+    (summary.py: every habit's scans up to there).
+    """
+
+    __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds")
+
+    def __init__(self, habits: list[Habit] | None = None, checkins: list[CheckIn] | None = None,
+                 skips: list[Skip] | None = None, sessions: list[Session] | None = None,
+                 persons: list[str] | None = None, warnings: list[str] | None = None,
+                 since: date | None = None, folds: dict | None = None) -> None:
+        self.habits = [] if habits is None else habits
+        self.checkins = [] if checkins is None else checkins
+        self.skips = [] if skips is None else skips
+        self.sessions = [] if sessions is None else sessions
+        self.persons = [] if persons is None else persons
+        self.warnings = [] if warnings is None else warnings
+        self.since = since
+        self.folds = {} if folds is None else folds
+
+
+# ---------------------------------------------------------------- parsing user text
+
+
+def _has_control_characters(text: str) -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Zl", "Zp") for ch in text)
+
+
+def _check_encodable(text: str, what: str) -> None:
+    # Bytes that are not UTF-8 reach Python as lone surrogates (argv uses surrogateescape).
+    if any(unicodedata.category(ch) == "Cs" for ch in text):
+        raise InvalidInput(f"The {what} is not valid UTF-8 text.")
+
+
+def parse_name(text: str) -> str:
+    """A habit name: trimmed, 1 to 80 characters, any script or emoji, no control characters."""
+    _check_encodable(text, "name")
+    name = unicodedata.normalize("NFC", text).strip()
+    if not name:
+        raise InvalidInput("A habit name cannot be empty.")
+    if len(name) > NAME_MAX:
+        raise InvalidInput(f"A habit name can be at most {NAME_MAX} characters (this one has {len(name)}).")
+    if _has_control_characters(name):
+        raise InvalidInput("A habit name cannot contain control characters such as tabs or newlines.")
+    return name
+
+
+def parse_note(text: str | None, what: str = "note") -> str:
+    """A free-text note: newlines and tabs are allowed, other control characters are not."""
+    if text is None:
+        return ""
+    _check_encodable(text, what)
+    note = unicodedata.normalize("NFC", text).strip()
+    if len(note) > NOTE_MAX:
+        raise InvalidInput(f"A {what} can be at most {NOTE_MAX} characters (this one has {len(note)}).")
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in note):
+        raise InvalidInput(f"A {what} cannot contain control characters.")
+    return note
+
+
+def slugify(name: str) -> str:
+    """A lowercase, dash-separated form of a name, for typing it quickly."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    slug = re.sub(r"[^\w]+|_+", "-", folded).strip("-")
+    return slug or "habit"
+
+
+def parse_cadence(text: str) -> Cadence:
+    """Parse `daily`, `weekdays`, `weekends`, `mon,wed,fri`, `3/week`, `weekly` or `every N days`."""
+    spec = " ".join(text.strip().lower().split())
+    if spec in ("daily", "every day", "each day"):
+        return DAILY
+    if spec == "weekdays":
+        return Cadence(weekdays=WEEKDAYS)
+    if spec == "weekends":
+        return Cadence(weekdays=WEEKENDS)
+    if spec == "weekly":
+        return WEEKLY
+    if match := re.fullmatch(r"([0-9]{1,6})\s*(?:/|x|times?\s+(?:a|per))\s*week", spec):
+        times = int(match[1])
+        if not 1 <= times <= 7:
+            raise InvalidInput(f"'{text}' asks for {times} days a week; use 1 to 7.")
+        return Cadence(weekdays=frozenset(), per_week=times)
+    if spec == "every other day":
+        return Cadence(weekdays=frozenset(), interval=2)
+    if match := re.fullmatch(r"every ([0-9]{1,6}) days?", spec):
+        interval = int(match[1])
+        if not 1 <= interval <= 365:
+            raise InvalidInput(f"'{text}' is not a usable interval; use every 1 to 365 days.")
+        return DAILY if interval == 1 else Cadence(weekdays=frozenset(), interval=interval)
+    parts = [p.strip() for p in spec.replace(" ", ",").split(",") if p.strip()]
+    if parts and all(p in _DAY_ALIASES for p in parts):
+        return Cadence(weekdays=frozenset(_DAY_ALIASES[p] for p in parts))
+    raise InvalidInput(
+        f"'{text}' is not a cadence; use daily, weekdays, weekends, a list like mon,wed,fri, "
+        "3/week, weekly or 'every 3 days'."
+    )
+
+
+def parse_duration(text: str) -> int:
+    """Minutes from `90m`, `2h`, `1h30m` or a bare number of minutes."""
+    spec = text.strip().lower().replace(" ", "")
+    match = re.fullmatch(r"(?:([0-9]{1,6})h)?(?:([0-9]{1,7})(?:m|min|mins|minutes?)?)?", spec)
+    if not spec or not match or not (match[1] or match[2]):
+        raise InvalidInput(f"'{text}' is not a duration; use minutes and hours like 45m, 2h or 1h30m.")
+    minutes = int(match[1] or 0) * 60 + int(match[2] or 0)
+    if minutes <= 0:
+        raise InvalidInput(f"'{text}' is not a positive duration.")
+    return minutes
+
+
+def parse_goal(text: str) -> Goal:
+    """Parse a minutes goal such as `30m/day`, `2h/week` or `1h30m/week`."""
+    spec = text.strip().lower().replace(" ", "")
+    amount, slash, period = spec.rpartition("/")
+    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(period)
+    if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in)?)?", amount or "-"):
+        raise InvalidInput(f"'{text}' is not a goal; use minutes per day or week, like 30m/day or 2h/week.")
+    minutes = parse_duration(amount)
+    limit = 24 * 60 if period == "day" else 7 * 24 * 60
+    if minutes > limit:
+        raise InvalidInput(f"'{text}' is more minutes than a {period} has.")
+    return Goal(minutes=minutes, per=period)
+
+
+def parse_time(text: str) -> str:
+    """A reminder time `HH:MM` (24-hour clock), returned zero-padded."""
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text.strip())
+    if not match:
+        raise InvalidInput(f"'{text}' is not a time; use HH:MM on a 24-hour clock, like 19:00.")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def parse_date(text: str, today: date) -> date:
+    """A date from `YYYY-MM-DD`, `today` or `yesterday`."""
+    spec = text.strip().lower()
+    if spec == "today":
+        return today
+    if spec == "yesterday":
+        return today - timedelta(days=1)
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", spec):
+        try:
+            value = date.fromisoformat(spec)
+        except ValueError:
+            raise InvalidInput(f"'{text}' is not a real date.") from None
+        if not 1900 <= value.year <= 2999:  # far from the calendar's ends, where week arithmetic overflows
+            raise InvalidInput(f"'{text}' is too far in the past or future; use a year from 1900 to 2999.")
+        return value
+    raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, today or yesterday.")
+
+
+def parse_minutes(value: int) -> int:
+    """Minutes logged in one check-in: 1 to 1440."""
+    if not 1 <= value <= 24 * 60:
+        raise InvalidInput(f"{value} is not a number of minutes for one day; use 1 to 1440.")
+    return value

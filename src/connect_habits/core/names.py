@@ -1,0 +1,74 @@
+"""Finding the habit a user means: exact name or slug, else a unique prefix, else a suggestion."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+
+from ..errors import AmbiguousHabit, HabitNotFound
+from .model import Habit, slugify
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def resolve(habits: Sequence[Habit], query: str) -> Habit:
+    """The habit `query` names: case-insensitive exact name or slug first, then a unique prefix of either."""
+    by_id = [h for h in habits if h.id == query.strip()]
+    if by_id:
+        return by_id[0]
+    wanted = _fold(query)
+    wanted_slug = slugify(query)
+    exact = [h for h in habits if _fold(h.name) == wanted or h.slug == wanted]
+    if len(exact) == 1:
+        return exact[0]
+    if wanted:
+        prefixed = exact or [
+            h for h in habits
+            if _fold(h.name).startswith(wanted) or h.slug.startswith(wanted) or h.slug.startswith(wanted_slug)
+        ]
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if prefixed:
+            listing = ", ".join(f"'{h.name}'" for h in sorted(prefixed, key=lambda h: h.name.casefold()))
+            raise AmbiguousHabit(f"'{query}' matches more than one habit: {listing}; type more of the name.")
+    raise HabitNotFound(_not_found_message(habits, query))
+
+
+def _not_found_message(habits: Sequence[Habit], query: str) -> str:
+    if not habits:
+        return f"There is no habit '{query}' (there are no habits yet; add one with `connect add`)."
+    closest = max(habits, key=lambda h: _likeness(query, h))
+    if _likeness(query, closest) >= 0.6:
+        return f"There is no habit '{query}'; did you mean '{closest.name}'?"
+    return f"There is no habit '{query}'; `connect list` shows them all."
+
+
+def _likeness(query: str, habit: Habit) -> float:
+    """How close a mistyped query is to a habit's name or slug, or to their beginnings (for prefixes)."""
+    import difflib  # only a name that matches nothing needs it
+
+    wanted = _fold(query)
+    scores = [
+        difflib.SequenceMatcher(None, wanted, candidate).ratio()
+        for text in (_fold(habit.name), habit.slug)
+        for candidate in (text, text[: len(wanted)])
+    ]
+    return max(scores)
+
+
+def find_by_name(habits: Sequence[Habit], name: str) -> Habit | None:
+    """The habit whose name is `name`, ignoring case, if any."""
+    wanted = _fold(name)
+    return next((h for h in habits if _fold(h.name) == wanted), None)
+
+
+def unique_slug(name: str, habits: Sequence[Habit], own_id: str | None = None) -> str:
+    """The slug of `name`, with a number added when another habit already has it."""
+    base = slugify(name)
+    taken = {h.slug for h in habits if h.id != own_id}
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug

@@ -1,0 +1,274 @@
+"""When a reminder is due: pure rules over habits, history and a clock reading.
+
+The daemon and `connect remind` share these functions. `now` is always an aware
+datetime in the local zone; reminder times are local wall-clock times.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Iterable, Mapping
+
+from ..errors import InvalidInput
+from .cadence import day_met, is_due, week_start
+from .history import History
+from .model import WEEKDAY_NAMES, Habit, parse_duration, parse_time
+from .streaks import week_result
+
+DEFAULT_GRACE = timedelta(hours=2)
+DEFAULT_SUMMARY = "sun 19:00"
+SNOOZE = timedelta(minutes=15)
+
+
+# ---------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily window without notifications; it may cross midnight (22:30-07:30)."""
+
+    start: time
+    end: time
+
+    def __contains__(self, moment: time) -> bool:
+        if self.start <= self.end:
+            return self.start <= moment < self.end
+        return moment >= self.start or moment < self.end
+
+    def __str__(self) -> str:
+        return f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class ReminderSettings:
+    """The daemon's options from the config file."""
+
+    quiet: QuietHours | None = None
+    summary_weekday: int = 6
+    summary_at: str = "19:00"
+    grace: timedelta = DEFAULT_GRACE
+    first_weekday: int = 0
+
+
+def parse_quiet_hours(text: str) -> QuietHours | None:
+    """`22:30-07:30` (may cross midnight); an empty text means none."""
+    if not text.strip():
+        return None
+    match = re.fullmatch(r"\s*(\S+)\s*-\s*(\S+)\s*", text)
+    if not match:
+        raise InvalidInput(f"quiet_hours = '{text}' is not a window like 22:30-07:30.")
+    start, end = (time.fromisoformat(parse_time(part)) for part in match.groups())
+    return None if start == end else QuietHours(start, end)
+
+
+def parse_summary_at(text: str) -> tuple[int, str]:
+    """`sun 19:00` → (6, "19:00")."""
+    parts = text.strip().lower().split()
+    if len(parts) != 2 or parts[0][:3] not in WEEKDAY_NAMES:
+        raise InvalidInput(f"summary_at = '{text}' is not a day and time like 'sun 19:00'.")
+    return WEEKDAY_NAMES.index(parts[0][:3]), parse_time(parts[1])
+
+
+def settings_from_config(values: Mapping[str, object], first_weekday: int = 0,
+                         problems: list[str] | None = None) -> ReminderSettings:
+    """Read `quiet_hours`, `summary_at` and `grace` from the config's values.
+
+    With a `problems` list, a bad value falls back to its default and its message is added
+    there (the daemon keeps reminding); without one, it raises InvalidInput.
+    """
+
+    def read(key: str, parse, default):
+        try:
+            return parse(str(values.get(key, default)))
+        except InvalidInput as error:
+            if problems is None:
+                raise
+            problems.append(error.message)
+            return parse(default)
+
+    quiet = read("quiet_hours", parse_quiet_hours, "")
+    weekday, at = read("summary_at", parse_summary_at, DEFAULT_SUMMARY)
+    grace = timedelta(minutes=read("grace", parse_duration, "2h"))
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday)
+
+
+# ---------------------------------------------------------------- wall-clock times
+
+
+def wall_instant(day: date, hhmm: str, zone: tzinfo) -> datetime:
+    """The instant `hhmm` happens on `day` in `zone`.
+
+    On a spring-forward day a time in the gap happens at the first valid time after
+    it (02:30 → 03:00); on a fall-back day a repeated time happens at its first occurrence.
+    """
+    wall = datetime.combine(day, time.fromisoformat(hhmm))
+    candidate = wall
+    for _ in range(24 * 60):
+        aware = candidate.replace(tzinfo=zone, fold=0)
+        if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == candidate:
+            return aware
+        candidate += timedelta(minutes=1)  # inside a gap: walk to its end
+    return wall.replace(tzinfo=zone)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One reminder: a habit's time on a day, and the instant it falls on."""
+
+    habit_id: str
+    day: date
+    at: str
+    instant: datetime
+
+    @property
+    def key(self) -> str:
+        return f"{self.habit_id}/{self.day.isoformat()}/{self.at}"
+
+
+def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
+    """Every reminder time of every active habit on `day`, in time order."""
+    slots = [Slot(h.id, day, at, wall_instant(day, at, zone)) for h in habits if not h.archived for at in h.at]
+    return sorted(slots, key=lambda s: (s.instant, s.habit_id))
+
+
+# ---------------------------------------------------------------- the rules
+
+
+def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0) -> bool:
+    """Whether `habit` is due on `day` and not yet met, skipped or archived."""
+    if habit.archived or day in history.skipped or day < habit.created:
+        return False
+    if habit.week_based:
+        # Due every day until the week's target is met.
+        return not history.logged(day) and not week_result(habit, history, week_start(day, first_weekday)).met
+    if not is_due(habit, day):
+        return False
+    return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
+
+
+def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None, folds: dict | None = None,
+                  since: date | None = None) -> tuple[list[Habit], dict[str, History]]:
+    """The habits this device reminds of, with the histories that decide it (and give its streaks).
+
+    On a shared log each device reminds its own person: of a habit each partner does when
+    that person has not done it; of a habit that is one partner's only on that partner's
+    device; of a habit done together when nobody has done it.
+    """
+    from .history import build_histories
+
+    checkins, skips = list(checkins), list(skips)
+    mine = [h for h in habits if me is None or h.who in ("together", "each", me)]
+    histories = build_histories(checkins, skips, folds, since)
+    if me is not None:
+        own = build_histories([c for c in checkins if c.by == me], skips)
+        for habit in mine:
+            if habit.who == "each":
+                histories[habit.id] = own[habit.id]
+                fold = (folds or {}).get((habit.id, me))
+                if fold is not None:
+                    histories[habit.id].attach(fold, since)
+    return mine, histories
+
+
+def is_quiet(now: datetime, settings: ReminderSettings) -> bool:
+    """Whether `now` falls in the quiet hours."""
+    return settings.quiet is not None and now.time().replace(tzinfo=None) in settings.quiet
+
+
+def quiet_end(moment: datetime, settings: ReminderSettings) -> datetime:
+    """When the quiet hours around `moment` end (`moment` itself when it is not quiet)."""
+    if not is_quiet(moment, settings):
+        return moment
+    end = settings.quiet.end  # type: ignore[union-attr]
+    day = moment.date() if moment.time().replace(tzinfo=None) < end else moment.date() + timedelta(days=1)
+    return wall_instant(day, f"{end:%H:%M}", moment.tzinfo)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do at one moment: reminders to send now, and missed ones to drop for good."""
+
+    send: list[Slot]
+    drop: list[Slot]
+
+
+def reminders_due(
+    habits: Iterable[Habit],
+    histories: Mapping[str, History],
+    now: datetime,
+    sent: Iterable[str],
+    settings: ReminderSettings,
+) -> Decision:
+    """The reminders to send at `now`: due, unmet, not sent yet, and less than `grace` late.
+
+    Never a backlog: a habit with several missed times gets one reminder, for the latest.
+    """
+    habits = [h for h in habits if not h.archived]
+    by_id = {h.id: h for h in habits}
+    already = set(sent)
+    today = now.date()
+    latest: dict[str, Slot] = {}
+    drop: list[Slot] = []
+    for day in (today - timedelta(days=1), today):
+        for slot in slots_on(habits, day, now.tzinfo):  # type: ignore[arg-type]
+            if slot.key in already or slot.instant > now:
+                continue
+            late = now - slot.instant
+            habit = by_id[slot.habit_id]
+            if late >= settings.grace or not needs_reminder(habit, histories[habit.id], slot.day, settings.first_weekday):
+                continue
+            if slot.habit_id in latest:
+                drop.append(latest[slot.habit_id])
+            latest[slot.habit_id] = slot
+    if is_quiet(now, settings):
+        return Decision([], drop)
+    return Decision(sorted(latest.values(), key=lambda s: s.instant), drop)
+
+
+def summary_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -> str | None:
+    """The key of the weekly summary to send at `now`, if one is due and less than `grace` late."""
+    already = set(sent)
+    for back in range(7):
+        day = now.date() - timedelta(days=back)
+        if day.weekday() != settings.summary_weekday:
+            continue
+        instant = wall_instant(day, settings.summary_at, now.tzinfo)  # type: ignore[arg-type]
+        key = f"summary/{day.isoformat()}"
+        if instant <= now < instant + settings.grace and key not in already and not is_quiet(now, settings):
+            return key
+    return None
+
+
+def upcoming(
+    habits: Iterable[Habit],
+    histories: Mapping[str, History],
+    now: datetime,
+    settings: ReminderSettings,
+    days: int = 2,
+) -> list[tuple[Slot, str, datetime]]:
+    """Reminders still to come over `days` days: each with `will_fire` or why it will not (`done`,
+    `not_due`, `skipped`, `quiet_hours`), and when it would go out (after quiet hours, if within grace)."""
+    habits = [h for h in habits if not h.archived]
+    by_id = {h.id: h for h in habits}
+    result = []
+    for offset in range(days):
+        day = now.date() + timedelta(days=offset)
+        for slot in slots_on(habits, day, now.tzinfo):  # type: ignore[arg-type]
+            if slot.instant <= now:
+                continue
+            habit = by_id[slot.habit_id]
+            fires = quiet_end(slot.instant, settings)
+            result.append((slot, _outlook(habit, histories[habit.id], slot, fires, settings), fires))
+    return result
+
+
+def _outlook(habit: Habit, history: History, slot: Slot, fires: datetime, settings: ReminderSettings) -> str:
+    if needs_reminder(habit, history, slot.day, settings.first_weekday):
+        return "will_fire" if fires - slot.instant < settings.grace else "quiet_hours"
+    if slot.day in history.skipped:
+        return "skipped"
+    if history.logged(slot.day) or habit.week_based:
+        return "done"
+    return "not_due"

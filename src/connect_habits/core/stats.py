@@ -1,0 +1,188 @@
+"""Insight over months: a calendar of statuses, streaks, completion rates and the strength score.
+
+Pure functions; `today` is always a parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from datetime import date, timedelta
+
+from .cadence import day_met, is_due, week_start
+from .history import History, history_start
+from .model import Habit
+from .streaks import (
+    DONE,
+    MISSED,
+    ONE_DAY,
+    PENDING,
+    day_status,
+    period_outcomes,
+    streak_runs,
+)
+
+PARTIAL = "partial"
+
+
+def frequency(habit: Habit) -> float:
+    """Times per day the habit asks for: daily 1, 3/week 3/7, weekly 1/7, every 3 days 1/3."""
+    cadence = habit.cadence
+    if habit.goal is not None and habit.goal.per == "week":
+        return 1 / 7
+    if cadence.per_week:
+        return cadence.per_week / 7
+    if cadence.interval:
+        return 1 / cadence.interval
+    return len(cadence.weekdays) / 7
+
+
+def rolling_target(habit: Habit) -> tuple[int, float]:
+    """(window in days, what must be reached in it): the target a day's value is measured against."""
+    cadence = habit.cadence
+    if habit.goal is not None and habit.goal.per == "week":
+        return 7, habit.goal.minutes
+    per_occasion = habit.goal.minutes if habit.goal is not None else 1
+    if cadence.per_week:
+        return 7, cadence.per_week * per_occasion
+    if cadence.interval:
+        return cadence.interval, per_occasion
+    if len(cadence.weekdays) == 7:
+        return 1, per_occasion
+    return 7, len(cadence.weekdays) * per_occasion
+
+
+def strength(habit: Habit, history: History, today: date) -> float:
+    """Loop Habit Tracker's habit strength, 0 to 1.
+
+    Per day: score = previous * m + value * (1 - m), m = 0.5 ** (sqrt(f) / 13), where f is
+    the frequency and value the share of the rolling target met (capped at 1). A skipped
+    day leaves the score as it was; so does today while it is still open and unmet.
+    """
+    fold = history.fold
+    if fold is not None and history.resume_point(habit, 0, today) is not None:
+        return strength_scan(habit, history, fold.at, today, fold.score, fold.rolling)[0]
+    return strength_scan(habit, history, history_start(habit, history), today)[0]
+
+
+def strength_scan(habit: Habit, history: History, start: date, today: date, score: float = 0.0,
+                  rolling: float = 0.0, stop: date | None = None) -> tuple[float, float]:
+    """The strength scan from `start` (with the score and rolling sum it had there) to `today` or before `stop`."""
+    m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
+    window, target = rolling_target(habit)
+    measured = habit.goal is not None
+    begin = history_start(habit, history)
+    span = timedelta(days=window)
+
+    def units(day: date) -> float:
+        return history.minutes.get(day, 0) if measured else (1 if history.logged(day) else 0)
+
+    day = start
+    while day <= today and (stop is None or day < stop):
+        rolling += units(day)
+        if (day - span) >= begin:
+            rolling -= units(day - span)
+        value = min(1.0, rolling / target) if target else 0.0
+        skipped = day in history.skipped and not history.logged(day)
+        still_open = day == today and value < 1 and not history.logged(day)
+        if not skipped and not still_open:
+            score = score * m + value * (1 - m)
+        day += ONE_DAY
+    return score, rolling
+
+
+def calendar_status(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0) -> str:
+    """A day's status for the calendar: the week's statuses, plus `partial` for minutes below a day's goal."""
+    status = day_status(habit, history, day, today, first_weekday)
+    if status in (MISSED, PENDING) and habit.goal is not None and history.minutes.get(day, 0) > 0:
+        return PARTIAL
+    return status
+
+
+def calendar(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> list[list[tuple[date, str]]]:
+    """The last `weeks` weeks as columns of seven (date, status) cells, oldest first."""
+    last = week_start(today, first_weekday)
+    starts = [last - timedelta(days=7 * n) for n in range(weeks - 1, -1, -1)]
+    return [[(s + timedelta(days=i), calendar_status(habit, history, s + timedelta(days=i), today, first_weekday))
+             for i in range(7)] for s in starts]
+
+
+def completion_rate(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> float | None:
+    """Share of due days (or weeks) met over the last `weeks` weeks; None when nothing was due."""
+    since = max(history_start(habit, history), today - timedelta(days=7 * weeks - 1))
+    outcomes = [o for period, o in period_outcomes(habit, history, since, today, first_weekday)
+                if o is not None and (not habit.week_based or period >= week_start(since, first_weekday))]
+    return sum(outcomes) / len(outcomes) if outcomes else None
+
+
+def weekday_completion(habit: Habit, history: History, today: date) -> list[float | None]:
+    """For each weekday (Monday first): the share of its due days met (any day, for week-based habits)."""
+    fold = history.fold
+    if fold is not None and history.resume_point(habit, 0, today) is not None:
+        met, due = weekday_scan(habit, history, fold.at, today, list(fold.met), list(fold.due))
+    else:
+        met, due = weekday_scan(habit, history, history_start(habit, history), today, [0] * 7, [0] * 7)
+    return [met[i] / due[i] if due[i] else None for i in range(7)]
+
+
+def weekday_scan(habit: Habit, history: History, start: date, today: date, met: list[int], due: list[int],
+                 stop: date | None = None) -> tuple[list[int], list[int]]:
+    """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
+    day = start
+    while day <= today and (stop is None or day < stop):
+        counts = habit.week_based or is_due(habit, day)
+        if counts and day not in history.skipped and not (day == today and not history.logged(day)):
+            due[day.weekday()] += 1
+            if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
+                    habit.week_based and history.logged(day)):
+                met[day.weekday()] += 1
+        day += ONE_DAY
+    return met, due
+
+
+class HabitStats(namedtuple(
+    "HabitStats", "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar",
+)):
+    """Everything `connect stats NAME` shows.
+
+    `rates` maps 4, 12 and 52 weeks to a completion rate (None: no due day), `weekdays` has one rate a
+    weekday, and `calendar` is a list of weeks, each a list of (day, status).
+    """
+
+    __slots__ = ()
+
+
+def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0) -> HabitStats:
+    """The whole picture of one habit."""
+    runs = streak_runs(habit, history, today, first_weekday)
+    return HabitStats(
+        habit=habit,
+        streak=runs.current.length,
+        best_streak=runs.longest,
+        streak_unit="weeks" if habit.week_based else "days",
+        best_streaks=runs.best,
+        rates={n: completion_rate(habit, history, today, n, first_weekday) for n in (4, 12, 52)},
+        weekdays=weekday_completion(habit, history, today),
+        strength=strength(habit, history, today),
+        calendar=calendar(habit, history, today, weeks, first_weekday),
+    )
+
+
+def weekly_rates(habit: Habit, history: History, today: date, weeks: int = 12, first_weekday: int = 0) -> list[float | None]:
+    """Completion of each of the last `weeks` weeks, oldest first (for a sparkline); None before the history."""
+    this_week = week_start(today, first_weekday)
+    first = this_week - timedelta(days=7 * (weeks - 1))
+    begin = max(first, history_start(habit, history))
+    by_week: dict[date, list[bool]] = {}
+    for period, outcome in period_outcomes(habit, history, begin, today, first_weekday):
+        if outcome is not None:
+            by_week.setdefault(week_start(period, first_weekday), []).append(outcome)
+    result = []
+    for n in range(weeks):
+        outcomes = by_week.get(first + timedelta(days=7 * n))
+        result.append(sum(outcomes) / len(outcomes) if outcomes else None)
+    return result
+
+
+__all__ = ["DONE", "PARTIAL", "HabitStats", "calendar", "completion_rate", "frequency", "habit_stats",
+           "rolling_target", "strength", "weekday_completion", "weekly_rates"]

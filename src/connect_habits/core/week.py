@@ -1,0 +1,122 @@
+"""The weekly summary: each habit's days, streak and progress in one week, for the table a couple reads together.
+
+Nothing here reads the clock: every function takes `today`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, namedtuple
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from .cadence import day_met, is_due, week_days, week_start
+from .history import Folds, History, build_histories, history_start, person_histories
+from .model import CheckIn, Habit, Skip
+from .streaks import current_streak, day_status, streak_runs, week_result
+
+
+class Progress(namedtuple("Progress", "done target unit")):
+    """How far a habit has come in one week (`unit` is "times" or "minutes")."""
+
+    __slots__ = ()
+
+
+class HabitWeek(namedtuple(
+    "HabitWeek", "habit streak best_streak streak_unit progress days person by", defaults=(None, None),
+)):
+    """One habit's row in the weekly summary.
+
+    `streak_unit` is "days" or "weeks"; `days` maps each day to its status; `person` is whose row, for a
+    habit each partner does; `by` says who logged it, day by day (a dict, from `week_summary`).
+    """
+
+    __slots__ = ()
+
+
+class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits")):
+    """The week that contains a given day, for every active habit (a list of HabitWeek)."""
+
+    __slots__ = ()
+
+
+def week_progress(habit: Habit, history: History, start: date) -> Progress:
+    """Progress over the week beginning `start`: times or minutes done against the week's target."""
+    unit = "minutes" if habit.measured_in_minutes else "times"
+    if habit.week_based:
+        result = week_result(habit, history, start)
+        return Progress(result.amount, result.target, unit)
+    begin = history_start(habit, history)
+    days = [d for d in week_days(start) if d >= begin]
+    met = {d for d in days if day_met(habit, history.count.get(d, 0), history.minutes.get(d, 0))}
+    due = [d for d in days if is_due(habit, d) and (d in met or d not in history.skipped)]
+    if habit.goal is not None:
+        return Progress(sum(history.minutes.get(d, 0) for d in days), habit.goal.minutes * len(due), unit)
+    return Progress(sum(1 for d in due if d in met), len(due), unit)
+
+
+def habit_week(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0,
+               person: str | None = None) -> HabitWeek:
+    """A habit's row for the week containing `day`, with streaks as of that week's end (or today)."""
+    start = week_start(day, first_weekday)
+    end = start + timedelta(days=6)
+    runs = streak_runs(habit, history, today, first_weekday)
+    as_of = min(end, today)
+    current = runs.current.length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+    return HabitWeek(
+        habit=habit,
+        streak=current,
+        best_streak=runs.longest,
+        streak_unit="weeks" if habit.week_based else "days",
+        progress=week_progress(habit, history, start),
+        days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
+        person=person,
+        by={},
+    )
+
+
+def week_summary(
+    habits: Iterable[Habit],
+    checkins: Iterable[CheckIn],
+    skips: Iterable[Skip],
+    today: date,
+    day: date | None = None,
+    first_weekday: int = 0,
+    persons: Iterable[str] = (),
+    folds: Folds | None = None,
+    since: date | None = None,
+) -> WeekSummary:
+    """The weekly summary of every active habit for the week containing `day` (default: today).
+
+    A habit each partner does (`who = each`) gets a row per partner.
+    """
+    day = day or today
+    checkins, skips, partners = list(checkins), list(skips), list(persons)
+    histories = build_histories(checkins, skips, folds, since)
+    start = week_start(day, first_weekday)
+    end = start + timedelta(days=6)
+    attributed: dict[tuple[str, date], list[str]] = defaultdict(list)
+    for checkin in checkins:
+        if checkin.by and start <= checkin.day <= end and checkin.by not in attributed[checkin.habit_id, checkin.day]:
+            attributed[checkin.habit_id, checkin.day].append(checkin.by)
+    rows = []
+    for habit in habits:
+        if habit.archived:
+            continue
+        if habit.who == "each" and partners:
+            rows += [habit_week(habit, history, day, today, first_weekday, person)
+                     for person, history in person_histories(habit, checkins, skips, partners, folds, since)]
+        else:
+            rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
+    return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows])
+
+
+def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) -> dict[date, list[str]]:
+    """Who logged the habit on each day of the row (just the row's partner, for an `each` row)."""
+    by = {}
+    for day in row.days:
+        people = attributed.get((row.habit.id, day), [])
+        if row.person is not None:
+            people = [row.person] if row.person in people else []
+        if people:
+            by[day] = sorted(people)
+    return by

@@ -1,0 +1,71 @@
+"""How connect puts a habit's state into words: rhythms, streaks, progress, dates, and user text made safe.
+
+The terminal tables (cli/render.py), the daemon's notifications and the calendar export all say
+these things, and say them the same way.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+from .model import Habit
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from .catalog import Template
+    from .week import HabitWeek
+
+
+def display_width(text: str) -> int:
+    """Columns `text` takes in a terminal: wide East Asian characters and emoji take two."""
+    return sum(
+        0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf"
+        else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def fit(text: str, width: int, ellipsis: str = "…") -> str:
+    """`text` cut to `width` columns (with an ellipsis) and padded to exactly that width."""
+    if display_width(text) > width:
+        while text and display_width(text + ellipsis) > width:
+            text = text[:-1]
+        text += ellipsis
+    return text + " " * (width - display_width(text))
+
+
+def clean(text: str) -> str:
+    """User text made safe for a terminal line: control characters shown as spaces."""
+    return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
+
+
+def rhythm_text(habit: Habit | Template) -> str:
+    """`goal 2h/week` for a minutes habit, else its cadence."""
+    return f"goal {habit.goal}" if habit.goal else str(habit.cadence)
+
+
+def streak_text(length: int, unit: str) -> str:
+    """`1 day`, `3 weeks`."""
+    return f"{length} {unit[:-1] if length == 1 else unit}"
+
+
+def row_label(row: HabitWeek) -> str:
+    """The habit's name, with whose row it is for a habit each partner does."""
+    return f"{row.habit.name} · {row.person}" if row.person else row.habit.name
+
+
+def progress_text(row: HabitWeek) -> str:
+    """`2/3` or `95/120 min`."""
+    done, target = row.progress.done, row.progress.target
+    return f"{done}/{target} min" if row.progress.unit == "minutes" else f"{done}/{target}"
+
+
+def short_date(day: date, today: date) -> str:
+    """`today`, `yesterday` or `Mon 23 Nov`."""
+    delta = (today - day).days
+    return {0: "today", 1: "yesterday"}.get(delta, f"{day:%a %d %b %Y}" if day.year != today.year else f"{day:%a %d %b}")
+
+
+def percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.0f}%"

@@ -1,0 +1,116 @@
+"""The daemon's memory across restarts: what it sent, what it still owes, which buttons mean what.
+
+One writer (the running daemon, which holds the daemon lock); `connect daemon status` reads.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from ..storage.fileio import atomic_write, read_bytes
+
+KEEP_SENT = timedelta(days=3)
+KEEP_LAST = 10
+
+
+def parse_instant(text: object) -> datetime | None:
+    """An aware datetime from ISO text, or None when it is not one."""
+    try:
+        value = datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else None
+
+
+@dataclass
+class Pending:
+    """A notification still owed: a snoozed reminder or a session's end; tried until it is too late."""
+
+    key: str
+    due: datetime  # when it became due (the grace counts from here)
+    next_try: datetime  # when to try (again)
+    habit: str | None = None  # a snoozed reminder's habit, checked again before sending
+    day: str | None = None
+    title: str = ""
+    body: str = ""
+
+    def as_dict(self) -> dict:
+        return {"key": self.key, "due": self.due.isoformat(timespec="seconds"),
+                "try": self.next_try.isoformat(timespec="seconds"), "habit": self.habit, "day": self.day,
+                "title": self.title, "body": self.body}
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "Pending | None":
+        due, next_try = parse_instant(values.get("due")), parse_instant(values.get("try"))
+        if due is None or next_try is None or not isinstance(values.get("key"), str):
+            return None
+        text = {k: values.get(k) if isinstance(values.get(k), str) else None for k in ("habit", "day")}
+        return cls(values["key"], due, next_try, text["habit"], text["day"],
+                   str(values.get("title", "")), str(values.get("body", "")))
+
+
+@dataclass
+class DaemonState:
+    """Keys of reminders already handled, notifications still owed, button targets, the last sends."""
+
+    sent: dict[str, str] = field(default_factory=dict)  # key -> when (ISO)
+    pending: list[Pending] = field(default_factory=list)
+    buttons: dict[str, dict] = field(default_factory=dict)  # notification id -> {habit, day, key, owner, at}
+    last: list[dict] = field(default_factory=list)  # {"time", "title", "backend", "ok"}
+    pid: int | None = None
+    backend: str | None = None
+    started: str | None = None
+
+    def mark_sent(self, key: str, when: datetime) -> None:
+        self.sent[key] = when.isoformat(timespec="seconds")
+
+    def remember(self, when: datetime, title: str, backend: str, ok: bool, detail: str = "") -> None:
+        entry = {"time": when.isoformat(timespec="seconds"), "title": title, "backend": backend, "ok": ok}
+        if detail:
+            entry["detail"] = detail
+        self.last = (self.last + [entry])[-KEEP_LAST:]
+
+    def prune(self, now: datetime) -> None:
+        """Forget what was handled long ago; the grace period is far shorter."""
+        horizon = now - KEEP_SENT
+        self.sent = {k: v for k, v in self.sent.items() if (parse_instant(v) or now) >= horizon}
+        self.buttons = {k: v for k, v in self.buttons.items() if (parse_instant(v.get("at")) or now) >= horizon}
+
+    def as_dict(self) -> dict:
+        return {
+            "sent": self.sent, "pending": [p.as_dict() for p in self.pending], "buttons": self.buttons,
+            "last": self.last, "pid": self.pid, "backend": self.backend, "started": self.started,
+        }
+
+
+def load_state(path: Path) -> DaemonState:
+    """Read the state file; anything damaged is dropped entry by entry (at worst one reminder repeats)."""
+    try:
+        raw = read_bytes(path)
+        values = json.loads(raw) if raw else {}
+    except Exception:  # noqa: BLE001 — a damaged state file must not stop the daemon
+        values = {}
+    if not isinstance(values, dict):
+        values = {}
+    state = DaemonState()
+    if isinstance(values.get("sent"), dict):
+        state.sent = {str(k): str(v) for k, v in values["sent"].items()}
+    if isinstance(values.get("pending"), list):
+        state.pending = [p for p in (Pending.from_dict(v) for v in values["pending"] if isinstance(v, dict)) if p]
+    if isinstance(values.get("buttons"), dict):
+        state.buttons = {str(k): v for k, v in values["buttons"].items()
+                         if isinstance(v, dict) and all(isinstance(v.get(f), str) for f in ("habit", "day", "key"))}
+    if isinstance(values.get("last"), list):
+        state.last = [e for e in values["last"] if isinstance(e, dict)][-KEEP_LAST:]
+    state.pid = values.get("pid") if isinstance(values.get("pid"), int) else None
+    state.backend = values.get("backend") if isinstance(values.get("backend"), str) else None
+    state.started = values.get("started") if isinstance(values.get("started"), str) else None
+    return state
+
+
+def save_state(path: Path, state: DaemonState) -> None:
+    """Write the state file atomically."""
+    atomic_write(path, json.dumps(state.as_dict(), ensure_ascii=False, indent=1).encode("utf-8"))

@@ -1,0 +1,252 @@
+"""Our own JSON backup: a versioned file with every habit, check-in, skip and the couple's settings.
+
+`export_json` is a pure function over a snapshot; `import_backup` reads and checks the whole file
+first and refuses bad input with one sentence before it changes anything, then goes through the
+store transaction, so it works alike in a private and in a shared home.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from ..core.model import (
+    CheckIn,
+    Habit,
+    Skip,
+    Snapshot,
+    parse_time,
+)
+from ..errors import ConnectError, InvalidInput
+from ..storage.records import (
+    RecordError,
+    checkin_from,
+    checkin_record,
+    habit_from_fields,
+    skip_from,
+    skip_record,
+)
+from .importing import (
+    ImportSummary,
+    add_checkins,
+    fit_in,
+    known_ids,
+    sorted_checkins,
+    sorted_skips,
+)
+
+BACKUP_FORMAT = "connect-backup"
+BACKUP_VERSION = 1
+# Keys that describe this machine, not the couple's settings: never exported, never imported.
+DEVICE_KEYS = ("sync_folder", "device")
+
+
+def export_json(snapshot: Snapshot, config) -> str:
+    """A complete, versioned backup: habits (with ids), check-ins, skips and settings.
+
+    Deterministic (sorted keys; habits in their order, check-ins by date, time logged and id,
+    skips by date and id), so exporting, importing into an empty home and exporting again gives
+    the same text. Running tech-free sessions are left out: they end as check-ins.
+    """
+    settings = {key: value for key, value in (config.extra or {}).items() if key not in DEVICE_KEYS}
+    settings.update(partners=list(config.partners), week_start=config.week_start)
+    backup = {
+        "format": BACKUP_FORMAT,
+        "version": BACKUP_VERSION,
+        "habits": [habit.as_dict() for habit in snapshot.habits],
+        "checkins": [checkin_record(c) for c in sorted_checkins(snapshot.checkins)],
+        "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
+        "config": settings,
+    }
+    return json.dumps(backup, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+@dataclass
+class _Backup:
+    habits: list[Habit]
+    checkins: list[CheckIn]
+    skips: list[Skip]
+    config: dict
+
+
+def _not_a_backup(source: str, why: str) -> ConnectError:
+    return ConnectError(f"{source} is not a connect backup ({why}); nothing was imported.")
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def parse_backup(text: str, source: str = "The file") -> _Backup:
+    """Read and check a whole backup; anything unexpected is refused with one sentence."""
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as error:
+        where = f" at line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
+        raise _not_a_backup(source, f"it is not valid JSON{where}") from None
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
+        raise _not_a_backup(source, f'it does not say "format": "{BACKUP_FORMAT}"; make one with '
+                                    "`connect export --format json`")
+    version = data.get("version")
+    if not _is_int(version) or version < 1:
+        raise _not_a_backup(source, "its version is not a positive whole number")
+    if version > BACKUP_VERSION:
+        raise ConnectError(f"{source} was written by a newer connect (backup version {version}; this one reads "
+                           f"up to {BACKUP_VERSION}); upgrade connect to import it.")
+    missing = [key for key in ("habits", "checkins", "skips", "config") if key not in data]
+    if missing:
+        raise _not_a_backup(source, f"it lacks {', '.join(repr(k) for k in missing)}")
+    for key in ("habits", "checkins", "skips"):
+        if not isinstance(data[key], list) or not all(isinstance(r, dict) for r in data[key]):
+            raise _not_a_backup(source, f"'{key}' is not a list of records")
+    habits = [_backup_habit(source, n, record) for n, record in enumerate(data["habits"], start=1)]
+    _unique_ids(source, "habit", habits)
+    known = {h.id for h in habits}
+    checkins = [_backup_record(source, "check-in", n, record, checkin_from, known, _CHECKIN_TYPES)
+                for n, record in enumerate(data["checkins"], start=1)]
+    skips = [_backup_record(source, "skip", n, record, skip_from, known, _SKIP_TYPES)
+             for n, record in enumerate(data["skips"], start=1)]
+    _unique_ids(source, "check-in", checkins)
+    _unique_ids(source, "skip", skips)
+    return _Backup(habits, checkins, skips, _backup_config(source, data["config"]))
+
+
+_TEXT, _OPTIONAL_TEXT, _OPTIONAL_INT = (str,), (str, type(None)), (int, type(None))
+_CHECKIN_TYPES = {"id": _TEXT, "habit": _TEXT, "date": _TEXT, "minutes": _OPTIONAL_INT, "note": _TEXT,
+                  "logged_at": _TEXT, "source": _TEXT, "by": _OPTIONAL_TEXT}
+_SKIP_TYPES = {"id": _TEXT, "habit": _TEXT, "date": _TEXT, "reason": _TEXT}
+_HABIT_TYPES = {"id": _TEXT, "name": _TEXT, "slug": _TEXT, "cadence": _TEXT, "created": _TEXT, "archived": (bool,),
+                "at": (list,), "prompts": (list,), "note": _TEXT, "who": _TEXT, "template": _OPTIONAL_TEXT,
+                "goal": (dict, type(None))}
+
+
+# Fields a record may leave out (restored with their defaults); every other one must be there.
+_OPTIONAL_FIELDS = {"minutes", "note", "logged_at", "source", "by", "reason", "goal", "at", "archived", "template",
+                    "prompts", "who"}
+
+
+def _check_types(source: str, what: str, number: int, record: dict, types: dict) -> None:
+    for key, allowed in types.items():
+        if key not in record:
+            if key in _OPTIONAL_FIELDS:
+                continue
+            raise _not_a_backup(source, f"{what} {number} has no '{key}'")
+        value = record[key]
+        if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
+            raise _not_a_backup(source, f"{what} {number} has an invalid '{key}'")
+
+
+def _backup_habit(source: str, number: int, record: dict) -> Habit:
+    _check_types(source, "habit", number, record, _HABIT_TYPES)
+    if not record["id"]:
+        raise _not_a_backup(source, f"habit {number} has an empty id")
+    try:
+        habit = habit_from_fields(record["id"], record)
+        if any(parse_time(t) != t for t in habit.at):
+            raise RecordError("a reminder time is not HH:MM")
+    except (RecordError, InvalidInput) as error:
+        raise _not_a_backup(source, f"habit {number} does not parse: {error}") from None
+    return habit
+
+
+def _backup_record(source: str, what: str, number: int, record: dict, parse, habits: set[str], types: dict):
+    _check_types(source, what, number, record, types)
+    try:
+        parsed = parse(record)
+    except RecordError as error:
+        raise _not_a_backup(source, f"{what} {number} does not parse: {error}") from None
+    if not parsed.id:
+        raise _not_a_backup(source, f"{what} {number} has an empty id")
+    if parsed.habit_id not in habits:
+        raise _not_a_backup(source, f"{what} {number} belongs to a habit the backup does not hold")
+    if getattr(parsed, "minutes", None) is not None and parsed.minutes < 0:
+        raise _not_a_backup(source, f"{what} {number} has negative minutes")
+    return parsed
+
+
+def _unique_ids(source: str, what: str, records: Sequence) -> None:
+    seen: set[str] = set()
+    for record in records:
+        if record.id in seen:
+            raise _not_a_backup(source, f"two {what}s share the id {record.id}")
+        seen.add(record.id)
+
+
+_CONFIG_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def _config_value(value: object) -> bool:
+    if isinstance(value, (str, bool, int, float)):
+        return True
+    return isinstance(value, list) and all(isinstance(v, (str, bool, int, float)) for v in value)
+
+
+def _backup_config(source: str, settings: object) -> dict:
+    from ..core.cadence import WEEK_STARTS
+
+    if not isinstance(settings, dict):
+        raise _not_a_backup(source, "'config' is not a table of settings")
+    partners = settings.get("partners", [])
+    if not isinstance(partners, list) or not all(isinstance(p, str) for p in partners):
+        raise _not_a_backup(source, "the partners in 'config' are not a list of names")
+    if settings.get("week_start", "monday") not in WEEK_STARTS:
+        raise _not_a_backup(source, 'week_start in \'config\' is not "monday" or "sunday"')
+    for key, value in settings.items():
+        if not _CONFIG_KEY.fullmatch(key) or not _config_value(value):
+            raise _not_a_backup(source, f"the setting '{key}' in 'config' cannot be kept")
+    return {key: value for key, value in settings.items() if key not in DEVICE_KEYS}
+
+
+def restored_config(current, settings: dict):
+    """The home's config after a restore: the backup's settings, with this machine's own keys kept."""
+    from ..storage.config import Config
+
+    extra = {key: value for key, value in settings.items() if key not in ("partners", "week_start")}
+    if isinstance(current.extra.get("sync_folder"), str):
+        # A shared home stays shared, and this device stays who it is.
+        extra.update({key: current.extra[key] for key in (*DEVICE_KEYS, "me") if key in current.extra})
+    return Config(partners=tuple(settings.get("partners", [])), week_start=settings.get("week_start", "monday"),
+                  extra=extra)
+
+
+def import_backup(transaction, text: str, merge: bool, source: str = "The file") -> ImportSummary:
+    """Restore a backup into an empty home, or (with `merge`) add what a non-empty home lacks.
+
+    Restoring keeps every id and field. Merging adds the habits, check-ins and skips whose ids
+    are not here yet: a habit with the same id is left as it is, so importing a file twice
+    changes nothing. A merged habit whose name is taken here gets " (imported)" added.
+    """
+    backup = parse_backup(text, source)
+    snapshot = transaction.snapshot
+    empty = not snapshot.habits and not snapshot.checkins and not snapshot.skips
+    if not empty and not merge:
+        raise ConnectError(f"This home already has habits; add --merge to add what {source} holds "
+                           "without duplicates (or import it into an empty home to restore it).")
+    summary = ImportSummary(restored=empty, config=backup.config if empty else None)
+    habit_ids, checkin_ids, skip_ids = known_ids(transaction)
+    live = {h.id for h in snapshot.habits}
+    for habit in backup.habits:
+        if habit.id in habit_ids:
+            summary.already += int(habit.id in live)
+            continue
+        if not empty:
+            habit = fit_in(habit, snapshot.habits, "imported", summary)
+        transaction.add_habit(habit)
+        snapshot.habits.append(habit)
+        live.add(habit.id)
+        summary.habits += 1
+    skipped_days = {(s.habit_id, s.day) for s in snapshot.skips}
+    new_checkins = [c for c in backup.checkins if c.id not in checkin_ids and c.habit_id in live]
+    add_checkins(transaction, new_checkins)
+    summary.checkins = len(new_checkins)
+    new_skips = []
+    for skip in backup.skips:
+        if skip.id not in skip_ids and skip.habit_id in live and (skip.habit_id, skip.day) not in skipped_days:
+            skipped_days.add((skip.habit_id, skip.day))
+            new_skips.append(skip)
+    transaction.add_skips(new_skips)
+    snapshot.skips.extend(new_skips)
+    summary.skips = len(new_skips)
+    return summary

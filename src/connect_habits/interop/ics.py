@@ -1,0 +1,124 @@
+"""iCalendar: each habit's reminder times as recurring events, in the local time zone (`connect export --format ics`).
+
+`icalendar` loads inside `export_ics` only.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+from ..core.model import ALL_DAYS, Habit, Snapshot
+
+_BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def zone_key(zone: tzinfo) -> str | None:
+    """The IANA name of a zone (`Europe/Berlin`), or None when it has none.
+
+    A zone read from /etc/localtime is named `localtime`; its real name is where the link points.
+    """
+    from zoneinfo import ZoneInfo
+
+    key = getattr(zone, "key", None)
+    if key == "localtime":
+        import os
+
+        target = os.path.realpath("/etc/localtime")
+        key = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else None
+    if not isinstance(key, str) or not key:
+        return None
+    try:
+        ZoneInfo(key)
+    except (ValueError, OSError, LookupError):
+        return None
+    return key
+
+
+def recurrence(habit: Habit) -> dict:
+    """The RRULE of a habit's reminders.
+
+    Day-based cadences map one to one: daily → FREQ=DAILY; a list of days, weekdays and
+    weekends → FREQ=WEEKLY;BYDAY=…; every N days → FREQ=DAILY;INTERVAL=N (from its anchor day).
+    Week-based habits (N/week, weekly, a goal per week) have no fixed days: like the daemon,
+    which reminds every day until the week's target is met, they recur daily (a calendar
+    cannot know when the target is met, so it reminds every day).
+    """
+    cadence = habit.cadence
+    if habit.week_based:
+        return {"FREQ": "DAILY"}
+    if cadence.interval:
+        return {"FREQ": "DAILY", "INTERVAL": cadence.interval}
+    if cadence.weekdays == ALL_DAYS:
+        return {"FREQ": "DAILY"}
+    return {"FREQ": "WEEKLY", "BYDAY": [_BYDAY[d] for d in sorted(cadence.weekdays)]}
+
+
+def first_reminder_day(habit: Habit, today: date) -> date:
+    """The first day on or after today (or the habit's creation) that the recurrence holds, so DTSTART is in it."""
+    start = max(today, habit.created)
+    cadence = habit.cadence
+    if habit.week_based:
+        return start
+    if cadence.interval:
+        return start + timedelta(days=-(start - habit.created).days % cadence.interval)
+    days = (start + timedelta(days=i) for i in range(7))
+    return next(day for day in days if day.weekday() in cadence.weekdays)
+
+
+def _description(habit: Habit) -> str:
+    from ..core.words import rhythm_text
+
+    lines = [habit.prompts[0]] if habit.prompts else []
+    lines.append(f"{habit.name} ({rhythm_text(habit)}). When it is done: connect done {habit.slug}")
+    return "\n".join(lines)
+
+
+def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | None = None) -> str:
+    """The active habits' reminder times as recurring events with an alarm each (RFC 5545).
+
+    One VEVENT per habit and reminder time, at that local time in the zone: TZID (the zone's
+    IANA name) with its VTIMEZONE; in UTC itself, UTC times. A zone without an IANA name is
+    written as UTC times at today's offset (exact for a fixed offset; a DST change shifts them).
+    UIDs are stable (`<habit id>-<HHMM>@connect`), so importing a newer export updates the
+    events instead of doubling them. `stamp` (DTSTAMP) defaults to the start of `today`.
+    """
+    from icalendar import Alarm, Calendar, Event
+
+    key = zone_key(zone)
+    local = zone
+    if key is not None:
+        from zoneinfo import ZoneInfo
+
+        local = ZoneInfo(key)
+    when = (stamp or datetime.combine(today, time(0), tzinfo=zone)).astimezone(timezone.utc)
+    calendar = Calendar()
+    calendar.add("prodid", "-//connect//connect habit reminders//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "connect reminders")
+    first_day = None
+    for habit in snapshot.habits:
+        if habit.archived or not habit.at:
+            continue
+        day = first_reminder_day(habit, today)
+        first_day = min(first_day or day, day)
+        for at in habit.at:
+            start = datetime.combine(day, time.fromisoformat(at), tzinfo=local)
+            event = Event()
+            event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
+            event.add("dtstamp", when)
+            event.add("dtstart", start if key is not None else start.astimezone(timezone.utc))
+            event.add("rrule", recurrence(habit))
+            event.add("summary", habit.name)
+            event.add("description", _description(habit))
+            event.add("transp", "TRANSPARENT")  # a reminder, not busy time
+            alarm = Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("description", habit.name)
+            alarm.add("trigger", timedelta(0))  # at the reminder time (icalendar writes the zero duration as P0D)
+            event.add_component(alarm)
+            calendar.add_component(event)
+    if first_day is not None:
+        # The zone's VTIMEZONE, first (none when the times are UTC ones, which need none).
+        calendar.add_missing_timezones(first_date=first_day)
+    return calendar.to_ical().decode("utf-8")

@@ -1,0 +1,290 @@
+"""The summary cache: each habit's folds, kept on disk while the month files they sum up are unchanged.
+
+(cache docstring placeholder)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import namedtuple
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..core.folds import fold_point, make_fold, month_start, rules_of
+from ..core.history import Fold, History, build_histories, person_histories
+from ..core.model import Habit, Snapshot
+from ..core.streaks import RunState, Streak
+from .files import CHECKINS, SKIPS, DeviceFiles, Reading, _records
+from .layout import month_of
+
+CACHE_VERSION = 2  # 2: several folds (the first of last month, and of this month)
+
+
+Fingerprints = dict  # file path -> [inode, size, mtime_ns]
+
+
+class Cache(namedtuple("Cache", "at files with_history folds warnings")):
+    """The summary cache as read from disk.
+
+    `files` fingerprints the month files before `at`, `with_history` names the habits with records
+    before `at`, `folds` maps a key to (rules, fold), and `warnings` are the files before `at` that
+    could not be read: said again while the cache holds.
+    """
+
+    __slots__ = ()
+
+    @staticmethod
+    def key(habit_id: str, person: str | None) -> str:
+        return f"{habit_id}/{person or ''}"
+
+
+def read_cache(path: Path) -> list[Cache]:
+    """The cache's entries, newest first; none when it is missing, from another version, or unreadable."""
+    try:
+        data = json.loads(path.read_bytes())
+        if data.get("version") != CACHE_VERSION:
+            return []
+        entries = [Cache(
+            at=date.fromisoformat(entry["at"]),
+            files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
+            with_history=set(entry["with_history"]),
+            folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in entry["folds"].items()},
+            warnings=[str(w) for w in entry["warnings"]],
+        ) for entry in data["entries"]]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return []  # it is only derived data: made again
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def write_cache(path: Path, entries: list[Cache]) -> None:
+    """Save the cache atomically; failing to save it only makes the next command slower."""
+    from ..errors import DataFileError
+    from .fileio import atomic_write
+
+    data = {"version": CACHE_VERSION, "entries": [{
+        "at": cache.at.isoformat(), "files": cache.files,
+        "with_history": sorted(cache.with_history),
+        "folds": {key: [rules, _fold_record(fold)] for key, (rules, fold) in cache.folds.items()},
+        "warnings": cache.warnings,
+    } for cache in sorted(entries, key=lambda entry: entry.at, reverse=True)]}
+    try:
+        atomic_write(path, json.dumps(data, separators=(",", ":")).encode())
+    except DataFileError:
+        pass
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _streak_record(streak: Streak) -> list:
+    return [streak.length, streak.first and streak.first.isoformat(), streak.last and streak.last.isoformat()]
+
+
+def _fold_record(fold: Fold) -> dict:
+    runs = fold.runs
+    return {
+        "at": fold.at.isoformat(), "first": fold.first and fold.first.isoformat(),
+        "run": _streak_record(Streak(runs.length, runs.first, runs.last)),
+        "best": [_streak_record(s) for s in runs.best],
+        "score": fold.score, "rolling": fold.rolling, "met": fold.met, "due": fold.due,
+        "tail": [[d.isoformat(), *entry] for d, entry in sorted(fold.tail.items())],
+    }
+
+
+def _fold_from(raw: dict) -> Fold:
+    length, first, last = raw["run"]
+    best = [Streak(int(n), _day(a), _day(b)) for n, a, b in raw["best"]]
+    met, due = [int(n) for n in raw["met"]], [int(n) for n in raw["due"]]
+    if len(met) != 7 or len(due) != 7:
+        raise ValueError("weekday tallies need seven days")
+    return Fold(
+        at=date.fromisoformat(raw["at"]), first=_day(raw["first"]),
+        runs=RunState(int(length), _day(first), _day(last), best),
+        score=float(raw["score"]), rolling=float(raw["rolling"]), met=met, due=due,
+        tail={date.fromisoformat(d): (int(c), int(m), bool(s)) for d, c, m, s in raw["tail"]},
+    )
+
+
+CACHE_FILE = "summary-cache.json"
+
+
+RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen within its timestamp's tick
+
+
+def _fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
+    from .cache import Cache
+
+    keys = {}
+    for habit in snapshot.habits:
+        # An `each` habit is judged per partner, and shown together where no partner is named.
+        persons = [None, *snapshot.persons] if habit.who == "each" else [None]
+        for person in persons:
+            keys[Cache.key(habit.id, person)] = (habit.id, person)
+    return keys
+
+
+def _rules(habit: Habit, person: str | None, snapshot: Snapshot, first_weekday: int) -> str:
+
+    return rules_of(habit, person, list(snapshot.persons), first_weekday)
+
+
+def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False,
+                  since_month: str | None = None) -> dict:
+    """Inode, size and modification time of every month file before `before_month` (and of schema 2 mains).
+
+    `since_month`: only the month files from that month on.
+
+    `racy`: a file changed in the last moments gets no fingerprint (so the cache is not trusted
+    next time): a change within the same timestamp tick could otherwise go unseen.
+    """
+    now = time.time_ns()
+    found = {}
+    # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
+    paths = [f"{prefix}.{month}.json" for f in files for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
+             for month in f.months if month < before_month and (since_month is None or month >= since_month)]
+    paths += [str(f.main) for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
+    for path in paths:
+        try:
+            status = os.stat(path)
+        except OSError:
+            found[path] = None
+            continue
+        fresh = racy and status.st_mtime_ns > now - RACY_NS
+        found[path] = None if fresh else [status.st_ino, status.st_size, status.st_mtime_ns]
+    for files_ in files:
+        if files_.expected is not None and files_.data is None:
+            found[str(files_.main) + "#unreadable"] = None
+    return found
+
+
+class SummaryCache:
+    """The folds at a fold point for one store: from the cache file while it holds, else made again and kept."""
+
+    def __init__(self, path: Path, first_weekday: int, read_months):
+        self.path = path
+        self.first_weekday = first_weekday
+        self._read_months = read_months  # the store's reading of some months of every device
+
+    def attach(self, reading: Reading, own_files: DeviceFiles, others: list[DeviceFiles], at: date,
+                    today: date, warnings: list[str]) -> Reading:
+        """The reading with every habit's fold at `at`: from the cache when it still holds, else made again.
+
+        The cache keeps a fold at the first of last month and one at the first of this month. The
+        second is made from the first, so a back-dated change to last month re-reads that month only.
+        """
+
+        files = [own_files, *others]
+        snapshot = reading.snapshot
+        keys = _fold_keys(snapshot)
+        cached = read_cache(self.path)
+        prints: dict[str, dict] = {}
+
+        def holds(entry) -> bool:
+            month = month_of(entry.at)
+            if month not in prints:
+                prints[month] = _fingerprints(files, month)
+            return entry.files == prints[month]
+
+        made: dict[date, Cache] = {}
+
+        def entry_at(point: date):
+            """The cache entry at `point`, from the cache when it holds, else made (and kept in `made`)."""
+            for entry in cached:
+                if entry.at == point and holds(entry):
+                    folds = self._folds_from_cache(entry, snapshot, keys, point)
+                    if folds is not None:
+                        if folds != entry.folds:
+                            made[point] = entry = entry._replace(folds=folds)
+                        return entry
+            # Made again: onward from an older fold whose months are unchanged, else from the first month.
+            if point > fold_point(today):
+                older = entry_at(fold_point(today))
+            else:
+                older = next((e for e in cached if e.at < point and holds(e)), None)
+                start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
+                older = older._replace(folds=start) if start is not None else None
+            # Taken before reading: a file written while the folds are made then no longer matches them. The
+            # months the older fold sums up keep the fingerprints it was checked against: one replaced since
+            # (a sync tool keeps its old mtime) must not pass for what that fold summed up.
+            since = month_of(older.at) if older is not None else None
+            fresh = _fingerprints(files, month_of(point), racy=True, since_month=since)
+            if older is not None:
+                fresh.update(older.files)
+            folds, with_history, skipped = self._fold_forward(
+                own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings)
+            made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
+            return entry
+
+        entry = entry_at(at)
+        if made and keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
+            points = {fold_point(today), month_start(today)}
+            kept = [e for e in cached if e.at in points and e.at not in made and holds(e)]
+            write_cache(self.path, [*made.values(), *kept])
+        snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
+        snapshot.warnings += [w for w in entry.warnings if w not in snapshot.warnings]
+        return reading
+
+    def _folds_from_cache(self, cache, snapshot: Snapshot, keys: dict, at: date) -> dict | None:
+        """The cached folds that still match their habit's rules; None when one must be made from old months."""
+
+        habits = {h.id: h for h in snapshot.habits}
+        folds = {}
+        for key, (habit_id, person) in keys.items():
+            habit = habits[habit_id]
+            rules = _rules(habit, person, snapshot, self.first_weekday)
+            cached = cache.folds.get(key)
+            if cached is not None and cached[0] == rules:
+                folds[key] = cached
+            elif habit_id not in cache.with_history:  # nothing logged before `at`: its rules are enough
+                folds[key] = (rules, make_fold(habit, History(), at, self.first_weekday))
+            else:
+                return None
+        return folds
+
+    def _fold_forward(self, own_files: DeviceFiles, others: list[DeviceFiles], snapshot: Snapshot, keys: dict,
+                      at: date, older, start: dict | None, warnings: list[str]) -> tuple[dict, set[str], list[str]]:
+        """Every habit's fold at `at`, made month by month from `older` (or the first month): one month in memory."""
+        files = [own_files, *others]
+        first = month_of(older.at) if older is not None else None
+        found = {m for f in files if f.data is not None for m in f.months}
+        found |= {r["date"][:7] for f in files if f.data is not None for table in (CHECKINS, SKIPS)
+                  for r in _records(f.data, table) if isinstance(r.get("date"), str)}  # schema 2: in the main file
+        months = sorted(m for m in found if (first is None or m >= first) and m < month_of(at))
+        folds, fold_at = dict(start or {}), older.at if older is not None else None
+        with_history = set(older.with_history) if older is not None else set()
+        skipped = list(older.warnings) if older is not None else []
+        for month in months:
+            reading = self._read_months(own_files, others, month, warnings, last_month=month)
+            step = reading.snapshot
+            skipped += [w for w in step.warnings if w not in warnings and w not in skipped]
+            # From the files, not the merge: a habit whose creation has not arrived yet has history all the same.
+            with_history |= {r.habit_id for d in [reading.own, *reading.others] for r in [*d.checkins, *d.skips]}
+            step.habits, step.persons = snapshot.habits, snapshot.persons
+            next_at = (date.fromisoformat(month + "-01") + timedelta(days=31)).replace(day=1)
+            folds = self._fold_step(step, keys, folds, fold_at, next_at)
+            fold_at = next_at
+        if fold_at != at:  # the months up to `at` with nothing logged
+            folds = self._fold_step(Snapshot(snapshot.habits, persons=snapshot.persons), keys, folds, fold_at, at)
+        return folds, with_history, skipped
+
+    def _fold_step(self, step: Snapshot, keys: dict, folds: dict, since: date | None, at: date) -> dict:
+        """The folds at `at`, from the folds at `since` and what was logged from `since` to `at`."""
+
+        old = {keys[k]: fold for k, (_, fold) in folds.items() if k in keys}
+        histories = build_histories(step.checkins, step.skips, old, since)
+        habits = {h.id: h for h in step.habits}
+        made = {}
+        for key, (habit_id, person) in keys.items():
+            habit = habits[habit_id]
+            if person is None:
+                history = histories[habit_id]
+            else:
+                history = dict(person_histories(habit, step.checkins, step.skips, step.persons, old, since))[person]
+            made[key] = (_rules(habit, person, step, self.first_weekday), make_fold(habit, history, at,
+                                                                                     self.first_weekday))
+        return made
+
+

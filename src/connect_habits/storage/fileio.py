@@ -1,0 +1,180 @@
+"""Safe file primitives: an inter-process lock and atomic, private replacement of a file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..errors import DataFileError
+
+TEMP_SUFFIX = ".tmp"
+LOCK_TIMEOUT = 15.0
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+@contextlib.contextmanager
+def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+    """Hold an exclusive lock on `lock_path` for the block; the OS drops it if the process dies."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock_path, flags, 0o600)
+    except OSError as error:
+        raise DataFileError(f"Cannot open the lock file {lock_path}: {error.strerror}.") from None
+    try:
+        deadline = time.monotonic() + timeout
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                raise DataFileError(f"Another connect process has held {lock_path} for {timeout:.0f} seconds; try again.")
+            time.sleep(0.005)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _try_lock(fd: int) -> bool:
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+    import msvcrt
+
+    try:
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        return True
+    except OSError:
+        return False
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` all at once: a private temp file in the same folder, fsync, rename."""
+    try:
+        fd, temp_name = open_temp(path)
+    except OSError as error:
+        raise DataFileError(f"Cannot write in {path.parent}: {error.strerror}; nothing was changed.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.") from None
+    _fsync_folder(path.parent)
+
+
+def open_temp(path: Path) -> tuple[int, str]:
+    """A new private temp file beside `path`, opened for writing: its descriptor and name.
+
+    O_EXCL and mode 0600, so a planted file or symlink is never written through (as mkstemp,
+    without the cost of importing tempfile on every `connect done`).
+    """
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        name = str(path.parent / f"{_temp_prefix(path)}{os.urandom(6).hex()}{TEMP_SUFFIX}")
+        try:
+            return os.open(name, flags, 0o600), name
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp name beside {path}")
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is only durable once the folder entry is on disk too.
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _temp_prefix(path: Path) -> str:
+    # Named after its target, so that cleaning up one file's leftovers never touches another's.
+    return f".{path.name}."
+
+
+def remove_stale_temp_files(path: Path, family: bool = False) -> None:
+    """Delete temp files of `path` that a killed writer left behind; call only while holding its lock.
+
+    `family`: those of every file named `<path's stem>.*` too (a device's month files beside its main file).
+    """
+    prefix = f".{path.stem}." if family else _temp_prefix(path)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def check_writable(path: Path) -> None:
+    """Refuse, before any change, to replace a file that is a link, read-only, or someone else's.
+
+    Checked on the file's own bits, not with os.access, so that it holds for root as well.
+    """
+    try:
+        status = os.lstat(path)
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise DataFileError(f"Cannot look at {path}: {error.strerror}; nothing was changed.") from None
+    if stat.S_ISLNK(status.st_mode):
+        raise DataFileError(f"{path} is a symbolic link; connect does not write through links (nothing was "
+                            "changed). To share your data, use `connect sync init`.")
+    if not stat.S_ISREG(status.st_mode):
+        raise DataFileError(f"{path} is not a regular file; nothing was changed.")
+    if hasattr(os, "geteuid") and status.st_uid != os.geteuid():
+        raise DataFileError(f"{path} belongs to another user (uid {status.st_uid}); nothing was changed.")
+    if not status.st_mode & stat.S_IWUSR:
+        raise DataFileError(f"{path} is read-only; nothing was changed (make it writable to log again).")
+
+
+def read_bytes(path: Path) -> bytes | None:
+    """The file's bytes, or None when it does not exist; any other failure is a DataFileError."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise DataFileError(f"{path} is a folder, not a data file.") from None
+    except OSError as error:
+        raise DataFileError(f"Cannot read {path}: {error.strerror}.") from None
+
+
+def try_lock(lock_path: Path) -> int | None:
+    """Take an exclusive lock without waiting: the open descriptor, or None if another process holds it."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(lock_path, flags, 0o600)
+    except OSError as error:  # O_NOFOLLOW: a link planted in its place is refused, never followed
+        raise DataFileError(f"Cannot open the lock file {lock_path}: {error.strerror}.") from None
+    if _try_lock(fd):
+        return fd
+    os.close(fd)
+    return None
+
+
+def is_locked(lock_path: Path) -> bool:
+    """Whether another process holds the lock at `lock_path` (False when there is no such file)."""
+    if not lock_path.exists():
+        return False
+    try:
+        fd = try_lock(lock_path)
+    except DataFileError:
+        return False  # not a lock we can open (a planted link, say): no daemon of ours holds it
+    if fd is None:
+        return True
+    os.close(fd)
+    return False

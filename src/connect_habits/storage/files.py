@@ -1,0 +1,232 @@
+"""The file format: how a device's records are encoded, checked when read, upgraded from older schemas, split into months."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections import namedtuple
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from ..errors import DataFileError
+from .fileio import atomic_write, read_bytes
+from .layout import Layout, month_file, month_files, month_of, new_device_id
+from .merge import DeviceData
+from .records import RecordError, checkin_from, session_from, skip_from
+
+META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = "_meta", "habit_changes", "checkins", "skips", "removals", "sessions"
+HISTORY_TABLES = (CHECKINS, SKIPS, REMOVALS)
+
+SCHEMA_VERSION = 3
+
+
+
+
+class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", defaults=(None,))):
+    """One device's main file, its data, the months it has files for, and (another's) the device id its name promises."""
+
+    __slots__ = ()
+
+
+class Reading(namedtuple("Reading", "snapshot own others own_months own_files")):
+    """What one read of the store found: each device's data and files, merged into a snapshot.
+
+    `own_months` are the own month files read (month -> data), `own_files` the own DeviceFiles.
+    """
+
+    __slots__ = ()
+
+
+def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict, dict[str, dict]]:
+    """A device's data in the current form: the main file's data, and one file's data per month.
+
+    A record goes to the month of its day, an undo to the month of what it undoes; an undo of
+    a record not known here (another device's, not seen yet) stays in the main file.
+    """
+    days = dict(days or {})
+    for table in (CHECKINS, SKIPS):
+        for record in _records(main, table):
+            with contextlib.suppress(TypeError, ValueError):
+                days.setdefault(record["id"], date.fromisoformat(record["date"]))
+    device = _device_of(main)
+    months: dict[str, dict] = {}
+    unplaced = {}
+    for table in HISTORY_TABLES:
+        for n, record in enumerate(_records(main, table), start=1):
+            key = record.get("target") if table == REMOVALS else record.get("id")
+            day = days.get(key) if isinstance(key, str) else None
+            if day is None:
+                if table != REMOVALS:
+                    raise DataFileError(f"A {table[:-1]} record has no valid date; nothing was changed.")
+                unplaced[str(n)] = record
+                continue
+            month = month_of(day)
+            tables = months.setdefault(month, {META: {"1": {"schema": SCHEMA_VERSION, "device": device,
+                                                            "month": month}}})
+            target = tables.setdefault(table, {})
+            target[str(len(target) + 1)] = record
+    data = {k: v for k, v in main.items() if k not in HISTORY_TABLES}
+    data[META] = {"1": {**next(iter(main.get(META, {}).values()), {}), "schema": SCHEMA_VERSION}}
+    if unplaced:
+        data[REMOVALS] = unplaced
+    return data, dict(sorted(months.items()))
+
+
+def write_device(main_path: Path, data: dict) -> None:
+    """Write a whole device (a new one: its files must not exist yet), months first, then the main file."""
+    main, months = split_device(data)
+    for month, tables in months.items():
+        atomic_write(month_file(main_path, month), encode(tables))
+    atomic_write(main_path, encode(main))
+
+
+def read_device(main_path: Path, layout: Layout, expected: str | None = None, own: bool = True,
+                problems: list[str] | None = None) -> dict:
+    """A device's main data with all of its months' records added (None when it has no main file).
+
+    With `problems`, a month file that cannot be read is left out and its message added there.
+    """
+    raw = read_bytes(main_path)
+    if raw is None:
+        return None  # type: ignore[return-value]
+    data = upgrade(main_path, decode(main_path, raw), layout, own=own)
+    months = []
+    for month, path in month_files(main_path).items():
+        try:
+            month_data = decode(path, read_bytes(path) or b"")
+            _check_month(path, month_data, expected or _device_of(data), month)
+        except DataFileError as error:
+            if problems is None:
+                raise
+            problems.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
+            continue
+        months.append(month_data)
+    combined = _with_history(data, months)
+    for table in HISTORY_TABLES:
+        combined[table] = {str(n): r for n, r in enumerate(combined[table], start=1)}
+    return combined
+
+
+def _schema_of(data: dict) -> object:
+    return next(iter(data.get(META, {}).values()), {}).get("schema")
+
+
+def _device_of(data: dict) -> str | None:
+    return next(iter(data.get(META, {}).values()), {}).get("device")
+
+
+def _check_month(path: Path, data: dict, device: str | None, month: str) -> None:
+    meta = next(iter(data.get(META, {}).values()), {})
+    if meta.get("month") != month or (device is not None and meta.get("device") != device):
+        raise DataFileError(f"The data file {path} is damaged: it does not say which device and month it holds.")
+
+
+def _with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str] | None = None) -> dict:
+    """A device's main data with the check-ins, skips and undos of the months read added to it.
+
+    A schema 2 main file holds history of every month: `wanted` (a month's "YYYY-MM") keeps the ones read.
+    `keep`: only the check-ins and skips of these habits.
+    """
+    combined = {k: v for k, v in main.items() if k not in HISTORY_TABLES}
+    months = list(months)
+    for table in HISTORY_TABLES:
+        records = list(_records(main, table))
+        if wanted is not None and table != REMOVALS:
+            records = [r for r in records if not isinstance(r.get("date"), str) or wanted(r["date"][:7])]
+        for data in months:
+            records += _records(data, table)
+        if keep is not None and table != REMOVALS:
+            records = [r for r in records if r.get("habit") in keep]
+        combined[table] = records
+    return combined
+
+
+def encode(data: dict) -> bytes:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def decode(path: Path, raw: bytes) -> dict:
+    """Parse and check the shape of a file; anything unexpected is refused, never repaired."""
+    if not raw.strip():
+        raise DataFileError(f"The data file {path} is empty; it was left untouched (restore it from a backup or move it away).")
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError) as error:
+        where = f" (line {error.lineno}, column {error.colno})" if isinstance(error, json.JSONDecodeError) else ""
+        raise DataFileError(f"The data file {path} is not valid JSON{where}; it was left untouched.") from None
+    damaged = f"The data file {path} is damaged"
+    if not isinstance(data, dict) or not all(
+        isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
+    ):
+        raise DataFileError(f"{damaged}: it is not a set of tables of records; it was left untouched.")
+    meta = data.get(META) or ({"1": {"schema": SCHEMA_VERSION}} if not data else None)
+    schema = next(iter(meta.values()), {}).get("schema") if meta else None
+    if not isinstance(schema, int) or isinstance(schema, bool):
+        raise DataFileError(f"{damaged}: it has no schema version; it was left untouched.")
+    if schema > SCHEMA_VERSION:
+        raise DataFileError(
+            f"The data file {path} was written by a newer connect (schema {schema}; this one reads up to "
+            f"{SCHEMA_VERSION}); upgrade connect to use it."
+        )
+    return data
+
+
+def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
+    """Bring a file to the current schema in memory (it is saved that way on the next write)."""
+    meta = next(iter(data.get(META, {}).values()), {})
+    if meta.get("schema", SCHEMA_VERSION) >= 2 and meta.get("device"):
+        return data
+    # Schema 1: one private file with whole habit records. Each becomes the habit's first change.
+    try:
+        changes = {
+            str(n): {"id": f"v1-{r['id']}", "habit": r["id"], "stamp": n,  # keeps their order
+                     "fields": {k: v for k, v in r.items() if k != "id"}}
+            for n, r in enumerate(data.get("habits", {}).values(), start=1)
+        }
+    except (KeyError, TypeError):
+        raise DataFileError(f"The data file {path} is damaged: a habit has no id; it was left untouched.") from None
+    device = layout.device if own and layout.device else new_device_id()
+    upgraded = {k: v for k, v in data.items() if k not in (META, "habits")}
+    upgraded[META] = {"1": {"schema": SCHEMA_VERSION, "device": device, "person": layout.me if own else None}}
+    upgraded[CHANGES] = changes
+    return upgraded
+
+
+def parse_device(path: Path, data: dict, layout: Layout | None = None, expected: str | None = None) -> DeviceData:
+    """A device's records, checked; a record that does not parse makes the whole file unreadable."""
+    meta = next(iter(data.get(META, {}).values()), {})
+    device = meta.get("device")
+    if not isinstance(device, str) or (expected is not None and device != expected):
+        raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
+    person = meta.get("person") if isinstance(meta.get("person"), str) else None
+    try:
+        changes = [_change(c) for c in _records(data, CHANGES)]
+        removals = [_removal(r) for r in _records(data, REMOVALS)]
+        return DeviceData(
+            path=path, device=device, person=person, changes=changes,
+            checkins=[checkin_from(r) for r in _records(data, CHECKINS)],
+            skips=[skip_from(r) for r in _records(data, SKIPS)],
+            removals=removals,
+            sessions=[session_from(r) for r in _records(data, SESSIONS)],
+        )
+    except RecordError as error:
+        raise DataFileError(f"The data file {path} is damaged: a record does not parse ({error}).") from None
+
+
+def _records(data: dict, table: str) -> Iterable[dict]:
+    records = data.get(table) or {}
+    return records.values() if isinstance(records, dict) else records
+
+
+def _change(record: dict) -> dict:
+    if not (isinstance(record.get("id"), str) and isinstance(record.get("habit"), str)
+            and isinstance(record.get("stamp"), int) and isinstance(record.get("fields"), dict)):
+        raise RecordError("a habit change without id, habit, stamp or fields")
+    return record
+
+
+def _removal(record: dict) -> dict:
+    if not (isinstance(record.get("target"), str) and isinstance(record.get("stamp"), int)):
+        raise RecordError("a removal without target or stamp")
+    return record

@@ -1,0 +1,89 @@
+"""Where a device's files are and what they are called: the main file, one file per month, the shared folder."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import namedtuple
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+from .paths import Paths
+
+DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")
+
+
+MONTH_FILE = re.compile(r"(connect(?:-[0-9a-f]{12})?)\.(\d{4}-\d{2})\.json")
+
+
+HISTORY_FILE = re.compile(r"connect(?:-[0-9a-f]{12})?(?:\.\d{4}-\d{2})?\.json")  # any device's main or month file
+
+
+def new_device_id() -> str:
+    """A new device id: 12 hex digits, enough to tell a couple's devices apart for good."""
+    return os.urandom(6).hex()
+
+
+def device_file_name(device: str) -> str:
+    return f"connect-{device}.json"
+
+
+def month_of(day: date) -> str:
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def month_file(main: Path, month: str) -> Path:
+    """The file of one month of a device's history, beside its main file."""
+    return main.with_name(f"{main.stem}.{month}.json")
+
+
+def month_files(main: Path, names: Iterable[str] | None = None) -> dict[str, Path]:
+    """A device's month files, by month ("2026-11"), from the folder's listing (read when not given)."""
+    return {month: month_file(main, month) for month in months_of(main, names)}
+
+
+def months_of(main: Path, names: Iterable[str] | None = None) -> list[str]:
+    """The months ("2026-11") a device has files for, oldest first, from the folder's listing (read when not given).
+
+    Names, not paths: a command lists ten years of months and opens two of them.
+    """
+    if names is None:
+        names = _listing(main.parent)
+    stem = main.stem
+    return sorted(match[2] for match in map(MONTH_FILE.fullmatch, names) if match and match[1] == stem)
+
+
+class Layout(namedtuple("Layout", "own_file lock_file folder device me partners", defaults=(None, None, None, ()))):
+    """Where this device writes, and what it reads besides (`folder`: the shared folder, when shared)."""
+
+    __slots__ = ()
+
+    @classmethod
+    def for_home(cls, paths: Paths, config=None) -> "Layout":
+        """The layout a home's config describes (a private home when it names no shared folder)."""
+        extra = getattr(config, "extra", {}) or {}
+        partners = tuple(getattr(config, "partners", ()) or ())
+        me = extra.get("me") if isinstance(extra.get("me"), str) else None
+        folder, device = extra.get("sync_folder"), extra.get("device")
+        if isinstance(folder, str) and isinstance(device, str) and DEVICE_FILE.fullmatch(device_file_name(device)):
+            shared = Path(folder)
+            return cls(shared / device_file_name(device), paths.lock_file, shared, device, me, partners)
+        return cls(paths.data_file, paths.lock_file, None, None, me, partners)
+
+    def other_files(self) -> list[Path]:
+        """The other devices' files in the shared folder (conflict copies and temp files never match)."""
+        if self.folder is None:
+            return []
+        try:
+            names = sorted(p.name for p in self.folder.iterdir())
+        except OSError:
+            return []
+        return [self.folder / n for n in names if DEVICE_FILE.fullmatch(n) and self.folder / n != self.own_file]
+
+
+def _listing(folder: Path) -> list[str]:
+    try:
+        return [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return []

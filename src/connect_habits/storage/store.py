@@ -1,0 +1,243 @@
+"""The TinyDB store: files per device, an inter-process lock, atomic writes, a schema version.
+
+The rest of connect sees habits, check-ins and skips, never TinyDB. This device writes
+only its own files; reading merges every device's files (merge.py). Every transaction takes
+the lock, re-reads the files inside it (a long-lived TinyDB handle would keep stale ids),
+and writes each changed file once, atomically, at the end.
+
+Without sharing, the device's main file is `connect.json` in the data folder. Shared
+(`connect sync init`), each device's is `connect-<device id>.json` in the shared folder.
+The main file holds the habits' change records and running sessions; check-ins, skips and
+undos live in one TinyDB file per month beside it (`connect.2026-11.json`,
+`connect-<device id>.2026-11.json`), so a write costs the same after ten years as after one
+week, and a command reads the recent months and the summary cache (summary.py), not years.
+Schema 2 files (everything in the main file) are read as they are and split on the next write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+
+from ..core.model import Habit, Snapshot
+from ..errors import DataFileError
+from .cache import CACHE_FILE, SummaryCache
+from .fileio import (
+    check_writable,
+    locked,
+    read_bytes,
+)
+from .files import (
+    CHECKINS,
+    HISTORY_TABLES,
+    META,
+    SCHEMA_VERSION,
+    SESSIONS,
+    SKIPS,
+    DeviceFiles,
+    Reading,
+    _check_month,
+    _device_of,
+    _records,
+    _with_history,
+    decode,
+    parse_device,
+    upgrade,
+)
+from .layout import (
+    DEVICE_FILE,
+    Layout,
+    _listing,
+    month_file,
+    month_of,
+    months_of,
+    new_device_id,
+)
+from .merge import DeviceData, merge
+from .paths import Paths, ensure_private_dir
+from .records import (
+    RecordError,
+)
+from .transaction import Transaction
+
+# ---------------------------------------------------------------- reading
+
+
+# ---------------------------------------------------------------- the store
+
+
+class Store:
+    """This device's data files, the other devices' files it reads, and the summary cache."""
+
+    def __init__(self, paths: Paths, config=None, layout: Layout | None = None):
+        self.layout = layout or Layout.for_home(paths, config)
+        self.path: Path = self.layout.own_file
+        self.lock_path: Path = self.layout.lock_file
+        self.cache_path: Path = paths.data_dir / CACHE_FILE
+        self.first_weekday: int = getattr(config, "first_weekday", 0) if config is not None else 0
+        # A diagnosis switch (and the tests' reference): read every month, never the summary cache.
+        self.summaries = os.environ.get("CONNECT_NO_SUMMARY", "") != "1"
+
+    def load(self, since: date | None = None, today: date | None = None, select=None) -> Snapshot:
+        """Read without the lock: writers replace files atomically, so each read is consistent.
+
+        Without `since`, everything. With it, the check-ins and skips from `since` on (from the first
+        of this month when `since` is in it, else at the latest from the first of last month), and
+        each habit's fold up to there.
+        `select(habits)` may name the ids of the habits whose check-ins and skips the command
+        needs (None: all); the others' are not parsed. Every habit and fold is there still.
+        """
+        return self._read(since, today, select).snapshot
+
+    @contextlib.contextmanager
+    def transaction(self, since: date | None = None, today: date | None = None,
+                    select=None) -> Iterator[Transaction]:
+        """Lock, re-read (as `load`), let the block change things, then write the changed files atomically."""
+        ensure_private_dir(self.lock_path.parent)
+        with locked(self.lock_path):
+            check_writable(self.path)
+            reading = self._read(since, today, select)
+            stamp = max([reading.own.max_stamp] + [d.max_stamp for d in reading.others])
+            transaction = Transaction(self, reading, stamp)
+            transaction.split_history()
+            yield transaction
+            transaction.save()
+
+    def read_own_month(self, month: str, device: str | None) -> dict:
+        """One month of this device's history as TinyDB data (new and empty when it has no file)."""
+        path = month_file(self.path, month)
+        raw = read_bytes(path)
+        if raw is None:
+            return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}}
+        data = decode(path, raw)
+        _check_month(path, data, device, month)
+        return data
+
+    def _own_data(self) -> dict:
+        raw = read_bytes(self.path)
+        if raw is None:
+            device = self.layout.device or new_device_id()
+            return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "person": self.layout.me}}}
+        return upgrade(self.path, decode(self.path, raw), self.layout)
+
+    def _read(self, since: date | None, today: date | None, select=None) -> Reading:
+        from ..core.folds import fold_point, month_start
+
+        if not self.summaries:
+            since = None
+
+        own_main = self._own_data()
+        listing = _listing(self.path.parent)
+        own_files = DeviceFiles(self.path, own_main, months_of(self.path, listing))
+        others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
+        at = None
+        if since is not None:
+            today = today or since
+            at = month_start(today) if since >= month_start(today) else fold_point(today)
+        first_month = None if at is None or since is None else min(month_of(since), month_of(at))
+        keep = select(self._habits_of(own_files, others)) if select is not None else None
+        reading = self.read_months(own_files, others, first_month, warnings, keep=keep)
+        if at is not None and today is not None:
+            reading = SummaryCache(self.cache_path, self.first_weekday, self.read_months).attach(reading, own_files, others, at, today, warnings)
+        return reading
+
+    def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
+        """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
+        try:
+            devices = [parse_device(f.main, {k: v for k, v in f.data.items() if k not in HISTORY_TABLES},
+                                    self.layout, f.expected) for f in [own_files, *others] if f.data is not None]
+            return merge(devices, _device_of(own_files.data), (), strict=False).habits
+        except (DataFileError, RecordError):
+            return []
+
+    def read_months(self, own_files: DeviceFiles, others: list[DeviceFiles], first_month: str | None,
+                     warnings: list[str], last_month: str | None = None, keep: set[str] | None = None) -> Reading:
+        """Each device's history from `first_month` (all of it when None) up to `last_month`, merged.
+
+        `keep`: only the check-ins and skips of these habits (None: all).
+        """
+
+        def wanted(month: str) -> bool:
+            return (first_month is None or month >= first_month) and (last_month is None or month <= last_month)
+
+        own_months = {}
+        for month in own_files.months:
+            if wanted(month):
+                path = month_file(own_files.main, month)
+                data = decode(path, read_bytes(path) or b"")
+                _check_month(path, data, _device_of(own_files.data), month)
+                own_months[month] = data
+        own = parse_device(self.path, _with_history(own_files.data, own_months.values(), wanted, keep), self.layout)
+        devices = []
+        warnings = list(warnings)
+        for files in others:
+            if files.data is None:  # its main file cannot be read this time (warned about already)
+                continue
+            months = []
+            for month in files.months:
+                if not wanted(month):
+                    continue
+                path = month_file(files.main, month)
+                try:
+                    data = decode(path, read_bytes(path) or b"")
+                    _check_month(path, data, files.expected, month)
+                    months.append(data)
+                except DataFileError as error:
+                    warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
+            try:
+                devices.append(parse_device(files.main, _with_history(files.data, months, wanted, keep), self.layout,
+                                            files.expected))
+            except DataFileError as error:
+                warnings.append(f"skipped {files.main.name}: {error.message} It will be read again next time.")
+        snapshot = self._merge(own, devices, own_files.data, own_months)
+        snapshot.warnings = warnings
+        if first_month is not None:
+            snapshot.since = date.fromisoformat(first_month + "-01")
+        return Reading(snapshot, own, devices, own_months, own_files)
+
+    def _merge(self, own: DeviceData, others: list[DeviceData], own_main: dict, own_months: dict) -> Snapshot:
+        try:
+            # Shared, the partners are the devices' people, so every device agrees on who has a row.
+            partners = self.layout.partners if self.layout.folder is None else ()
+            snapshot = merge([own, *others], own.device, partners, strict=self.layout.folder is None)
+        except RecordError as error:
+            raise DataFileError(f"The data file {self.path} is damaged: a record does not parse ({error}).") from None
+        if self.layout.folder is None:
+            known = {c["habit"] for c in own.changes}
+            _check_orphans(self.path, known, [*_records(own_main, CHECKINS), *_records(own_main, SKIPS),
+                                              *_records(own_main, SESSIONS)])
+            for month, data in own_months.items():
+                _check_orphans(month_file(self.path, month), known, [*_records(data, CHECKINS), *_records(data, SKIPS)])
+        return snapshot
+
+
+def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[list[DeviceFiles], list[str]]:
+    """The other devices' main files; one that cannot be read is skipped with a warning, and read again next time."""
+    devices, warnings = [], []
+    for path in layout.other_files():
+        expected = DEVICE_FILE.fullmatch(path.name)[1]
+        try:
+            raw = read_bytes(path)
+            data = upgrade(path, decode(path, raw or b""), layout, own=False)
+            if _device_of(data) != expected:
+                raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
+        except DataFileError as error:
+            warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
+            devices.append(DeviceFiles(path, None, [], expected))  # type: ignore[arg-type]
+            continue
+        devices.append(DeviceFiles(path, data, months_of(path, listing), expected))
+    return devices, warnings
+
+
+def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None:
+    # Alone, a device's history for a habit it never created can only be damage.
+    if any(r.get("habit") not in known for r in records):
+        raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
+
+
+# ---------------------------------------------------------------- the file format
+
+

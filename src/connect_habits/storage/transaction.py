@@ -1,0 +1,201 @@
+"""A locked read-modify-write of this device's files: the changes a command makes, written atomically at its end."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from datetime import date
+
+from ..core.model import CheckIn, Habit, Session, Skip, new_id
+from .fileio import atomic_write, check_writable, remove_stale_temp_files
+from .files import (
+    CHANGES,
+    CHECKINS,
+    HISTORY_TABLES,
+    REMOVALS,
+    SCHEMA_VERSION,
+    SESSIONS,
+    SKIPS,
+    _device_of,
+    _schema_of,
+    encode,
+    split_device,
+)
+from .layout import month_file, month_files, month_of
+from .paths import ensure_private_dir
+from .records import checkin_record, habit_fields, session_record, skip_record
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from tinydb import TinyDB
+
+    from .store import Reading, Store
+
+
+def _buffer(data: dict) -> "TinyDB":
+    """A TinyDB over an in-memory dict: the store decides when it reaches the disk.
+
+    TinyDB loads here, for writes only: a command that only reads does not pay for its import.
+    """
+    from tinydb import TinyDB
+    from tinydb.storages import Storage
+
+    class BufferStorage(Storage):
+        def __init__(self, data: dict):
+            self.data = data
+            self.changed = False
+
+        def read(self) -> dict:
+            return self.data
+
+        def write(self, data: dict) -> None:
+            self.data = data
+            self.changed = True
+
+    return TinyDB(data, storage=BufferStorage)
+
+
+def _where(field: str):
+    from tinydb import where
+
+    return where(field)
+
+
+def _changed(db: "TinyDB") -> bool:
+    return db.storage.changed  # type: ignore[attr-defined]
+
+
+class Transaction:
+    """A locked read-modify-write; changes go to this device's files when the block ends cleanly."""
+
+    def __init__(self, store: "Store", reading: Reading, max_stamp: int):
+        self._store = store
+        self._own = reading.own_files
+        self._main = _buffer(reading.own_files.data)  # type: ignore[union-attr]
+        self._months: dict[str, "TinyDB"] = {m: _buffer(d) for m, d in reading.own_months.items()}
+        self.snapshot = reading.snapshot
+        self.device = reading.own
+        self._stamp = max_stamp
+        self._split = False  # whether this transaction moved a schema 2 file's records into months
+
+    @property
+    def folds_outdated(self) -> bool:
+        """Whether this transaction changed a month the snapshot's folds sum up: read again to see it in streaks."""
+        point = next((month_of(fold.at) for fold in self.snapshot.folds.values()), None)
+        return point is not None and any(month < point and _changed(db) for month, db in self._months.items())
+
+    def _next_stamp(self) -> int:
+        # Later than anything this device has seen, so an edit made after reading another wins.
+        self._stamp = max(int(time.time() * 1000), self._stamp + 1)
+        return self._stamp
+
+    def _month(self, month: str) -> "TinyDB":
+        """This device's TinyDB for one month, read from its file the first time it is needed."""
+        if month not in self._months:
+            self._months[month] = _buffer(self._store.read_own_month(month, _device_of(self._main.storage.read())))
+        return self._months[month]
+
+    def _change(self, habit_id: str, fields: dict) -> None:
+        self._main.table(CHANGES).insert(
+            {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields})
+
+    def add_habit(self, habit: Habit) -> None:
+        self._change(habit.id, habit_fields(habit))
+
+    def replace_habit(self, habit: Habit) -> None:
+        """Record the fields that differ from the habit as it is now."""
+        current = next((h for h in self.snapshot.habits if h.id == habit.id), None)
+        before = habit_fields(current) if current else {}
+        after = habit_fields(habit)
+        changed = {k: v for k, v in after.items() if before.get(k) != v}
+        if changed:
+            self._change(habit.id, changed)
+            self.snapshot.habits = [habit if h.id == habit.id else h for h in self.snapshot.habits]
+
+    def purge_habit(self, habit_id: str) -> None:
+        """Delete a habit with its history: hidden on every device, and gone from this device's files."""
+        self._change(habit_id, {"deleted": True})
+        for table in (CHECKINS, SKIPS, SESSIONS):
+            self._main.table(table).remove(_where("habit") == habit_id)
+        for month in month_files(self._store.path):
+            for table in (CHECKINS, SKIPS):
+                db = self._month(month)
+                if db.table(table).contains(_where("habit") == habit_id):
+                    db.table(table).remove(_where("habit") == habit_id)
+
+    def add_checkin(self, checkin: CheckIn) -> None:
+        self._month(month_of(checkin.day)).table(CHECKINS).insert(checkin_record(checkin))
+
+    def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
+        """Many check-ins at once (an import): one insert per month instead of one per record."""
+        for month, records in _by_month(checkins, checkin_record).items():
+            self._month(month).table(CHECKINS).insert_multiple(records)
+
+    def remove_checkin(self, checkin: CheckIn) -> None:
+        """An undo: a removal record, so it wins on every device that has seen the check-in."""
+        self._remove(CHECKINS, checkin.id, checkin.day)
+
+    def add_skips(self, skips: Iterable[Skip]) -> None:
+        # An empty insert would still mark a file as changed.
+        for month, records in _by_month(skips, skip_record).items():
+            self._month(month).table(SKIPS).insert_multiple(records)
+
+    def remove_skip(self, skip: Skip) -> None:
+        self._remove(SKIPS, skip.id, skip.day)
+
+    def _remove(self, table: str, record_id: str, day: date) -> None:
+        # The removal goes in the month of what it removes: a summary of that month then sees it.
+        db = self._month(month_of(day))
+        if db.table(table).contains(_where("id") == record_id):
+            db.table(table).remove(_where("id") == record_id)
+        db.table(REMOVALS).insert({"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
+
+    def add_session(self, session: Session) -> None:
+        self._main.table(SESSIONS).insert(session_record(session))
+
+    def remove_session(self, session_id: str) -> None:
+        self._main.table(SESSIONS).remove(_where("id") == session_id)
+
+    def split_history(self) -> None:
+        """Move a schema 2 main file's check-ins, skips and undos into month files."""
+        main = self._main.storage.read()  # type: ignore[attr-defined]
+        if not any(main.get(table) for table in HISTORY_TABLES) and _schema_of(main) == SCHEMA_VERSION:
+            return
+        known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
+        data, months = split_device(main, {r.id: r.day for r in known})
+        self._split = True
+        for month, tables in months.items():
+            for table in HISTORY_TABLES:
+                if tables.get(table):
+                    self._month(month).table(table).insert_multiple(dict(r) for r in tables[table].values())
+        self._main.storage.write(data)  # type: ignore[attr-defined]
+
+    def save(self) -> None:
+        """Write every changed file, each atomically; every one is checked before the first is written.
+
+        Order, for a crash between two files: a new habit's main file before its check-ins (so none
+        is ever without its habit); a schema 2 file's records in their months before the main file
+        loses them (duplicates, which the merge by id absorbs, never losses).
+        """
+        store = self._store
+        ensure_private_dir(store.path.parent)
+        remove_stale_temp_files(store.path, family=True)
+        writes = [(month_file(store.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
+        for path, _ in writes:
+            check_writable(path)
+        if _changed(self._main):
+            main = (store.path, self._main)
+            writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
+        for path, db in writes:
+            atomic_write(path, encode(db.storage.read()))  # type: ignore[attr-defined]
+
+    def _adds_habits(self) -> bool:
+        before = {c["habit"] for c in self.device.changes}
+        return any(c.get("habit") not in before for c in self._main.table(CHANGES).all())
+
+
+def _by_month(records: Iterable, stored) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = {}
+    for record in records:
+        grouped.setdefault(month_of(record.day), []).append(stored(record))
+    return grouped
