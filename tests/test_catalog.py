@@ -11,10 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from connect_habits.core.catalog import STRATEGIES, catalog_dir, load_catalog, parse_template, prompts_for
+from connect_habits.core.catalog import (
+    STRATEGIES,
+    catalog_dir,
+    load_catalog,
+    parse_template,
+    prompts_for,
+)
 from connect_habits.errors import ConnectError
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_there_are_at_least_twelve_templates_covering_all_seven_strategies():

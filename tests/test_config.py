@@ -19,9 +19,15 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from connect_habits.storage import config as config_module
-from connect_habits.storage.config import Config, _read_simple_toml, _toml_value, load_config, save_config
 from connect_habits.errors import DataFileError
+from connect_habits.storage import config as config_module
+from connect_habits.storage.config import (
+    Config,
+    _read_simple_toml,
+    _toml_value,
+    load_config,
+    save_config,
+)
 
 FUZZ = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -344,7 +350,7 @@ def test_missing_file_means_defaults(tmp_path):
 
 
 def _fresh_python(code: str) -> str:
-    src = Path(config_module.__file__).parents[1]
+    src = Path(config_module.__file__).parents[2]
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(src)})
     return result.stdout.strip()

@@ -4,7 +4,7 @@ Every command line runs twice through the real `connect`, once as usual and once
 switched off (CONNECT_NO_FASTPATH=1), each in its own copy of the same home: stdout, stderr, the exit
 code and the data left behind must be the same. The fast path must really run for the plain command
 lines (without loading typer or click), hand every doubtful one to Typer, and know exactly the options
-the Typer app has.
+the Typer app has (both are made from the same declarations, cli/spec.py).
 """
 
 from __future__ import annotations
@@ -23,12 +23,14 @@ from pathlib import Path
 import click
 import pytest
 import typer.main
+from conftest import CONNECT, NOW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CONNECT, NOW
-from connect_habits.cli import commands, entry, fastpath
-from connect_habits.cli.app import app
+from connect_habits.cli import context, entry, everyday, fastpath, spec
+from connect_habits.cli.app import build_app
+
+FAST_COMMANDS = {c.name: c for c in spec.COMMANDS if c.fast}
 
 SLOW = {fastpath.DISABLE_VARIABLE: "1"}
 
@@ -282,7 +284,7 @@ def test_an_interruption_inside_a_command_ends_both_ways_alike(monkeypatch, tmp_
     def interrupted():
         raise interruption
 
-    monkeypatch.setattr(commands, "_context", interrupted)
+    monkeypatch.setattr(context.Context, "from_environment", interrupted)
     monkeypatch.setenv("CONNECT_HOME", str(tmp_path / "home"))
     outcomes = []
     for slow in (False, True):
@@ -299,7 +301,9 @@ def test_an_interruption_inside_a_command_ends_both_ways_alike(monkeypatch, tmp_
 
 def test_an_everyday_command_runs_without_the_cycle_collector_and_gives_it_back(monkeypatch):
     seen = []
-    monkeypatch.setattr(commands, "list_habits", lambda **params: seen.append(gc.isenabled()))
+    listing = FAST_COMMANDS["list"]
+    spy = listing._replace(function=lambda **params: seen.append(gc.isenabled()))
+    monkeypatch.setattr(fastpath, "COMMANDS", [spy if c is listing else c for c in spec.COMMANDS])
     try:
         with pytest.raises(SystemExit) as exit_:
             entry.main(["list"])
@@ -330,7 +334,7 @@ def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_pa
     shutil.copytree(seeded, home)
     modules, result = _imported(home, args)
     assert result.returncode == 0, result.stderr
-    assert "connect_habits.cli.commands" in modules  # the probe sees the package's imports
+    assert "connect_habits.cli.everyday" in modules  # the probe sees the package's imports
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
     assert "connect_habits.cli.app" not in modules
 
@@ -347,47 +351,47 @@ def _kind(option: click.Option):
     assert (option.multiple, option.nargs, option.count, option.envvar, option.callback) == (False, 1, False, None, None)
     if option.is_flag:
         assert (option.is_bool_flag, option.default, option.secondary_opts) == (True, False, [])
-        return fastpath.FLAG
+        return spec.FLAG
     if isinstance(option.type, click.IntRange):
         assert not (option.type.min_open or option.type.max_open or option.type.clamp)
-        return fastpath.integer(option.type.min, option.type.max)
+        return spec.integer(option.type.min, option.type.max)
     if option.type is click.INT:
-        return fastpath.integer()
+        return spec.integer()
     assert option.type is click.STRING, f"{option.name}: a {option.type} option; teach the fast path about it"
-    return fastpath.TEXT
+    return spec.TEXT
 
 
-@pytest.mark.parametrize("name", sorted(fastpath.COMMANDS))
-def test_the_fast_path_knows_exactly_the_options_of_the_typer_command(name):
-    """Adding or changing an option in cli.py without doing the same in fastpath.py fails here."""
+@pytest.mark.parametrize("name", sorted(FAST_COMMANDS))
+def test_the_typer_command_made_from_a_declaration_means_what_the_fast_path_reads_in_it(name):
+    """The fast path reads the declarations as plain options and arguments: Typer must make exactly those."""
     import inspect
 
-    group = typer.main.get_command(app)
+    group = typer.main.get_command(build_app())
     assert group.params == [] and not group.context_settings
     command = group.commands[name]
-    spec = fastpath.COMMANDS[name]
+    declared = FAST_COMMANDS[name]
     assert not command.context_settings and command.allow_interspersed_args and not command.ignore_unknown_options
     arguments = [p for p in command.params if isinstance(p, click.Argument)]
     options = [p for p in command.params if isinstance(p, click.Option)]
     assert len(arguments) + len(options) == len(command.params)
-    assert [(a.name, a.required) for a in arguments] == ([spec["argument"]] if spec["argument"] else [])
+    assert [(a.name, a.required) for a in arguments] == [
+        (p.param, p.required) for p in declared.params if isinstance(p, spec.Argument)]
     assert all(a.nargs == 1 and a.type is click.STRING and a.callback is None for a in arguments)
     known = {opt: (option.name, _kind(option)) for option in options for opt in option.opts + option.secondary_opts}
-    assert known == spec["options"]
-    defaults = {p.name: p.default for p in command.params if not p.required}
-    assert defaults == spec["defaults"]
+    assert known == {flag: (p.param, p.kind) for p in declared.params if isinstance(p, spec.Option) for flag in p.flags}
+    assert {p.name: p.default for p in command.params if not p.required} == spec.defaults(declared)
     # The same parameters reach the one implementation both paths call.
-    function = getattr(commands, spec["function"])
-    assert list(inspect.signature(function).parameters) == [p.name for p in command.params]
-    assert list(inspect.signature(command.callback).parameters) == [p.name for p in command.params]
+    assert list(inspect.signature(declared.function).parameters) == [p.name for p in command.params]
 
 
 def test_only_plain_command_lines_are_taken(monkeypatch):
     assert fastpath.parse(["done", "walk", "-m", "5"]) == (
-        "done", {"name": "walk", "day": "today", "minutes": 5, "note": None, "by": None})
-    assert fastpath.parse(["week", "--json", "--weeks", "3"]) == ("week", {"day": "today", "as_json": True, "weeks": 3})
-    assert fastpath.parse(["stats"]) == ("stats", {"name": None, "weeks": 26, "as_json": False})
-    assert fastpath.parse(["list"]) == ("list_habits", {"as_json": False})
+        FAST_COMMANDS["done"], {"name": "walk", "day": "today", "minutes": 5, "note": None, "by": None})
+    assert fastpath.parse(["week", "--json", "--weeks", "3"]) == (
+        FAST_COMMANDS["week"], {"day": "today", "as_json": True, "weeks": 3})
+    assert fastpath.parse(["stats"]) == (FAST_COMMANDS["stats"], {"name": None, "weeks": 26, "as_json": False})
+    assert fastpath.parse(["list"]) == (FAST_COMMANDS["list"], {"as_json": False})
+    assert FAST_COMMANDS["list"].function is everyday.list_habits
     monkeypatch.setenv("_CONNECT_COMPLETE", "bash_complete")  # click answers shell completion itself
     assert fastpath.parse(["list"]) is None
     monkeypatch.delenv("_CONNECT_COMPLETE")
@@ -397,7 +401,8 @@ def test_only_plain_command_lines_are_taken(monkeypatch):
 
 # ================================================================ generated command lines, in-process
 
-TOKENS = sorted({opt for spec in fastpath.COMMANDS.values() for opt in spec["options"]}) + [
+TOKENS = sorted({flag for declared in FAST_COMMANDS.values() for p in declared.params if isinstance(p, spec.Option)
+                 for flag in p.flags}) + [
     "walk", "café", "reading", "each", "old", "nope", "Alex", "yesterday", "today", "2026-11-20", "", " walk",
     "0", "1", "3", "5", "52", "53", "520", "521", "007", "+3", "\u0663", "9" * 20, "-1", "-x", "-", "--",
     "--help", "-h", "--json=", "--date=yesterday", "-m5", "--no-json", "--minute",
@@ -405,7 +410,7 @@ TOKENS = sorted({opt for spec in fastpath.COMMANDS.values() for opt in spec["opt
 
 
 NAMES = ["walk", "café", "CAFÉ ☕", "reading", "each", "old", "nope", "", " walk", "-x"]
-VALUES = {fastpath.TEXT: ["yesterday", "today", "2026-11-20", "2027-01-01", "", "Alex", "Nobody", "a note"],
+VALUES = {spec.TEXT: ["yesterday", "today", "2026-11-20", "2027-01-01", "", "Alex", "Nobody", "a note"],
           "int": ["0", "1", "3", "5", "52", "53", "520", "521", "007", "99999999999"]}
 
 
@@ -413,13 +418,14 @@ VALUES = {fastpath.TEXT: ["yesterday", "today", "2026-11-20", "2027-01-01", "", 
 def everyday_command_lines(draw) -> list[str]:
     """One of the fast commands with some of its options in any order (so, often, a line it takes), then
     maybe spoiled by any of their options, values, names and near misses put anywhere."""
-    command = draw(st.sampled_from(sorted(fastpath.COMMANDS)))
-    spec = fastpath.COMMANDS[command]
+    command = draw(st.sampled_from(sorted(FAST_COMMANDS)))
+    declared = FAST_COMMANDS[command]
     parts = []
-    for option, (_, kind) in spec["options"].items():
+    for option, flag in ((p, f) for p in declared.params if isinstance(p, spec.Option) for f in p.flags):
         if draw(st.booleans()):
-            parts.append([option] if kind == fastpath.FLAG else [option, draw(st.sampled_from(VALUES[kind if kind == fastpath.TEXT else kind[0]]))])
-    if spec["argument"] and draw(st.booleans()):
+            kind = option.kind
+            parts.append([flag] if kind == spec.FLAG else [flag, draw(st.sampled_from(VALUES[kind if kind == spec.TEXT else kind[0]]))])
+    if any(isinstance(p, spec.Argument) for p in declared.params) and draw(st.booleans()):
         parts.append([draw(st.sampled_from(NAMES))])
     args = [token for part in draw(st.permutations(parts)) for token in part]
     for token in draw(st.lists(st.sampled_from(TOKENS), min_size=1, max_size=3)) if draw(st.booleans()) else []:

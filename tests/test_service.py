@@ -13,10 +13,16 @@ from pathlib import Path
 import pytest
 
 from connect_habits.daemon import service
+from connect_habits.daemon.service import (
+    UNIT_NAME,
+    install,
+    render_unit,
+    unit_template,
+    user_unit_dir,
+)
 from connect_habits.errors import ConnectError
-from connect_habits.daemon.service import UNIT_NAME, install, render_unit, unit_template, user_unit_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 REPO_UNIT = ROOT / "systemd" / UNIT_NAME
 # The real console script of this venv: rendered units must point at something that exists.
 CONNECT = shutil.which("connect", path=str(Path(sys.executable).parent))

@@ -1,7 +1,8 @@
-"""The `connect` console script: the everyday commands straight away, everything else through the Typer CLI.
+"""The `connect` console script: the everyday commands straight away, everything else through the Typer app.
 
-Typer and click take longer to import than `connect done` takes to run, so a command line the fast path
-is sure of (fastpath.py) runs without them; any other goes to cli.py. Both end the same way: `exit_after`.
+Typer and click take longer to import than `connect done` takes to run, so a command line the fast
+path is sure of (fastpath.py) runs without them; any other goes to app.py. Both end the same way:
+`exit_after`.
 """
 
 from __future__ import annotations
@@ -10,10 +11,9 @@ import errno
 import gc
 import sys
 
-from ..errors import ConnectError
+from . import everyday  # noqa: F401  (declares the everyday commands the fast path runs)
 from .fastpath import parse
-
-ABORTED = "Aborted; nothing changed."
+from .output import ABORTED, echo, exit_after
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
 
         typer_main(argv)
         return
-    function, params = parsed
+    spec, params = parsed
     # Python's cycle collector ran 25 to 30 times in a `connect week` (gc.callbacks: 4.5 to 6 ms of about 40),
     # walking the objects the command's imports and its reading had just made. An everyday command lives
     # for milliseconds and makes next to no reference cycles: it runs without, and its memory is freed by
@@ -32,11 +32,7 @@ def main(argv: list[str] | None = None) -> None:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        from . import (
-            commands,  # after gc.disable: these imports make most of the objects
-        )
-
-        exit_after(lambda: _run_like_typer(getattr(commands, function), params))
+        exit_after(lambda: _run_like_typer(spec.function, params))
     finally:
         # Frozen, the command's objects are left out of every later collection: re-enabling the collector
         # would otherwise start one over all of them at once, and so would the interpreter's exit.
@@ -47,8 +43,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run_like_typer(function, params: dict) -> int:
     """Call a command as Typer's Command.main calls one: the same exit for EOF, Ctrl-C and a closed pipe."""
-    from .commands import echo
-
     try:
         function(**params)
     except EOFError:
@@ -85,30 +79,3 @@ class _IgnoreBrokenPipeOnFlush:
         return getattr(self.wrapped, attr)
 
 
-def exit_after(run) -> None:
-    """Call `run` and exit with the code it returns; a ConnectError becomes one line on stderr and its code."""
-    from .commands import echo
-
-    try:
-        result = run()
-    except ConnectError as error:
-        echo(f"Error: {printable(error.message)}", err=True)
-        sys.exit(error.exit_code)
-    except KeyboardInterrupt:
-        echo("Interrupted.", err=True)
-        sys.exit(130)
-    except BrokenPipeError:
-        # The reader went away (`connect week | head`); say nothing more.
-        sys.stderr.close()
-        sys.exit(0)
-    sys.exit(result if isinstance(result, int) else 0)
-
-
-def printable(message: str) -> str:
-    """One line, with whatever the user typed that a terminal would act on shown as escapes."""
-    import unicodedata
-
-    return "".join(
-        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
-        for ch in message
-    )

@@ -1,55 +1,21 @@
 """The everyday commands read without Typer: a strict subset of the command lines the Typer CLI accepts.
 
 `connect done`, `week`, `stats` and `list` run many times a day, and importing typer and click and
-building the app would take most of their time. `parse` accepts only the plain forms whose meaning
+building the app would take most of their time. `parse` reads a command line against the same
+declarations the Typer app is made from (spec.py), but accepts only the plain forms whose meaning
 it is sure of, and says None to anything else (help, `--`, `--opt=value`, a repeated or unknown
 option, a missing value or one starting with '-', a number that is not plain ASCII digits or out of
 range, an extra argument...): the Typer CLI then runs it, and gives every error message itself.
-tests/test_fastpath.py checks these tables against the Typer app's own parameters.
 """
+
+from __future__ import annotations
 
 import os
 import sys
 
-FLAG = "flag"
-TEXT = "text"
+from .spec import COMMANDS, FLAG, MANY, TEXT, Argument, Command, defaults
+
 MAX_DIGITS = 18  # click reads up to 4300; longer numbers are rare enough to leave to it
-
-
-def integer(low: int | None = None, high: int | None = None) -> tuple:
-    """An int option's kind, with click's IntRange bounds (None: unbounded)."""
-    return ("int", low, high)
-
-
-# Each command: its argument (parameter name and whether it is required, or None), its options
-# (what the parameter is called and its kind), the parameters' defaults, and its function in commands.py.
-COMMANDS = {
-    "done": {
-        "argument": ("name", True),
-        "options": {"--date": ("day", TEXT), "--minutes": ("minutes", integer()), "-m": ("minutes", integer()),
-                    "--note": ("note", TEXT), "--by": ("by", TEXT)},
-        "defaults": {"day": "today", "minutes": None, "note": None, "by": None},
-        "function": "done",
-    },
-    "week": {
-        "argument": None,
-        "options": {"--date": ("day", TEXT), "--json": ("as_json", FLAG), "--weeks": ("weeks", integer(1, 52))},
-        "defaults": {"day": "today", "as_json": False, "weeks": 1},
-        "function": "week",
-    },
-    "stats": {
-        "argument": ("name", False),
-        "options": {"--weeks": ("weeks", integer(1, 520)), "--json": ("as_json", FLAG)},
-        "defaults": {"name": None, "weeks": 26, "as_json": False},
-        "function": "stats",
-    },
-    "list": {
-        "argument": None,
-        "options": {"--json": ("as_json", FLAG)},
-        "defaults": {"as_json": False},
-        "function": "list_habits",
-    },
-}
 
 # Set it to any value to send every command through Typer (for tests and for telling the paths apart).
 DISABLE_VARIABLE = "CONNECT_NO_FASTPATH"
@@ -57,15 +23,16 @@ DISABLE_VARIABLE = "CONNECT_NO_FASTPATH"
 COMPLETION_VARIABLE = "_CONNECT_COMPLETE"
 
 
-def parse(args: list[str]) -> tuple[str, dict] | None:
-    """The function (in commands.py) and its keyword arguments for a plain everyday command line, else None."""
+def parse(args: list[str]) -> tuple[Command, dict] | None:
+    """The everyday command and its keyword arguments for a plain command line, else None."""
     if DISABLE_VARIABLE in os.environ or COMPLETION_VARIABLE in os.environ or sys.platform == "win32":
         return None  # on Windows click expands wildcards in the arguments first
-    if not args or args[0] not in COMMANDS:
+    spec = next((c for c in COMMANDS if c.fast and c.group is None and args and c.name == args[0]), None)
+    if spec is None:
         return None
-    spec = COMMANDS[args[0]]
-    options = spec["options"]
-    params = dict(spec["defaults"])
+    options = {flag: option for option in spec.params if not isinstance(option, Argument) for flag in option.flags}
+    arguments = [p for p in spec.params if isinstance(p, Argument)]
+    params = defaults(spec)
     given: set[str] = set()
     positional: list[str] = []
     rest = args[1:]
@@ -76,35 +43,28 @@ def parse(args: list[str]) -> tuple[str, dict] | None:
         if not arg.startswith("-"):
             positional.append(arg)
             continue
-        if arg not in options:
+        option = options.get(arg)
+        if option is None or option.param in given or option.kind == MANY:
             return None
-        param, kind = options[arg]
-        if param in given:
-            return None
-        given.add(param)
-        if kind == FLAG:
-            params[param] = True
+        given.add(option.param)
+        if option.kind == FLAG:
+            params[option.param] = True
             continue
         if index == len(rest) or rest[index].startswith("-"):
             return None
         value = rest[index]
         index += 1
-        if kind != TEXT:
-            value = _number(value, kind)
+        if option.kind != TEXT:
+            value = _number(value, option.kind)
             if value is None:
                 return None
-        params[param] = value
-    argument = spec["argument"]
-    if argument is None:
-        if positional:
-            return None
-    else:
-        name, required = argument
-        if len(positional) > 1 or (required and not positional):
-            return None
-        if positional:
-            params[name] = positional[0]
-    return spec["function"], params
+        params[option.param] = value
+    if len(positional) > len(arguments) or any(a.required for a in arguments[len(positional):]):
+        return None
+    if any(o.required and o.param not in given for o in options.values()):
+        return None
+    params.update((a.param, value) for a, value in zip(arguments, positional))
+    return spec, params
 
 
 def _number(text: str, kind: tuple) -> int | None:

@@ -290,3 +290,17 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
         for run in stats.best_streaks:
             lines.append(f"  {streak_text(run.length, unit):<10} {run.first:%d %b %Y} – {run.last:%d %b %Y}")
     return "\n".join(lines)
+
+
+def stats_json(result) -> dict:
+    """The public JSON form of one habit's stats (`connect stats NAME --json`)."""
+    return {
+        "name": result.habit.name, "slug": result.habit.slug, "streak": result.streak,
+        "best_streak": result.best_streak, "streak_unit": result.streak_unit,
+        "strength": round(result.strength, 4),
+        "best_streaks": [{"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()}
+                         for r in result.best_streaks],
+        "completion": {str(k): v for k, v in result.rates.items()},
+        "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
+        "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},
+    }

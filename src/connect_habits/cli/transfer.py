@@ -1,46 +1,49 @@
-"""`connect export` and `connect import`: the command functions, added to the app by `register(app)`.
+"""`connect export` and `connect import`: backups, spreadsheets, calendars, and other trackers' histories.
 
-Everything they need loads inside them (transfer.py, csv, zipfile, icalendar), so other
-commands pay nothing for them; `_context` and `_transaction` come from commands.py, the helpers
-every command shares.
+Everything they need loads inside them (the formats, csv, zipfile, icalendar), so other commands pay
+nothing for them.
 """
 
 from __future__ import annotations
 
 import sys
-from typing import Optional
 
-import typer
+from .. import clock
+from ..errors import ConnectError, UsageError
+from .context import Context
+from .output import echo
+from .spec import FLAG, TEXT, Argument, Option, command
 
 FORMATS = ("json", "csv", "ics")
 SOURCES = ("connect", "loop")
 
 
-def export(
-    format: str = typer.Option("json", "--format", "-f", help="json (a complete backup), csv (check-ins) or ics "
-                                                                "(reminders for a calendar)."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout."),
-) -> None:
+@command(
+    "export",
+    Option(("--format", "-f"), "format", TEXT, "json",
+           "json (a complete backup), csv (check-ins) or ics (reminders for a calendar)."),
+    Option(("--output", "-o"), "output", TEXT, None, "Write to this file instead of stdout."),
+)
+def export(format: str, output: str | None) -> None:
     """Export a backup (json), the check-ins for a spreadsheet (csv), or the reminders for a calendar (ics)."""
-    from .. import clock
-    from ..errors import UsageError
-    from ..interop.backup import export_json
-    from ..interop.csvfile import export_csv
-    from ..interop.ics import export_ics
-    from .commands import _context, _load
-
     kind = format.strip().lower()
     if kind not in FORMATS:
         raise UsageError(f"'{format}' is not an export format; use json, csv or ics.")
-    _, store, config = _context()
-    snapshot = _load(store)
+    ctx = Context.from_environment()
+    snapshot = ctx.load()
     if kind == "json":
-        text = export_json(snapshot, config)
+        from ..interop.backup import export_json
+
+        text = export_json(snapshot, ctx.config)
         what = f"a backup of {_count(len(snapshot.habits), 'habit')} and {_count(len(snapshot.checkins), 'check-in')}"
     elif kind == "csv":
+        from ..interop.csvfile import export_csv
+
         text = export_csv(snapshot)
         what = _count(len(snapshot.checkins), "check-in")
     else:
+        from ..interop.ics import export_ics
+
         text = export_ics(snapshot, clock.local_zone(), clock.today(), stamp=clock.now_aware())
         events = sum(len(h.at) for h in snapshot.habits if not h.archived)
         what = f"{_count(events, 'reminder')} as calendar events"
@@ -54,7 +57,7 @@ def export(
 
     path = Path(output).expanduser()
     atomic_write(path, data)
-    typer.echo(f"Wrote {what} to {path}.")
+    echo(f"Wrote {what} to {path}.")
 
 
 def _write_stdout(data: bytes) -> None:
@@ -72,28 +75,25 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def import_(
-    file: str = typer.Argument(..., help="A backup from `connect export --format json` (- for stdin), or with "
-                                         "--from loop a Loop Habit Tracker CSV export (.zip)."),
-    merge: bool = typer.Option(False, "--merge", help="Add what the backup holds to a home that has habits "
-                                                      "(no duplicates)."),
-    source: str = typer.Option("connect", "--from", help="connect (a JSON backup) or loop (Loop Habit Tracker)."),
-) -> None:
+@command(
+    "import",
+    Argument("file", "A backup from `connect export --format json` (- for stdin), or with --from loop a Loop "
+                     "Habit Tracker CSV export (.zip)."),
+    Option(("--merge",), "merge", FLAG, False, "Add what the backup holds to a home that has habits (no duplicates)."),
+    Option(("--from",), "source", TEXT, "connect", "connect (a JSON backup) or loop (Loop Habit Tracker)."),
+)
+def import_(file: str, merge: bool, source: str) -> None:
     """Restore a JSON backup into an empty home, merge one with --merge, or import Loop Habit Tracker's export."""
-    from .. import clock
-    from ..errors import ConnectError, UsageError
-    from .commands import _context, _me, _transaction
-
     kind = source.strip().lower()
     if kind not in SOURCES:
         raise UsageError(f"'{source}' is not something connect imports from; use --from connect or --from loop.")
     raw, name = _read_input(file)
-    paths, store, config = _context()
+    ctx = Context.from_environment()
     if kind == "loop":
         from ..interop.loop import import_loop
 
-        with _transaction(store) as tx:
-            summary = import_loop(tx, raw, clock.today(), by=_me(config), source=name)
+        with ctx.transaction() as tx:
+            summary = import_loop(tx, raw, clock.today(), by=ctx.me, source=name)
         _report(summary, f"from Loop ({name})")
         return
     if raw[:4] == b"PK\x03\x04":
@@ -105,13 +105,13 @@ def import_(
         raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
     from ..interop.backup import import_backup, restored_config
 
-    with _transaction(store) as tx:
+    with ctx.transaction() as tx:
         summary = import_backup(tx, text, merge, source=name)
     if summary.restored:
         from ..storage.config import save_config
 
-        save_config(paths.config_file, restored_config(config, summary.config or {}))
-        typer.echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
+        save_config(ctx.paths.config_file, restored_config(ctx.config, summary.config or {}))
+        echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
         return
     _report(summary, f"from {name}")
 
@@ -119,7 +119,6 @@ def import_(
 def _read_input(file: str) -> tuple[bytes, str]:
     from pathlib import Path
 
-    from ..errors import ConnectError
     from ..storage.fileio import read_bytes
 
     if file == "-":
@@ -138,15 +137,9 @@ def _counts(summary, last: bool = True) -> str:
 
 def _report(summary, origin: str) -> None:
     if summary.nothing_new:
-        typer.echo(f"Nothing new {origin}: everything in it is already here.")
+        echo(f"Nothing new {origin}: everything in it is already here.")
     else:
         already = f" ({_count(summary.already, 'habit')} already here)" if summary.already else ""
-        typer.echo(f"Imported {_counts(summary)} {origin}{already}.")
+        echo(f"Imported {_counts(summary)} {origin}{already}.")
     for old, new in summary.renamed:
-        typer.echo(f"'{old}' is called '{new}' here: the name was taken.")
-
-
-def register(app: typer.Typer) -> None:
-    """Add `connect export` and `connect import` to the app."""
-    app.command("export")(export)
-    app.command("import")(import_)
+        echo(f"'{old}' is called '{new}' here: the name was taken.")

@@ -115,8 +115,6 @@ RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen 
 
 
 def _fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
-    from .cache import Cache
-
     keys = {}
     for habit in snapshot.habits:
         # An `each` habit is judged per partner, and shown together where no partner is named.

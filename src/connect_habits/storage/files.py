@@ -108,6 +108,17 @@ def read_device(main_path: Path, layout: Layout, expected: str | None = None, ow
     return combined
 
 
+def read_month(main: Path, month: str, device: str | None) -> dict:
+    """One month of a device's history as TinyDB data (new and empty when it has no file)."""
+    path = month_file(main, month)
+    raw = read_bytes(path)
+    if raw is None:
+        return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}}
+    data = decode(path, raw)
+    _check_month(path, data, device, month)
+    return data
+
+
 def _schema_of(data: dict) -> object:
     return next(iter(data.get(META, {}).values()), {}).get("schema")
 

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
+from ..core.folds import fold_point, month_start
 from ..core.model import Habit, Snapshot
 from ..errors import DataFileError
 from .cache import CACHE_FILE, SummaryCache
@@ -81,7 +82,8 @@ class Store:
         # A diagnosis switch (and the tests' reference): read every month, never the summary cache.
         self.summaries = os.environ.get("CONNECT_NO_SUMMARY", "") != "1"
 
-    def load(self, since: date | None = None, today: date | None = None, select=None) -> Snapshot:
+    def load(self, since: date | None = None, today: date | None = None, select=None,
+             as_of: date | None = None) -> Snapshot:
         """Read without the lock: writers replace files atomically, so each read is consistent.
 
         Without `since`, everything. With it, the check-ins and skips from `since` on (from the first
@@ -89,7 +91,11 @@ class Store:
         each habit's fold up to there.
         `select(habits)` may name the ids of the habits whose check-ins and skips the command
         needs (None: all); the others' are not parsed. Every habit and fold is there still.
+        `as_of`: the earliest day whose standing (streak, best runs) the command shows. A day before
+        the first of last month is before the folds: the whole history is read then.
         """
+        if since is not None and as_of is not None and as_of < fold_point(today or since):
+            since = None
         return self._read(since, today, select).snapshot
 
     @contextlib.contextmanager
@@ -101,20 +107,10 @@ class Store:
             check_writable(self.path)
             reading = self._read(since, today, select)
             stamp = max([reading.own.max_stamp] + [d.max_stamp for d in reading.others])
-            transaction = Transaction(self, reading, stamp)
+            transaction = Transaction(self.path, reading, stamp)
             transaction.split_history()
             yield transaction
             transaction.save()
-
-    def read_own_month(self, month: str, device: str | None) -> dict:
-        """One month of this device's history as TinyDB data (new and empty when it has no file)."""
-        path = month_file(self.path, month)
-        raw = read_bytes(path)
-        if raw is None:
-            return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}}
-        data = decode(path, raw)
-        _check_month(path, data, device, month)
-        return data
 
     def _own_data(self) -> dict:
         raw = read_bytes(self.path)
@@ -124,8 +120,6 @@ class Store:
         return upgrade(self.path, decode(self.path, raw), self.layout)
 
     def _read(self, since: date | None, today: date | None, select=None) -> Reading:
-        from ..core.folds import fold_point, month_start
-
         if not self.summaries:
             since = None
 
@@ -141,7 +135,8 @@ class Store:
         keep = select(self._habits_of(own_files, others)) if select is not None else None
         reading = self.read_months(own_files, others, first_month, warnings, keep=keep)
         if at is not None and today is not None:
-            reading = SummaryCache(self.cache_path, self.first_weekday, self.read_months).attach(reading, own_files, others, at, today, warnings)
+            cache = SummaryCache(self.cache_path, self.first_weekday, self.read_months)
+            reading = cache.attach(reading, own_files, others, at, today, warnings)
         return reading
 
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 from datetime import date
+from pathlib import Path
 
 from ..core.model import CheckIn, Habit, Session, Skip, new_id
 from .fileio import atomic_write, check_writable, remove_stale_temp_files
@@ -16,9 +17,11 @@ from .files import (
     SCHEMA_VERSION,
     SESSIONS,
     SKIPS,
+    Reading,
     _device_of,
     _schema_of,
     encode,
+    read_month,
     split_device,
 )
 from .layout import month_file, month_files, month_of
@@ -29,7 +32,6 @@ TYPE_CHECKING = False  # typing's flag without importing typing: type checkers r
 if TYPE_CHECKING:
     from tinydb import TinyDB
 
-    from .store import Reading, Store
 
 
 def _buffer(data: dict) -> "TinyDB":
@@ -68,8 +70,8 @@ def _changed(db: "TinyDB") -> bool:
 class Transaction:
     """A locked read-modify-write; changes go to this device's files when the block ends cleanly."""
 
-    def __init__(self, store: "Store", reading: Reading, max_stamp: int):
-        self._store = store
+    def __init__(self, path: Path, reading: Reading, max_stamp: int):
+        self.path = path  # this device's main file; its months lie beside it
         self._own = reading.own_files
         self._main = _buffer(reading.own_files.data)  # type: ignore[union-attr]
         self._months: dict[str, "TinyDB"] = {m: _buffer(d) for m, d in reading.own_months.items()}
@@ -92,7 +94,7 @@ class Transaction:
     def _month(self, month: str) -> "TinyDB":
         """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
-            self._months[month] = _buffer(self._store.read_own_month(month, _device_of(self._main.storage.read())))
+            self._months[month] = _buffer(read_month(self.path, month, _device_of(self._main.storage.read())))
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
@@ -117,7 +119,7 @@ class Transaction:
         self._change(habit_id, {"deleted": True})
         for table in (CHECKINS, SKIPS, SESSIONS):
             self._main.table(table).remove(_where("habit") == habit_id)
-        for month in month_files(self._store.path):
+        for month in month_files(self.path):
             for table in (CHECKINS, SKIPS):
                 db = self._month(month)
                 if db.table(table).contains(_where("habit") == habit_id):
@@ -177,14 +179,13 @@ class Transaction:
         is ever without its habit); a schema 2 file's records in their months before the main file
         loses them (duplicates, which the merge by id absorbs, never losses).
         """
-        store = self._store
-        ensure_private_dir(store.path.parent)
-        remove_stale_temp_files(store.path, family=True)
-        writes = [(month_file(store.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
+        ensure_private_dir(self.path.parent)
+        remove_stale_temp_files(self.path, family=True)
+        writes = [(month_file(self.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
         for path, _ in writes:
             check_writable(path)
         if _changed(self._main):
-            main = (store.path, self._main)
+            main = (self.path, self._main)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         for path, db in writes:
             atomic_write(path, encode(db.storage.read()))  # type: ignore[attr-defined]

@@ -1,0 +1,96 @@
+"""What every command works with: where the files are, the couple's settings, the store, and who is at the keyboard."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+from .. import clock
+from ..storage.paths import resolve_paths
+from .output import echo
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from ..core.model import Snapshot
+    from ..storage.config import Config
+    from ..storage.paths import Paths
+    from ..storage.store import Store
+    from ..storage.transaction import Transaction
+
+
+class Context:
+    """One command's view of this home: its paths, config and store, read once."""
+
+    def __init__(self, paths: Paths, config: Config, store: Store):
+        self.paths = paths
+        self.config = config
+        self.store = store
+
+    @classmethod
+    def from_environment(cls) -> Context:
+        """The home `$CONNECT_HOME` (or the XDG folders) names, with its config and store."""
+        from ..storage.config import load_config
+        from ..storage.store import Store
+
+        paths = resolve_paths()
+        config = load_config(paths.config_file)
+        return cls(paths, config, Store(paths, config))
+
+    @property
+    def me(self) -> str | None:
+        """The partner who uses this device (set by `connect sync`), or None."""
+        me = self.config.extra.get("me")
+        return me if isinstance(me, str) and me else None
+
+    @contextlib.contextmanager
+    def transaction(self, since=None, select=None) -> Iterator[Transaction]:
+        """A store transaction that first logs any tech-free session whose time is up.
+
+        `since`: the first day the command looks at (None: the whole history); see `load`.
+        """
+        from ..storage.actions import settle_sessions
+
+        with self.store.transaction(since, clock.today() if since is not None else None, select) as tx:
+            warn(tx.snapshot)
+            if tx.snapshot.sessions:  # the time zone's rules load only when a session may have ended
+                settle_sessions(tx, clock.now_aware())
+            yield tx
+
+    def load(self, since=None, select=None, as_of=None) -> Snapshot:
+        """The store, with ended tech-free sessions logged first (once).
+
+        With `since`, the check-ins and skips from that day on and each habit's fold: streaks, strength
+        and best runs stay whole. `as_of`, the earliest day whose standing the command shows, lets the
+        store read the whole history when the folds come too late for it. Without `since`, all.
+        """
+        store = self.store
+        today = clock.today() if since is not None else None
+        snapshot = store.load(since, today, select, as_of=as_of)
+        if snapshot.sessions and any(session.ends <= clock.now_aware() for session in snapshot.sessions):
+            with self.transaction(since, select) as tx:
+                pass
+            if tx.folds_outdated:  # a session begun in a month the folds sum up: its minutes change them
+                return store.load(since, today, select, as_of=as_of)
+            return tx.snapshot
+        warn(snapshot)
+        return snapshot
+
+
+def warn(snapshot) -> None:
+    """Say which shared files could not be read this time (they are read again next time)."""
+    for warning in getattr(snapshot, "warnings", ()):
+        echo(f"Warning: {warning}", err=True)
+
+
+def only(name: str):
+    """A store `select` for the habit `name` names (all habits when it names none: the command then says why)."""
+    from ..core.habits import resolve_active
+    from ..errors import ConnectError
+
+    def select(habits) -> set[str] | None:
+        try:
+            return {resolve_active(habits, name).id}
+        except ConnectError:
+            return None
+
+    return select

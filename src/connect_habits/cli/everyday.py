@@ -1,0 +1,235 @@
+"""The everyday commands: `done`, `week`, `stats` and `list`, which the fast path runs without Typer.
+
+Nothing here imports typer or click at module level, nor anything heavy: each command imports what
+it needs inside, so `connect done` pays for `done` alone.
+"""
+
+from __future__ import annotations
+
+import json
+
+from .. import clock
+from .context import Context, only
+from .output import echo, style
+from .spec import DATE, JSON, NOTE, TEXT, Argument, Option, command, integer
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from ..core.week import HabitWeek
+
+# ---------------------------------------------------------------- done
+
+
+@command(
+    "done",
+    Argument("name", "The habit (a unique prefix of its name or slug is enough)."),
+    DATE,
+    Option(("--minutes", "-m"), "minutes", integer(), None, "Minutes spent (for minutes goals)."),
+    NOTE,
+    Option(("--by",), "by", TEXT, None, "Log it for a partner (default: you)."),
+    fast=True,
+)
+def done(name: str, day: str, minutes: int | None, note: str | None, by: str | None) -> None:
+    """Log a habit as done (today unless --date)."""
+    from ..core.cadence import is_due, week_start
+    from ..core.habits import parse_person
+    from ..core.model import parse_date, parse_minutes
+    from ..core.words import short_date
+    from ..storage.actions import record_done
+
+    ctx = Context.from_environment()
+    now = clock.now()
+    when = parse_date(day, now.date())
+    amount = parse_minutes(minutes) if minutes is not None else None
+    first = ctx.config.first_weekday
+    with ctx.transaction(since=min(when, week_start(now.date(), first)), select=only(name)) as tx:
+        person = parse_person(by, tx.snapshot.persons) if by is not None else ctx.me
+        outcome = record_done(tx, name, when, now, minutes=amount, note=note, by=person)
+    habit, label = outcome.habit, short_date(when, now.date())
+    if outcome.checkin is None:
+        who = f" by {person}" if habit.who == "each" and person else ""
+        echo(f"'{habit.name}' was already done{who} {label}; nothing changed.")
+        return
+    snapshot = tx.snapshot
+    if tx.folds_outdated:  # the check-in (or a session it settled) changed a folded month: its streak needs them anew
+        snapshot = ctx.store.load(week_start(now.date(), first), now.date(), only(habit.id))
+    row = _week_row(snapshot, habit, now.date(), first, person)
+    logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
+    echo(f"{logged} {label}. {_progress_line(row)}")
+    if not habit.week_based and not is_due(habit, when):
+        echo(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
+
+
+def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:
+    from ..core.history import build_histories
+    from ..core.week import habit_week
+
+    mine = habit.who == "each" and person is not None
+    fold = snapshot.folds.get((habit.id, person if mine else None))
+    histories = build_histories(
+        (c for c in snapshot.checkins if c.habit_id == habit.id and (not mine or c.by == person)),
+        (s for s in snapshot.skips if s.habit_id == habit.id),
+        {(habit.id, None): fold} if fold is not None else None, snapshot.since,
+    )
+    return habit_week(habit, histories[habit.id], today, today, first_weekday)
+
+
+def _progress_line(row: HabitWeek) -> str:
+    from ..core.words import progress_text, streak_text
+
+    return f"This week {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}."
+
+
+# ---------------------------------------------------------------- the week
+
+
+@command(
+    "week",
+    DATE,
+    JSON,
+    Option(("--weeks",), "weeks", integer(1, 52), 1, "Show the last N weeks side by side."),
+    fast=True,
+)
+def week(day: str, as_json: bool, weeks: int) -> None:
+    """The weekly summary: every habit's days, streak and progress this week."""
+    show_week(Context.from_environment(), day, as_json, weeks)
+
+
+def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
+    """Print the week containing `day` (and the `weeks - 1` before it), as a table or JSON."""
+    from datetime import timedelta
+
+    from ..core.cadence import week_start
+    from ..core.model import parse_date
+    from ..core.week import week_summary
+    from .render import (
+        EMPTY_WEEK,
+        check_weeks_fit,
+        render_week,
+        render_weeks,
+        week_json,
+    )
+
+    today = clock.today()
+    when = parse_date(day, today)
+    if not as_json:
+        check_weeks_fit(weeks)  # before reading: a refusal should not cost the time of the work
+    first_weekday = ctx.config.first_weekday
+    first = week_start(when - timedelta(days=7 * (weeks - 1)), first_weekday)
+    # The first week shows its streaks as they stood at its end.
+    snapshot = ctx.load(first, as_of=min(first + timedelta(days=6), today))
+    summaries = [
+        week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when - timedelta(days=7 * n),
+                     first_weekday, snapshot.persons, snapshot.folds, snapshot.since)
+        for n in range(weeks - 1, -1, -1)
+    ]
+    summary = summaries[-1]
+    notes = _week_notes(summary, today)
+    if as_json:
+        body = [week_json(s) for s in summaries]
+        for item in body:
+            item.update(best_moment=None, suggestion=None)
+        body[-1].update(notes)
+        echo(json.dumps(body[0] if weeks == 1 else {"weeks": body}, ensure_ascii=False, indent=2))
+    elif not summary.habits:
+        echo(EMPTY_WEEK)
+    else:
+        partners = snapshot.persons or ctx.config.partners
+        lines = [n for n in notes.values() if n]
+        if weeks == 1:
+            echo(render_week(summary, style(), partners, lines))
+        else:
+            echo(render_weeks(summaries, style(), partners, lines))
+
+
+def _week_notes(summary, today) -> dict:
+    """The week's best moment, and a gentle suggestion (from the catalog) when a habit is slipping."""
+    from ..core.insight import best_moment, slipping, suggestion
+
+    notes = {"best_moment": best_moment(summary), "suggestion": None}
+    row = slipping(summary)
+    if row is not None:
+        prompts = row.habit.prompts
+        if not prompts:
+            from ..core.catalog import prompts_for
+
+            prompts = prompts_for(row.habit.template, today)
+        notes["suggestion"] = suggestion(row, prompts, today)
+    return notes
+
+
+# ---------------------------------------------------------------- stats
+
+
+@command(
+    "stats",
+    Argument("name", "One habit in depth; all of them in a line each when left out.", required=False),
+    Option(("--weeks",), "weeks", integer(1, 520), 26, "How many weeks the calendar shows."),
+    JSON,
+    fast=True,
+)
+def stats(name: str | None, weeks: int, as_json: bool) -> None:
+    """How your rituals are going: calendar, streaks, completion, strength."""
+    from datetime import timedelta
+
+    from ..core.cadence import week_start
+    from ..core.habits import resolve_active
+    from ..core.history import build_histories
+    from ..core.stats import habit_stats, weekly_rates
+    from ..core.words import clean, fit, percent, streak_text
+    from .render import render_habit_stats, sparkline, stats_json
+
+    ctx = Context.from_environment()
+    today = clock.today()
+    first = ctx.config.first_weekday
+    # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
+    shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
+    snapshot = ctx.load(since=min(shown, today - timedelta(days=7 * 53)),
+                        select=only(name) if name is not None else None)
+    histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
+    if name is not None:
+        habit = resolve_active(snapshot.habits, name)
+        result = habit_stats(habit, histories[habit.id], today, weeks, first)
+        if as_json:
+            echo(json.dumps(stats_json(result), ensure_ascii=False, indent=2))
+        else:
+            echo(render_habit_stats(result, style(), first))
+        return
+    rows = []
+    for habit in (h for h in snapshot.habits if not h.archived):
+        result = habit_stats(habit, histories[habit.id], today, 1, first)
+        rows.append((result, weekly_rates(habit, histories[habit.id], today, 12, first)))
+    rates = [r.rates[12] for r, _ in rows if r.rates[12] is not None]
+    overall = sum(rates) / len(rates) if rates else None
+    if as_json:
+        echo(json.dumps({"habits": [
+            {"name": r.habit.name, "slug": r.habit.slug, "streak": r.streak, "best_streak": r.best_streak,
+             "streak_unit": r.streak_unit, "strength": round(r.strength, 4), "weekly": w,
+             "completion": {str(k): v for k, v in r.rates.items()}} for r, w in rows],
+            "consistency": overall}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        echo("No habits yet; `connect init` starts a plan.")
+        return
+    drawn = style()
+    echo(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
+    for result, weekly in rows:
+        echo(f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, drawn):<13}  "
+             f"{streak_text(result.streak, result.streak_unit):<10} "
+             f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}")
+    echo(f"\nTogether you kept {percent(overall)} of what you planned over the last 12 weeks.")
+
+
+# ---------------------------------------------------------------- list
+
+
+@command("list", JSON, fast=True)
+def list_habits(as_json: bool) -> None:
+    """List the habits (archived ones too, at the end)."""
+    from .render import habit_json, render_habits
+
+    habits = Context.from_environment().load(since=clock.today()).habits
+    if as_json:
+        echo(json.dumps([habit_json(h) for h in habits], ensure_ascii=False, indent=2))
+    else:
+        echo(render_habits(habits, style()))

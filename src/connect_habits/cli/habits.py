@@ -1,0 +1,125 @@
+"""Defining habits: `add`, `edit` and `remove` (`list` is an everyday command)."""
+
+from __future__ import annotations
+
+import sys
+
+from .. import clock
+from ..errors import UsageError
+from .context import Context
+from .output import echo
+from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
+
+EVERY = Option(("--every",), "every", TEXT, None,
+               "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days'.")
+GOAL = Option(("--goal",), "goal", TEXT, None, "Minutes to reach: 30m/day, 2h/week, 1h30m/week.")
+AT = Option(("--at",), "at", MANY, None, "Reminder time HH:MM; repeat for several.")
+FROM = Option(("--from",), "template", TEXT, None, "Start from a catalog template (see `connect catalog`).")
+WHO = Option(("--who",), "who", TEXT, None,
+             "together (default: either partner's check-in counts), each, or a partner's name.")
+
+
+def habit_options(every, goal, at, note, template_id, who=None):
+    """What `add` and `edit` were told, with the template looked up."""
+    from ..core.habits import HabitOptions
+
+    template = None
+    if template_id is not None:
+        from ..core.catalog import find_template
+
+        template = find_template(template_id)
+    return HabitOptions(every=every, goal=goal, at=at or None, note=note, template=template, who=who)
+
+
+def described(habit) -> str:
+    """`weekly, reminders at 19:00`: the habit's rhythm and reminder times."""
+    from ..core.words import rhythm_text
+
+    reminders = f", reminders at {', '.join(habit.at)}" if habit.at else ""
+    return f"{rhythm_text(habit)}{reminders}"
+
+
+@command("add", Argument("name", "The habit's name (optional with --from).", required=False),
+         EVERY, GOAL, AT, FROM, NOTE, WHO)
+def add(name: str | None, every: str | None, goal: str | None, at: list[str] | None, template: str | None,
+        note: str | None, who: str | None) -> None:
+    """Add a habit."""
+    from ..core.habits import new_habit
+
+    ctx = Context.from_environment()
+    options = habit_options(every, goal, at, note, template, who)
+    with ctx.transaction(since=clock.today()) as tx:
+        habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.persons)
+        tx.add_habit(habit)
+    echo(f"Added '{habit.name}' ({described(habit)}). Log it with `connect done {habit.slug}`.")
+
+
+@command(
+    "edit",
+    Argument("name", "The habit to change."),
+    Option(("--rename",), "rename", TEXT, None, "A new name."),
+    EVERY,
+    GOAL._replace(help="30m/day, 2h/week, or 'none' to drop the goal."),
+    AT,
+    Option(("--clear-at",), "clear_at", FLAG, False, "Remove all reminder times."),
+    FROM,
+    NOTE,
+    WHO,
+    Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
+)
+def edit(name: str, rename: str | None, every: str | None, goal: str | None, at: list[str] | None, clear_at: bool,
+         template: str | None, note: str | None, who: str | None, restore: bool) -> None:
+    """Change a habit's name, cadence, goal, reminder times or note."""
+    from ..core.habits import changed_habit, resolve_active
+    from ..core.names import resolve
+
+    if clear_at and at:
+        raise UsageError("Use either --at or --clear-at, not both.")
+    ctx = Context.from_environment()
+    options = habit_options(every, goal, [] if clear_at else at, note, template, who)
+    if clear_at:
+        options = options._replace(at=())
+    with ctx.transaction(since=clock.today()) as tx:
+        habits = tx.snapshot.habits
+        habit = resolve(habits, name) if restore else resolve_active(habits, name)
+        updated = changed_habit(habits, habit, options, rename=rename, restore=restore, persons=tx.snapshot.persons)
+        if updated != habit:
+            tx.replace_habit(updated)
+    if updated == habit:
+        echo(f"'{habit.name}' is unchanged.")
+    else:
+        echo(f"Updated '{updated.name}' ({described(updated)}).")
+
+
+@command(
+    "remove",
+    Argument("name", "The habit to remove."),
+    Option(("--purge",), "purge", FLAG, False, "Delete it and all of its history for good."),
+    Option(("--yes", "-y"), "yes", FLAG, False, "Do not ask for confirmation."),
+)
+def remove(name: str, purge: bool, yes: bool) -> None:
+    """Archive a habit (its history is kept), or delete it for good with --purge --yes."""
+    from ..core.names import resolve
+
+    ctx = Context.from_environment()
+    if purge and not yes:
+        snapshot = ctx.load()
+        habit = resolve(snapshot.habits, name)
+        if not sys.stdin.isatty():
+            raise UsageError(f"--purge deletes '{habit.name}' and its history for good; add --yes to confirm.")
+        import click
+
+        count = sum(1 for c in snapshot.checkins if c.habit_id == habit.id)
+        click.confirm(f"Delete '{habit.name}' and its {count} check-ins for good?", abort=True)
+    with ctx.transaction(since=clock.today()) as tx:
+        habit = resolve(tx.snapshot.habits, name)
+        if purge:
+            tx.purge_habit(habit.id)
+        elif not habit.archived:
+            tx.replace_habit(habit._replace(archived=True))
+    if purge:
+        echo(f"Deleted '{habit.name}' and its history.")
+    elif habit.archived:
+        echo(f"'{habit.name}' was already archived.")
+    else:
+        echo(f"Archived '{habit.name}'; its history is kept (`connect edit {habit.slug} --restore` brings it back).")

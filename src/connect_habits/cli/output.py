@@ -1,0 +1,96 @@
+"""Printing and ending: lines byte for byte as click.echo writes them, user text made printable, the terminal's
+style, and how every command ends (`exit_after`).
+
+Nothing here imports click unless a stream needs click to print on it: `connect done` must not pay for it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+
+from ..errors import ConnectError
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from .render import Style
+
+# The ANSI sequences click.echo strips from a stream that is not a terminal (click._compat._ansi_re).
+_ANSI_SEQUENCE = r"\033\[[0-?]*[ -/]*[@-~]"
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """Print a line to stdout (or stderr) byte for byte as click.echo would."""
+    stream = sys.stderr if err else sys.stdout
+    if not _written_as_is(stream):
+        # click re-wraps such a stream (one set up for ASCII gets UTF-8): only click knows exactly how.
+        import click
+
+        click.echo(text, err=err)
+        return
+    text += "\n"
+    if "\x1b" in text and not _isatty(stream):
+        import re
+
+        text = re.sub(_ANSI_SEQUENCE, "", text)
+    stream.write(text)
+    stream.flush()
+
+
+def _written_as_is(stream) -> bool:
+    """Whether click.echo would write to `stream` itself: a text stream with a known, non-ASCII encoding."""
+    encoding = getattr(stream, "encoding", None)
+    if not encoding or getattr(stream, "errors", None) is None or sys.platform == "win32":
+        return False
+    try:
+        ascii_ = codecs.lookup(encoding).name == "ascii"
+    except LookupError:
+        return False
+    # click leaves escapes alone for its pager and in a Jupyter kernel's streams.
+    return not ascii_ and not hasattr(stream, "color") and not type(stream).__module__.startswith("ipykernel.")
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except Exception:  # noqa: BLE001 — click's isatty treats any failure as "not a terminal"
+        return False
+
+
+def printable(message: str) -> str:
+    """One line, with whatever the user typed that a terminal would act on shown as escapes."""
+    import unicodedata
+
+    return "".join(
+        ch.encode("unicode_escape").decode("ascii") if unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp") else ch
+        for ch in message
+    )
+
+
+def style() -> Style:
+    """How stdout wants to be drawn: colours on a terminal, Unicode where it can be encoded."""
+    from .render import Style
+
+    return Style.for_stream(sys.stdout)
+
+
+
+
+ABORTED = "Aborted; nothing changed."
+
+
+def exit_after(run) -> None:
+    """Call `run` and exit with the code it returns; a ConnectError becomes one line on stderr and its code."""
+    try:
+        result = run()
+    except ConnectError as error:
+        echo(f"Error: {printable(error.message)}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        echo("Interrupted.", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`connect week | head`); say nothing more.
+        sys.stderr.close()
+        sys.exit(0)
+    sys.exit(result if isinstance(result, int) else 0)

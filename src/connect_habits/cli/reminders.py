@@ -1,0 +1,148 @@
+"""Reminders and the daemon: `remind` (what comes next) and the `daemon` group (run, test, status, install)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import clock
+from ..errors import ConnectError
+from .context import Context
+from .output import echo
+from .spec import JSON, command
+
+
+def upcoming_reminders(ctx: Context) -> list[dict]:
+    """The reminders of today and tomorrow, each with whether and when it fires (the daemon's rules)."""
+    from datetime import timedelta
+
+    from ..core.cadence import week_start
+    from ..core.reminders import reminder_view, settings_from_config, upcoming
+
+    # This week and the last: a reminder's streak comes from the folds.
+    window = week_start(clock.today(), ctx.config.first_weekday) - timedelta(days=7)
+    snapshot = ctx.load(since=window)
+    settings = settings_from_config(ctx.config.extra, ctx.config.first_weekday)
+    names = {h.id: h for h in snapshot.habits}
+    habits, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, ctx.store.layout.me,
+                                      snapshot.folds, snapshot.since)
+    return [
+        {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
+         "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status,
+         "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None}
+        for slot, status, fires in upcoming(habits, histories, clock.now_aware(), settings)
+    ]
+
+
+@command("remind", JSON)
+def remind(as_json: bool) -> None:
+    """The next reminders (today and tomorrow), from the same rules the daemon uses."""
+    items = upcoming_reminders(Context.from_environment())
+    if as_json:
+        echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        echo("No reminders in the next two days; give a habit a time with `connect edit NAME --at 19:00`.")
+        return
+    labels = {"will_fire": "", "done": "(done)", "not_due": "(not due)", "skipped": "(skipped)",
+              "quiet_hours": "(quiet hours)"}
+    today = clock.today().isoformat()
+    for item in items:
+        when = "today" if item["date"] == today else "tomorrow"
+        label = labels[item["status"]]
+        if item["fires_at"] and item["fires_at"][11:16] != item["at"]:
+            label = f"(after quiet hours, at {item['fires_at'][11:16]})"
+        echo(f"{when:<9} {item['at']}  {item['habit']} {label}".rstrip())
+
+
+# ---------------------------------------------------------------- the daemon
+
+
+@command("run", group="daemon")
+def daemon_run() -> int:
+    """Run the daemon in the foreground (what the systemd unit starts)."""
+    from ..daemon.journal import configure_logging
+    from ..daemon.loop import Daemon
+    from ..daemon.notify import choose_notifier
+    from ..storage.paths import resolve_paths
+
+    configure_logging()
+    return Daemon(resolve_paths(), choose_notifier()).run()
+
+
+@command("test", group="daemon")
+def daemon_test() -> None:
+    """Send one test notification now and say whether the desktop accepted it."""
+    from ..daemon.notify import Notification, choose_notifier
+
+    notifier = choose_notifier()
+    delivery = notifier.send(Notification(
+        "connect: test notification", "If you can read this, your reminders will reach you."))
+    notifier.close()
+    if not delivery.ok:
+        raise ConnectError(f"The test notification was not delivered via {delivery.backend}: {delivery.error}.")
+    if delivery.id is not None:
+        echo(f"Sent via {delivery.backend}: the desktop accepted it (notification id {delivery.id}).")
+    else:
+        echo(f"Sent via {delivery.backend}: handed over, but this backend cannot confirm delivery.")
+
+
+@command("status", JSON, group="daemon")
+def daemon_status(as_json: bool) -> None:
+    """Whether the daemon runs, the backend it uses, the next reminders and the last ones sent."""
+    from ..daemon.loop import DAEMON_LOCK
+    from ..daemon.notify import choose_notifier
+    from ..daemon.state import load_state
+    from ..storage.fileio import is_locked
+
+    ctx = Context.from_environment()
+    state = load_state(ctx.paths.state_file)
+    running = is_locked(ctx.paths.data_dir / DAEMON_LOCK)
+    backend = state.backend if running and state.backend else choose_notifier().name
+    upcoming = [item for item in upcoming_reminders(ctx) if item["status"] == "will_fire"][:5]
+    report = {"running": running, "pid": state.pid if running else None, "backend": backend,
+              "next": upcoming, "last": state.last[-5:]}
+    if as_json:
+        echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    echo(f"Daemon: {'running (pid %s)' % state.pid if running else 'not running'}; backend: {backend}.")
+    echo("Next reminders:" if upcoming else "Next reminders: none in the next two days.")
+    for item in upcoming:
+        echo(f"  {item['date']} {item['at']}  {item['habit']}")
+    if state.last:
+        echo("Last sent:")
+        for entry in state.last[-5:]:
+            outcome = "delivered" if entry.get("ok") else f"failed ({entry.get('detail', '')})"
+            echo(f"  {entry.get('time', '?')[:16].replace('T', ' ')}  {entry.get('title', '')} via "
+                 f"{entry.get('backend', '?')}: {outcome}")
+    if not running:
+        echo("Start it with `connect daemon install` (systemd) or `connect daemon run`.")
+
+
+@command("install", group="daemon")
+def daemon_install() -> None:
+    """Write the systemd --user unit, then enable and start it (or print the commands to run)."""
+    import os
+
+    from ..daemon.service import install
+
+    report = install(_own_executable(), dict(os.environ))
+    for line in report.done:
+        echo(line)
+    if report.to_run:
+        echo("Run these to enable and start it:")
+        for line in report.to_run:
+            echo(f"  {line}")
+
+
+def _own_executable() -> str:
+    import os
+    import shutil
+
+    candidate = os.path.abspath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if os.path.basename(candidate) == "connect" and os.access(candidate, os.X_OK):
+        return candidate
+    found = shutil.which("connect")
+    if found:
+        return os.path.abspath(found)
+    raise ConnectError("Cannot find the installed `connect` command to put in the unit; install it with pipx first.")
