@@ -1,28 +1,41 @@
-# `make test` builds its own virtual environment (.venv) and runs the whole suite.
+# `make test` builds its own virtual environment (.venv) and runs everything CI runs.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
 # The rules that depend on the clock run once more in zones with unusual daylight saving.
-TIME_TESTS := tests/test_streaks.py tests/test_reminders.py tests/test_daemon.py tests/test_stats.py tests/test_summary.py
+TIME_TESTS := tests/unit/test_streaks.py tests/unit/test_reminders.py tests/unit/test_daemon.py \
+  tests/unit/test_stats.py tests/unit/test_summary.py
 ZONES := Europe/Berlin America/New_York Australia/Lord_Howe
 
 # The wall clock of every Python process of a run moved to hard dates (tests/support/wallclock): a test
 # that reads the real date instead of pinning it fails here on every day of the year. The whole suite
-# runs on a leap day; the in-process and command-line tests also on the other dates ([ZONE@]LOCAL TIME).
+# runs on a leap day; the in-process tests and the commands that deal in dates also on the first of a
+# month, New Year's Eve and a daylight-saving change ([ZONE@]LOCAL TIME).
 MOVED_CLOCK_FULL := 2028-02-29T12:00
 MOVED_CLOCKS := 2027-03-01T09:00 2026-12-31T21:00 Europe/Berlin@2027-03-28T12:00
-MOVED_CLOCK_TESTS := tests/test_cli.py tests/test_fastpath.py tests/test_transfer.py tests/test_time.py \
-  tests/test_streaks.py tests/test_reminders.py tests/test_stats.py tests/test_summary.py tests/test_model.py \
-  tests/test_daemon.py tests/test_merge.py tests/test_records.py tests/test_config.py tests/test_catalog.py \
-  tests/test_upgrade.py tests/test_store.py tests/test_long_history.py
+MOVED_CLOCK_TESTS := tests/unit tests/cli/test_cli.py tests/cli/test_time.py tests/cli/test_transfer.py
 
-.PHONY: test test-zones test-moved-clock install clean
+.PHONY: test unit check format test-zones test-moved-clock install clean
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-zones
 	$(MAKE) --no-print-directory test-moved-clock
+
+# The fast in-process tests, for the edit-test loop.
+unit: $(VENV)/.installed
+	$(BIN)/python -m pytest -q tests/unit
+
+# Lint, format and types, as CI checks them.
+check: $(VENV)/.installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+format: $(VENV)/.installed
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
 
 test-zones: $(VENV)/.installed
 	@for zone in $(ZONES); do \
@@ -47,4 +60,4 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 clean:
-	rm -rf $(VENV) build dist .pytest_cache .hypothesis
+	rm -rf $(VENV) build dist .pytest_cache .hypothesis .mypy_cache .ruff_cache

@@ -10,8 +10,16 @@ from pathlib import Path
 
 SEED = 20261126
 PARTNERS = ("Alex", "Sam")
-NOTES = ("board games, phones in the drawer", "long one tonight", "talked about the summer",
-         "rain, did it inside", "short but good", "Sam's idea", "laughed a lot", "tired, still did it")
+NOTES = (
+    "board games, phones in the drawer",
+    "long one tonight",
+    "talked about the summer",
+    "rain, did it inside",
+    "short but good",
+    "Sam's idea",
+    "laughed a lot",
+    "tired, still did it",
+)
 SKIP_REASONS = ("visiting family", "sick", "travel", "")
 
 
@@ -72,7 +80,17 @@ def generate(home: Path, years: int, today: date, at_times: dict[str, str]) -> d
     """Write a home holding PLAN with `years` of history up to yesterday (today is left open); return counts."""
     # Import after CONNECT_HOME is set, and only here: the paths and store read it.
     os.environ["CONNECT_HOME"] = str(home)
-    from connect_habits.core.model import WEEKLY, CheckIn, Habit, Skip, new_id, parse_cadence, parse_goal, parse_time, slugify
+    from connect_habits.core.model import (
+        WEEKLY,
+        CheckIn,
+        Habit,
+        Skip,
+        new_id,
+        parse_cadence,
+        parse_goal,
+        parse_time,
+        slugify,
+    )
     from connect_habits.storage.paths import resolve_paths
     from connect_habits.storage.store import Store
 
@@ -82,8 +100,9 @@ def generate(home: Path, years: int, today: date, at_times: dict[str, str]) -> d
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
     # The starter config `connect init` writes, plus a weekly summary that never falls in the measured minutes.
     summary_day = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[(today.weekday() + 3) % 7]
-    paths.config_file.write_text(f'partners = ["{PARTNERS[0]}", "{PARTNERS[1]}"]\nweek_start = "monday"\n'
-                                 f'summary_at = "{summary_day} 19:00"\n')
+    paths.config_file.write_text(
+        f'partners = ["{PARTNERS[0]}", "{PARTNERS[1]}"]\nweek_start = "monday"\nsummary_at = "{summary_day} 19:00"\n'
+    )
 
     habits, checkins, skips = [], [], []
     for spec in PLAN:
@@ -91,8 +110,11 @@ def generate(home: Path, years: int, today: date, at_times: dict[str, str]) -> d
         goal = parse_goal(spec.goal) if spec.goal else None
         cadence = WEEKLY if goal and goal.per == "week" else parse_cadence(spec.every or "daily")
         at = (parse_time(at_times[spec.name]),) if spec.name in at_times else ()
-        habits.append(Habit(id=new_id(), name=spec.name, slug=slugify(spec.name), cadence=cadence,
-                            created=start, goal=goal, at=at))
+        habits.append(
+            Habit(
+                id=new_id(), name=spec.name, slug=slugify(spec.name), cadence=cadence, created=start, goal=goal, at=at
+            )
+        )
 
     # A week away every year (all habits), and a few single days set aside per habit.
     holidays = set()
@@ -106,8 +128,14 @@ def generate(home: Path, years: int, today: date, at_times: dict[str, str]) -> d
         for day in days:
             if day in holidays or rng.random() < 0.01:
                 if day in holidays or rng.random() < 0.5:
-                    skips.append(Skip(id=new_id(), habit_id=habit.id, day=day,
-                                      reason="visiting family" if day in holidays else rng.choice(SKIP_REASONS)))
+                    skips.append(
+                        Skip(
+                            id=new_id(),
+                            habit_id=habit.id,
+                            day=day,
+                            reason="visiting family" if day in holidays else rng.choice(SKIP_REASONS),
+                        )
+                    )
                 continue
             if habit.goal is not None and habit.goal.per == "week":
                 chance = spec.done
@@ -135,9 +163,18 @@ def _checkin(CheckIn, new_id, rng: random.Random, habit, day: date):
     logged = datetime.combine(day, datetime.min.time()) + timedelta(hours=18, seconds=rng.randrange(5 * 3600))
     if rng.random() < 0.05:  # `connect done NAME --date yesterday`
         logged = datetime.combine(day + timedelta(days=1), datetime.min.time()) + timedelta(
-            hours=7, seconds=rng.randrange(3 * 3600))
+            hours=7, seconds=rng.randrange(3 * 3600)
+        )
     minutes = None
     if habit.goal is not None:
         minutes = rng.choice((10, 15, 20, 25, 30, 45, 60)) if habit.goal.per == "week" else rng.choice((10, 15, 20, 30))
-    return CheckIn(id=new_id(), habit_id=habit.id, day=day, logged_at=logged.isoformat(timespec="seconds"),
-                   minutes=minutes, note=rng.choice(NOTES) if rng.random() < 0.15 else "", source="cli", by=None)
+    return CheckIn(
+        id=new_id(),
+        habit_id=habit.id,
+        day=day,
+        logged_at=logged.isoformat(timespec="seconds"),
+        minutes=minutes,
+        note=rng.choice(NOTES) if rng.random() < 0.15 else "",
+        source="cli",
+        by=None,
+    )

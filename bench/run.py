@@ -29,7 +29,7 @@ import generate  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CONNECT = str(Path(sys.executable).parent / "connect")
-NOTIFICATION_SERVER = ROOT / "tests" / "notification_server.py"
+NOTIFICATION_SERVER = ROOT / "tests" / "support" / "notification_server.py"
 COMMAND_TIMEOUT = 300.0  # seconds; today's code takes about a second per command at 10 years
 SETTLE_MIN, SETTLE_MAX = 5.0, 60.0
 REMINDER_NAME = "Bench reminder"
@@ -81,8 +81,11 @@ def run_timed(argv: list[str], env: dict, timeout: float = COMMAND_TIMEOUT) -> R
     """Run `argv` from bench/spawn.py: stdout on a pipe (never a tty), reaped with os.wait4 for its rusage."""
     global _spawner
     if _spawner is None or _spawner.poll() is not None:
-        _spawner = subprocess.Popen([PYTHON, "-I", "-S", str(Path(__file__).with_name("spawn.py"))],
-                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        _spawner = subprocess.Popen(
+            [PYTHON, "-I", "-S", str(Path(__file__).with_name("spawn.py"))],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
     request = marshal.dumps((argv, env, timeout))
     _spawner.stdin.write(len(request).to_bytes(4, "big") + request)
     _spawner.stdin.flush()
@@ -128,8 +131,14 @@ def child_env(home: Path | None = None, bus: str | None = None) -> dict:
     """The environment of every child: the real clock, and this run's home and bus only."""
     # PYTHONDONTWRITEBYTECODE would make every run compile connect's modules again: an installed
     # package (pip, pipx) has its bytecode cached, so the timed commands must too.
-    dropped = ("CONNECT_NOW", "CONNECT_HOME", "DBUS_SESSION_BUS_ADDRESS", "PYTHONDONTWRITEBYTECODE", "CONNECT_NO_SUMMARY",
-               "CONNECT_NO_FASTPATH")
+    dropped = (
+        "CONNECT_NOW",
+        "CONNECT_HOME",
+        "DBUS_SESSION_BUS_ADDRESS",
+        "PYTHONDONTWRITEBYTECODE",
+        "CONNECT_NO_SUMMARY",
+        "CONNECT_NO_FASTPATH",
+    )
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     if home is not None:
         env["CONNECT_HOME"] = str(home)
@@ -168,8 +177,9 @@ def restore(pristine: Path, home: Path) -> None:
             shutil.copy2(source, target)
 
 
-def time_commands(homes: dict[int, Path], pristine: dict[int, Path], rounds: int, warmup: int,
-                  log) -> tuple[Figure, dict[tuple[str, int], Figure]]:
+def time_commands(
+    homes: dict[int, Path], pristine: dict[int, Path], rounds: int, warmup: int, log
+) -> tuple[Figure, dict[tuple[str, int], Figure]]:
     """Round-robin: in every round, each size runs the floor then each command once (A, B, A, B)."""
     floor = Figure("python -c pass", None)
     figures = {(label, years): Figure(label, years) for years in homes for label, _ in COMMANDS}
@@ -177,7 +187,9 @@ def time_commands(homes: dict[int, Path], pristine: dict[int, Path], rounds: int
         counted = round_no >= warmup
         for years, home in homes.items():
             env = child_env(home)
-            jobs = [(floor, [PYTHON, "-c", "pass"])] + [(figures[label, years], [CONNECT, *args]) for label, args in COMMANDS]
+            jobs = [(floor, [PYTHON, "-c", "pass"])] + [
+                (figures[label, years], [CONNECT, *args]) for label, args in COMMANDS
+            ]
             for figure, argv in jobs:
                 if figure.label.startswith("connect done"):
                     restore(pristine[years], home)  # outside the timing
@@ -208,12 +220,18 @@ def start_bus(workdir: Path) -> tuple[str, subprocess.Popen] | None:
     binary = shutil.which("dbus-daemon")
     if binary is None:
         return None
-    socket_dir = workdir if len(str(workdir / "bus")) < 100 else Path(tempfile.mkdtemp(prefix="cb-"))  # sun_path: 108 bytes
+    socket_dir = (
+        workdir if len(str(workdir / "bus")) < 100 else Path(tempfile.mkdtemp(prefix="cb-"))
+    )  # sun_path: 108 bytes
     config = workdir / "session.conf"
     config.write_text(BUS_CONFIG.format(socket=socket_dir / "bus"))
-    proc = subprocess.Popen([binary, f"--config-file={config}", "--nofork", "--print-address"],
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [binary, f"--config-file={config}", "--nofork", "--print-address"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     address = proc.stdout.readline().decode().strip()
     if not address:
         stop(proc)
@@ -223,9 +241,13 @@ def start_bus(workdir: Path) -> tuple[str, subprocess.Popen] | None:
 
 def start_notification_server(address: str, record: Path, log: Path) -> subprocess.Popen:
     """tests/notification_server.py on the private bus: it records every Notify with its arrival time."""
-    proc = subprocess.Popen([PYTHON, str(NOTIFICATION_SERVER), "--address", address, "--record", str(record)],
-                            stdin=subprocess.DEVNULL, stdout=log.open("ab"), stderr=log.open("ab"),
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [PYTHON, str(NOTIFICATION_SERVER), "--address", address, "--record", str(record)],
+        stdin=subprocess.DEVNULL,
+        stdout=log.open("ab"),
+        stderr=log.open("ab"),
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 20
     while "serving" not in log.read_text(errors="replace"):  # printed once it owns the name
         if proc.poll() is not None or time.monotonic() > deadline:
@@ -257,15 +279,24 @@ def proc_sample(pid: int) -> dict:
         # /proc/PID/stat counts whole clock ticks (10 ms, i.e. 0.6 s/hour over a minute): too coarse for
         # the 0.2 s/hour target. The scheduler's own runtime, in ms with ns digits, is exact (when offered).
         try:
-            exact += next(float(line.split(":")[1]) for line in (task / "sched").read_text().splitlines()
-                          if line.startswith("se.sum_exec_runtime")) / 1000
+            exact += (
+                next(
+                    float(line.split(":")[1])
+                    for line in (task / "sched").read_text().splitlines()
+                    if line.startswith("se.sum_exec_runtime")
+                )
+                / 1000
+            )
         except (OSError, StopIteration, ValueError):
             exact = float("nan")
     stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2:].split()  # after the command name, which may hold spaces
+    fields = stat[stat.rindex(")") + 2 :].split()  # after the command name, which may hold spaces
     cpu = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime (fields 14, 15)
-    hwm = next(int(line.split()[1]) for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-               if line.startswith("VmHWM:"))
+    hwm = next(
+        int(line.split()[1])
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines()
+        if line.startswith("VmHWM:")
+    )
     return {"switches": switches, "cpu": cpu, "cpu_exact": exact, "hwm_kib": hwm, "time": time.monotonic()}
 
 
@@ -294,8 +325,13 @@ def measure_daemon(home: Path, workdir: Path, window: float, log) -> dict:
             server = start_notification_server(address, record, workdir / "notification-server.log")
         env = child_env(home, address)
         started = time.monotonic()
-        daemon = subprocess.Popen([CONNECT, "daemon", "run"], env=env, stdin=subprocess.DEVNULL,
-                                  stdout=subprocess.DEVNULL, stderr=daemon_log.open("wb"))
+        daemon = subprocess.Popen(
+            [CONNECT, "daemon", "run"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=daemon_log.open("wb"),
+        )
         while "loaded" not in daemon_log.read_text(errors="replace"):  # its first read of the data
             if daemon.poll() is not None or time.monotonic() - started > COMMAND_TIMEOUT:
                 raise RuntimeError(f"the daemon did not start: {daemon_log.read_text(errors='replace')}")
@@ -356,8 +392,11 @@ def lateness(env: dict, record: Path, daemon_log: Path, log) -> dict:
             reloaded_at = time.time()
         arrived = [n for n in notifications(record) if n.get("summary") == REMINDER_NAME]
         if arrived:
-            return {"late_s": arrived[0]["time"] - target.timestamp(), "target": f"{target:%H:%M:%S}",
-                    "reload_before_s": None if reloaded_at is None else target.timestamp() - reloaded_at}
+            return {
+                "late_s": arrived[0]["time"] - target.timestamp(),
+                "target": f"{target:%H:%M:%S}",
+                "reload_before_s": None if reloaded_at is None else target.timestamp() - reloaded_at,
+            }
         time.sleep(0.02)
     return {"lateness_error": f"no notification within 60 s of {target:%H:%M}", "target": f"{target:%H:%M:%S}"}
 
@@ -377,8 +416,11 @@ def machine() -> dict:
         pass
     os_name = platform.platform()
     try:
-        pretty = next(line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
-                      if line.startswith("PRETTY_NAME="))
+        pretty = next(
+            line.split("=", 1)[1].strip('"')
+            for line in Path("/etc/os-release").read_text().splitlines()
+            if line.startswith("PRETTY_NAME=")
+        )
         os_name = f"{pretty}, Linux {platform.release()}"
     except (OSError, StopIteration):
         pass
@@ -387,10 +429,18 @@ def machine() -> dict:
         cores += f" ({len(os.sched_getaffinity(0))} usable)"
     commit = "unknown"
     try:  # read-only, and without taking git's index lock (others may be using the repository)
-        head = subprocess.run(["git", "--no-optional-locks", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, timeout=10).stdout.strip()
-        dirty = subprocess.run(["git", "--no-optional-locks", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
-                               capture_output=True, text=True, timeout=10).stdout.strip()
+        head = subprocess.run(
+            ["git", "--no-optional-locks", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "--no-optional-locks", "-C", str(ROOT), "status", "--porcelain", "--", "src"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+        ).stdout.strip()
         commit = head + (" (src/ has uncommitted changes)" if dirty else "")
     except (OSError, subprocess.SubprocessError):
         pass
@@ -398,14 +448,22 @@ def machine() -> dict:
         load = Path("/proc/loadavg").read_text().split()[0]
     except OSError:
         load = "?"
-    return {"load": load, "cpu": cpu, "cores": cores, "python": f"{platform.python_implementation()} {platform.python_version()}",
-            "os": os_name, "commit": commit}
+    return {
+        "load": load,
+        "cpu": cpu,
+        "cores": cores,
+        "python": f"{platform.python_implementation()} {platform.python_version()}",
+        "os": os_name,
+        "commit": commit,
+    }
 
 
 def code_stamps() -> dict[str, int]:
     """The modification times of the code being measured: the package, the console script, pyproject.toml."""
     files = [*sorted((ROOT / "src").rglob("*.py")), Path(CONNECT), ROOT / "pyproject.toml"]
-    return {str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f): f.stat().st_mtime_ns for f in files if f.exists()}
+    return {
+        str(f.relative_to(ROOT) if f.is_relative_to(ROOT) else f): f.stat().st_mtime_ns for f in files if f.exists()
+    }
 
 
 def changed_since(stamps: dict[str, int]) -> list[str]:
@@ -429,16 +487,24 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
     """The markdown results: machine, floor, a row per command and size, the daemon, the targets."""
     f = floor.median
     lines = [
-        "# connect benchmark results", "",
+        "# connect benchmark results",
+        "",
         f"{datetime.now():%Y-%m-%d %H:%M} · `{' '.join(['.venv/bin/python', 'bench/run.py', *sys.argv[1:]])}` · "
         f"{'quick' if args.quick else 'full'} run: {args.rounds} counted runs after {args.warmup} warm-up per figure, "
-        f"interleaved; generation {timings['generate']:.1f} s, whole run {timings['total']:.0f} s.", "",
-        "| machine | |", "|---|---|",
-        f"| CPU | {info['cpu']} |", f"| cores | {info['cores']} |", f"| Python | {info['python']} |",
-        f"| OS | {info['os']} |", f"| connect | commit {info['commit']} |",
-        f"| load average (1 min) | {timings['load_start']} at the start, {info['load']} at the end |", "",
+        f"interleaved; generation {timings['generate']:.1f} s, whole run {timings['total']:.0f} s.",
+        "",
+        "| machine | |",
+        "|---|---|",
+        f"| CPU | {info['cpu']} |",
+        f"| cores | {info['cores']} |",
+        f"| Python | {info['python']} |",
+        f"| OS | {info['os']} |",
+        f"| connect | commit {info['commit']} |",
+        f"| load average (1 min) | {timings['load_start']} at the start, {info['load']} at the end |",
+        "",
         f"**F** (the floor: this venv's `python -c pass`) = **{f:.1f} ms** "
-        f"(min {floor.low:.1f}, max {floor.high:.1f}, {len(floor.runs)} runs), peak {floor.peak_mib:.1f} MiB.", "",
+        f"(min {floor.low:.1f}, max {floor.high:.1f}, {len(floor.runs)} runs), peak {floor.peak_mib:.1f} MiB.",
+        "",
         "| figure | history | check-ins | median ms (min–max) | × F | CPU ms | peak MiB |",
         "|---|---|---:|---:|---:|---:|---:|",
     ]
@@ -448,21 +514,32 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
             if not fig.runs:
                 lines.append(f"| `{label}` | {years} y | {counts['checkins']:,} | failed | | | |")
                 continue
-            lines.append(f"| `{label}` | {years} y | {counts['checkins']:,} | {fig.median:.0f} ({fig.low:.0f}–{fig.high:.0f}) "
-                         f"| {fig.median / f:.1f} | {fig.cpu:.0f} | {fig.peak_mib:.1f} |")
-    lines += ["", f"`NAME` is `{generate.DONE_HABIT}`, a daily habit; each timed `done` logs a new check-in for today "
-              "(the home is restored from its generated copy before it, outside the timing).", ""]
+            lines.append(
+                f"| `{label}` | {years} y | {counts['checkins']:,} | {fig.median:.0f} ({fig.low:.0f}–{fig.high:.0f}) "
+                f"| {fig.median / f:.1f} | {fig.cpu:.0f} | {fig.peak_mib:.1f} |"
+            )
+    lines += [
+        "",
+        f"`NAME` is `{generate.DONE_HABIT}`, a daily habit; each timed `done` logs a new check-in for today "
+        "(the home is restored from its generated copy before it, outside the timing).",
+        "",
+    ]
 
     w = daemon.get("window", 60)
-    lines += [f"**Daemon idle** (`connect daemon run`, 20 habits, 10-year history, measured over {w:.0f} s"
-              f"{'' if w == 60 else ' (quick: less precise)'}, scaled to an hour):", ""]
+    lines += [
+        f"**Daemon idle** (`connect daemon run`, 20 habits, 10-year history, measured over {w:.0f} s"
+        f"{'' if w == 60 else ' (quick: less precise)'}, scaled to an hour):",
+        "",
+    ]
     if "wakeups_h" in daemon:
-        lines += ["| wake-ups/hour | CPU s/hour | CPU s/hour, in ticks (/proc/PID/stat) | peak memory (VmHWM) "
-                  "| start-up (first read) | SIGTERM to exit |",
-                  "|---:|---:|---:|---:|---:|---:|",
-                  f"| {daemon['wakeups_h']:.0f} | {daemon['cpu_exact_s_h']:.3f} | {daemon['cpu_ticks_s_h']:.2f} "
-                  f"| {daemon['hwm_mib']:.1f} MiB "
-                  f"| {daemon['startup_s']:.1f} s | {daemon.get('stop_s', float('nan')):.2f} s (exit {daemon.get('daemon_exit')}) |"]
+        lines += [
+            "| wake-ups/hour | CPU s/hour | CPU s/hour, in ticks (/proc/PID/stat) | peak memory (VmHWM) "
+            "| start-up (first read) | SIGTERM to exit |",
+            "|---:|---:|---:|---:|---:|---:|",
+            f"| {daemon['wakeups_h']:.0f} | {daemon['cpu_exact_s_h']:.3f} | {daemon['cpu_ticks_s_h']:.2f} "
+            f"| {daemon['hwm_mib']:.1f} MiB "
+            f"| {daemon['startup_s']:.1f} s | {daemon.get('stop_s', float('nan')):.2f} s (exit {daemon.get('daemon_exit')}) |",
+        ]
         if daemon.get("sent_in_window"):
             lines.append(f"\nWarning: {daemon['sent_in_window']} notification(s) arrived during the idle window.")
     else:
@@ -470,14 +547,22 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
     lines.append("")
     if "late_s" in daemon:
         reload = daemon.get("reload_before_s")
-        picked = ("" if reload is None else
-                  f"; the daemon re-read the data {reload:.1f} s before the reminder time" if reload >= 0 else
-                  f"; the daemon re-read the data only {-reload:.1f} s after the reminder time")
-        lines.append(f"**Reminder lateness**: a reminder added with `connect add --at {daemon['target'][:5]}` "
-                     f"while the daemon ran arrived **{daemon['late_s']:.2f} s** after {daemon['target']}{picked}.")
+        picked = (
+            ""
+            if reload is None
+            else f"; the daemon re-read the data {reload:.1f} s before the reminder time"
+            if reload >= 0
+            else f"; the daemon re-read the data only {-reload:.1f} s after the reminder time"
+        )
+        lines.append(
+            f"**Reminder lateness**: a reminder added with `connect add --at {daemon['target'][:5]}` "
+            f"while the daemon ran arrived **{daemon['late_s']:.2f} s** after {daemon['target']}{picked}."
+        )
     else:
-        lines.append(f"**Reminder lateness**: not measured: "
-                     f"{daemon.get('no_bus') or daemon.get('lateness_error') or daemon.get('error', 'unknown')}.")
+        lines.append(
+            f"**Reminder lateness**: not measured: "
+            f"{daemon.get('no_bus') or daemon.get('lateness_error') or daemon.get('error', 'unknown')}."
+        )
 
     def ratio(label: str) -> float | None:
         fig = figures.get((label, 10))
@@ -487,20 +572,35 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
         big, empty = figures.get((label, 10)), figures.get((label, 0))
         return big.median / empty.median if big and empty and big.runs and empty.runs else None
 
-    measured = [ratio("connect done NAME"), ratio("connect week"), ratio("connect stats NAME"),
-                growth("connect done NAME"), growth("connect week"),
-                daemon.get("wakeups_h"), cpu_per_hour(daemon), daemon.get("hwm_mib"), daemon.get("late_s")]
+    measured = [
+        ratio("connect done NAME"),
+        ratio("connect week"),
+        ratio("connect stats NAME"),
+        growth("connect done NAME"),
+        growth("connect week"),
+        daemon.get("wakeups_h"),
+        cpu_per_hour(daemon),
+        daemon.get("hwm_mib"),
+        daemon.get("late_s"),
+    ]
     lines += ["", "| target | limit | measured | result |", "|---|---:|---:|---|"]
     for (what, limit, unit), value in zip(TARGETS, measured):
-        shown = "–" if value is None else (f"{value:.3f}" if unit == "s/hour" else f"{value:.2f}" if unit in ("×", "s")
-                                          else f"{value:.1f}")
-        lines.append(f"| {what} | ≤ {limit:g} {unit} | {shown} {unit if value is not None else ''} | {verdict(value, limit)} |")
+        shown = (
+            "–"
+            if value is None
+            else (f"{value:.3f}" if unit == "s/hour" else f"{value:.2f}" if unit in ("×", "s") else f"{value:.1f}")
+        )
+        lines.append(
+            f"| {what} | ≤ {limit:g} {unit} | {shown} {unit if value is not None else ''} | {verdict(value, limit)} |"
+        )
     failures = [p for fig in [floor, *figures.values()] for p in fig.failures]
     if "error" in daemon:
         failures.append(f"daemon: {daemon['error']}")
     if timings["changed"]:
-        failures.append("the code changed during the run, so these figures mix versions; run it again: "
-                        + ", ".join(timings["changed"]))
+        failures.append(
+            "the code changed during the run, so these figures mix versions; run it again: "
+            + ", ".join(timings["changed"])
+        )
     if failures:
         lines += ["", "Problems:", ""] + [f"- {p}" for p in dict.fromkeys(failures)]
     return "\n".join(lines) + "\n"
@@ -512,8 +612,12 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="empty and 10-year histories only, fewer runs, 20 s idle")
-    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results.md",
-                        help="where to write the markdown table (default bench/results.md)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path(__file__).resolve().parent / "results.md",
+        help="where to write the markdown table (default bench/results.md)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the generated homes (their folder is printed)")
     args = parser.parse_args()
     args.years = (0, 10) if args.quick else (0, 1, 3, 10)
@@ -568,9 +672,20 @@ def main() -> int:
         if _spawner is not None:
             _spawner.stdin.close()
             _spawner.wait()
-        text = report(args, machine(), sizes, floor, figures, daemon,
-                      {"generate": generated, "total": time.monotonic() - begun, "load_start": load_start,
-                       "changed": changed_since(stamps)})
+        text = report(
+            args,
+            machine(),
+            sizes,
+            floor,
+            figures,
+            daemon,
+            {
+                "generate": generated,
+                "total": time.monotonic() - begun,
+                "load_start": load_start,
+                "changed": changed_since(stamps),
+            },
+        )
         args.out.write_text(text)
         print(text)
         log(f"written to {args.out}")

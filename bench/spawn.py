@@ -21,8 +21,11 @@ def run(argv: list, env: dict, timeout: float) -> dict:
     """Run argv (an absolute path first) with stdout and stderr on pipes; time it and reap it with wait4."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
-    actions = [(os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
-               (os.POSIX_SPAWN_DUP2, out_w, 1), (os.POSIX_SPAWN_DUP2, err_w, 2)]
+    actions = [
+        (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+        (os.POSIX_SPAWN_DUP2, out_w, 1),
+        (os.POSIX_SPAWN_DUP2, err_w, 2),
+    ]
     started = time.perf_counter()
     pid = os.posix_spawn(argv[0], argv, env, file_actions=actions)
     os.close(out_w)
@@ -44,10 +47,14 @@ def run(argv: list, env: dict, timeout: float) -> dict:
                 os.close(fd)
     _, status, usage = os.wait4(pid, 0)
     wall = time.perf_counter() - started
-    return {"wall_ms": wall * 1000, "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
-            "maxrss_kib": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status),
-            "out": b"".join(chunks[out_r]).decode(errors="replace"),
-            "err": b"".join(chunks[err_r]).decode(errors="replace")}
+    return {
+        "wall_ms": wall * 1000,
+        "cpu_ms": (usage.ru_utime + usage.ru_stime) * 1000,
+        "maxrss_kib": usage.ru_maxrss,
+        "code": os.waitstatus_to_exitcode(status),
+        "out": b"".join(chunks[out_r]).decode(errors="replace"),
+        "err": b"".join(chunks[err_r]).decode(errors="replace"),
+    }
 
 
 def main() -> None:

@@ -2,73 +2,27 @@
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
-import subprocess
-import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-# The console script installed beside this interpreter: tests go through the real entry point.
-CONNECT = shutil.which("connect", path=str(Path(sys.executable).parent)) or "connect"
-NOW = "2026-11-26T10:00"  # a Thursday
+from support import NOW, run_connect
 
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
-
-
-def raw_tables(home: Path) -> dict[str, list[dict]]:
-    """Every record of a private home's data files (the main file and its month files), table by table."""
-    tables: dict[str, list[dict]] = {}
-    for path in sorted(home.glob("connect*.json")):
-        for table, records in json.loads(path.read_bytes()).items():
-            tables.setdefault(table, []).extend(records.values())
-    return tables
-
-
-def one_error_line(result, code=1):
-    """The result failed with `code` and said so in one sentence, without a traceback."""
-    assert result.code == code, (result.out, result.err)
-    assert "Traceback" not in result.err + result.out
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("Error: "), result.err
-    return lines[0]
+# The private D-Bus session bus and the test notification server, for every test module.
+from support.dbus_session import notification_server, session_bus  # noqa: F401
 
 
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """An empty connect home (CONNECT_HOME) in a temp folder."""
-    path = tmp_path / "home"
-    return path
+    return tmp_path / "home"
 
 
 @pytest.fixture
 def connect(home: Path):
     """Run the real `connect` command in the test's home, with the clock pinned (default NOW)."""
 
-    def run(*args: str, now: str | None = NOW, stdin: str = "", env: dict | None = None) -> Result:
-        environ = {k: v for k, v in os.environ.items() if k not in ("CONNECT_NOW", "NO_COLOR")}
-        environ["CONNECT_HOME"] = str(home)
-        if now is not None:
-            environ["CONNECT_NOW"] = now
-        environ.update(env or {})
-        proc = subprocess.run(
-            [CONNECT, *args], input=stdin, capture_output=True, text=True, env=environ, timeout=60
-        )
-        return Result(proc.returncode, proc.stdout, proc.stderr)
+    def run(*args: str, now: str | None = NOW, stdin: str = "", env: dict | None = None):
+        return run_connect(home, *args, now=now, stdin=stdin, env=env)
 
     return run
-
-
-# The private D-Bus session bus and the test notification server, for every test module.
-from dbus_session import notification_server, session_bus  # noqa: E402,F401

@@ -18,14 +18,22 @@ from .spec import COMMANDS, FLAG, GROUPS, MANY, TEXT, Argument, Command
 
 HELP = "Small rituals, repeated on purpose: a habit tracker for two."
 # `connect --help` lists the commands under these headings, by the module that declares them.
-PANELS = {"everyday": "Every day", "firstrun": "Getting started", "habits": "Habits", "log": "The log",
-          "reminders": "Reminders", "sharing": "Two machines", "transfer": "Backups and other trackers"}
+PANELS = {
+    "everyday": "Every day",
+    "firstrun": "Getting started",
+    "habits": "Habits",
+    "log": "The log",
+    "reminders": "Reminders",
+    "sharing": "Two machines",
+    "transfer": "Backups and other trackers",
+}
 
 
 def build_app() -> typer.Typer:
     """A Typer app with every declared command, in its group."""
-    app = typer.Typer(name="connect", help=HELP, no_args_is_help=True, add_completion=False,
-                      pretty_exceptions_enable=False)
+    app = typer.Typer(
+        name="connect", help=HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+    )
     groups = {}
     for name, text in GROUPS.items():
         groups[name] = typer.Typer(help=text, no_args_is_help=True)
@@ -38,8 +46,12 @@ def build_app() -> typer.Typer:
 
 def typer_function(spec: Command):
     """A function whose signature tells Typer the command's arguments and options, and that runs the command."""
-    parameters = [inspect.Parameter(p.param, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_parameter(p),
-                                    annotation=_annotation(p)) for p in spec.params]
+    parameters = [
+        inspect.Parameter(
+            p.param, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_parameter(p), annotation=_annotation(p)
+        )
+        for p in spec.params
+    ]
 
     def run(**params):
         return spec.function(**params)

@@ -77,5 +77,3 @@ class _IgnoreBrokenPipeOnFlush:
 
     def __getattr__(self, attr: str):
         return getattr(self.wrapped, attr)
-
-

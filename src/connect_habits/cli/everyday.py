@@ -69,7 +69,8 @@ def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:
     histories = build_histories(
         (c for c in snapshot.checkins if c.habit_id == habit.id and (not mine or c.by == person)),
         (s for s in snapshot.skips if s.habit_id == habit.id),
-        {(habit.id, None): fold} if fold is not None else None, snapshot.since,
+        {(habit.id, None): fold} if fold is not None else None,
+        snapshot.since,
     )
     return habit_week(habit, histories[habit.id], today, today, first_weekday)
 
@@ -119,8 +120,17 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     # The first week shows its streaks as they stood at its end.
     snapshot = ctx.load(first, as_of=min(first + timedelta(days=6), today))
     summaries = [
-        week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, today, when - timedelta(days=7 * n),
-                     first_weekday, snapshot.persons, snapshot.folds, snapshot.since)
+        week_summary(
+            snapshot.habits,
+            snapshot.checkins,
+            snapshot.skips,
+            today,
+            when - timedelta(days=7 * n),
+            first_weekday,
+            snapshot.persons,
+            snapshot.folds,
+            snapshot.since,
+        )
         for n in range(weeks - 1, -1, -1)
     ]
     summary = summaries[-1]
@@ -184,8 +194,9 @@ def stats(name: str | None, weeks: int, as_json: bool) -> None:
     first = ctx.config.first_weekday
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
-    snapshot = ctx.load(since=min(shown, today - timedelta(days=7 * 53)),
-                        select=only(name) if name is not None else None)
+    snapshot = ctx.load(
+        since=min(shown, today - timedelta(days=7 * 53)), select=only(name) if name is not None else None
+    )
     histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
     if name is not None:
         habit = resolve_active(snapshot.habits, name)
@@ -202,11 +213,28 @@ def stats(name: str | None, weeks: int, as_json: bool) -> None:
     rates = [r.rates[12] for r, _ in rows if r.rates[12] is not None]
     overall = sum(rates) / len(rates) if rates else None
     if as_json:
-        echo(json.dumps({"habits": [
-            {"name": r.habit.name, "slug": r.habit.slug, "streak": r.streak, "best_streak": r.best_streak,
-             "streak_unit": r.streak_unit, "strength": round(r.strength, 4), "weekly": w,
-             "completion": {str(k): v for k, v in r.rates.items()}} for r, w in rows],
-            "consistency": overall}, ensure_ascii=False, indent=2))
+        echo(
+            json.dumps(
+                {
+                    "habits": [
+                        {
+                            "name": r.habit.name,
+                            "slug": r.habit.slug,
+                            "streak": r.streak,
+                            "best_streak": r.best_streak,
+                            "streak_unit": r.streak_unit,
+                            "strength": round(r.strength, 4),
+                            "weekly": w,
+                            "completion": {str(k): v for k, v in r.rates.items()},
+                        }
+                        for r, w in rows
+                    ],
+                    "consistency": overall,
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return
     if not rows:
         echo("No habits yet; `connect init` starts a plan.")
@@ -214,9 +242,11 @@ def stats(name: str | None, weeks: int, as_json: bool) -> None:
     drawn = style()
     echo(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
     for result, weekly in rows:
-        echo(f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, drawn):<13}  "
-             f"{streak_text(result.streak, result.streak_unit):<10} "
-             f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}")
+        echo(
+            f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, drawn):<13}  "
+            f"{streak_text(result.streak, result.streak_unit):<10} "
+            f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}"
+        )
     echo(f"\nTogether you kept {percent(overall)} of what you planned over the last 12 weeks.")
 
 

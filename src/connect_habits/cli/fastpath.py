@@ -52,14 +52,14 @@ def parse(args: list[str]) -> tuple[Command, dict] | None:
             continue
         if index == len(rest) or rest[index].startswith("-"):
             return None
-        value = rest[index]
+        value: str | int | None = rest[index]
         index += 1
         if option.kind != TEXT:
-            value = _number(value, option.kind)
+            value = _number(rest[index - 1], option.kind)
             if value is None:
                 return None
         params[option.param] = value
-    if len(positional) > len(arguments) or any(a.required for a in arguments[len(positional):]):
+    if len(positional) > len(arguments) or any(a.required for a in arguments[len(positional) :]):
         return None
     if any(o.required and o.param not in given for o in options.values()):
         return None

@@ -39,8 +39,7 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
         raise UsageError("A couple is two people: give --partner at most twice.")
     if not partners and interactive:
         defaults = list(config.partners) + ["", ""]
-        partners = [parse_name(click.prompt(f"Partner {i + 1}'s name", default=defaults[i] or None))
-                    for i in range(2)]
+        partners = [parse_name(click.prompt(f"Partner {i + 1}'s name", default=defaults[i] or None)) for i in range(2)]
     ids = list(habit or [])
     if not ids and interactive:
         ids = _ask_starters(load_catalog())

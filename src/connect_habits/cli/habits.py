@@ -10,13 +10,15 @@ from .context import Context
 from .output import echo
 from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
 
-EVERY = Option(("--every",), "every", TEXT, None,
-               "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days'.")
+EVERY = Option(
+    ("--every",), "every", TEXT, None, "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days'."
+)
 GOAL = Option(("--goal",), "goal", TEXT, None, "Minutes to reach: 30m/day, 2h/week, 1h30m/week.")
 AT = Option(("--at",), "at", MANY, None, "Reminder time HH:MM; repeat for several.")
 FROM = Option(("--from",), "template", TEXT, None, "Start from a catalog template (see `connect catalog`).")
-WHO = Option(("--who",), "who", TEXT, None,
-             "together (default: either partner's check-in counts), each, or a partner's name.")
+WHO = Option(
+    ("--who",), "who", TEXT, None, "together (default: either partner's check-in counts), each, or a partner's name."
+)
 
 
 def habit_options(every, goal, at, note, template_id, who=None):
@@ -39,10 +41,25 @@ def described(habit) -> str:
     return f"{rhythm_text(habit)}{reminders}"
 
 
-@command("add", Argument("name", "The habit's name (optional with --from).", required=False),
-         EVERY, GOAL, AT, FROM, NOTE, WHO)
-def add(name: str | None, every: str | None, goal: str | None, at: list[str] | None, template: str | None,
-        note: str | None, who: str | None) -> None:
+@command(
+    "add",
+    Argument("name", "The habit's name (optional with --from).", required=False),
+    EVERY,
+    GOAL,
+    AT,
+    FROM,
+    NOTE,
+    WHO,
+)
+def add(
+    name: str | None,
+    every: str | None,
+    goal: str | None,
+    at: list[str] | None,
+    template: str | None,
+    note: str | None,
+    who: str | None,
+) -> None:
     """Add a habit."""
     from ..core.habits import new_habit
 
@@ -67,8 +84,18 @@ def add(name: str | None, every: str | None, goal: str | None, at: list[str] | N
     WHO,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
-def edit(name: str, rename: str | None, every: str | None, goal: str | None, at: list[str] | None, clear_at: bool,
-         template: str | None, note: str | None, who: str | None, restore: bool) -> None:
+def edit(
+    name: str,
+    rename: str | None,
+    every: str | None,
+    goal: str | None,
+    at: list[str] | None,
+    clear_at: bool,
+    template: str | None,
+    note: str | None,
+    who: str | None,
+    restore: bool,
+) -> None:
     """Change a habit's name, cadence, goal, reminder times or note."""
     from ..core.habits import changed_habit, resolve_active
     from ..core.names import resolve

@@ -61,7 +61,10 @@ def skip(name: str, day: str | None, start: str | None, end: str | None, reason:
         raise UsageError("Say which days: --date DATE, or --from DATE --to DATE.")
     ctx = Context.from_environment()
     today = clock.today()
-    days = [parse_date(day, today)] if day is not None else skip_days(parse_date(start, today), parse_date(end, today))
+    if day is not None:
+        days = [parse_date(day, today)]
+    else:
+        days = skip_days(parse_date(start or "", today), parse_date(end or "", today))  # both given: checked above
     with ctx.transaction(since=min(days)) as tx:
         outcome = record_skips(tx, name, days, reason)
     name_ = outcome.habit.name
@@ -101,10 +104,13 @@ def unplug(duration: str | None, habit: str | None, stop: bool) -> None:
         with ctx.transaction(since=recent) as tx:
             ended = stop_session(tx, now)
         minutes = ended.checkin.minutes if ended.checkin else 0
-        echo(f"Ended the tech-free session: {minutes} min logged to '{ended.habit.name}'."
-             if minutes else "Ended the tech-free session before a minute had passed; nothing logged.")
+        echo(
+            f"Ended the tech-free session: {minutes} min logged to '{ended.habit.name}'."
+            if minutes
+            else "Ended the tech-free session before a minute had passed; nothing logged."
+        )
         return
-    minutes = parse_duration(duration)
+    minutes = parse_duration(duration or "")  # given: checked above
     with ctx.transaction(since=recent) as tx:
         session = start_session(tx, habit, minutes, now)
     name = next(h.name for h in tx.snapshot.habits if h.id == session.habit_id)
@@ -130,15 +136,33 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}
     entries = [
-        {"kind": "checkin", "date": c.day.isoformat(), "habit": names[c.habit_id].name,
-         "slug": names[c.habit_id].slug, "minutes": c.minutes, "note": c.note, "by": c.by, "source": c.source,
-         "logged_at": c.logged_at}
-        for c in snapshot.checkins if c.habit_id in habit_ids and (start is None or c.day >= start)
+        {
+            "kind": "checkin",
+            "date": c.day.isoformat(),
+            "habit": names[c.habit_id].name,
+            "slug": names[c.habit_id].slug,
+            "minutes": c.minutes,
+            "note": c.note,
+            "by": c.by,
+            "source": c.source,
+            "logged_at": c.logged_at,
+        }
+        for c in snapshot.checkins
+        if c.habit_id in habit_ids and (start is None or c.day >= start)
     ] + [
-        {"kind": "skip", "date": s.day.isoformat(), "habit": names[s.habit_id].name,
-         "slug": names[s.habit_id].slug, "minutes": None, "note": s.reason, "by": None, "source": "skip",
-         "logged_at": ""}
-        for s in snapshot.skips if s.habit_id in habit_ids and (start is None or s.day >= start)
+        {
+            "kind": "skip",
+            "date": s.day.isoformat(),
+            "habit": names[s.habit_id].name,
+            "slug": names[s.habit_id].slug,
+            "minutes": None,
+            "note": s.reason,
+            "by": None,
+            "source": "skip",
+            "logged_at": "",
+        }
+        for s in snapshot.skips
+        if s.habit_id in habit_ids and (start is None or s.day >= start)
     ]
     entries.sort(key=lambda e: (e["date"], e["logged_at"]), reverse=True)
     if as_json:

@@ -74,8 +74,6 @@ def style() -> Style:
     return Style.for_stream(sys.stdout)
 
 
-
-
 ABORTED = "Aborted; nothing changed."
 
 

@@ -24,12 +24,19 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
     snapshot = ctx.load(since=window)
     settings = settings_from_config(ctx.config.extra, ctx.config.first_weekday)
     names = {h.id: h for h in snapshot.habits}
-    habits, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, ctx.store.layout.me,
-                                      snapshot.folds, snapshot.since)
+    habits, histories = reminder_view(
+        snapshot.habits, snapshot.checkins, snapshot.skips, ctx.store.layout.me, snapshot.folds, snapshot.since
+    )
     return [
-        {"habit": names[slot.habit_id].name, "slug": names[slot.habit_id].slug, "date": slot.day.isoformat(),
-         "at": slot.at, "time": slot.instant.isoformat(timespec="minutes"), "status": status,
-         "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None}
+        {
+            "habit": names[slot.habit_id].name,
+            "slug": names[slot.habit_id].slug,
+            "date": slot.day.isoformat(),
+            "at": slot.at,
+            "time": slot.instant.isoformat(timespec="minutes"),
+            "status": status,
+            "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None,
+        }
         for slot, status, fires in upcoming(habits, histories, clock.now_aware(), settings)
     ]
 
@@ -44,8 +51,13 @@ def remind(as_json: bool) -> None:
     if not items:
         echo("No reminders in the next two days; give a habit a time with `connect edit NAME --at 19:00`.")
         return
-    labels = {"will_fire": "", "done": "(done)", "not_due": "(not due)", "skipped": "(skipped)",
-              "quiet_hours": "(quiet hours)"}
+    labels = {
+        "will_fire": "",
+        "done": "(done)",
+        "not_due": "(not due)",
+        "skipped": "(skipped)",
+        "quiet_hours": "(quiet hours)",
+    }
     today = clock.today().isoformat()
     for item in items:
         when = "today" if item["date"] == today else "tomorrow"
@@ -76,8 +88,9 @@ def daemon_test() -> None:
     from ..daemon.notify import Notification, choose_notifier
 
     notifier = choose_notifier()
-    delivery = notifier.send(Notification(
-        "connect: test notification", "If you can read this, your reminders will reach you."))
+    delivery = notifier.send(
+        Notification("connect: test notification", "If you can read this, your reminders will reach you.")
+    )
     notifier.close()
     if not delivery.ok:
         raise ConnectError(f"The test notification was not delivered via {delivery.backend}: {delivery.error}.")
@@ -100,12 +113,17 @@ def daemon_status(as_json: bool) -> None:
     running = is_locked(ctx.paths.data_dir / DAEMON_LOCK)
     backend = state.backend if running and state.backend else choose_notifier().name
     upcoming = [item for item in upcoming_reminders(ctx) if item["status"] == "will_fire"][:5]
-    report = {"running": running, "pid": state.pid if running else None, "backend": backend,
-              "next": upcoming, "last": state.last[-5:]}
+    report = {
+        "running": running,
+        "pid": state.pid if running else None,
+        "backend": backend,
+        "next": upcoming,
+        "last": state.last[-5:],
+    }
     if as_json:
         echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    echo(f"Daemon: {'running (pid %s)' % state.pid if running else 'not running'}; backend: {backend}.")
+    echo(f"Daemon: {f'running (pid {state.pid})' if running else 'not running'}; backend: {backend}.")
     echo("Next reminders:" if upcoming else "Next reminders: none in the next two days.")
     for item in upcoming:
         echo(f"  {item['date']} {item['at']}  {item['habit']}")
@@ -113,8 +131,10 @@ def daemon_status(as_json: bool) -> None:
         echo("Last sent:")
         for entry in state.last[-5:]:
             outcome = "delivered" if entry.get("ok") else f"failed ({entry.get('detail', '')})"
-            echo(f"  {entry.get('time', '?')[:16].replace('T', ' ')}  {entry.get('title', '')} via "
-                 f"{entry.get('backend', '?')}: {outcome}")
+            echo(
+                f"  {entry.get('time', '?')[:16].replace('T', ' ')}  {entry.get('title', '')} via "
+                f"{entry.get('backend', '?')}: {outcome}"
+            )
     if not running:
         echo("Start it with `connect daemon install` (systemd) or `connect daemon run`.")
 

@@ -35,7 +35,7 @@ class Style(namedtuple("Style", "colour unicode", defaults=(False, True))):
     __slots__ = ()
 
     @classmethod
-    def for_stream(cls, stream: TextIO) -> "Style":
+    def for_stream(cls, stream: TextIO) -> Style:
         """Colour only on a terminal and never with NO_COLOR; Unicode when the stream can encode it."""
         tty = hasattr(stream, "isatty") and stream.isatty()
         colour = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
@@ -105,8 +105,7 @@ def week_title(summary: WeekSummary, partners: Sequence[str]) -> str:
     return f"Week {end.isocalendar()[1]}, {span}{couple}"
 
 
-def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = (),
-                notes: Sequence[str] = ()) -> str:
+def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
     """The weekly summary as a table: a row per habit, a column per day, streak and progress."""
     name_width = WIDTH - 28 - 11 - 12 - 1
     days = list(summary.habits[0].days) if summary.habits else []
@@ -124,8 +123,11 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
         progress = progress_text(row)
         met = row.progress.target and row.progress.done >= row.progress.target
         lines.append(
-            fit(clean(row_label(row)), name_width, ellipsis) + " " + cells
-            + f"{streak:<11}" + (style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}")
+            fit(clean(row_label(row)), name_width, ellipsis)
+            + " "
+            + cells
+            + f"{streak:<11}"
+            + (style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}")
         )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
@@ -145,8 +147,9 @@ def check_weeks_fit(weeks: int) -> None:
         raise InvalidInput(f"{weeks} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
 
 
-def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Sequence[str] = (),
-                 notes: Sequence[str] = ()) -> str:
+def render_weeks(
+    summaries: Sequence[WeekSummary], style: Style, partners: Sequence[str] = (), notes: Sequence[str] = ()
+) -> str:
     """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
     count = len(summaries)
     check_weeks_fit(count)
@@ -158,7 +161,7 @@ def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Seque
     lines = [style.paint(f"The last {count} weeks, {title}{couple}", "bold"), ""]
     header = " " * (name_width + 1) + "".join(f"{s.week_start:%d %b}".ljust(8) for s in summaries)
     lines.append(header + f"{'Streak':<11}{'This week':>11}")
-    rows = {(r.habit.id, r.person): [] for r in last.habits}
+    rows: dict[tuple[str, str | None], list] = {(r.habit.id, r.person): [] for r in last.habits}
     for summary in summaries:
         for r in summary.habits:
             rows.setdefault((r.habit.id, r.person), [])
@@ -170,8 +173,12 @@ def render_weeks(summaries: Sequence[WeekSummary], style: Style, partners: Seque
         current = next((r for r in last.habits if (r.habit.id, r.person) == key), None)
         if current is None:
             continue
-        lines.append(fit(clean(row_label(current)), name_width, "…" if style.unicode else "...") + " " + cells
-                     + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}")
+        lines.append(
+            fit(clean(row_label(current)), name_width, "…" if style.unicode else "...")
+            + " "
+            + cells
+            + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}"
+        )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
     lines += _note_lines(notes)
@@ -275,15 +282,25 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
             u, a, colour = _CALENDAR.get(status, _CALENDAR[NOT_DUE])
             cells += style.paint(u if style.unicode else a, colour)
         lines.append(f"{names[(first_weekday + row) % 7]}  {cells}")
-    legend = "  ".join(f"{style.paint((_CALENDAR[s][0] if style.unicode else _CALENDAR[s][1]), _CALENDAR[s][2])} {t}"
-                       for s, t in ((DONE, "done"), ("partial", "partly"), (MISSED, "missed"),
-                                    (SKIPPED, "skipped"), (NOT_DUE, "not due")))
+    legend = "  ".join(
+        f"{style.paint((_CALENDAR[s][0] if style.unicode else _CALENDAR[s][1]), _CALENDAR[s][2])} {t}"
+        for s, t in (
+            (DONE, "done"),
+            ("partial", "partly"),
+            (MISSED, "missed"),
+            (SKIPPED, "skipped"),
+            (NOT_DUE, "not due"),
+        )
+    )
     lines += ["", legend, ""]
-    lines.append(f"Streak {streak_text(stats.streak, unit)} · best {streak_text(stats.best_streak, unit)} · "
-                 f"strength {percent(stats.strength)}")
+    lines.append(
+        f"Streak {streak_text(stats.streak, unit)} · best {streak_text(stats.best_streak, unit)} · "
+        f"strength {percent(stats.strength)}"
+    )
     rates = stats.rates
-    lines.append(f"Completion: 4 weeks {percent(rates[4])} · 12 weeks {percent(rates[12])} · "
-                 f"52 weeks {percent(rates[52])}")
+    lines.append(
+        f"Completion: 4 weeks {percent(rates[4])} · 12 weeks {percent(rates[12])} · 52 weeks {percent(rates[52])}"
+    )
     lines.append("By weekday: " + "  ".join(f"{names[i]} {percent(v)}" for i, v in enumerate(stats.weekdays)))
     if stats.best_streaks:
         lines.append("Best streaks:")
@@ -295,11 +312,15 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
 def stats_json(result) -> dict:
     """The public JSON form of one habit's stats (`connect stats NAME --json`)."""
     return {
-        "name": result.habit.name, "slug": result.habit.slug, "streak": result.streak,
-        "best_streak": result.best_streak, "streak_unit": result.streak_unit,
+        "name": result.habit.name,
+        "slug": result.habit.slug,
+        "streak": result.streak,
+        "best_streak": result.best_streak,
+        "streak_unit": result.streak_unit,
         "strength": round(result.strength, 4),
-        "best_streaks": [{"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()}
-                         for r in result.best_streaks],
+        "best_streaks": [
+            {"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()} for r in result.best_streaks
+        ],
         "completion": {str(k): v for k, v in result.rates.items()},
         "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
         "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},

@@ -11,8 +11,9 @@ from .spec import JSON, TEXT, Argument, Option, command
 ME = Option(("--me",), "me", TEXT, None, "Your name: what you log here is logged as you.", required=True)
 
 
-@command("init", Argument("folder", "A folder your sync tool keeps in step (Syncthing, Nextcloud, git…)."), ME,
-         group="sync")
+@command(
+    "init", Argument("folder", "A folder your sync tool keeps in step (Syncthing, Nextcloud, git…)."), ME, group="sync"
+)
 def sync_init(folder: str, me: str) -> None:
     """On the first machine: move this home's data into the shared folder."""
     from ..storage.sharing import share
@@ -50,8 +51,10 @@ def sync_status(as_json: bool) -> None:
         mark = " (this device)" if device["this_device"] else ""
         if device["readable"]:
             last = (device["last_change"] or "never")[:16].replace("T", " ")
-            echo(f"  {device['device']}  {device['person'] or '?'}{mark}: {device['checkins']} check-ins, "
-                 f"last change {last}")
+            echo(
+                f"  {device['device']}  {device['person'] or '?'}{mark}: {device['checkins']} check-ins, "
+                f"last change {last}"
+            )
         else:
             echo(f"  {device['device']}{mark}: unreadable for now")
     for line in report["odd"]:

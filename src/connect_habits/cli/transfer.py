@@ -20,8 +20,13 @@ SOURCES = ("connect", "loop")
 
 @command(
     "export",
-    Option(("--format", "-f"), "format", TEXT, "json",
-           "json (a complete backup), csv (check-ins) or ics (reminders for a calendar)."),
+    Option(
+        ("--format", "-f"),
+        "format",
+        TEXT,
+        "json",
+        "json (a complete backup), csv (check-ins) or ics (reminders for a calendar).",
+    ),
     Option(("--output", "-o"), "output", TEXT, None, "Write to this file instead of stdout."),
 )
 def export(format: str, output: str | None) -> None:
@@ -77,8 +82,11 @@ def _count(n: int, noun: str) -> str:
 
 @command(
     "import",
-    Argument("file", "A backup from `connect export --format json` (- for stdin), or with --from loop a Loop "
-                     "Habit Tracker CSV export (.zip)."),
+    Argument(
+        "file",
+        "A backup from `connect export --format json` (- for stdin), or with --from loop a Loop "
+        "Habit Tracker CSV export (.zip).",
+    ),
     Option(("--merge",), "merge", FLAG, False, "Add what the backup holds to a home that has habits (no duplicates)."),
     Option(("--from",), "source", TEXT, "connect", "connect (a JSON backup) or loop (Loop Habit Tracker)."),
 )
@@ -97,8 +105,9 @@ def import_(file: str, merge: bool, source: str) -> None:
         _report(summary, f"from Loop ({name})")
         return
     if raw[:4] == b"PK\x03\x04":
-        raise ConnectError(f"{name} is a zip file, not a connect backup; for a Loop Habit Tracker export add "
-                           "--from loop.")
+        raise ConnectError(
+            f"{name} is a zip file, not a connect backup; for a Loop Habit Tracker export add --from loop."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -131,8 +140,10 @@ def _read_input(file: str) -> tuple[bytes, str]:
 
 
 def _counts(summary, last: bool = True) -> str:
-    return (f"{_count(summary.habits, 'habit')}, {_count(summary.checkins, 'check-in')}{' and' if last else ','} "
-            f"{_count(summary.skips, 'skip')}")
+    return (
+        f"{_count(summary.habits, 'habit')}, {_count(summary.checkins, 'check-in')}{' and' if last else ','} "
+        f"{_count(summary.skips, 'skip')}"
+    )
 
 
 def _report(summary, origin: str) -> None:

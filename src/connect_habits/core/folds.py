@@ -68,12 +68,19 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
 def rules_of(habit: Habit, person: str | None, persons: list[str], first_weekday: int) -> str:
     """What a fold depends on besides the history: when this changes, the fold is made again."""
     goal = [habit.goal.minutes, habit.goal.per] if habit.goal else None
-    return json.dumps([str(habit.cadence), goal, habit.created.isoformat(), habit.who, person,
-                       persons if habit.who == "each" else [], first_weekday])
+    return json.dumps(
+        [
+            str(habit.cadence),
+            goal,
+            habit.created.isoformat(),
+            habit.who,
+            person,
+            persons if habit.who == "each" else [],
+            first_weekday,
+        ]
+    )
 
 
 def month_start(today: date) -> date:
     """The first day of `today`'s month: a command that looks no further back reads this month alone."""
     return today.replace(day=1)
-
-

@@ -48,7 +48,9 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
         raise
 
 
-class HabitOptions(namedtuple("HabitOptions", "every goal at note template who", defaults=(None,) * 6)):
+class HabitOptions(
+    namedtuple("HabitOptions", "every goal at note template who", defaults=(None, None, None, None, None, None))
+):
     """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
 
     __slots__ = ()
@@ -99,13 +101,14 @@ def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None
     return cadence, goal
 
 
-def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date,
-              persons: Sequence[str] = ()) -> Habit:
+def new_habit(
+    habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date, persons: Sequence[str] = ()
+) -> Habit:
     """A new habit from a name, a template and options; refuses a name that is taken."""
     template = options.template
     if name is None and template is None:
         raise UsageError("Give the habit a name, or a template with --from.")
-    habit_name = parse_name(name if name is not None else template.name)  # type: ignore[union-attr]
+    habit_name = parse_name(name if name is not None else template.name)
     if (existing := find_by_name(habits, habit_name)) is not None:
         state = " (archived)" if existing.archived else ""
         raise DuplicateHabit(f"There is already a habit named '{existing.name}'{state}; choose another name.")
@@ -128,8 +131,14 @@ def new_habit(habits: Sequence[Habit], name: str | None, options: HabitOptions, 
     )
 
 
-def changed_habit(habits: Sequence[Habit], habit: Habit, options: HabitOptions,
-                  rename: str | None = None, restore: bool = False, persons: Sequence[str] = ()) -> Habit:
+def changed_habit(
+    habits: Sequence[Habit],
+    habit: Habit,
+    options: HabitOptions,
+    rename: str | None = None,
+    restore: bool = False,
+    persons: Sequence[str] = (),
+) -> Habit:
     """`habit` with the options applied; flags override the template they name."""
     template = options.template
     cadence = template.cadence if template else habit.cadence
@@ -179,9 +188,7 @@ def default_session_habit(habits: Sequence[Habit]) -> Habit:
     habit = next((h for h in habits if not h.archived and h.measured_in_minutes), None)
     if habit is None:
         raise InvalidInput(
-            "No habit is measured in minutes; add one (connect add \"Tech-free time\" --goal 2h/week) "
+            'No habit is measured in minutes; add one (connect add "Tech-free time" --goal 2h/week) '
             "or name one with --habit."
         )
     return habit
-
-

@@ -28,7 +28,7 @@ class Fold(namedtuple("Fold", "at first runs score rolling met due tail")):
 class History:
     """One habit's check-ins and skips, indexed by day.
 
-    `fold` (see summary.py) carries everything before the recent months: scans resume from it,
+    `fold` (see folds.py) carries everything before the recent months: scans resume from it,
     so a streak that reaches back years is right without reading those years.
     """
 
@@ -57,7 +57,7 @@ class History:
             raise ValueError("a streak before the folded months needs the whole history")
         return week_start(fold.at, first_weekday) if habit.week_based else fold.at
 
-    def attach(self, fold: "Fold", since: date | None) -> None:
+    def attach(self, fold: Fold, since: date | None) -> None:
         """Take a fold, and the few days before it that resumed scans look back at."""
         self.fold = fold
         for day, (count, minutes, skipped) in fold.tail.items():
@@ -73,15 +73,20 @@ class History:
 Folds = dict  # (habit id, person or None) -> summary.Fold
 
 
-def person_histories(habit: Habit, checkins: Iterable[CheckIn], skips: Iterable[Skip],
-                     persons: Iterable[str], folds: Folds | None = None,
-                     since: date | None = None) -> list[tuple[str | None, History]]:
+def person_histories(
+    habit: Habit,
+    checkins: Iterable[CheckIn],
+    skips: Iterable[Skip],
+    persons: Iterable[str],
+    folds: Folds | None = None,
+    since: date | None = None,
+) -> list[tuple[str | None, History]]:
     """The histories a habit is judged by: one shared, or one per partner for an `each` habit."""
     checkins, skips = list(checkins), list(skips)
     partners = list(persons)
     if habit.who != "each" or not partners:
         return [(None, build_histories(checkins, skips, folds, since)[habit.id])]
-    result = []
+    result: list[tuple[str | None, History]] = []
     for person in partners:
         history = build_histories([c for c in checkins if c.by == person], skips)[habit.id]
         fold = (folds or {}).get((habit.id, person))
@@ -91,8 +96,9 @@ def person_histories(habit: Habit, checkins: Iterable[CheckIn], skips: Iterable[
     return result
 
 
-def build_histories(checkins: Iterable[CheckIn], skips: Iterable[Skip], folds: Folds | None = None,
-                    since: date | None = None) -> dict[str, History]:
+def build_histories(
+    checkins: Iterable[CheckIn], skips: Iterable[Skip], folds: Folds | None = None, since: date | None = None
+) -> dict[str, History]:
     """Index check-ins and skips by habit id, then by day; with `folds`, each history takes its habit's fold.
 
     `since` is the first day the check-ins and skips cover (None: the whole history).

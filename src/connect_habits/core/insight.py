@@ -15,8 +15,7 @@ def _label(row: HabitWeek) -> str:
 
 def best_moment(summary: WeekSummary) -> str | None:
     """A new best streak made this week, else a goal reached this week; None when neither happened."""
-    records = [r for r in summary.habits
-               if r.streak >= 2 and r.streak == r.best_streak and DONE in r.days.values()]
+    records = [r for r in summary.habits if r.streak >= 2 and r.streak == r.best_streak and DONE in r.days.values()]
     if records:
         row = max(records, key=lambda r: (r.streak, r.streak_unit == "weeks"))
         unit = row.streak_unit if row.streak != 1 else row.streak_unit[:-1]

@@ -15,9 +15,13 @@ NOTE_MAX = 2000
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
-    **{name: i for i, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))},
-    "tues": 1, "weds": 2, "thur": 3, "thurs": 3,
+    **{
+        name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
+    },
+    "tues": 1,
+    "weds": 2,
+    "thur": 3,
+    "thurs": 3,
 }
 ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
@@ -74,10 +78,13 @@ class Goal(namedtuple("Goal", "minutes per")):
         return {"minutes": self.minutes, "per": self.per}
 
 
-class Habit(namedtuple(
-    "Habit", "id name slug cadence created goal at template prompts note archived who",
-    defaults=(None, (), None, (), "", False, "together"),
-)):
+class Habit(
+    namedtuple(
+        "Habit",
+        "id name slug cadence created goal at template prompts note archived who",
+        defaults=(None, (), None, (), "", False, "together"),
+    )
+):
     """A ritual the couple wants to repeat.
 
     `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
@@ -113,9 +120,13 @@ class Habit(namedtuple(
         }
 
 
-class CheckIn(namedtuple(
-    "CheckIn", "id habit_id day logged_at minutes note source by", defaults=(None, "", "cli", None),
-)):
+class CheckIn(
+    namedtuple(
+        "CheckIn",
+        "id habit_id day logged_at minutes note source by",
+        defaults=(None, "", "cli", None),
+    )
+):
     """One logged occurrence of a habit on a day (`minutes` for a minutes habit, `by` the partner)."""
 
     __slots__ = ()
@@ -143,15 +154,22 @@ class Snapshot:
     `persons` are the partners known from the config and the devices; `warnings` name files
     that could not be read this time (a shared file still syncing, say). A snapshot of the
     recent months only has `since` (the first day its check-ins and skips cover) and `folds`
-    (summary.py: every habit's scans up to there).
+    (core/folds.py: every habit's scans up to there).
     """
 
     __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds")
 
-    def __init__(self, habits: list[Habit] | None = None, checkins: list[CheckIn] | None = None,
-                 skips: list[Skip] | None = None, sessions: list[Session] | None = None,
-                 persons: list[str] | None = None, warnings: list[str] | None = None,
-                 since: date | None = None, folds: dict | None = None) -> None:
+    def __init__(
+        self,
+        habits: list[Habit] | None = None,
+        checkins: list[CheckIn] | None = None,
+        skips: list[Skip] | None = None,
+        sessions: list[Session] | None = None,
+        persons: list[str] | None = None,
+        warnings: list[str] | None = None,
+        since: date | None = None,
+        folds: dict | None = None,
+    ) -> None:
         self.habits = [] if habits is None else habits
         self.checkins = [] if checkins is None else checkins
         self.skips = [] if skips is None else skips
@@ -255,8 +273,8 @@ def parse_duration(text: str) -> int:
 def parse_goal(text: str) -> Goal:
     """Parse a minutes goal such as `30m/day`, `2h/week` or `1h30m/week`."""
     spec = text.strip().lower().replace(" ", "")
-    amount, slash, period = spec.rpartition("/")
-    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(period)
+    amount, slash, unit = spec.rpartition("/")
+    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(unit)
     if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in)?)?", amount or "-"):
         raise InvalidInput(f"'{text}' is not a goal; use minutes per day or week, like 30m/day or 2h/week.")
     minutes = parse_duration(amount)

@@ -25,7 +25,8 @@ def resolve(habits: Sequence[Habit], query: str) -> Habit:
         return exact[0]
     if wanted:
         prefixed = exact or [
-            h for h in habits
+            h
+            for h in habits
             if _fold(h.name).startswith(wanted) or h.slug.startswith(wanted) or h.slug.startswith(wanted_slug)
         ]
         if len(prefixed) == 1:

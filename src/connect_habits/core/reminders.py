@@ -7,9 +7,9 @@ datetime in the local zone; reminder times are local wall-clock times.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from typing import Iterable, Mapping
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
 from .cadence import day_met, is_due, week_start
@@ -71,8 +71,9 @@ def parse_summary_at(text: str) -> tuple[int, str]:
     return WEEKDAY_NAMES.index(parts[0][:3]), parse_time(parts[1])
 
 
-def settings_from_config(values: Mapping[str, object], first_weekday: int = 0,
-                         problems: list[str] | None = None) -> ReminderSettings:
+def settings_from_config(
+    values: Mapping[str, object], first_weekday: int = 0, problems: list[str] | None = None
+) -> ReminderSettings:
     """Read `quiet_hours`, `summary_at` and `grace` from the config's values.
 
     With a `problems` list, a bad value falls back to its default and its message is added
@@ -107,7 +108,7 @@ def wall_instant(day: date, hhmm: str, zone: tzinfo) -> datetime:
     candidate = wall
     for _ in range(24 * 60):
         aware = candidate.replace(tzinfo=zone, fold=0)
-        if aware.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) == candidate:
+        if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == candidate:
             return aware
         candidate += timedelta(minutes=1)  # inside a gap: walk to its end
     return wall.replace(tzinfo=zone)
@@ -148,8 +149,9 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
 
 
-def reminder_view(habits: Iterable[Habit], checkins, skips, me: str | None, folds: dict | None = None,
-                  since: date | None = None) -> tuple[list[Habit], dict[str, History]]:
+def reminder_view(
+    habits: Iterable[Habit], checkins, skips, me: str | None, folds: dict | None = None, since: date | None = None
+) -> tuple[list[Habit], dict[str, History]]:
     """The habits this device reminds of, with the histories that decide it (and give its streaks).
 
     On a shared log each device reminds its own person: of a habit each partner does when
@@ -217,7 +219,9 @@ def reminders_due(
                 continue
             late = now - slot.instant
             habit = by_id[slot.habit_id]
-            if late >= settings.grace or not needs_reminder(habit, histories[habit.id], slot.day, settings.first_weekday):
+            if late >= settings.grace or not needs_reminder(
+                habit, histories[habit.id], slot.day, settings.first_weekday
+            ):
                 continue
             if slot.habit_id in latest:
                 drop.append(latest[slot.habit_id])

@@ -65,8 +65,15 @@ def strength(habit: Habit, history: History, today: date) -> float:
     return strength_scan(habit, history, history_start(habit, history), today)[0]
 
 
-def strength_scan(habit: Habit, history: History, start: date, today: date, score: float = 0.0,
-                  rolling: float = 0.0, stop: date | None = None) -> tuple[float, float]:
+def strength_scan(
+    habit: Habit,
+    history: History,
+    start: date,
+    today: date,
+    score: float = 0.0,
+    rolling: float = 0.0,
+    stop: date | None = None,
+) -> tuple[float, float]:
     """The strength scan from `start` (with the score and rolling sum it had there) to `today` or before `stop`."""
     m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
     window, target = rolling_target(habit)
@@ -99,19 +106,29 @@ def calendar_status(habit: Habit, history: History, day: date, today: date, firs
     return status
 
 
-def calendar(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> list[list[tuple[date, str]]]:
+def calendar(
+    habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0
+) -> list[list[tuple[date, str]]]:
     """The last `weeks` weeks as columns of seven (date, status) cells, oldest first."""
     last = week_start(today, first_weekday)
     starts = [last - timedelta(days=7 * n) for n in range(weeks - 1, -1, -1)]
-    return [[(s + timedelta(days=i), calendar_status(habit, history, s + timedelta(days=i), today, first_weekday))
-             for i in range(7)] for s in starts]
+    return [
+        [
+            (s + timedelta(days=i), calendar_status(habit, history, s + timedelta(days=i), today, first_weekday))
+            for i in range(7)
+        ]
+        for s in starts
+    ]
 
 
 def completion_rate(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> float | None:
     """Share of due days (or weeks) met over the last `weeks` weeks; None when nothing was due."""
     since = max(history_start(habit, history), today - timedelta(days=7 * weeks - 1))
-    outcomes = [o for period, o in period_outcomes(habit, history, since, today, first_weekday)
-                if o is not None and (not habit.week_based or period >= week_start(since, first_weekday))]
+    outcomes = [
+        o
+        for period, o in period_outcomes(habit, history, since, today, first_weekday)
+        if o is not None and (not habit.week_based or period >= week_start(since, first_weekday))
+    ]
     return sum(outcomes) / len(outcomes) if outcomes else None
 
 
@@ -125,8 +142,9 @@ def weekday_completion(habit: Habit, history: History, today: date) -> list[floa
     return [met[i] / due[i] if due[i] else None for i in range(7)]
 
 
-def weekday_scan(habit: Habit, history: History, start: date, today: date, met: list[int], due: list[int],
-                 stop: date | None = None) -> tuple[list[int], list[int]]:
+def weekday_scan(
+    habit: Habit, history: History, start: date, today: date, met: list[int], due: list[int], stop: date | None = None
+) -> tuple[list[int], list[int]]:
     """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
     day = start
     while day <= today and (stop is None or day < stop):
@@ -134,15 +152,19 @@ def weekday_scan(habit: Habit, history: History, start: date, today: date, met: 
         if counts and day not in history.skipped and not (day == today and not history.logged(day)):
             due[day.weekday()] += 1
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
-                    habit.week_based and history.logged(day)):
+                habit.week_based and history.logged(day)
+            ):
                 met[day.weekday()] += 1
         day += ONE_DAY
     return met, due
 
 
-class HabitStats(namedtuple(
-    "HabitStats", "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar",
-)):
+class HabitStats(
+    namedtuple(
+        "HabitStats",
+        "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar",
+    )
+):
     """Everything `connect stats NAME` shows.
 
     `rates` maps 4, 12 and 52 weeks to a completion rate (None: no due day), `weekdays` has one rate a
@@ -168,7 +190,9 @@ def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, fi
     )
 
 
-def weekly_rates(habit: Habit, history: History, today: date, weeks: int = 12, first_weekday: int = 0) -> list[float | None]:
+def weekly_rates(
+    habit: Habit, history: History, today: date, weeks: int = 12, first_weekday: int = 0
+) -> list[float | None]:
     """Completion of each of the last `weeks` weeks, oldest first (for a sparkline); None before the history."""
     this_week = week_start(today, first_weekday)
     first = this_week - timedelta(days=7 * (weeks - 1))
@@ -184,5 +208,16 @@ def weekly_rates(habit: Habit, history: History, today: date, weeks: int = 12, f
     return result
 
 
-__all__ = ["DONE", "PARTIAL", "HabitStats", "calendar", "completion_rate", "frequency", "habit_stats",
-           "rolling_target", "strength", "weekday_completion", "weekly_rates"]
+__all__ = [
+    "DONE",
+    "PARTIAL",
+    "HabitStats",
+    "calendar",
+    "completion_rate",
+    "frequency",
+    "habit_stats",
+    "rolling_target",
+    "strength",
+    "weekday_completion",
+    "weekly_rates",
+]

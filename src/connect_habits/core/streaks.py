@@ -92,8 +92,9 @@ class RunState:
 
     __slots__ = ("length", "first", "last", "best")
 
-    def __init__(self, length: int = 0, first: date | None = None, last: date | None = None,
-                 best: list[Streak] | None = None) -> None:
+    def __init__(
+        self, length: int = 0, first: date | None = None, last: date | None = None, best: list[Streak] | None = None
+    ) -> None:
         self.length, self.first, self.last = length, first, last
         self.best = [] if best is None else best
 
@@ -114,10 +115,10 @@ class RunState:
                 self.best = _longest([*self.best, Streak(self.length, self.first, self.last)])
             self.length, self.first, self.last = 0, None, None
 
-    def copy(self) -> "RunState":
+    def copy(self) -> RunState:
         return RunState(self.length, self.first, self.last, list(self.best))
 
-    def runs(self) -> "Runs":
+    def runs(self) -> Runs:
         current = Streak(self.length, self.first, self.last)
         return Runs(current, _longest([*self.best, current]))
 
@@ -144,8 +145,9 @@ def streak_runs(habit: Habit, history: History, today: date, first_weekday: int 
     return state.runs()
 
 
-def period_outcomes(habit: Habit, history: History, start: date, today: date, first_weekday: int,
-                    stop: date | None = None):
+def period_outcomes(
+    habit: Habit, history: History, start: date, today: date, first_weekday: int, stop: date | None = None
+):
     """Yield (period start, True met / False broken / None neutral) from `start` to `today` (or before `stop`)."""
     if habit.week_based:
         week = week_start(start, first_weekday)
@@ -180,7 +182,3 @@ def current_streak(habit: Habit, history: History, today: date, first_weekday: i
 def best_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
     """The longest streak ever, by the same rules as the current one."""
     return streak_runs(habit, history, today, first_weekday).longest
-
-
-
-

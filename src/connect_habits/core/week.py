@@ -21,9 +21,13 @@ class Progress(namedtuple("Progress", "done target unit")):
     __slots__ = ()
 
 
-class HabitWeek(namedtuple(
-    "HabitWeek", "habit streak best_streak streak_unit progress days person by", defaults=(None, None),
-)):
+class HabitWeek(
+    namedtuple(
+        "HabitWeek",
+        "habit streak best_streak streak_unit progress days person by",
+        defaults=(None, None),
+    )
+):
     """One habit's row in the weekly summary.
 
     `streak_unit` is "days" or "weeks"; `days` maps each day to its status; `person` is whose row, for a
@@ -54,8 +58,9 @@ def week_progress(habit: Habit, history: History, start: date) -> Progress:
     return Progress(sum(1 for d in due if d in met), len(due), unit)
 
 
-def habit_week(habit: Habit, history: History, day: date, today: date, first_weekday: int = 0,
-               person: str | None = None) -> HabitWeek:
+def habit_week(
+    habit: Habit, history: History, day: date, today: date, first_weekday: int = 0, person: str | None = None
+) -> HabitWeek:
     """A habit's row for the week containing `day`, with streaks as of that week's end (or today)."""
     start = week_start(day, first_weekday)
     end = start + timedelta(days=6)
@@ -103,8 +108,10 @@ def week_summary(
         if habit.archived:
             continue
         if habit.who == "each" and partners:
-            rows += [habit_week(habit, history, day, today, first_weekday, person)
-                     for person, history in person_histories(habit, checkins, skips, partners, folds, since)]
+            rows += [
+                habit_week(habit, history, day, today, first_weekday, person)
+                for person, history in person_histories(habit, checkins, skips, partners, folds, since)
+            ]
         else:
             rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
     return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows])

@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 def display_width(text: str) -> int:
     """Columns `text` takes in a terminal: wide East Asian characters and emoji take two."""
     return sum(
-        0 if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf"
-        else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        0
+        if unicodedata.combining(ch) or unicodedata.category(ch) == "Cf"
+        else 2
+        if unicodedata.east_asian_width(ch) in "WF"
+        else 1
         for ch in text
     )
 
@@ -64,7 +67,9 @@ def progress_text(row: HabitWeek) -> str:
 def short_date(day: date, today: date) -> str:
     """`today`, `yesterday` or `Mon 23 Nov`."""
     delta = (today - day).days
-    return {0: "today", 1: "yesterday"}.get(delta, f"{day:%a %d %b %Y}" if day.year != today.year else f"{day:%a %d %b}")
+    return {0: "today", 1: "yesterday"}.get(
+        delta, f"{day:%a %d %b %Y}" if day.year != today.year else f"{day:%a %d %b}"
+    )
 
 
 def percent(value: float | None) -> str:

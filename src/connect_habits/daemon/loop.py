@@ -1,6 +1,6 @@
 """The reminder daemon: sleeps until the next event, reminds of what is due and unmet, never twice.
 
-`schedule` says when the next reminder time comes; our own rules (reminders.py) decide
+`schedule` says when the next reminder time comes; our own rules (core/reminders.py) decide
 what to send whenever the daemon wakes, because `schedule` would run a job missed during a
 suspend however late, and forgets everything on a restart. What was sent, what is still
 owed (snoozes, a session's end) and what each button means live in the state file, so a
@@ -22,7 +22,6 @@ import schedule
 
 from .. import clock
 from ..core.cadence import week_start
-from ..core.catalog import find_template
 from ..core.history import History
 from ..core.model import Habit, Snapshot
 from ..core.reminders import (
@@ -36,8 +35,6 @@ from ..core.reminders import (
     settings_from_config,
     summary_due,
 )
-from ..core.week import habit_week, week_summary
-from ..core.words import progress_text, row_label, streak_text
 from ..errors import ConnectError
 from ..storage.actions import record_done, settle_sessions
 from ..storage.config import load_config
@@ -45,6 +42,7 @@ from ..storage.fileio import try_lock
 from ..storage.layout import HISTORY_FILE
 from ..storage.paths import Paths, ensure_private_dir
 from ..storage.store import Store
+from .messages import reminder_notification, summary_notification
 from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
 from .state import DaemonState, Pending, load_state, save_state
 from .watch import POLL_SECONDS, FileWatcher
@@ -119,8 +117,9 @@ class Daemon:
         self.retry_at = None
         self.last_scan = now
         snapshot = self._settled_snapshot(now)
-        mine, histories = reminder_view(snapshot.habits, snapshot.checkins, snapshot.skips, self.me, snapshot.folds,
-                                        snapshot.since)
+        mine, histories = reminder_view(
+            snapshot.habits, snapshot.checkins, snapshot.skips, self.me, snapshot.folds, snapshot.since
+        )
         habits = {h.id: h for h in mine}
         decision = reminders_due(mine, histories, now, self.state.sent, self.settings)
         for slot in decision.drop:
@@ -131,7 +130,7 @@ class Daemon:
                 break
             habit = habits[slot.habit_id]
             try:
-                notification = self._reminder(habit, histories[habit.id], now)
+                notification = reminder_notification(habit, histories[habit.id], now, self.settings.first_weekday)
             except Exception as error:  # noqa: BLE001 — one broken habit must not silence the others
                 log.error("could not word the reminder for %s: %s", slot.key, _one_line(error))
                 continue
@@ -140,7 +139,11 @@ class Daemon:
                 self._save_state()  # at once: a crash right after must not repeat it
         self._send_pending(habits, histories, now)
         summary_key = summary_due(now, self.state.sent, self.settings)
-        if summary_key and not self.stopping and self._deliver(self._summary(snapshot, now), now):
+        if (
+            summary_key
+            and not self.stopping
+            and self._deliver(summary_notification(snapshot, now, self.settings.first_weekday), now)
+        ):
             self.state.mark_sent(summary_key, now)
         self.state.prune(now)
         self._save_state()
@@ -154,18 +157,24 @@ class Daemon:
         snapshot = self._load(now)
         if any(s.ends <= now for s in snapshot.sessions):
             today = now.date()
-            with self.store.transaction(since=week_start(today, self.settings.first_weekday) - timedelta(days=7),
-                                        today=today) as transaction:
+            with self.store.transaction(
+                since=week_start(today, self.settings.first_weekday) - timedelta(days=7), today=today
+            ) as transaction:
                 ended = settle_sessions(transaction, now)
             # A session begun in a month the folds sum up changes them: read again, as a command would.
             snapshot = self._load(now) if transaction.folds_outdated else transaction.snapshot
             for end in ended:
                 minutes = end.checkin.minutes if end.checkin else 0
                 log.info("tech-free session for '%s' ended: %d min logged", end.habit.name, minutes)
-                self.state.pending.append(Pending(
-                    key=f"session/{end.session.id}", due=end.session.ends, next_try=now,
-                    title=f"Tech-free time is over: {minutes} min",
-                    body=f"Logged {minutes} minutes of '{end.habit.name}'. Welcome back."))
+                self.state.pending.append(
+                    Pending(
+                        key=f"session/{end.session.id}",
+                        due=end.session.ends,
+                        next_try=now,
+                        title=f"Tech-free time is over: {minutes} min",
+                        body=f"Logged {minutes} minutes of '{end.habit.name}'. Welcome back.",
+                    )
+                )
         self.snapshot = snapshot
         return snapshot
 
@@ -181,15 +190,16 @@ class Daemon:
             if now - item.due >= self.settings.grace:
                 log.info("let go of %s: too late", item.key)
                 continue
-            if item.habit is not None and (habit is None or not needs_reminder(
-                    habit, histories[habit.id], day, self.settings.first_weekday)):
+            if item.habit is not None and (
+                habit is None or not needs_reminder(habit, histories[habit.id], day, self.settings.first_weekday)
+            ):
                 continue  # done meanwhile, or removed
             if is_quiet(now, self.settings):
                 item.next_try = quiet_end(now, self.settings)
                 keep.append(item)
                 continue
             if habit is not None:
-                notification = self._reminder(habit, histories[habit.id], now)
+                notification = reminder_notification(habit, histories[habit.id], now, self.settings.first_weekday)
                 target = (habit.id, day, item.key)
             else:
                 notification, target = Notification(item.title, item.body), None
@@ -198,14 +208,19 @@ class Daemon:
                 keep.append(item)
         self.state.pending = keep
 
-    def _deliver(self, notification: Notification, now: datetime,
-                 button_target: tuple[str, date, str] | None = None) -> bool:
+    def _deliver(
+        self, notification: Notification, now: datetime, button_target: tuple[str, date, str] | None = None
+    ) -> bool:
         delivery = self.notifier.send(notification)
         self.state.backend = delivery.backend
         self.state.remember(now, notification.title, delivery.backend, delivery.ok, delivery.error)
         if not delivery.ok:
-            log.warning("could not send '%s' via %s: %s; will retry", _one_line(notification.title),
-                        delivery.backend, delivery.error)
+            log.warning(
+                "could not send '%s' via %s: %s; will retry",
+                _one_line(notification.title),
+                delivery.backend,
+                delivery.error,
+            )
             self.retry_at = now + _seconds(RETRY)
             return False
         if delivery.error:
@@ -215,30 +230,13 @@ class Daemon:
         if button_target is not None and delivery.id is not None:
             habit_id, day, key = button_target
             self.state.buttons[str(delivery.id)] = {
-                "habit": habit_id, "day": day.isoformat(), "key": key, "owner": delivery.owner,
-                "at": now.isoformat(timespec="seconds")}
+                "habit": habit_id,
+                "day": day.isoformat(),
+                "key": key,
+                "owner": delivery.owner,
+                "at": now.isoformat(timespec="seconds"),
+            }
         return True
-
-    # ------------------------------------------------------------ what the notifications say
-
-    def _reminder(self, habit: Habit, history: History, now: datetime) -> Notification:
-        row = habit_week(habit, history, now.date(), now.date(), self.settings.first_weekday)
-        prompt = _pick_prompt(habit, now)
-        progress = f"This week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
-        body = f"{prompt}\n{progress}" if prompt else progress
-        actions = ((SNOOZE_ACTION, "Snooze 15 min"),) if habit.measured_in_minutes else (
-            (DONE_ACTION, "Done"), (SNOOZE_ACTION, "Snooze 15 min"))
-        return Notification(habit.name, body, actions)
-
-    def _summary(self, snapshot: Snapshot, now: datetime) -> Notification:
-        # On the first day of a week, the week worth summing up is the one that just ended.
-        first = self.settings.first_weekday
-        day = now.date() - timedelta(days=1) if week_start(now.date(), first) == now.date() else now.date()
-        summary = week_summary(snapshot.habits, snapshot.checkins, snapshot.skips, now.date(), day, first,
-                               snapshot.persons, snapshot.folds, snapshot.since)
-        lines = [f"{row_label(row)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
-                 for row in summary.habits]
-        return Notification("Your week together", "\n".join(lines) or "No habits yet.")
 
     # ------------------------------------------------------------ buttons
 
@@ -256,14 +254,21 @@ class Daemon:
                 if event.action == DONE_ACTION:
                     day = date.fromisoformat(target["day"])
                     with self.store.transaction(since=day, today=max(day, now.date())) as transaction:
-                        outcome = record_done(transaction, target["habit"], day, now.replace(tzinfo=None),
-                                              source="notification")
+                        outcome = record_done(
+                            transaction, target["habit"], day, now.replace(tzinfo=None), source="notification"
+                        )
                     log.info("'%s' marked done from the notification", outcome.habit.name)
                 elif event.action == SNOOZE_ACTION:
                     due = now + SNOOZE
-                    self.state.pending.append(Pending(
-                        key=f"{target['key']}/snooze/{due:%H%M%S}", due=due, next_try=due,
-                        habit=target["habit"], day=target["day"]))
+                    self.state.pending.append(
+                        Pending(
+                            key=f"{target['key']}/snooze/{due:%H%M%S}",
+                            due=due,
+                            next_try=due,
+                            habit=target["habit"],
+                            day=target["day"],
+                        )
+                    )
                     log.info("snoozed %s until %s", target["key"], f"{due:%H:%M}")
                 self.state.buttons.pop(str(event.notification_id), None)
                 self._save_state()
@@ -374,7 +379,8 @@ class Daemon:
 
     def _watched_folders(self) -> set[Path]:
         return {self.paths.data_file.parent, self.paths.config_file.parent} | (
-            {self.store.layout.folder} if self.store.layout.folder else set())
+            {self.store.layout.folder} if self.store.layout.folder else set()
+        )
 
     def _watcher(self) -> FileWatcher:
         """Watch the data, the config and, when shared, every device's file in the shared folder."""
@@ -393,17 +399,6 @@ def _seconds(value: float) -> timedelta:
     return timedelta(seconds=value)
 
 
-def _pick_prompt(habit: Habit, now: datetime) -> str:
-    prompts = list(habit.prompts)
-    if not prompts and habit.template:
-        try:
-            prompts = list(find_template(habit.template).prompts)
-        except ConnectError:
-            prompts = []
-    # A different prompt each day, the same one all day (a snooze repeats it).
-    return prompts[now.date().toordinal() % len(prompts)] if prompts else ""
-
-
 def _drain(sock: socket.socket) -> None:
     try:
         while sock.recv(4096):
@@ -415,5 +410,3 @@ def _drain(sock: socket.socket) -> None:
 def _one_line(value: object) -> str:
     text = str(value).strip() or type(value).__name__
     return " ".join(text.split())
-
-

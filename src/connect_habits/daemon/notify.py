@@ -70,7 +70,13 @@ class Notifier(Protocol):
 
 def escape_markup(text: str) -> str:
     """Escape text for the notification body's markup subset, so it shows literally."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&apos;")
+    return (
+        text.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("'", "&apos;")
+    )
 
 
 def session_bus_address(environ: dict[str, str] | None = None) -> str | None:
@@ -110,8 +116,12 @@ class DBusNotifier:
         self._queue = deque(maxlen=100)
         try:
             for member in ("ActionInvoked", "NotificationClosed"):
-                rule = MatchRule(type="signal", interface="org.freedesktop.Notifications",
-                                 path="/org/freedesktop/Notifications", member=member)
+                rule = MatchRule(
+                    type="signal",
+                    interface="org.freedesktop.Notifications",
+                    path="/org/freedesktop/Notifications",
+                    member=member,
+                )
                 self._checked(connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=SEND_TIMEOUT))
                 self._filters.append(connection.filter(rule, queue=self._queue))
         except BaseException:
@@ -122,8 +132,11 @@ class DBusNotifier:
     def _call(self, method: str, signature: str | None = None, body: tuple = ()):
         from jeepney import DBusAddress, new_method_call
 
-        address = DBusAddress("/org/freedesktop/Notifications", bus_name="org.freedesktop.Notifications",
-                              interface="org.freedesktop.Notifications")
+        address = DBusAddress(
+            "/org/freedesktop/Notifications",
+            bus_name="org.freedesktop.Notifications",
+            interface="org.freedesktop.Notifications",
+        )
         message = new_method_call(address, method, signature, body)
         return self._connect().send_and_get_reply(message, timeout=SEND_TIMEOUT)
 
@@ -147,10 +160,13 @@ class DBusNotifier:
             self._forget(error)
             return Delivery(False, self.name, error=_describe(error))
         body = escape_markup(notification.body) if "body-markup" in capabilities else notification.body
-        actions = [part for key, label in notification.actions for part in (key, label)] if "actions" in capabilities else []
+        actions = (
+            [part for key, label in notification.actions for part in (key, label)] if "actions" in capabilities else []
+        )
         try:
             reply = self._call(
-                "Notify", "susssasa{sv}i",
+                "Notify",
+                "susssasa{sv}i",
                 (APP_NAME, 0, "", notification.title, body, actions, {"urgency": ("y", 1)}, -1),
             )
             (notification_id,) = self._checked(reply)
@@ -229,7 +245,9 @@ class PlyerNotifier:
         try:
             from plyer import notification as plyer_notification
 
-            plyer_notification.notify(title=notification.title, message=notification.body, app_name=APP_NAME, timeout=10)
+            plyer_notification.notify(
+                title=notification.title, message=notification.body, app_name=APP_NAME, timeout=10
+            )
         except Exception as error:  # noqa: BLE001 — plyer raises many kinds; report, never crash
             return Delivery(False, self.name, error=_describe(error))
         return Delivery(True, self.name)

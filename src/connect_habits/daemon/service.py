@@ -6,10 +6,10 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Mapping
 
 from ..errors import ConnectError
 from ..storage.fileio import atomic_write
@@ -53,7 +53,9 @@ def unit_template() -> str:
     try:
         return path.read_text(encoding="utf-8")
     except OSError as error:
-        raise ConnectError(f"The systemd unit template {path} cannot be read: {error.strerror}; reinstall connect.") from None
+        raise ConnectError(
+            f"The systemd unit template {path} cannot be read: {error.strerror}; reinstall connect."
+        ) from None
 
 
 def _escape_word(word: str) -> str:
@@ -109,7 +111,8 @@ def render_unit(executable: str, environment: Mapping[str, str] | None = None) -
     # The extra variables go right after ExecStart, in [Service].
     text = _EXEC_START.sub(lambda _: "\n".join([exec_start, *extra]), text)
     # The template's opening comment is about installing it by hand; say where this copy comes from.
-    body = text[_LEADING_COMMENT.match(text).end():]
+    leading = _LEADING_COMMENT.match(text)  # always matches: every part of it is optional
+    body = text[leading.end() if leading else 0 :]
     return RENDERED_HEADER + body
 
 
@@ -149,7 +152,9 @@ def _first_line(*texts: str | None) -> str:
 def _call(run: Callable, argv: list[str], env: dict[str, str] | None, timeout: float):
     """(succeeded, first line of stderr or stdout, stdout); never raises."""
     try:
-        proc = run(argv, capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, check=False)
+        proc = run(
+            argv, capture_output=True, text=True, env=env, timeout=timeout, stdin=subprocess.DEVNULL, check=False
+        )
     except subprocess.TimeoutExpired:
         return False, f"no answer after {timeout:.0f} seconds", ""
     except (OSError, subprocess.SubprocessError) as error:

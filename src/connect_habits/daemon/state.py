@@ -38,18 +38,31 @@ class Pending:
     body: str = ""
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "due": self.due.isoformat(timespec="seconds"),
-                "try": self.next_try.isoformat(timespec="seconds"), "habit": self.habit, "day": self.day,
-                "title": self.title, "body": self.body}
+        return {
+            "key": self.key,
+            "due": self.due.isoformat(timespec="seconds"),
+            "try": self.next_try.isoformat(timespec="seconds"),
+            "habit": self.habit,
+            "day": self.day,
+            "title": self.title,
+            "body": self.body,
+        }
 
     @classmethod
-    def from_dict(cls, values: dict) -> "Pending | None":
+    def from_dict(cls, values: dict) -> Pending | None:
         due, next_try = parse_instant(values.get("due")), parse_instant(values.get("try"))
         if due is None or next_try is None or not isinstance(values.get("key"), str):
             return None
         text = {k: values.get(k) if isinstance(values.get(k), str) else None for k in ("habit", "day")}
-        return cls(values["key"], due, next_try, text["habit"], text["day"],
-                   str(values.get("title", "")), str(values.get("body", "")))
+        return cls(
+            values["key"],
+            due,
+            next_try,
+            text["habit"],
+            text["day"],
+            str(values.get("title", "")),
+            str(values.get("body", "")),
+        )
 
 
 @dataclass
@@ -81,8 +94,13 @@ class DaemonState:
 
     def as_dict(self) -> dict:
         return {
-            "sent": self.sent, "pending": [p.as_dict() for p in self.pending], "buttons": self.buttons,
-            "last": self.last, "pid": self.pid, "backend": self.backend, "started": self.started,
+            "sent": self.sent,
+            "pending": [p.as_dict() for p in self.pending],
+            "buttons": self.buttons,
+            "last": self.last,
+            "pid": self.pid,
+            "backend": self.backend,
+            "started": self.started,
         }
 
 
@@ -101,8 +119,11 @@ def load_state(path: Path) -> DaemonState:
     if isinstance(values.get("pending"), list):
         state.pending = [p for p in (Pending.from_dict(v) for v in values["pending"] if isinstance(v, dict)) if p]
     if isinstance(values.get("buttons"), dict):
-        state.buttons = {str(k): v for k, v in values["buttons"].items()
-                         if isinstance(v, dict) and all(isinstance(v.get(f), str) for f in ("habit", "day", "key"))}
+        state.buttons = {
+            str(k): v
+            for k, v in values["buttons"].items()
+            if isinstance(v, dict) and all(isinstance(v.get(f), str) for f in ("habit", "day", "key"))
+        }
     if isinstance(values.get("last"), list):
         state.last = [e for e in values["last"] if isinstance(e, dict)][-KEEP_LAST:]
     state.pid = values.get("pid") if isinstance(values.get("pid"), int) else None

@@ -64,7 +64,7 @@ class FileWatcher:
         return paths
 
     def _mtimes(self) -> list[tuple[Path, int | None]]:
-        stamps = []
+        stamps: list[tuple[Path, int | None]] = []
         for path in self._watched_paths():
             try:
                 stamps.append((path, path.stat().st_mtime_ns))
@@ -87,7 +87,7 @@ class FileWatcher:
             offset = 0
             while offset + _EVENT.size <= len(data):
                 _, _, _, length = _EVENT.unpack_from(data, offset)
-                name = data[offset + _EVENT.size: offset + _EVENT.size + length].rstrip(b"\0")
+                name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 text = os.fsdecode(name)
                 hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
                 offset += _EVENT.size + length

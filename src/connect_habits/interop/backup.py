@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import TypeGuard
 
 from ..core.model import (
     CheckIn,
@@ -75,7 +76,7 @@ def _not_a_backup(source: str, why: str) -> ConnectError:
     return ConnectError(f"{source} is not a connect backup ({why}); nothing was imported.")
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -87,14 +88,17 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
         where = f" at line {error.lineno}, column {error.colno}" if isinstance(error, json.JSONDecodeError) else ""
         raise _not_a_backup(source, f"it is not valid JSON{where}") from None
     if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-        raise _not_a_backup(source, f'it does not say "format": "{BACKUP_FORMAT}"; make one with '
-                                    "`connect export --format json`")
+        raise _not_a_backup(
+            source, f'it does not say "format": "{BACKUP_FORMAT}"; make one with `connect export --format json`'
+        )
     version = data.get("version")
     if not _is_int(version) or version < 1:
         raise _not_a_backup(source, "its version is not a positive whole number")
     if version > BACKUP_VERSION:
-        raise ConnectError(f"{source} was written by a newer connect (backup version {version}; this one reads "
-                           f"up to {BACKUP_VERSION}); upgrade connect to import it.")
+        raise ConnectError(
+            f"{source} was written by a newer connect (backup version {version}; this one reads "
+            f"up to {BACKUP_VERSION}); upgrade connect to import it."
+        )
     missing = [key for key in ("habits", "checkins", "skips", "config") if key not in data]
     if missing:
         raise _not_a_backup(source, f"it lacks {', '.join(repr(k) for k in missing)}")
@@ -104,27 +108,62 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     habits = [_backup_habit(source, n, record) for n, record in enumerate(data["habits"], start=1)]
     _unique_ids(source, "habit", habits)
     known = {h.id for h in habits}
-    checkins = [_backup_record(source, "check-in", n, record, checkin_from, known, _CHECKIN_TYPES)
-                for n, record in enumerate(data["checkins"], start=1)]
-    skips = [_backup_record(source, "skip", n, record, skip_from, known, _SKIP_TYPES)
-             for n, record in enumerate(data["skips"], start=1)]
+    checkins = [
+        _backup_record(source, "check-in", n, record, checkin_from, known, _CHECKIN_TYPES)
+        for n, record in enumerate(data["checkins"], start=1)
+    ]
+    skips = [
+        _backup_record(source, "skip", n, record, skip_from, known, _SKIP_TYPES)
+        for n, record in enumerate(data["skips"], start=1)
+    ]
     _unique_ids(source, "check-in", checkins)
     _unique_ids(source, "skip", skips)
     return _Backup(habits, checkins, skips, _backup_config(source, data["config"]))
 
 
 _TEXT, _OPTIONAL_TEXT, _OPTIONAL_INT = (str,), (str, type(None)), (int, type(None))
-_CHECKIN_TYPES = {"id": _TEXT, "habit": _TEXT, "date": _TEXT, "minutes": _OPTIONAL_INT, "note": _TEXT,
-                  "logged_at": _TEXT, "source": _TEXT, "by": _OPTIONAL_TEXT}
+_CHECKIN_TYPES = {
+    "id": _TEXT,
+    "habit": _TEXT,
+    "date": _TEXT,
+    "minutes": _OPTIONAL_INT,
+    "note": _TEXT,
+    "logged_at": _TEXT,
+    "source": _TEXT,
+    "by": _OPTIONAL_TEXT,
+}
 _SKIP_TYPES = {"id": _TEXT, "habit": _TEXT, "date": _TEXT, "reason": _TEXT}
-_HABIT_TYPES = {"id": _TEXT, "name": _TEXT, "slug": _TEXT, "cadence": _TEXT, "created": _TEXT, "archived": (bool,),
-                "at": (list,), "prompts": (list,), "note": _TEXT, "who": _TEXT, "template": _OPTIONAL_TEXT,
-                "goal": (dict, type(None))}
+_HABIT_TYPES = {
+    "id": _TEXT,
+    "name": _TEXT,
+    "slug": _TEXT,
+    "cadence": _TEXT,
+    "created": _TEXT,
+    "archived": (bool,),
+    "at": (list,),
+    "prompts": (list,),
+    "note": _TEXT,
+    "who": _TEXT,
+    "template": _OPTIONAL_TEXT,
+    "goal": (dict, type(None)),
+}
 
 
 # Fields a record may leave out (restored with their defaults); every other one must be there.
-_OPTIONAL_FIELDS = {"minutes", "note", "logged_at", "source", "by", "reason", "goal", "at", "archived", "template",
-                    "prompts", "who"}
+_OPTIONAL_FIELDS = {
+    "minutes",
+    "note",
+    "logged_at",
+    "source",
+    "by",
+    "reason",
+    "goal",
+    "at",
+    "archived",
+    "template",
+    "prompts",
+    "who",
+}
 
 
 def _check_types(source: str, what: str, number: int, record: dict, types: dict) -> None:
@@ -207,8 +246,9 @@ def restored_config(current, settings: dict):
     if isinstance(current.extra.get("sync_folder"), str):
         # A shared home stays shared, and this device stays who it is.
         extra.update({key: current.extra[key] for key in (*DEVICE_KEYS, "me") if key in current.extra})
-    return Config(partners=tuple(settings.get("partners", [])), week_start=settings.get("week_start", "monday"),
-                  extra=extra)
+    return Config(
+        partners=tuple(settings.get("partners", [])), week_start=settings.get("week_start", "monday"), extra=extra
+    )
 
 
 def import_backup(transaction, text: str, merge: bool, source: str = "The file") -> ImportSummary:
@@ -222,8 +262,10 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
     snapshot = transaction.snapshot
     empty = not snapshot.habits and not snapshot.checkins and not snapshot.skips
     if not empty and not merge:
-        raise ConnectError(f"This home already has habits; add --merge to add what {source} holds "
-                           "without duplicates (or import it into an empty home to restore it).")
+        raise ConnectError(
+            f"This home already has habits; add --merge to add what {source} holds "
+            "without duplicates (or import it into an empty home to restore it)."
+        )
     summary = ImportSummary(restored=empty, config=backup.config if empty else None)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
     live = {h.id for h in snapshot.habits}

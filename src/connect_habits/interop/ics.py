@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..core.model import ALL_DAYS, Habit, Snapshot
 
@@ -90,7 +90,7 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
         from zoneinfo import ZoneInfo
 
         local = ZoneInfo(key)
-    when = (stamp or datetime.combine(today, time(0), tzinfo=zone)).astimezone(timezone.utc)
+    when = (stamp or datetime.combine(today, time(0), tzinfo=zone)).astimezone(UTC)
     calendar = Calendar()
     calendar.add("prodid", "-//connect//connect habit reminders//EN")
     calendar.add("version", "2.0")
@@ -107,7 +107,7 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
             event = Event()
             event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
             event.add("dtstamp", when)
-            event.add("dtstart", start if key is not None else start.astimezone(timezone.utc))
+            event.add("dtstart", start if key is not None else start.astimezone(UTC))
             event.add("rrule", recurrence(habit))
             event.add("summary", habit.name)
             event.add("description", _description(habit))

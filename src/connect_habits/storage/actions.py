@@ -75,8 +75,11 @@ def undo(transaction: Transaction, query: str, day: date, by: str | None = None)
     snapshot = transaction.snapshot
     habit = resolve_active(snapshot.habits, query)
     # Insertion order breaks ties between check-ins logged in the same second.
-    day_checkins = [(c.logged_at, i, c) for i, c in enumerate(snapshot.checkins)
-                    if c.habit_id == habit.id and c.day == day and (habit.who != "each" or by is None or c.by == by)]
+    day_checkins = [
+        (c.logged_at, i, c)
+        for i, c in enumerate(snapshot.checkins)
+        if c.habit_id == habit.id and c.day == day and (habit.who != "each" or by is None or c.by == by)
+    ]
     if day_checkins:
         latest = max(day_checkins, key=lambda item: item[:2])[2]
         transaction.remove_checkin(latest)

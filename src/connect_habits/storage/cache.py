@@ -46,13 +46,16 @@ def read_cache(path: Path) -> list[Cache]:
         data = json.loads(path.read_bytes())
         if data.get("version") != CACHE_VERSION:
             return []
-        entries = [Cache(
-            at=date.fromisoformat(entry["at"]),
-            files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
-            with_history=set(entry["with_history"]),
-            folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in entry["folds"].items()},
-            warnings=[str(w) for w in entry["warnings"]],
-        ) for entry in data["entries"]]
+        entries = [
+            Cache(
+                at=date.fromisoformat(entry["at"]),
+                files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
+                with_history=set(entry["with_history"]),
+                folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in entry["folds"].items()},
+                warnings=[str(w) for w in entry["warnings"]],
+            )
+            for entry in data["entries"]
+        ]
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return []  # it is only derived data: made again
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
@@ -63,12 +66,19 @@ def write_cache(path: Path, entries: list[Cache]) -> None:
     from ..errors import DataFileError
     from .fileio import atomic_write
 
-    data = {"version": CACHE_VERSION, "entries": [{
-        "at": cache.at.isoformat(), "files": cache.files,
-        "with_history": sorted(cache.with_history),
-        "folds": {key: [rules, _fold_record(fold)] for key, (rules, fold) in cache.folds.items()},
-        "warnings": cache.warnings,
-    } for cache in sorted(entries, key=lambda entry: entry.at, reverse=True)]}
+    data = {
+        "version": CACHE_VERSION,
+        "entries": [
+            {
+                "at": cache.at.isoformat(),
+                "files": cache.files,
+                "with_history": sorted(cache.with_history),
+                "folds": {key: [rules, _fold_record(fold)] for key, (rules, fold) in cache.folds.items()},
+                "warnings": cache.warnings,
+            }
+            for cache in sorted(entries, key=lambda entry: entry.at, reverse=True)
+        ],
+    }
     try:
         atomic_write(path, json.dumps(data, separators=(",", ":")).encode())
     except DataFileError:
@@ -86,10 +96,14 @@ def _streak_record(streak: Streak) -> list:
 def _fold_record(fold: Fold) -> dict:
     runs = fold.runs
     return {
-        "at": fold.at.isoformat(), "first": fold.first and fold.first.isoformat(),
+        "at": fold.at.isoformat(),
+        "first": fold.first and fold.first.isoformat(),
         "run": _streak_record(Streak(runs.length, runs.first, runs.last)),
         "best": [_streak_record(s) for s in runs.best],
-        "score": fold.score, "rolling": fold.rolling, "met": fold.met, "due": fold.due,
+        "score": fold.score,
+        "rolling": fold.rolling,
+        "met": fold.met,
+        "due": fold.due,
         "tail": [[d.isoformat(), *entry] for d, entry in sorted(fold.tail.items())],
     }
 
@@ -101,9 +115,13 @@ def _fold_from(raw: dict) -> Fold:
     if len(met) != 7 or len(due) != 7:
         raise ValueError("weekday tallies need seven days")
     return Fold(
-        at=date.fromisoformat(raw["at"]), first=_day(raw["first"]),
+        at=date.fromisoformat(raw["at"]),
+        first=_day(raw["first"]),
         runs=RunState(int(length), _day(first), _day(last), best),
-        score=float(raw["score"]), rolling=float(raw["rolling"]), met=met, due=due,
+        score=float(raw["score"]),
+        rolling=float(raw["rolling"]),
+        met=met,
+        due=due,
         tail={date.fromisoformat(d): (int(c), int(m), bool(s)) for d, c, m, s in raw["tail"]},
     )
 
@@ -129,8 +147,9 @@ def _rules(habit: Habit, person: str | None, snapshot: Snapshot, first_weekday: 
     return rules_of(habit, person, list(snapshot.persons), first_weekday)
 
 
-def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = False,
-                  since_month: str | None = None) -> dict:
+def _fingerprints(
+    files: list[DeviceFiles], before_month: str, racy: bool = False, since_month: str | None = None
+) -> dict:
     """Inode, size and modification time of every month file before `before_month` (and of schema 2 mains).
 
     `since_month`: only the month files from that month on.
@@ -139,10 +158,15 @@ def _fingerprints(files: list[DeviceFiles], before_month: str, racy: bool = Fals
     next time): a change within the same timestamp tick could otherwise go unseen.
     """
     now = time.time_ns()
-    found = {}
+    found: dict[str, list[int] | None] = {}
     # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
-    paths = [f"{prefix}.{month}.json" for f in files for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
-             for month in f.months if month < before_month and (since_month is None or month >= since_month)]
+    paths = [
+        f"{prefix}.{month}.json"
+        for f in files
+        for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
+        for month in f.months
+        if month < before_month and (since_month is None or month >= since_month)
+    ]
     paths += [str(f.main) for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
     for path in paths:
         try:
@@ -166,8 +190,15 @@ class SummaryCache:
         self.first_weekday = first_weekday
         self._read_months = read_months  # the store's reading of some months of every device
 
-    def attach(self, reading: Reading, own_files: DeviceFiles, others: list[DeviceFiles], at: date,
-                    today: date, warnings: list[str]) -> Reading:
+    def attach(
+        self,
+        reading: Reading,
+        own_files: DeviceFiles,
+        others: list[DeviceFiles],
+        at: date,
+        today: date,
+        warnings: list[str],
+    ) -> Reading:
         """The reading with every habit's fold at `at`: from the cache when it still holds, else made again.
 
         The cache keeps a fold at the first of last month and one at the first of this month. The
@@ -202,8 +233,9 @@ class SummaryCache:
                 older = entry_at(fold_point(today))
             else:
                 older = next((e for e in cached if e.at < point and holds(e)), None)
-                start = self._folds_from_cache(older, snapshot, keys, older.at) if older is not None else None
-                older = older._replace(folds=start) if start is not None else None
+                if older is not None:
+                    start = self._folds_from_cache(older, snapshot, keys, older.at)
+                    older = older._replace(folds=start) if start is not None else None
             # Taken before reading: a file written while the folds are made then no longer matches them. The
             # months the older fold sums up keep the fingerprints it was checked against: one replaced since
             # (a sync tool keeps its old mtime) must not pass for what that fold summed up.
@@ -212,7 +244,8 @@ class SummaryCache:
             if older is not None:
                 fresh.update(older.files)
             folds, with_history, skipped = self._fold_forward(
-                own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings)
+                own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings
+            )
             made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
             return entry
 
@@ -242,14 +275,29 @@ class SummaryCache:
                 return None
         return folds
 
-    def _fold_forward(self, own_files: DeviceFiles, others: list[DeviceFiles], snapshot: Snapshot, keys: dict,
-                      at: date, older, start: dict | None, warnings: list[str]) -> tuple[dict, set[str], list[str]]:
+    def _fold_forward(
+        self,
+        own_files: DeviceFiles,
+        others: list[DeviceFiles],
+        snapshot: Snapshot,
+        keys: dict,
+        at: date,
+        older,
+        start: dict | None,
+        warnings: list[str],
+    ) -> tuple[dict, set[str], list[str]]:
         """Every habit's fold at `at`, made month by month from `older` (or the first month): one month in memory."""
         files = [own_files, *others]
         first = month_of(older.at) if older is not None else None
         found = {m for f in files if f.data is not None for m in f.months}
-        found |= {r["date"][:7] for f in files if f.data is not None for table in (CHECKINS, SKIPS)
-                  for r in _records(f.data, table) if isinstance(r.get("date"), str)}  # schema 2: in the main file
+        found |= {
+            r["date"][:7]
+            for f in files
+            if f.data is not None
+            for table in (CHECKINS, SKIPS)
+            for r in _records(f.data, table)
+            if isinstance(r.get("date"), str)
+        }  # schema 2: in the main file
         months = sorted(m for m in found if (first is None or m >= first) and m < month_of(at))
         folds, fold_at = dict(start or {}), older.at if older is not None else None
         with_history = set(older.with_history) if older is not None else set()
@@ -281,8 +329,8 @@ class SummaryCache:
                 history = histories[habit_id]
             else:
                 history = dict(person_histories(habit, step.checkins, step.skips, step.persons, old, since))[person]
-            made[key] = (_rules(habit, person, step, self.first_weekday), make_fold(habit, history, at,
-                                                                                     self.first_weekday))
+            made[key] = (
+                _rules(habit, person, step, self.first_weekday),
+                make_fold(habit, history, at, self.first_weekday),
+            )
         return made
-
-

@@ -54,7 +54,7 @@ def load_config(path: Path) -> Config:
     if not isinstance(partners, list) or not all(isinstance(p, str) for p in partners):
         raise DataFileError(f"In {path}, partners must be a list of names.")
     if week_start not in WEEK_STARTS:
-        raise DataFileError(f"In {path}, week_start must be \"monday\" or \"sunday\".")
+        raise DataFileError(f'In {path}, week_start must be "monday" or "sunday".')
     return Config(partners=tuple(partners), week_start=week_start, extra=values)
 
 
@@ -130,7 +130,7 @@ def _read_simple_toml(text: str) -> dict | None:
 
 def _value(text: str, pos: int, in_array: bool) -> tuple[object, int]:
     """The value starting at `pos`, and the position just after it."""
-    char = text[pos:pos + 1]
+    char = text[pos : pos + 1]
     if char == '"':
         return _string(text, pos + 1)
     if char == "[" and not in_array:
@@ -160,9 +160,9 @@ def _string(text: str, pos: int) -> tuple[str, int]:
             parts.append(text[pos:quote])
             return "".join(parts), quote + 1
         parts.append(text[pos:backslash])
-        code = text[backslash + 1:backslash + 2]
+        code = text[backslash + 1 : backslash + 2]
         if code == "u":
-            hex_digits = text[backslash + 2:backslash + 6]
+            hex_digits = text[backslash + 2 : backslash + 6]
             if len(hex_digits) != 4 or not _HEX_DIGITS.issuperset(hex_digits):
                 raise _Decline
             codepoint = int(hex_digits, 16)
@@ -180,12 +180,12 @@ def _string(text: str, pos: int) -> tuple[str, int]:
 def _array(text: str, pos: int) -> tuple[list, int]:
     """A flat array from just after its "[", and the position after its "]"."""
     items: list = []
-    if text[pos:pos + 1] == "]":
+    if text[pos : pos + 1] == "]":
         return items, pos + 1
     while True:
         item, pos = _value(text, pos, in_array=True)
         items.append(item)
-        if text[pos:pos + 1] == "]":
+        if text[pos : pos + 1] == "]":
             return items, pos + 1
         if not text.startswith(", ", pos):
             raise _Decline

@@ -32,7 +32,9 @@ def locked(lock_path: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
         deadline = time.monotonic() + timeout
         while not _try_lock(fd):
             if time.monotonic() > deadline:
-                raise DataFileError(f"Another connect process has held {lock_path} for {timeout:.0f} seconds; try again.")
+                raise DataFileError(
+                    f"Another connect process has held {lock_path} for {timeout:.0f} seconds; try again."
+                )
             time.sleep(0.005)
         yield
     finally:
@@ -130,8 +132,10 @@ def check_writable(path: Path) -> None:
     except OSError as error:
         raise DataFileError(f"Cannot look at {path}: {error.strerror}; nothing was changed.") from None
     if stat.S_ISLNK(status.st_mode):
-        raise DataFileError(f"{path} is a symbolic link; connect does not write through links (nothing was "
-                            "changed). To share your data, use `connect sync init`.")
+        raise DataFileError(
+            f"{path} is a symbolic link; connect does not write through links (nothing was "
+            "changed). To share your data, use `connect sync init`."
+        )
     if not stat.S_ISREG(status.st_mode):
         raise DataFileError(f"{path} is not a regular file; nothing was changed.")
     if hasattr(os, "geteuid") and status.st_uid != os.geteuid():

@@ -15,12 +15,17 @@ from .layout import Layout, month_file, month_files, month_of, new_device_id
 from .merge import DeviceData
 from .records import RecordError, checkin_from, session_from, skip_from
 
-META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = "_meta", "habit_changes", "checkins", "skips", "removals", "sessions"
+META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
+    "_meta",
+    "habit_changes",
+    "checkins",
+    "skips",
+    "removals",
+    "sessions",
+)
 HISTORY_TABLES = (CHECKINS, SKIPS, REMOVALS)
 
 SCHEMA_VERSION = 3
-
-
 
 
 class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", defaults=(None,))):
@@ -62,12 +67,13 @@ def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict,
                 unplaced[str(n)] = record
                 continue
             month = month_of(day)
-            tables = months.setdefault(month, {META: {"1": {"schema": SCHEMA_VERSION, "device": device,
-                                                            "month": month}}})
+            tables = months.setdefault(
+                month, {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}}
+            )
             target = tables.setdefault(table, {})
             target[str(len(target) + 1)] = record
     data = {k: v for k, v in main.items() if k not in HISTORY_TABLES}
-    data[META] = {"1": {**next(iter(main.get(META, {}).values()), {}), "schema": SCHEMA_VERSION}}
+    data[META] = {"1": {**meta_of(main), "schema": SCHEMA_VERSION}}
     if unplaced:
         data[REMOVALS] = unplaced
     return data, dict(sorted(months.items()))
@@ -81,8 +87,9 @@ def write_device(main_path: Path, data: dict) -> None:
     atomic_write(main_path, encode(main))
 
 
-def read_device(main_path: Path, layout: Layout, expected: str | None = None, own: bool = True,
-                problems: list[str] | None = None) -> dict:
+def read_device(
+    main_path: Path, layout: Layout, expected: str | None = None, own: bool = True, problems: list[str] | None = None
+) -> dict:
     """A device's main data with all of its months' records added (None when it has no main file).
 
     With `problems`, a month file that cannot be read is left out and its message added there.
@@ -119,16 +126,22 @@ def read_month(main: Path, month: str, device: str | None) -> dict:
     return data
 
 
+def meta_of(data: dict) -> dict:
+    """A file's metadata record (schema, device, person, month); empty when it has none."""
+    meta = next(iter((data.get(META) or {}).values()), None)
+    return meta if isinstance(meta, dict) else {}
+
+
 def _schema_of(data: dict) -> object:
-    return next(iter(data.get(META, {}).values()), {}).get("schema")
+    return meta_of(data).get("schema")
 
 
 def _device_of(data: dict) -> str | None:
-    return next(iter(data.get(META, {}).values()), {}).get("device")
+    return meta_of(data).get("device")
 
 
 def _check_month(path: Path, data: dict, device: str | None, month: str) -> None:
-    meta = next(iter(data.get(META, {}).values()), {})
+    meta = meta_of(data)
     if meta.get("month") != month or (device is not None and meta.get("device") != device):
         raise DataFileError(f"The data file {path} is damaged: it does not say which device and month it holds.")
 
@@ -160,7 +173,9 @@ def encode(data: dict) -> bytes:
 def decode(path: Path, raw: bytes) -> dict:
     """Parse and check the shape of a file; anything unexpected is refused, never repaired."""
     if not raw.strip():
-        raise DataFileError(f"The data file {path} is empty; it was left untouched (restore it from a backup or move it away).")
+        raise DataFileError(
+            f"The data file {path} is empty; it was left untouched (restore it from a backup or move it away)."
+        )
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError, RecursionError) as error:
@@ -171,8 +186,7 @@ def decode(path: Path, raw: bytes) -> dict:
         isinstance(table, dict) and all(isinstance(doc, dict) for doc in table.values()) for table in data.values()
     ):
         raise DataFileError(f"{damaged}: it is not a set of tables of records; it was left untouched.")
-    meta = data.get(META) or ({"1": {"schema": SCHEMA_VERSION}} if not data else None)
-    schema = next(iter(meta.values()), {}).get("schema") if meta else None
+    schema = meta_of(data).get("schema") if data else SCHEMA_VERSION
     if not isinstance(schema, int) or isinstance(schema, bool):
         raise DataFileError(f"{damaged}: it has no schema version; it was left untouched.")
     if schema > SCHEMA_VERSION:
@@ -185,14 +199,18 @@ def decode(path: Path, raw: bytes) -> dict:
 
 def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
     """Bring a file to the current schema in memory (it is saved that way on the next write)."""
-    meta = next(iter(data.get(META, {}).values()), {})
+    meta = meta_of(data)
     if meta.get("schema", SCHEMA_VERSION) >= 2 and meta.get("device"):
         return data
     # Schema 1: one private file with whole habit records. Each becomes the habit's first change.
     try:
         changes = {
-            str(n): {"id": f"v1-{r['id']}", "habit": r["id"], "stamp": n,  # keeps their order
-                     "fields": {k: v for k, v in r.items() if k != "id"}}
+            str(n): {
+                "id": f"v1-{r['id']}",
+                "habit": r["id"],
+                "stamp": n,  # keeps their order
+                "fields": {k: v for k, v in r.items() if k != "id"},
+            }
             for n, r in enumerate(data.get("habits", {}).values(), start=1)
         }
     except (KeyError, TypeError):
@@ -206,7 +224,7 @@ def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
 
 def parse_device(path: Path, data: dict, layout: Layout | None = None, expected: str | None = None) -> DeviceData:
     """A device's records, checked; a record that does not parse makes the whole file unreadable."""
-    meta = next(iter(data.get(META, {}).values()), {})
+    meta = meta_of(data)
     device = meta.get("device")
     if not isinstance(device, str) or (expected is not None and device != expected):
         raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
@@ -215,7 +233,10 @@ def parse_device(path: Path, data: dict, layout: Layout | None = None, expected:
         changes = [_change(c) for c in _records(data, CHANGES)]
         removals = [_removal(r) for r in _records(data, REMOVALS)]
         return DeviceData(
-            path=path, device=device, person=person, changes=changes,
+            path=path,
+            device=device,
+            person=person,
+            changes=changes,
             checkins=[checkin_from(r) for r in _records(data, CHECKINS)],
             skips=[skip_from(r) for r in _records(data, SKIPS)],
             removals=removals,
@@ -231,8 +252,12 @@ def _records(data: dict, table: str) -> Iterable[dict]:
 
 
 def _change(record: dict) -> dict:
-    if not (isinstance(record.get("id"), str) and isinstance(record.get("habit"), str)
-            and isinstance(record.get("stamp"), int) and isinstance(record.get("fields"), dict)):
+    if not (
+        isinstance(record.get("id"), str)
+        and isinstance(record.get("habit"), str)
+        and isinstance(record.get("stamp"), int)
+        and isinstance(record.get("fields"), dict)
+    ):
         raise RecordError("a habit change without id, habit, stamp or fields")
     return record
 

@@ -25,6 +25,14 @@ def new_device_id() -> str:
     return os.urandom(6).hex()
 
 
+def device_of_file(name: str) -> str:
+    """The device id a device's main file name holds (`connect-<id>.json`)."""
+    match = DEVICE_FILE.fullmatch(name)
+    if match is None:
+        raise ValueError(f"{name} is not a device's main file")
+    return match[1]
+
+
 def device_file_name(device: str) -> str:
     return f"connect-{device}.json"
 
@@ -60,7 +68,7 @@ class Layout(namedtuple("Layout", "own_file lock_file folder device me partners"
     __slots__ = ()
 
     @classmethod
-    def for_home(cls, paths: Paths, config=None) -> "Layout":
+    def for_home(cls, paths: Paths, config=None) -> Layout:
         """The layout a home's config describes (a private home when it names no shared folder)."""
         extra = getattr(config, "extra", {}) or {}
         partners = tuple(getattr(config, "partners", ()) or ())

@@ -15,9 +15,13 @@ from ..core.model import Habit, Snapshot
 from .records import RecordError, habit_from_fields
 
 
-class DeviceData(namedtuple(
-    "DeviceData", "path device person changes checkins skips removals sessions", defaults=(None, (), (), (), (), ()),
-)):
+class DeviceData(
+    namedtuple(
+        "DeviceData",
+        "path device person changes checkins skips removals sessions",
+        defaults=(None, (), (), (), (), ()),
+    )
+):
     """What one device's file holds.
 
     `changes` are habit change records {"id", "habit", "stamp", "fields"}, `removals` undo records
@@ -35,8 +39,9 @@ def change_order(change: dict, device: str) -> tuple:
     return (change["stamp"], device, change["id"])
 
 
-def merge(devices: list[DeviceData], own_device: str | None = None, partners: tuple[str, ...] = (),
-          strict: bool = False) -> Snapshot:
+def merge(
+    devices: list[DeviceData], own_device: str | None = None, partners: tuple[str, ...] = (), strict: bool = False
+) -> Snapshot:
     """One snapshot from all devices' data; sessions are the own device's only.
 
     `strict` (a device alone, nothing shared): a habit whose fields do not add up is damage,
@@ -91,4 +96,4 @@ def _union(records, live: set[str], removed: set[str]) -> list:
     for record in records:
         if record.id not in seen and record.id not in removed and record.habit_id in live:
             seen[record.id] = record
-    return list(seen.values())  # type: ignore[return-value]
+    return list(seen.values())

@@ -3,6 +3,7 @@
 import contextlib
 import os
 from collections import namedtuple
+from collections.abc import Mapping
 from pathlib import Path
 
 DATA_FILE = "connect.json"
@@ -41,7 +42,7 @@ def _xdg(variable: str, fallback: str) -> Path:
     return Path.home() / fallback
 
 
-def resolve_paths(environ: "os._Environ[str] | dict[str, str] | None" = None) -> Paths:
+def resolve_paths(environ: Mapping[str, str] | None = None) -> Paths:
     """The paths of the current home, from `CONNECT_HOME` or the XDG variables."""
     env = os.environ if environ is None else environ
     home = env.get("CONNECT_HOME", "")

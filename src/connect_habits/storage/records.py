@@ -45,8 +45,14 @@ def habit_from_fields(habit_id: str, fields: dict) -> Habit:
 def checkin_record(checkin: CheckIn) -> dict:
     """The stored form of a check-in."""
     return {
-        "id": checkin.id, "habit": checkin.habit_id, "date": checkin.day.isoformat(), "minutes": checkin.minutes,
-        "note": checkin.note, "logged_at": checkin.logged_at, "source": checkin.source, "by": checkin.by,
+        "id": checkin.id,
+        "habit": checkin.habit_id,
+        "date": checkin.day.isoformat(),
+        "minutes": checkin.minutes,
+        "note": checkin.note,
+        "logged_at": checkin.logged_at,
+        "source": checkin.source,
+        "by": checkin.by,
     }
 
 
@@ -57,9 +63,16 @@ def checkin_from(record: dict) -> CheckIn:
         get = record.get
         id_, habit, day, logged_at = get("id"), get("habit"), get("date"), get("logged_at", "")
         note, source, minutes, by = get("note", ""), get("source", "cli"), get("minutes"), get("by")
-        if (type(id_) is str and type(habit) is str and type(day) is str and type(logged_at) is str
-                and type(note) is str and type(source) is str and (minutes is None or type(minutes) is int)
-                and (by is None or type(by) is str)):
+        if (
+            type(id_) is str
+            and type(habit) is str
+            and type(day) is str
+            and type(logged_at) is str
+            and type(note) is str
+            and type(source) is str
+            and (minutes is None or type(minutes) is int)
+            and (by is None or type(by) is str)
+        ):
             return CheckIn(id_, habit, date.fromisoformat(day), logged_at, minutes, note, source, by)
     except (AttributeError, ValueError):
         pass
@@ -91,16 +104,24 @@ def skip_record(skip: Skip) -> dict:
 
 def skip_from(record: dict) -> Skip:
     try:
-        return Skip(id=_text(record["id"]), habit_id=_text(record["habit"]),
-                    day=date.fromisoformat(_text(record["date"])), reason=_text(record.get("reason", "")))
+        return Skip(
+            id=_text(record["id"]),
+            habit_id=_text(record["habit"]),
+            day=date.fromisoformat(_text(record["date"])),
+            reason=_text(record.get("reason", "")),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecordError(_reason(error)) from None
 
 
 def session_record(session: Session) -> dict:
     """The stored form of a running session."""
-    return {"id": session.id, "habit": session.habit_id,
-            "started": session.started.isoformat(timespec="seconds"), "minutes": session.minutes}
+    return {
+        "id": session.id,
+        "habit": session.habit_id,
+        "started": session.started.isoformat(timespec="seconds"),
+        "minutes": session.minutes,
+    }
 
 
 def session_from(record: dict) -> Session:
@@ -108,8 +129,9 @@ def session_from(record: dict) -> Session:
         started = datetime.fromisoformat(_text(record["started"]))
         if started.tzinfo is None:
             raise ValueError("a session start without a time zone")
-        return Session(id=_text(record["id"]), habit_id=_text(record["habit"]), started=started,
-                       minutes=int(record["minutes"]))
+        return Session(
+            id=_text(record["id"]), habit_id=_text(record["habit"]), started=started, minutes=int(record["minutes"])
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecordError(_reason(error)) from None
 
@@ -123,7 +145,7 @@ def _text(value: object) -> str:
 def _choice(value: object, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"expected one of {allowed}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def _reason(error: Exception) -> str:

@@ -28,7 +28,7 @@ from .files import (
     read_device,
     write_device,
 )
-from .layout import DEVICE_FILE, Layout, device_file_name, month_files, new_device_id
+from .layout import DEVICE_FILE, Layout, device_file_name, device_of_file, month_files, new_device_id
 from .paths import Paths, ensure_private_dir
 from .records import checkin_record, habit_fields, session_record, skip_record
 from .store import Store
@@ -69,17 +69,21 @@ def _own_data(paths: Paths, config: Config, me: str) -> dict:
 def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining: bool) -> SyncReport:
     """`sync init` (the first device) and `sync join` (the other): move this home's data into the folder."""
     if isinstance(config.extra.get("sync_folder"), str):
-        raise ConnectError(f"This home is already shared through {config.extra['sync_folder']}; "
-                           "`connect sync leave` first.")
+        raise ConnectError(
+            f"This home is already shared through {config.extra['sync_folder']}; `connect sync leave` first."
+        )
     me = parse_name(me_text)
     folder = _shared_folder(folder_text)
     existing = _device_files(folder)
     if joining and not existing:
-        raise ConnectError(f"{folder} holds no shared connect data yet; run `connect sync init` on the first "
-                           "machine, and wait for the folder to sync here.")
+        raise ConnectError(
+            f"{folder} holds no shared connect data yet; run `connect sync init` on the first "
+            "machine, and wait for the folder to sync here."
+        )
     if not joining and existing:
-        raise ConnectError(f"{folder} already holds shared connect data; use `connect sync join {folder_text} "
-                           f"--me {me}` to join it.")
+        raise ConnectError(
+            f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me {me}` to join it."
+        )
     ensure_private_dir(paths.lock_file.parent)
     with locked(paths.lock_file):
         data = _own_data(paths, config, me)
@@ -108,8 +112,10 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
     if joining:
         report.lines.append(f"Joined {len(others)} other device(s) in {folder}; you log as {me}.")
     else:
-        report.lines.append(f"Shared through {folder}; you log as {me}. On your partner's machine, once the "
-                            f"folder has synced: connect sync join {folder} --me NAME")
+        report.lines.append(
+            f"Shared through {folder}; you log as {me}. On your partner's machine, once the "
+            f"folder has synced: connect sync join {folder} --me NAME"
+        )
     return report
 
 
@@ -128,8 +134,10 @@ def leave(paths: Paths, config: Config) -> SyncReport:
             # A new device id: joining again later must not overwrite this device's shared file
             # (its removals and edits) with a copy that has neither.
             META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "person": layout.me}},
-            CHANGES: {str(n): {"id": new_id(), "habit": h.id, "stamp": n, "fields": habit_fields(h)}
-                      for n, h in enumerate(snapshot.habits, start=1)},
+            CHANGES: {
+                str(n): {"id": new_id(), "habit": h.id, "stamp": n, "fields": habit_fields(h)}
+                for n, h in enumerate(snapshot.habits, start=1)
+            },
             CHECKINS: {str(n): checkin_record(c) for n, c in enumerate(snapshot.checkins, start=1)},
             SKIPS: {str(n): skip_record(s) for n, s in enumerate(snapshot.skips, start=1)},
             SESSIONS: {str(n): session_record(s) for n, s in enumerate(snapshot.sessions, start=1)},
@@ -139,10 +147,12 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         partners = tuple(snapshot.persons) or config.partners
         save_config(paths.config_file, config._replace(partners=partners, extra=extra))
-    return SyncReport([
-        f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
-        f"This home is private again; {config.extra['sync_folder']} was left as it is.",
-    ])
+    return SyncReport(
+        [
+            f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
+            f"This home is private again; {config.extra['sync_folder']} was left as it is.",
+        ]
+    )
 
 
 def status(paths: Paths, config: Config) -> dict:
@@ -156,7 +166,11 @@ def status(paths: Paths, config: Config) -> dict:
     if not folder.is_dir():
         odd.append(f"the shared folder {folder} is missing")
     for path in _device_files(folder):
-        entry = {"file": path.name, "device": DEVICE_FILE.fullmatch(path.name)[1], "this_device": path == layout.own_file}
+        entry = {
+            "file": path.name,
+            "device": device_of_file(path.name),
+            "this_device": path == layout.own_file,
+        }
         try:
             data = read_device(path, layout, expected=entry["device"], own=False, problems=odd)
             if data is None:
@@ -170,8 +184,13 @@ def status(paths: Paths, config: Config) -> dict:
         stamps = [c["stamp"] for c in device.changes] + [r["stamp"] for r in device.removals]
         moments = [c.logged_at for c in device.checkins if c.logged_at]
         moments += [datetime.fromtimestamp(s / 1000).isoformat(timespec="seconds") for s in stamps if s]
-        entry.update(readable=True, person=device.person, checkins=len(device.checkins),
-                     habit_changes=len(device.changes), last_change=max(moments, default=None))
+        entry.update(
+            readable=True,
+            person=device.person,
+            checkins=len(device.checkins),
+            habit_changes=len(device.changes),
+            last_change=max(moments, default=None),
+        )
         devices.append(entry)
     if folder.is_dir() and not layout.own_file.exists():
         odd.append(f"this device's own file {layout.own_file.name} is missing; the next change writes it again")
@@ -187,8 +206,15 @@ def status(paths: Paths, config: Config) -> dict:
     for habit in snapshot.habits:
         key = habit.name.casefold()
         if key in seen:
-            odd.append(f"two habits are named '{habit.name}' (added on two machines before they synced); "
-                       "rename or remove one")
+            odd.append(
+                f"two habits are named '{habit.name}' (added on two machines before they synced); rename or remove one"
+            )
         seen[key] = habit.name
-    return {"shared": True, "folder": str(folder), "device": layout.device, "me": layout.me,
-            "devices": devices, "odd": odd}
+    return {
+        "shared": True,
+        "folder": str(folder),
+        "device": layout.device,
+        "me": layout.me,
+        "devices": devices,
+        "odd": odd,
+    }

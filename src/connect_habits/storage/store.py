@@ -10,8 +10,11 @@ Without sharing, the device's main file is `connect.json` in the data folder. Sh
 The main file holds the habits' change records and running sessions; check-ins, skips and
 undos live in one TinyDB file per month beside it (`connect.2026-11.json`,
 `connect-<device id>.2026-11.json`), so a write costs the same after ten years as after one
-week, and a command reads the recent months and the summary cache (summary.py), not years.
+week, and a command reads the recent months and the summary cache (cache.py), not years.
 Schema 2 files (everything in the main file) are read as they are and split on the next write.
+
+This module reads and merges; layout.py names the files, files.py encodes and checks them,
+transaction.py writes them, and cache.py keeps the folds.
 """
 
 from __future__ import annotations
@@ -49,9 +52,9 @@ from .files import (
     upgrade,
 )
 from .layout import (
-    DEVICE_FILE,
     Layout,
     _listing,
+    device_of_file,
     month_file,
     month_of,
     months_of,
@@ -82,8 +85,9 @@ class Store:
         # A diagnosis switch (and the tests' reference): read every month, never the summary cache.
         self.summaries = os.environ.get("CONNECT_NO_SUMMARY", "") != "1"
 
-    def load(self, since: date | None = None, today: date | None = None, select=None,
-             as_of: date | None = None) -> Snapshot:
+    def load(
+        self, since: date | None = None, today: date | None = None, select=None, as_of: date | None = None
+    ) -> Snapshot:
         """Read without the lock: writers replace files atomically, so each read is consistent.
 
         Without `since`, everything. With it, the check-ins and skips from `since` on (from the first
@@ -99,8 +103,7 @@ class Store:
         return self._read(since, today, select).snapshot
 
     @contextlib.contextmanager
-    def transaction(self, since: date | None = None, today: date | None = None,
-                    select=None) -> Iterator[Transaction]:
+    def transaction(self, since: date | None = None, today: date | None = None, select=None) -> Iterator[Transaction]:
         """Lock, re-read (as `load`), let the block change things, then write the changed files atomically."""
         ensure_private_dir(self.lock_path.parent)
         with locked(self.lock_path):
@@ -142,14 +145,26 @@ class Store:
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
         """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
         try:
-            devices = [parse_device(f.main, {k: v for k, v in f.data.items() if k not in HISTORY_TABLES},
-                                    self.layout, f.expected) for f in [own_files, *others] if f.data is not None]
+            devices = [
+                parse_device(
+                    f.main, {k: v for k, v in f.data.items() if k not in HISTORY_TABLES}, self.layout, f.expected
+                )
+                for f in [own_files, *others]
+                if f.data is not None
+            ]
             return merge(devices, _device_of(own_files.data), (), strict=False).habits
         except (DataFileError, RecordError):
             return []
 
-    def read_months(self, own_files: DeviceFiles, others: list[DeviceFiles], first_month: str | None,
-                     warnings: list[str], last_month: str | None = None, keep: set[str] | None = None) -> Reading:
+    def read_months(
+        self,
+        own_files: DeviceFiles,
+        others: list[DeviceFiles],
+        first_month: str | None,
+        warnings: list[str],
+        last_month: str | None = None,
+        keep: set[str] | None = None,
+    ) -> Reading:
         """Each device's history from `first_month` (all of it when None) up to `last_month`, merged.
 
         `keep`: only the check-ins and skips of these habits (None: all).
@@ -183,8 +198,11 @@ class Store:
                 except DataFileError as error:
                     warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
             try:
-                devices.append(parse_device(files.main, _with_history(files.data, months, wanted, keep), self.layout,
-                                            files.expected))
+                devices.append(
+                    parse_device(
+                        files.main, _with_history(files.data, months, wanted, keep), self.layout, files.expected
+                    )
+                )
             except DataFileError as error:
                 warnings.append(f"skipped {files.main.name}: {error.message} It will be read again next time.")
         snapshot = self._merge(own, devices, own_files.data, own_months)
@@ -202,8 +220,11 @@ class Store:
             raise DataFileError(f"The data file {self.path} is damaged: a record does not parse ({error}).") from None
         if self.layout.folder is None:
             known = {c["habit"] for c in own.changes}
-            _check_orphans(self.path, known, [*_records(own_main, CHECKINS), *_records(own_main, SKIPS),
-                                              *_records(own_main, SESSIONS)])
+            _check_orphans(
+                self.path,
+                known,
+                [*_records(own_main, CHECKINS), *_records(own_main, SKIPS), *_records(own_main, SESSIONS)],
+            )
             for month, data in own_months.items():
                 _check_orphans(month_file(self.path, month), known, [*_records(data, CHECKINS), *_records(data, SKIPS)])
         return snapshot
@@ -213,7 +234,7 @@ def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[
     """The other devices' main files; one that cannot be read is skipped with a warning, and read again next time."""
     devices, warnings = [], []
     for path in layout.other_files():
-        expected = DEVICE_FILE.fullmatch(path.name)[1]
+        expected = device_of_file(path.name)
         try:
             raw = read_bytes(path)
             data = upgrade(path, decode(path, raw or b""), layout, own=False)
@@ -221,7 +242,7 @@ def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[
                 raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
         except DataFileError as error:
             warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
-            devices.append(DeviceFiles(path, None, [], expected))  # type: ignore[arg-type]
+            devices.append(DeviceFiles(path, None, [], expected))
             continue
         devices.append(DeviceFiles(path, data, months_of(path, listing), expected))
     return devices, warnings
@@ -234,5 +255,3 @@ def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None
 
 
 # ---------------------------------------------------------------- the file format
-
-

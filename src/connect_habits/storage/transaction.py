@@ -33,8 +33,7 @@ if TYPE_CHECKING:
     from tinydb import TinyDB
 
 
-
-def _buffer(data: dict) -> "TinyDB":
+def _buffer(data: dict) -> TinyDB:
     """A TinyDB over an in-memory dict: the store decides when it reaches the disk.
 
     TinyDB loads here, for writes only: a command that only reads does not pay for its import.
@@ -57,13 +56,20 @@ def _buffer(data: dict) -> "TinyDB":
     return TinyDB(data, storage=BufferStorage)
 
 
+def _data(db: TinyDB) -> dict:
+    """What a buffered TinyDB holds now (its BufferStorage always holds a dict)."""
+    data = db.storage.read()
+    assert data is not None
+    return data
+
+
 def _where(field: str):
     from tinydb import where
 
     return where(field)
 
 
-def _changed(db: "TinyDB") -> bool:
+def _changed(db: TinyDB) -> bool:
     return db.storage.changed  # type: ignore[attr-defined]
 
 
@@ -73,8 +79,8 @@ class Transaction:
     def __init__(self, path: Path, reading: Reading, max_stamp: int):
         self.path = path  # this device's main file; its months lie beside it
         self._own = reading.own_files
-        self._main = _buffer(reading.own_files.data)  # type: ignore[union-attr]
-        self._months: dict[str, "TinyDB"] = {m: _buffer(d) for m, d in reading.own_months.items()}
+        self._main = _buffer(reading.own_files.data)
+        self._months: dict[str, TinyDB] = {m: _buffer(d) for m, d in reading.own_months.items()}
         self.snapshot = reading.snapshot
         self.device = reading.own
         self._stamp = max_stamp
@@ -91,15 +97,16 @@ class Transaction:
         self._stamp = max(int(time.time() * 1000), self._stamp + 1)
         return self._stamp
 
-    def _month(self, month: str) -> "TinyDB":
+    def _month(self, month: str) -> TinyDB:
         """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
-            self._months[month] = _buffer(read_month(self.path, month, _device_of(self._main.storage.read())))
+            self._months[month] = _buffer(read_month(self.path, month, _device_of(_data(self._main))))
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
         self._main.table(CHANGES).insert(
-            {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields})
+            {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields}
+        )
 
     def add_habit(self, habit: Habit) -> None:
         self._change(habit.id, habit_fields(habit))
@@ -160,7 +167,7 @@ class Transaction:
 
     def split_history(self) -> None:
         """Move a schema 2 main file's check-ins, skips and undos into month files."""
-        main = self._main.storage.read()  # type: ignore[attr-defined]
+        main = _data(self._main)
         if not any(main.get(table) for table in HISTORY_TABLES) and _schema_of(main) == SCHEMA_VERSION:
             return
         known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
@@ -170,7 +177,7 @@ class Transaction:
             for table in HISTORY_TABLES:
                 if tables.get(table):
                     self._month(month).table(table).insert_multiple(dict(r) for r in tables[table].values())
-        self._main.storage.write(data)  # type: ignore[attr-defined]
+        self._main.storage.write(data)
 
     def save(self) -> None:
         """Write every changed file, each atomically; every one is checked before the first is written.
@@ -188,7 +195,7 @@ class Transaction:
             main = (self.path, self._main)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         for path, db in writes:
-            atomic_write(path, encode(db.storage.read()))  # type: ignore[attr-defined]
+            atomic_write(path, encode(_data(db)))
 
     def _adds_habits(self) -> bool:
         before = {c["habit"] for c in self.device.changes}

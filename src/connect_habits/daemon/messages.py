@@ -1,0 +1,62 @@
+"""What the daemon's notifications say: a reminder with the day's prompt, and the weekly summary."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from ..core.cadence import week_start
+from ..core.catalog import find_template
+from ..core.history import History
+from ..core.model import Habit, Snapshot
+from ..core.week import habit_week, week_summary
+from ..core.words import progress_text, row_label, streak_text
+from ..errors import ConnectError
+from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
+
+
+def reminder_notification(habit: Habit, history: History, now: datetime, first_weekday: int = 0) -> Notification:
+    """A reminder: the habit's name, a prompt of the day, the week's progress and the streak; Done and Snooze."""
+    row = habit_week(habit, history, now.date(), now.date(), first_weekday)
+    prompt = _pick_prompt(habit, now)
+    progress = f"This week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
+    body = f"{prompt}\n{progress}" if prompt else progress
+    actions = (
+        ((SNOOZE_ACTION, "Snooze 15 min"),)
+        if habit.measured_in_minutes
+        else ((DONE_ACTION, "Done"), (SNOOZE_ACTION, "Snooze 15 min"))
+    )
+    return Notification(habit.name, body, actions)
+
+
+def summary_notification(snapshot: Snapshot, now: datetime, first_weekday: int = 0) -> Notification:
+    """The weekly summary: each habit's progress and streak, one line each."""
+    # On the first day of a week, the week worth summing up is the one that just ended.
+    first = first_weekday
+    day = now.date() - timedelta(days=1) if week_start(now.date(), first) == now.date() else now.date()
+    summary = week_summary(
+        snapshot.habits,
+        snapshot.checkins,
+        snapshot.skips,
+        now.date(),
+        day,
+        first,
+        snapshot.persons,
+        snapshot.folds,
+        snapshot.since,
+    )
+    lines = [
+        f"{row_label(row)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
+        for row in summary.habits
+    ]
+    return Notification("Your week together", "\n".join(lines) or "No habits yet.")
+
+
+def _pick_prompt(habit: Habit, now: datetime) -> str:
+    prompts = list(habit.prompts)
+    if not prompts and habit.template:
+        try:
+            prompts = list(find_template(habit.template).prompts)
+        except ConnectError:
+            prompts = []
+    # A different prompt each day, the same one all day (a snooze repeats it).
+    return prompts[now.date().toordinal() % len(prompts)] if prompts else ""
