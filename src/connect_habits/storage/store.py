@@ -65,12 +65,16 @@ from .paths import Paths, ensure_private_dir
 from .records import (
     RecordError,
 )
-from .transaction import Transaction
 
 # ---------------------------------------------------------------- reading
 
 
 # ---------------------------------------------------------------- the store
+
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from .transaction import Transaction
 
 
 class Store:
@@ -110,6 +114,8 @@ class Store:
             check_writable(self.path)
             reading = self._read(since, today, select)
             stamp = max([reading.own.max_stamp] + [d.max_stamp for d in reading.others])
+            from .transaction import Transaction  # a command that only reads does not load the writing side
+
             transaction = Transaction(self.path, reading, stamp)
             transaction.split_history()
             yield transaction
