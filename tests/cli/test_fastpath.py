@@ -413,7 +413,10 @@ def test_only_plain_command_lines_are_taken(monkeypatch):
         FAST_COMMANDS["week"],
         {"day": "today", "as_json": True, "weeks": 3},
     )
-    assert fastpath.parse(["stats"]) == (FAST_COMMANDS["stats"], {"name": None, "weeks": 26, "as_json": False})
+    assert fastpath.parse(["stats"]) == (
+        FAST_COMMANDS["stats"],
+        {"name": None, "weeks": 26, "by": None, "as_json": False},
+    )
     assert fastpath.parse(["list"]) == (FAST_COMMANDS["list"], {"as_json": False})
     assert FAST_COMMANDS["list"].function is everyday.list_habits
     monkeypatch.setenv("_CONNECT_COMPLETE", "bash_complete")  # click answers shell completion itself

@@ -75,9 +75,10 @@ def test_export_import_into_an_empty_home_export_gives_the_same_bytes(lived_in, 
     assert written.code == 0 and str(backup) in written.out and written.out.count("\n") == 1
     assert connect("export", "--format", "json").out.encode() == backup.read_bytes()  # stdout: the same bytes
     data = json.loads(backup.read_text())
-    assert (data["format"], data["version"]) == ("connect-backup", 1)
+    assert (data["format"], data["version"]) == ("connect-backup", 2)
     assert len(data["habits"]) == 5 and len(data["checkins"]) == 4 and len(data["skips"]) == 3
-    assert data["config"] == {"partners": ["Alex", "Sam"], "week_start": "monday"}
+    assert data["config"] == {"week_start": "monday"}
+    assert data["couple"]["partners"] == [{"id": "p:alex", "name": "Alex"}, {"id": "p:sam", "name": "Sam"}]
 
     elsewhere = other_home(tmp_path)
     restored = connect("import", str(backup), env=elsewhere)
@@ -100,12 +101,8 @@ def test_a_backup_leaves_out_this_machines_keys_and_running_sessions(connect, ho
     connect("add", "Tech-free time", "--goal", "2h/week")
     assert connect("unplug", "90m").code == 0
     data = json.loads(connect("export").out)
-    assert data["config"] == {
-        "partners": ["Alex", "Sam"],
-        "week_start": "sunday",
-        "quiet_hours": "22:30-07:30",
-        "me": "Sam",
-    }
+    # Whose this device is, like the shared folder, describes the machine; the partners are in "couple".
+    assert data["config"] == {"week_start": "sunday", "quiet_hours": "22:30-07:30"}
     assert "sessions" not in data and data["checkins"] == []
     elsewhere = other_home(tmp_path)
     assert connect("import", "-", stdin=json.dumps(data), env=elsewhere).code == 0
@@ -125,8 +122,14 @@ def test_a_backup_restores_into_a_shared_home_which_stays_shared(lived_in, tmp_p
     assert restored.code == 0, restored.err
     assert connect("list", "--json", env=elsewhere).json() == connect("list", "--json").json()
     mine, theirs = json.loads(connect("export", env=elsewhere).out), json.loads(backup.read_text())
-    assert {k: v for k, v in mine.items() if k != "config"} == {k: v for k, v in theirs.items() if k != "config"}
-    assert mine["config"] == theirs["config"] | {"me": "Sam"}  # this device is still Sam's
+    assert {k: v for k, v in mine.items() if k not in ("config", "couple")} == {
+        k: v for k, v in theirs.items() if k not in ("config", "couple")
+    }
+    assert mine["config"] == theirs["config"]  # this device's own keys are never in a backup
+    # The same couple: Sam, who shared this home, was named here first.
+    assert mine["couple"]["id"] == theirs["couple"]["id"]
+    assert sorted(mine["couple"]["partners"], key=str) == sorted(theirs["couple"]["partners"], key=str)
+    assert connect("config", "get", "me", env=elsewhere).out.strip() == "Sam"  # this device is still Sam's
     config = (tmp_path / "other" / "config.toml").read_text()
     assert f'sync_folder = "{shared}"' in config and "device = " in config
     assert [p.name for p in shared.iterdir() if p.name.startswith("connect-")]  # written to the shared folder
@@ -209,7 +212,7 @@ BAD_BACKUPS = {
     "a TinyDB data file": json.dumps({"_meta": {"1": {"schema": 2}}, "checkins": {}}),
     "wrong format": _backup(format="loop-backup"),
     "no format": _backup(format=...),
-    "from the future": _backup(version=2),
+    "from the future": _backup(version=3),
     "version as text": _backup(version="1"),
     "no habits": _backup(habits=...),
     "no config": _backup(config=...),
@@ -260,7 +263,7 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
         return one_error_line(connect("import", str(path)))
 
     assert "not valid JSON at line 1, column 1" in refusal("nope")
-    assert "newer connect (backup version 2" in refusal(_backup(version=2))
+    assert "newer connect (backup version 3" in refusal(_backup(version=3))
     assert '"format": "connect-backup"' in refusal(_backup(format="x"))
     assert "lacks 'habits'" in refusal(_backup(habits=...))
     buf = io.BytesIO()
@@ -574,7 +577,8 @@ def test_a_loop_check_in_is_logged_by_whoever_imports_on_a_named_device(connect,
     export = tmp_path / "loop.zip"
     export.write_bytes(loop_zip())
     assert connect("import", "--from", "loop", str(export)).code == 0
-    assert {c["by"] for c in json.loads(connect("export").out)["checkins"]} == {"Sam"}
+    assert {e["by"] for e in connect("log", "--json").json() if e["kind"] == "checkin"} == {"Sam"}
+    assert {c["by"] for c in json.loads(connect("export").out)["checkins"]} == {"p:sam"}  # by id in a backup
 
 
 def test_loop_folders_named_by_number_alone_and_loops_own_numbers_are_understood(connect, tmp_path):

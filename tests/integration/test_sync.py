@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 
+from connect_habits.storage.files import SCHEMA_VERSION
 from support import CONNECT, NOW, Result
 
 DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")  # a device's main file: habits' changes, sessions
@@ -136,7 +137,7 @@ def month_files_say_whose_they_are(folder: Path) -> None:
         if match := MONTH_FILE.fullmatch(name):
             data = json.loads((folder / name).read_bytes())
             meta = data["_meta"]["1"]
-            assert (meta["schema"], meta["device"], meta["month"]) == (3, match[1], match[2]), (name, meta)
+            assert (meta["schema"], meta["device"], meta["month"]) == (SCHEMA_VERSION, match[1], match[2]), (name, meta)
             assert set(data) <= {"_meta", "checkins", "skips", "removals"}, (name, sorted(data))
 
 
@@ -848,7 +849,14 @@ def test_status_lists_both_devices_and_leave_keeps_the_shared_week(pair, tmp_pat
     # The home that never shared saw none of this: sync stays invisible until `sync init`.
     assert loner.json("list") == private_list
     assert private_files(loner.home) == private_bytes
-    assert loner.json("sync", "status") == {"shared": False, "folder": None, "devices": [], "odd": []}
+    assert loner.json("sync", "status") == {
+        "shared": False,
+        "folder": None,
+        "devices": [],
+        "partners": [],
+        "copies": [],
+        "odd": [],
+    }
     assert "Not shared" in loner("sync", "status").out
     assert "sync_folder" not in loner.config and "device" not in loner.config
     assert not [p.name for p in loner.home.iterdir() if "before-sync" in p.name or DEVICE_FILE.fullmatch(p.name)]

@@ -36,22 +36,38 @@ def module_name(path: Path) -> str:
 
 
 def imports(path: Path) -> set[str]:
-    """Every module `path` imports, as a name inside the package ("core.model") or a library's top name."""
-    module = module_name(path)
-    package = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
+    """Every module the file at `path` imports (see `imports_of`)."""
+    return imports_of(path.read_text(), module_name(path), path.name == "__init__.py")
+
+
+def imports_of(text: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module `module` imports, as a name inside the package ("core.model") or a library's top name.
+
+    Relative or absolute (`connect_habits.core.model`), and `from ..core import week` as the module it is.
+    """
+    package = module.split(".") if is_package else module.split(".")[:-1]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.ImportFrom) and node.level:
-            base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
-            found |= {".".join(base + [a.name]) for a in node.names} if node.module is None else {".".join(base)}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found.add(node.module.split(".")[0])
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == PACKAGE.name:
+                base = node.module.split(".")[1:]
+            else:
+                found.add((node.module or "").split(".")[0])
+                continue
+            for alias in node.names:  # `from .. import clock`, `from ..core import week`: a module each
+                candidate = ".".join(base + [alias.name])
+                found.add(candidate if candidate in MODULE_NAMES else ".".join(base) or "__init__")
         elif isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
+            for alias in node.names:
+                parts = alias.name.split(".")
+                found.add((".".join(parts[1:]) or "__init__") if parts[0] == PACKAGE.name else parts[0])
     return found
 
 
 MODULES = {module_name(path): path for path in sorted(PACKAGE.rglob("*.py"))}
+MODULE_NAMES = set(MODULES)
 
 
 def layer(name: str) -> str:
@@ -87,7 +103,7 @@ def test_no_modules_import_each_other_in_a_circle():
 
 
 def test_the_rule_is_checked_against_real_imports():
-    """The walk sees a relative import, a lazy one, and one for type checkers only."""
+    """The walk sees a relative import, a lazy one, one for type checkers only, absolute ones, and a module by name."""
     assert {"core.model", "errors"} <= imports(MODULES["core.habits"])
     assert "core.stats" in imports(MODULES["core.folds"])  # imported inside make_fold
     assert "storage.transaction" in imports(MODULES["storage.actions"])  # under TYPE_CHECKING
@@ -102,3 +118,5 @@ def test_a_module_is_about_one_thing_and_says_so(name):
     assert docstring.strip(), f"{name} has no docstring"
     lines = len(MODULES[name].read_text().splitlines())
     assert lines <= 420 or "kept whole" in docstring, f"{name} has {lines} lines and does not say why it is whole"
+    lazy = "import connect_habits.cli.app\ndef later():\n    from connect_habits.storage import store\n    from ..core import week\n"
+    assert {"cli.app", "storage.store", "core.week"} <= imports_of(lazy, "core.probe")

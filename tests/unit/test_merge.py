@@ -69,10 +69,12 @@ def test_history_waits_for_its_habit_and_a_deleted_habit_hides_its_history():
     assert merged.habits == [] and merged.checkins == []
 
 
-def test_persons_come_from_the_config_and_the_devices():
+def test_partners_of_older_files_come_from_the_config_and_the_devices_by_id_in_the_order_named():
     a = device("aaaaaaaaaaaa", person="Alex")
     b = device("bbbbbbbbbbbb", person="Sam")
-    assert merge([a, b], partners=("Alex", "Robin")).persons == ["Alex", "Robin", "Sam"]
+    snapshot = merge([a, b], partners=("Alex", "Robin"))
+    assert snapshot.persons == ["p:alex", "p:robin", "p:sam"]
+    assert snapshot.names == {"p:alex": "Alex", "p:robin": "Robin", "p:sam": "Sam"}
 
 
 def test_sessions_are_the_own_devices_only():

@@ -12,7 +12,17 @@ from typing import List, Optional
 import click
 import typer
 
-from . import everyday, firstrun, habits, log, reminders, sharing, transfer  # noqa: F401  (they declare the commands)
+from . import (  # noqa: F401  (they declare the commands)
+    everyday,
+    firstrun,
+    habits,
+    log,
+    partners,
+    reminders,
+    settings,
+    sharing,
+    transfer,
+)
 from .output import ABORTED, echo, exit_after, printable
 from .spec import COMMANDS, FLAG, GROUPS, MANY, TEXT, Argument, Command
 
@@ -26,7 +36,10 @@ PANELS = {
     "reminders": "Reminders",
     "sharing": "Two machines",
     "transfer": "Backups and other trackers",
+    "partners": "The two of you",
+    "settings": "The two of you",
 }
+GROUP_PANELS = {"daemon": "reminders", "sync": "sharing", "partners": "partners", "config": "settings"}
 
 
 def build_app() -> typer.Typer:
@@ -34,26 +47,42 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="connect", help=HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
     )
+    defaults = {spec.group: spec for spec in COMMANDS if spec.group and not spec.name}
     groups = {}
     for name, text in GROUPS.items():
-        groups[name] = typer.Typer(help=text, no_args_is_help=True)
-        app.add_typer(groups[name], name=name, rich_help_panel=PANELS["reminders" if name == "daemon" else "sharing"])
+        default = defaults.get(name)
+        groups[name] = typer.Typer(
+            help=text, no_args_is_help=default is None, invoke_without_command=default is not None
+        )
+        if default is not None:
+            groups[name].callback()(typer_function(default, group_default=True))
+        app.add_typer(groups[name], name=name, rich_help_panel=PANELS[GROUP_PANELS[name]])
     for spec in COMMANDS:
+        if spec.group and not spec.name:
+            continue
         panel = PANELS.get(spec.function.__module__.rsplit(".", 1)[-1])
         (groups[spec.group] if spec.group else app).command(spec.name, rich_help_panel=panel)(typer_function(spec))
     return app
 
 
-def typer_function(spec: Command):
-    """A function whose signature tells Typer the command's arguments and options, and that runs the command."""
+def typer_function(spec: Command, group_default: bool = False):
+    """A function whose signature tells Typer the command's arguments and options, and that runs the command.
+
+    `group_default`: the group's callback, which runs only when no subcommand follows (`connect partners`).
+    """
     parameters = [
         inspect.Parameter(
             p.param, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=_parameter(p), annotation=_annotation(p)
         )
         for p in spec.params
     ]
+    if group_default:
+        context = inspect.Parameter("context", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=typer.Context)
+        parameters.insert(0, context)
 
-    def run(**params):
+    def run(context: typer.Context | None = None, **params):
+        if context is not None and context.invoked_subcommand is not None:
+            return None
         return spec.function(**params)
 
     run.__name__ = spec.function.__name__

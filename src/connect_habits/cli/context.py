@@ -36,12 +36,6 @@ class Context:
         config = load_config(paths.config_file)
         return cls(paths, config, Store(paths, config))
 
-    @property
-    def me(self) -> str | None:
-        """The partner who uses this device (set by `connect sync`), or None."""
-        me = self.config.extra.get("me")
-        return me if isinstance(me, str) and me else None
-
     @contextlib.contextmanager
     def transaction(self, since=None, select=None) -> Iterator[Transaction]:
         """A store transaction that first logs any tech-free session whose time is up.

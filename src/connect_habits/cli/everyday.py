@@ -32,7 +32,8 @@ if TYPE_CHECKING:
 def done(name: str, day: str, minutes: int | None, note: str | None, by: str | None) -> None:
     """Log a habit as done (today unless --date)."""
     from ..core.cadence import is_due, week_start
-    from ..core.habits import parse_person
+    from ..core.couple import find_partner
+    from ..core.habits import resolve_active, who_logs
     from ..core.model import parse_date, parse_minutes
     from ..core.words import short_date
     from ..storage.actions import record_done
@@ -43,11 +44,15 @@ def done(name: str, day: str, minutes: int | None, note: str | None, by: str | N
     amount = parse_minutes(minutes) if minutes is not None else None
     first = ctx.config.first_weekday
     with ctx.transaction(since=min(when, week_start(now.date(), first)), select=only(name)) as tx:
-        person = parse_person(by, tx.snapshot.persons) if by is not None else ctx.me
-        outcome = record_done(tx, name, when, now, minutes=amount, note=note, by=person)
-    habit, label = outcome.habit, short_date(when, now.date())
+        names = tx.snapshot.names
+        habit = resolve_active(tx.snapshot.habits, name)
+        person = who_logs(habit, tx.snapshot.me, find_partner(names, by) if by is not None else None, names)
+        outcome = record_done(tx, habit.id, when, now, minutes=amount, note=note, by=person)
+    label = short_date(when, now.date())
+    couple = tx.snapshot.couple
     if outcome.checkin is None:
-        who = f" by {person}" if habit.who == "each" and person else ""
+        done_by = outcome.existing.by if outcome.existing is not None else None
+        who = f" by {couple.name(done_by)}" if couple is not None and done_by else ""
         echo(f"'{habit.name}' was already done{who} {label}; nothing changed.")
         return
     snapshot = tx.snapshot
@@ -55,7 +60,8 @@ def done(name: str, day: str, minutes: int | None, note: str | None, by: str | N
         snapshot = ctx.store.load(week_start(now.date(), first), now.date(), only(habit.id))
     row = _week_row(snapshot, habit, now.date(), first, person)
     logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
-    echo(f"{logged} {label}. {_progress_line(row)}")
+    who = f" by {couple.name(person)}" if couple is not None and person else ""
+    echo(f"{logged} {label}{who}. {_progress_line(row)}")
     if not habit.week_based and not is_due(habit, when):
         echo(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
 
@@ -130,6 +136,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
             snapshot.persons,
             snapshot.folds,
             snapshot.since,
+            snapshot.names,
         )
         for n in range(weeks - 1, -1, -1)
     ]
@@ -144,7 +151,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     elif not summary.habits:
         echo(EMPTY_WEEK)
     else:
-        partners = snapshot.persons or ctx.config.partners
+        partners = list(snapshot.names.values())
         lines = [n for n in notes.values() if n]
         if weeks == 1:
             echo(render_week(summary, style(), partners, lines))
@@ -164,7 +171,7 @@ def _week_notes(summary, today) -> dict:
             from ..core.catalog import prompts_for
 
             prompts = prompts_for(row.habit.template, today)
-        notes["suggestion"] = suggestion(row, prompts, today)
+        notes["suggestion"] = suggestion(row, prompts, today, summary.names)
     return notes
 
 
@@ -175,20 +182,25 @@ def _week_notes(summary, today) -> dict:
     "stats",
     Argument("name", "One habit in depth; all of them in a line each when left out.", required=False),
     Option(("--weeks",), "weeks", integer(1, 520), 26, "How many weeks the calendar shows."),
+    Option(("--by",), "by", TEXT, None, "One partner's own record, for a habit each of you does."),
     JSON,
     fast=True,
 )
-def stats(name: str | None, weeks: int, as_json: bool) -> None:
+def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     """How your rituals are going: calendar, streaks, completion, strength."""
     from datetime import timedelta
 
     from ..core.cadence import week_start
+    from ..core.couple import find_partner
     from ..core.habits import resolve_active
-    from ..core.history import build_histories
+    from ..core.history import build_histories, person_histories
     from ..core.stats import habit_stats, weekly_rates
     from ..core.words import clean, fit, percent, streak_text
-    from .render import render_habit_stats, sparkline, stats_json
+    from ..errors import UsageError
+    from .render import render_habit_stats, sparkline, stats_json, who_text
 
+    if by is not None and name is None:
+        raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
     ctx = Context.from_environment()
     today = clock.today()
     first = ctx.config.first_weekday
@@ -197,53 +209,69 @@ def stats(name: str | None, weeks: int, as_json: bool) -> None:
     snapshot = ctx.load(
         since=min(shown, today - timedelta(days=7 * 53)), select=only(name) if name is not None else None
     )
+    names = snapshot.names
     histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
+
+    def per_partner(habit):
+        """(partner id or None, history): a row per partner for a habit each of you does, else one."""
+        if habit.who != "each" or not snapshot.persons:
+            return [(None, histories[habit.id])]
+        return person_histories(
+            habit, snapshot.checkins, snapshot.skips, snapshot.persons, snapshot.folds, snapshot.since
+        )
+
     if name is not None:
         habit = resolve_active(snapshot.habits, name)
-        result = habit_stats(habit, histories[habit.id], today, weeks, first)
+        history, person = histories[habit.id], None
+        if by is not None:
+            person = find_partner(names, by)
+            if habit.who != "each":
+                raise UsageError(f"'{habit.name}' is not a habit each of you does; --by shows one partner's record.")
+            history = dict(per_partner(habit))[person]
+        result = habit_stats(habit, history, today, weeks, first)
         if as_json:
-            echo(json.dumps(stats_json(result), ensure_ascii=False, indent=2))
+            body = stats_json(result)
+            body.update(who=who_text(habit.who, names), person=names.get(person) if person else None)
+            echo(json.dumps(body, ensure_ascii=False, indent=2))
         else:
-            echo(render_habit_stats(result, style(), first))
+            owner = person or (habit.who if habit.who not in ("together", "each") else None)
+            echo(render_habit_stats(result, style(), first, who_text(owner, names) if owner else None))
         return
     rows = []
     for habit in (h for h in snapshot.habits if not h.archived):
-        result = habit_stats(habit, histories[habit.id], today, 1, first)
-        rows.append((result, weekly_rates(habit, histories[habit.id], today, 12, first)))
-    rates = [r.rates[12] for r, _ in rows if r.rates[12] is not None]
+        for person, history in per_partner(habit):
+            result = habit_stats(habit, history, today, 1, first)
+            rows.append((result, person, weekly_rates(habit, history, today, 12, first)))
+    rates = [r.rates[12] for r, _, _ in rows if r.rates[12] is not None]
     overall = sum(rates) / len(rates) if rates else None
     if as_json:
-        echo(
-            json.dumps(
-                {
-                    "habits": [
-                        {
-                            "name": r.habit.name,
-                            "slug": r.habit.slug,
-                            "streak": r.streak,
-                            "best_streak": r.best_streak,
-                            "streak_unit": r.streak_unit,
-                            "strength": round(r.strength, 4),
-                            "weekly": w,
-                            "completion": {str(k): v for k, v in r.rates.items()},
-                        }
-                        for r, w in rows
-                    ],
-                    "consistency": overall,
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        entries = [
+            {
+                "name": r.habit.name,
+                "slug": r.habit.slug,
+                "who": who_text(r.habit.who, names),
+                "person": names.get(person) if person else None,
+                "streak": r.streak,
+                "best_streak": r.best_streak,
+                "streak_unit": r.streak_unit,
+                "strength": round(r.strength, 4),
+                "weekly": w,
+                "completion": {str(k): v for k, v in r.rates.items()},
+            }
+            for r, person, w in rows
+        ]
+        echo(json.dumps({"habits": entries, "consistency": overall}, ensure_ascii=False, indent=2))
         return
     if not rows:
         echo("No habits yet; `connect init` starts a plan.")
         return
     drawn = style()
     echo(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
-    for result, weekly in rows:
+    for result, person, weekly in rows:
+        owner = person or (result.habit.who if result.habit.who not in ("together", "each") else None)
+        label = f"{result.habit.name} · {who_text(owner, names)}" if owner else result.habit.name
         echo(
-            f"{fit(clean(result.habit.name), 28)} {sparkline(weekly, drawn):<13}  "
+            f"{fit(clean(label), 28)} {sparkline(weekly, drawn):<13}  "
             f"{streak_text(result.streak, result.streak_unit):<10} "
             f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}"
         )
@@ -258,8 +286,9 @@ def list_habits(as_json: bool) -> None:
     """List the habits (archived ones too, at the end)."""
     from .render import habit_json, render_habits
 
-    habits = Context.from_environment().load(since=clock.today()).habits
+    snapshot = Context.from_environment().load(since=clock.today())
+    habits, names = snapshot.habits, snapshot.names
     if as_json:
-        echo(json.dumps([habit_json(h) for h in habits], ensure_ascii=False, indent=2))
+        echo(json.dumps([habit_json(h, names) for h in habits], ensure_ascii=False, indent=2))
     else:
-        echo(render_habits(habits, style()))
+        echo(render_habits(habits, style(), names))

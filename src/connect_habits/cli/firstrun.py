@@ -25,8 +25,8 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     import click
 
     from ..core.catalog import find_template, load_catalog
+    from ..core.couple import check_partner_names
     from ..core.habits import HabitOptions, new_habit
-    from ..core.model import parse_name
     from ..core.words import rhythm_text
     from ..storage.config import save_config
     from .everyday import show_week
@@ -34,12 +34,11 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     ctx = Context.from_environment()
     config = ctx.config
     interactive = sys.stdin.isatty() and not yes
-    partners = [parse_name(p) for p in partner or []]
-    if len(partners) > 2:
-        raise UsageError("A couple is two people: give --partner at most twice.")
+    partners = check_partner_names(partner or [])
     if not partners and interactive:
-        defaults = list(config.partners) + ["", ""]
-        partners = [parse_name(click.prompt(f"Partner {i + 1}'s name", default=defaults[i] or None)) for i in range(2)]
+        defaults = list(ctx.load(since=clock.today()).names.values()) + ["", ""]
+        answers = [click.prompt(f"Partner {i + 1}'s name", default=defaults[i] or None) for i in range(2)]
+        partners = check_partner_names(answers)
     ids = list(habit or [])
     if not ids and interactive:
         ids = _ask_starters(load_catalog())
@@ -50,6 +49,7 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     today = clock.today()
     added = []
     with ctx.transaction(since=today) as tx:
+        add_partners(tx, partners)
         existing = tx.snapshot.habits
         used = {h.template for h in existing} | {h.name.casefold() for h in existing}
         for template in templates:
@@ -59,12 +59,13 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
             tx.add_habit(new)
             existing.append(new)
             added.append(new)
-    if partners:
-        config = config.with_partners(tuple(partners))
+    # The partners live with the data now (shared with the other machine, kept in backups), not in the config.
+    config = config._replace(partners=())
     save_config(ctx.paths.config_file, config)
     ctx.config = config
 
-    who = " & ".join(config.partners) if config.partners else "you two"
+    names = list(tx.snapshot.names.values())
+    who = " & ".join(names) if names else "you two"
     echo(f"Welcome, {who}. Your data lives in {ctx.paths.data_dir}.")
     if added:
         echo("Added: " + ", ".join(f"{h.name} ({rhythm_text(h)})" for h in added) + ".")
@@ -72,6 +73,24 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
         echo("Your starter habits were already there; nothing added.")
     echo()
     show_week(ctx, "today", as_json=False)
+
+
+def add_partners(tx, names: list[str]) -> None:
+    """Make the named people the couple's partners (a name already a partner, in any case, is left as it is)."""
+    from ..core.couple import PARTNER_KEY, new_partner
+
+    for name in names:
+        known = tx.snapshot.names
+        if any(n.casefold() == name.casefold() for n in known.values()):
+            continue
+        if len(known) >= 2:
+            raise UsageError(
+                f"This home's partners are {' and '.join(known.values())}; to change a name, use "
+                "`connect partners rename OLD NEW`."
+            )
+        pid, name = new_partner(known, name)
+        tx.change_couple(PARTNER_KEY + pid, name)
+    tx.keep_couple()
 
 
 def _ask_starters(templates) -> list[str]:

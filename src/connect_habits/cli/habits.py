@@ -33,12 +33,14 @@ def habit_options(every, goal, at, note, template_id, who=None):
     return HabitOptions(every=every, goal=goal, at=at or None, note=note, template=template, who=who)
 
 
-def described(habit) -> str:
-    """`weekly, reminders at 19:00`: the habit's rhythm and reminder times."""
+def described(habit, names=None) -> str:
+    """`weekly, reminders at 19:00`: the habit's rhythm, reminder times, and whose it is when it is one partner's."""
     from ..core.words import rhythm_text
+    from .render import who_text
 
     reminders = f", reminders at {', '.join(habit.at)}" if habit.at else ""
-    return f"{rhythm_text(habit)}{reminders}"
+    who = {"together": "", "each": ", each of you"}.get(habit.who, f", {who_text(habit.who, names)}'s")
+    return f"{rhythm_text(habit)}{reminders}{who}"
 
 
 @command(
@@ -66,9 +68,9 @@ def add(
     ctx = Context.from_environment()
     options = habit_options(every, goal, at, note, template, who)
     with ctx.transaction(since=clock.today()) as tx:
-        habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.persons)
+        habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
         tx.add_habit(habit)
-    echo(f"Added '{habit.name}' ({described(habit)}). Log it with `connect done {habit.slug}`.")
+    echo(f"Added '{habit.name}' ({described(habit, tx.snapshot.names)}). Log it with `connect done {habit.slug}`.")
 
 
 @command(
@@ -109,13 +111,13 @@ def edit(
     with ctx.transaction(since=clock.today()) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
-        updated = changed_habit(habits, habit, options, rename=rename, restore=restore, persons=tx.snapshot.persons)
+        updated = changed_habit(habits, habit, options, rename=rename, restore=restore, names=tx.snapshot.names)
         if updated != habit:
             tx.replace_habit(updated)
     if updated == habit:
         echo(f"'{habit.name}' is unchanged.")
     else:
-        echo(f"Updated '{updated.name}' ({described(updated)}).")
+        echo(f"Updated '{updated.name}' ({described(updated, tx.snapshot.names)}).")
 
 
 @command(

@@ -22,7 +22,7 @@ from .spec import DATE, FLAG, JSON, TEXT, Argument, Option, command
 )
 def undo(name: str, day: str, by: str | None) -> None:
     """Remove the day's latest check-in (or, if it has none, the day's skip)."""
-    from ..core.habits import parse_person
+    from ..core.couple import find_partner
     from ..core.model import parse_date
     from ..core.words import short_date
     from ..storage.actions import undo as undo_day
@@ -31,12 +31,14 @@ def undo(name: str, day: str, by: str | None) -> None:
     today = clock.today()
     when = parse_date(day, today)
     with ctx.transaction(since=when) as tx:
-        person = parse_person(by, tx.snapshot.persons) if by is not None else ctx.me
+        person = find_partner(tx.snapshot.names, by) if by is not None else tx.snapshot.me
         outcome = undo_day(tx, name, when, by=person)
     label = short_date(when, today)
     if outcome.checkin is not None:
         amount = f" ({outcome.checkin.minutes} min)" if outcome.checkin.minutes else ""
-        echo(f"Removed the check-in{amount} of '{outcome.habit.name}' for {label}.")
+        couple = tx.snapshot.couple
+        whose = f" by {couple.name(outcome.checkin.by)}" if couple is not None and outcome.checkin.by else ""
+        echo(f"Removed the check-in{amount} of '{outcome.habit.name}'{whose} for {label}.")
     else:
         echo(f"'{outcome.habit.name}' is no longer skipped {label}.")
 
@@ -133,6 +135,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
 
     start = parse_date(since, clock.today()) if since else None  # before reading: a refusal changes nothing
     snapshot = Context.from_environment().load()
+    couple = snapshot.couple
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}
     entries = [
@@ -143,7 +146,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "slug": names[c.habit_id].slug,
             "minutes": c.minutes,
             "note": c.note,
-            "by": c.by,
+            "by": couple.name(c.by) if couple is not None and c.by else c.by,
             "source": c.source,
             "logged_at": c.logged_at,
         }

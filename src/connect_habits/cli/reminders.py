@@ -25,7 +25,7 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
     settings = settings_from_config(ctx.config.extra, ctx.config.first_weekday)
     names = {h.id: h for h in snapshot.habits}
     habits, histories = reminder_view(
-        snapshot.habits, snapshot.checkins, snapshot.skips, ctx.store.layout.me, snapshot.folds, snapshot.since
+        snapshot.habits, snapshot.checkins, snapshot.skips, snapshot.me, snapshot.folds, snapshot.since
     )
     return [
         {
@@ -57,6 +57,7 @@ def remind(as_json: bool) -> None:
         "not_due": "(not due)",
         "skipped": "(skipped)",
         "quiet_hours": "(quiet hours)",
+        "notifications_off": "(notifications off)",
     }
     today = clock.today().isoformat()
     for item in items:

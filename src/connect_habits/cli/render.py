@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..core.model import Habit
 from ..core.streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED
@@ -13,6 +13,7 @@ from ..core.words import (
     clean,
     fit,
     percent,
+    person_name,
     progress_text,
     rhythm_text,
     row_label,
@@ -64,13 +65,23 @@ _LEGEND = ((DONE, "done"), (MISSED, "missed"), (SKIPPED, "skipped"), (NOT_DUE, "
 # ---------------------------------------------------------------- JSON
 
 
-def habit_json(habit: Habit) -> dict:
-    """The public JSON form of a habit (`connect list --json`)."""
-    return habit.as_dict()
+def habit_json(habit: Habit, names: Mapping[str, str] | None = None) -> dict:
+    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name."""
+    return {**habit.as_dict(), "who": who_text(habit.who, names)}
+
+
+def who_text(who: str, names: Mapping[str, str] | None = None) -> str:
+    """together, each, or the name of the partner a habit belongs to."""
+    return who if who in ("together", "each") else (names or {}).get(who, person_name(who))
 
 
 def week_json(summary: WeekSummary) -> dict:
-    """The public JSON form of a weekly summary (`connect week --json`)."""
+    """The public JSON form of a weekly summary (`connect week --json`); partners by name."""
+    names = summary.names or {}
+
+    def name(person: str | None) -> str | None:
+        return None if person is None else names.get(person, person_name(person))
+
     return {
         "week_start": summary.week_start.isoformat(),
         "week_end": summary.week_end.isoformat(),
@@ -79,8 +90,8 @@ def week_json(summary: WeekSummary) -> dict:
             {
                 "name": row.habit.name,
                 "slug": row.habit.slug,
-                "who": row.habit.who,
-                "person": row.person,
+                "who": who_text(row.habit.who, names),
+                "person": name(row.person),
                 "cadence": str(row.habit.cadence),
                 "goal": row.habit.goal.as_dict() if row.habit.goal else None,
                 "streak": row.streak,
@@ -88,7 +99,7 @@ def week_json(summary: WeekSummary) -> dict:
                 "streak_unit": row.streak_unit,
                 "progress": {"done": row.progress.done, "target": row.progress.target, "unit": row.progress.unit},
                 "days": {day.isoformat(): status for day, status in row.days.items()},
-                "by": {day.isoformat(): people for day, people in (row.by or {}).items()},
+                "by": {day.isoformat(): sorted(name(p) for p in people) for day, people in (row.by or {}).items()},
             }
             for row in summary.habits
         ],
@@ -123,7 +134,7 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
         progress = progress_text(row)
         met = row.progress.target and row.progress.done >= row.progress.target
         lines.append(
-            fit(clean(row_label(row)), name_width, ellipsis)
+            fit(clean(row_label(row, summary.names)), name_width, ellipsis)
             + " "
             + cells
             + f"{streak:<11}"
@@ -174,7 +185,7 @@ def render_weeks(
         if current is None:
             continue
         lines.append(
-            fit(clean(row_label(current)), name_width, "…" if style.unicode else "...")
+            fit(clean(row_label(current, last.names)), name_width, "…" if style.unicode else "...")
             + " "
             + cells
             + f"{streak_text(current.streak, current.streak_unit):<11}{progress_text(current):>11}"
@@ -202,8 +213,8 @@ EMPTY_WEEK = (
 )
 
 
-def render_habits(habits: Sequence[Habit], style: Style) -> str:
-    """`connect list`: one line per active habit, then the archived ones by name."""
+def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str] | None = None) -> str:
+    """`connect list`: one line per active habit (with whose it is, when it is one partner's), then the archived."""
     active = [h for h in habits if not h.archived]
     archived = [h for h in habits if h.archived]
     if not habits:
@@ -212,7 +223,8 @@ def render_habits(habits: Sequence[Habit], style: Style) -> str:
     for habit in active:
         rhythm = rhythm_text(habit)
         at = ("at " + ", ".join(habit.at)) if habit.at else "no reminder"
-        lines.append(f"{fit(clean(habit.name), 32)} {fit(habit.slug, 20)} {fit(rhythm, 14)} {at}")
+        label = habit.name if habit.who in ("together", "each") else f"{habit.name} · {who_text(habit.who, names)}"
+        lines.append(f"{fit(clean(label), 32)} {fit(habit.slug, 20)} {fit(rhythm, 14)} {at}")
     if not active:
         lines.append("No active habits.")
     if archived:
@@ -264,10 +276,14 @@ def sparkline(values, style: Style) -> str:
     return "".join(" " if v is None else _SPARKS[min(7, int(v * 8))] for v in values)
 
 
-def render_habit_stats(stats, style: Style, first_weekday: int = 0) -> str:
-    """`connect stats NAME`: a calendar heatmap, streaks, completion rates, weekdays and strength."""
+def render_habit_stats(stats, style: Style, first_weekday: int = 0, whose: str | None = None) -> str:
+    """`connect stats NAME`: a calendar heatmap, streaks, completion rates, weekdays and strength.
+
+    `whose`: the partner's name, for one partner's habit or one partner's record of a habit each does.
+    """
     unit = stats.streak_unit
-    lines = [style.paint(clean(stats.habit.name), "bold") + f"  ({rhythm_text(stats.habit)})", ""]
+    title = f"{stats.habit.name} · {whose}" if whose else stats.habit.name
+    lines = [style.paint(clean(title), "bold") + f"  ({rhythm_text(stats.habit)})", ""]
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     columns = stats.calendar
     months = ""

@@ -45,6 +45,7 @@ def sync_status(as_json: bool) -> None:
         return
     if not report["shared"]:
         echo("Not shared: this home is private. `connect sync init FOLDER --me NAME` shares it.")
+        _copies(report)
         return
     echo(f"Shared through {report['folder']}; this device is {report['device']}, logging as {report['me']}.")
     for device in report["devices"]:
@@ -57,10 +58,20 @@ def sync_status(as_json: bool) -> None:
             )
         else:
             echo(f"  {device['device']}{mark}: unreadable for now")
+    if report["partners"]:
+        echo(f"Partners: {' & '.join(p['name'] for p in report['partners'])}.")
+    _copies(report)
     for line in report["odd"]:
         echo(f"Note: {line}.")
     if not report["odd"]:
         echo("Nothing odd.")
+
+
+def _copies(report: dict) -> None:
+    if report["copies"]:
+        echo("Private copies kept from before sharing (safe to keep, or to restore from):")
+        for copy in report["copies"]:
+            echo(f"  {copy}")
 
 
 @command("leave", group="sync")
@@ -70,4 +81,18 @@ def sync_leave() -> None:
 
     ctx = Context.from_environment()
     for line in leave(ctx.paths, ctx.config).lines:
+        echo(line)
+
+
+@command(
+    "forget",
+    Argument("device", "The device's id (or the start of it), as `connect sync status` shows it."),
+    group="sync",
+)
+def sync_forget(device: str) -> None:
+    """A device that is gone: keep its history here (as its partner's), and stop showing it."""
+    from ..storage.sharing import forget
+
+    ctx = Context.from_environment()
+    for line in forget(ctx.paths, ctx.config, device).lines:
         echo(line)

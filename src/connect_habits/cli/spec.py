@@ -47,6 +47,8 @@ class Command(namedtuple("Command", "name function params group fast")):
 GROUPS = {
     "daemon": "The reminder daemon: install it, check it, test a notification, run it.",
     "sync": "Share one log between your two machines through a synced folder.",
+    "partners": "Who the two of you are: list, rename, say whose this device is, merge a ghost.",
+    "config": "Settings: week start, quiet hours, grace, weekly summary, notifications, partners.",
 }
 
 COMMANDS: list[Command] = []
@@ -58,10 +60,13 @@ NOTE = Option(("--note",), "note", TEXT, None, "A note to keep with it.")
 
 
 def command(name: str | None = None, *params, group: str | None = None, fast: bool = False):
-    """Declare a command: `@command("done", Argument(...), DATE, ..., fast=True)` above its function."""
+    """Declare a command: `@command("done", Argument(...), DATE, ..., fast=True)` above its function.
+
+    In a group, the name "" declares what the group does without a subcommand (`connect partners`).
+    """
 
     def register(function):
-        COMMANDS.append(Command(name or function.__name__, function, params, group, fast))
+        COMMANDS.append(Command(function.__name__ if name is None else name, function, params, group, fast))
         return function
 
     return register

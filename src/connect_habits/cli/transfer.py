@@ -101,7 +101,7 @@ def import_(file: str, merge: bool, source: str) -> None:
         from ..interop.loop import import_loop
 
         with ctx.transaction() as tx:
-            summary = import_loop(tx, raw, clock.today(), by=ctx.me, source=name)
+            summary = import_loop(tx, raw, clock.today(), by=tx.snapshot.me, source=name)
         _report(summary, f"from Loop ({name})")
         return
     if raw[:4] == b"PK\x03\x04":

@@ -6,10 +6,11 @@ The CLI parses and prints; these functions decide. They take `today` as a parame
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 
 from ..errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
+from .couple import find_partner
 from .model import (
     WEEKLY,
     Cadence,
@@ -56,33 +57,38 @@ class HabitOptions(
     __slots__ = ()
 
 
-def parse_person(text: str, persons: Sequence[str], option: str = "--by") -> str:
-    """One of the partners, by name in any case."""
-    if not persons:
-        raise InvalidInput(f"{option} needs the partners' names first: connect init --partner A --partner B.")
-    wanted = text.strip().casefold()
-    match = next((p for p in persons if p.casefold() == wanted), None)
-    if match is None:
-        raise InvalidInput(f"'{text}' is not one of the partners ({', '.join(persons)}).")
-    return match
-
-
-def parse_who(text: str, persons: Sequence[str]) -> str:
-    """`together` (either partner's check-in counts), `each` (a row and streak per partner), or a partner."""
+def parse_who(text: str, names: Mapping[str, str]) -> str:
+    """`together` (either partner's check-in counts), `each` (a row and streak per partner), or a partner's id."""
     spec = text.strip().lower()
     if spec == "together":
         return "together"
     if spec == "each":
-        if not persons:
+        if not names:
             raise InvalidInput("--who each needs the partners' names first: connect init --partner A --partner B.")
         return "each"
     try:
-        return parse_person(text, persons, "--who")
+        return find_partner(names, text, "--who")
     except InvalidInput:
         raise InvalidInput(
             f"'{text}' is not a --who; use together, each, or a partner's name"
-            + (f" ({', '.join(persons)})." if persons else ".")
+            + (f" ({', '.join(names.values())})." if names else ".")
         ) from None
+
+
+def who_logs(habit: Habit, me: str | None, by: str | None, names: Mapping[str, str]) -> str | None:
+    """Whose check-in `done` makes: `by` when given, else this device's partner; one partner's habit is theirs.
+
+    A habit that is one partner's is logged for them on a device both use; on the other partner's
+    device it takes `--by`, so nobody logs a check-in as someone else by accident.
+    """
+    if by is not None:
+        return by
+    if habit.who not in ("together", "each"):
+        if me is not None and me != habit.who:
+            owner = names.get(habit.who, habit.who)
+            raise InvalidInput(f"'{habit.name}' is {owner}'s habit; to log it for them, add --by {owner}.")
+        return habit.who
+    return me
 
 
 def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None) -> tuple[Cadence, Goal | None]:
@@ -102,7 +108,11 @@ def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None
 
 
 def new_habit(
-    habits: Sequence[Habit], name: str | None, options: HabitOptions, today: date, persons: Sequence[str] = ()
+    habits: Sequence[Habit],
+    name: str | None,
+    options: HabitOptions,
+    today: date,
+    names: Mapping[str, str] | None = None,
 ) -> Habit:
     """A new habit from a name, a template and options; refuses a name that is taken."""
     template = options.template
@@ -127,7 +137,7 @@ def new_habit(
         template=template.id if template else None,
         prompts=template.prompts if template else (),
         note=parse_note(options.note),
-        who=parse_who(options.who, persons) if options.who is not None else "together",
+        who=parse_who(options.who, names or {}) if options.who is not None else "together",
     )
 
 
@@ -137,7 +147,7 @@ def changed_habit(
     options: HabitOptions,
     rename: str | None = None,
     restore: bool = False,
-    persons: Sequence[str] = (),
+    names: Mapping[str, str] | None = None,
 ) -> Habit:
     """`habit` with the options applied; flags override the template they name."""
     template = options.template
@@ -162,7 +172,7 @@ def changed_habit(
         prompts=template.prompts if template else habit.prompts,
         note=parse_note(options.note) if options.note is not None else habit.note,
         archived=False if restore else habit.archived,
-        who=parse_who(options.who, persons) if options.who is not None else habit.who,
+        who=parse_who(options.who, names or {}) if options.who is not None else habit.who,
     )
 
 

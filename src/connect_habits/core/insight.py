@@ -9,8 +9,10 @@ from .streaks import DONE, MISSED
 from .week import HabitWeek, WeekSummary
 
 
-def _label(row: HabitWeek) -> str:
-    return f"{row.habit.name} ({row.person})" if row.person else row.habit.name
+def _label(row: HabitWeek, names) -> str:
+    if not row.person:
+        return row.habit.name
+    return f"{row.habit.name} ({(names or {}).get(row.person, row.person)})"
 
 
 def best_moment(summary: WeekSummary) -> str | None:
@@ -19,12 +21,12 @@ def best_moment(summary: WeekSummary) -> str | None:
     if records:
         row = max(records, key=lambda r: (r.streak, r.streak_unit == "weeks"))
         unit = row.streak_unit if row.streak != 1 else row.streak_unit[:-1]
-        return f"A new best: {_label(row)}, {row.streak} {unit} in a row."
+        return f"A new best: {_label(row, summary.names)}, {row.streak} {unit} in a row."
     reached = [r for r in summary.habits if r.progress.target and r.progress.done >= r.progress.target]
     if reached:
         row = max(reached, key=lambda r: r.progress.done / r.progress.target)
         amount = f"{row.progress.done}/{row.progress.target}" + (" min" if row.progress.unit == "minutes" else "")
-        return f"Goal reached: {_label(row)}, {amount} this week."
+        return f"Goal reached: {_label(row, summary.names)}, {amount} this week."
     return None
 
 
@@ -37,8 +39,8 @@ def slipping(summary: WeekSummary) -> HabitWeek | None:
     return next((r for r in summary.habits if r.streak == 0 and r.best_streak >= 3), None)
 
 
-def suggestion(row: HabitWeek, prompts: Sequence[str], today: date) -> str:
+def suggestion(row: HabitWeek, prompts: Sequence[str], today: date, names=None) -> str:
     """One kind sentence for a slipping habit, with one prompt to restart with."""
     prompt = prompts[today.toordinal() % len(prompts)] if prompts else ""
-    start = f"'{_label(row)}' has slipped a little; no blame, just begin again small."
+    start = f"'{_label(row, names)}' has slipped a little; no blame, just begin again small."
     return f"{start} Try: {prompt}" if prompt else start

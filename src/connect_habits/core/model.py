@@ -148,16 +148,68 @@ class Session(namedtuple("Session", "id habit_id started minutes")):
         return self.started + timedelta(minutes=self.minutes)
 
 
+def partner_id(name: str) -> str:
+    """The id a partner gets when first named `name`."""
+    return "p:" + unicodedata.normalize("NFC", name).strip().casefold()
+
+
+class Device(namedtuple("Device", "id partner last_change forgotten", defaults=(None, None, False))):
+    """A device that writes to the shared log: its id, its partner's id (None: both use it), when it last wrote."""
+
+    __slots__ = ()
+
+
+class Couple:
+    """The partners (id -> name, in the order they were named), aliases of merged ghosts, and the devices."""
+
+    __slots__ = ("id", "names", "aliases", "devices")
+
+    def __init__(
+        self,
+        couple_id: str | None = None,
+        names: dict[str, str] | None = None,
+        aliases: dict[str, str] | None = None,
+        devices: list[Device] | None = None,
+    ):
+        self.id = couple_id
+        self.names = {} if names is None else names
+        self.aliases = {} if aliases is None else aliases
+        self.devices = [] if devices is None else devices
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.names)
+
+    def resolve(self, person: str | None) -> str | None:
+        """The partner a stored id stands for: itself, the one a ghost was merged into, or the id of an old name."""
+        if person is None or person in self.names:
+            return person
+        seen = set()
+        while person in self.aliases and person not in seen:
+            seen.add(person)
+            person = self.aliases[person]
+        if person in self.names:
+            return person
+        legacy = partner_id(person)  # files written before partners had ids hold names
+        return self.resolve(legacy) if legacy != person and (legacy in self.names or legacy in self.aliases) else person
+
+    def name(self, person: str | None) -> str:
+        """A partner's name for people (an unknown id as it is)."""
+        if person is None:
+            return ""
+        return self.names.get(person, person[2:] if person.startswith("p:") else person)
+
+
 class Snapshot:
     """Everything the core needs: habits, check-ins, skips and running sessions, as plain data.
 
-    `persons` are the partners known from the config and the devices; `warnings` name files
+    `persons` are the partners' ids, in the order they were named; `warnings` name files
     that could not be read this time (a shared file still syncing, say). A snapshot of the
     recent months only has `since` (the first day its check-ins and skips cover) and `folds`
     (core/folds.py: every habit's scans up to there).
     """
 
-    __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds")
+    __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds", "couple", "me")
 
     def __init__(
         self,
@@ -178,6 +230,13 @@ class Snapshot:
         self.warnings = [] if warnings is None else warnings
         self.since = since
         self.folds = {} if folds is None else folds
+        self.couple: Couple | None = None  # the partners' names, aliases and devices (set by the store)
+        self.me: str | None = None  # the id of the partner who uses this device (None: both do, or nobody said)
+
+    @property
+    def names(self) -> dict[str, str]:
+        """Each partner's name, by id, in the order they were named."""
+        return self.couple.names if self.couple is not None else {}
 
 
 # ---------------------------------------------------------------- parsing user text

@@ -50,6 +50,7 @@ class ReminderSettings:
     summary_at: str = "19:00"
     grace: timedelta = DEFAULT_GRACE
     first_weekday: int = 0
+    notify: bool = True  # `notifications = false`: nothing is sent (what falls due meanwhile is let go)
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
@@ -74,7 +75,7 @@ def parse_summary_at(text: str) -> tuple[int, str]:
 def settings_from_config(
     values: Mapping[str, object], first_weekday: int = 0, problems: list[str] | None = None
 ) -> ReminderSettings:
-    """Read `quiet_hours`, `summary_at` and `grace` from the config's values.
+    """Read `quiet_hours`, `summary_at`, `grace` and `notifications` from the config's values.
 
     With a `problems` list, a bad value falls back to its default and its message is added
     there (the daemon keeps reminding); without one, it raises InvalidInput.
@@ -92,7 +93,16 @@ def settings_from_config(
     quiet = read("quiet_hours", parse_quiet_hours, "")
     weekday, at = read("summary_at", parse_summary_at, DEFAULT_SUMMARY)
     grace = timedelta(minutes=read("grace", parse_duration, "2h"))
-    return ReminderSettings(quiet, weekday, at, grace, first_weekday)
+    notify = read("notifications", parse_switch, "true")
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify)
+
+
+def parse_switch(text: str) -> bool:
+    """on/off, true/false, yes/no (any case)."""
+    value = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}.get(text.strip().lower())
+    if value is None:
+        raise InvalidInput(f"notifications = '{text}' is not on or off.")
+    return value
 
 
 # ---------------------------------------------------------------- wall-clock times
@@ -226,6 +236,8 @@ def reminders_due(
             if slot.habit_id in latest:
                 drop.append(latest[slot.habit_id])
             latest[slot.habit_id] = slot
+    if not settings.notify:
+        return Decision([], drop + list(latest.values()))
     if is_quiet(now, settings):
         return Decision([], drop)
     return Decision(sorted(latest.values(), key=lambda s: s.instant), drop)
@@ -233,6 +245,8 @@ def reminders_due(
 
 def summary_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -> str | None:
     """The key of the weekly summary to send at `now`, if one is due and less than `grace` late."""
+    if not settings.notify:
+        return None
     already = set(sent)
     for back in range(7):
         day = now.date() - timedelta(days=back)
@@ -253,7 +267,8 @@ def upcoming(
     days: int = 2,
 ) -> list[tuple[Slot, str, datetime]]:
     """Reminders still to come over `days` days: each with `will_fire` or why it will not (`done`,
-    `not_due`, `skipped`, `quiet_hours`), and when it would go out (after quiet hours, if within grace)."""
+    `not_due`, `skipped`, `quiet_hours`, `notifications_off`), and when it would go out (after quiet
+    hours, if within grace)."""
     habits = [h for h in habits if not h.archived]
     by_id = {h.id: h for h in habits}
     result = []
@@ -264,7 +279,10 @@ def upcoming(
                 continue
             habit = by_id[slot.habit_id]
             fires = quiet_end(slot.instant, settings)
-            result.append((slot, _outlook(habit, histories[habit.id], slot, fires, settings), fires))
+            outlook = _outlook(habit, histories[habit.id], slot, fires, settings)
+            result.append(
+                (slot, "notifications_off" if outlook == "will_fire" and not settings.notify else outlook, fires)
+            )
     return result
 
 

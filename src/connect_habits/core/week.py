@@ -6,7 +6,7 @@ Nothing here reads the clock: every function takes `today`.
 from __future__ import annotations
 
 from collections import defaultdict, namedtuple
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
 from .cadence import day_met, is_due, week_days, week_start
@@ -30,15 +30,19 @@ class HabitWeek(
 ):
     """One habit's row in the weekly summary.
 
-    `streak_unit` is "days" or "weeks"; `days` maps each day to its status; `person` is whose row, for a
-    habit each partner does; `by` says who logged it, day by day (a dict, from `week_summary`).
+    `streak_unit` is "days" or "weeks"; `days` maps each day to its status; `person` is whose row (a
+    partner's id), for a habit each partner does; `by` says who logged it, day by day (a dict of ids,
+    from `week_summary`).
     """
 
     __slots__ = ()
 
 
-class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits")):
-    """The week that contains a given day, for every active habit (a list of HabitWeek)."""
+class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits names", defaults=(None,))):
+    """The week that contains a given day, for every active habit (a list of HabitWeek).
+
+    `names` gives each partner's name by id, in the order they were named, for whoever shows the week.
+    """
 
     __slots__ = ()
 
@@ -89,10 +93,12 @@ def week_summary(
     persons: Iterable[str] = (),
     folds: Folds | None = None,
     since: date | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> WeekSummary:
     """The weekly summary of every active habit for the week containing `day` (default: today).
 
-    A habit each partner does (`who = each`) gets a row per partner.
+    A habit each partner does (`who = each`) gets a row per partner. `persons` are the partners' ids,
+    `names` their names (each id stands for itself when not given).
     """
     day = day or today
     checkins, skips, partners = list(checkins), list(skips), list(persons)
@@ -114,7 +120,8 @@ def week_summary(
             ]
         else:
             rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
-    return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows])
+    shown = dict(names) if names is not None else {p: p for p in partners}
+    return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows], shown)
 
 
 def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) -> dict[date, list[str]]:

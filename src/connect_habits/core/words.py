@@ -7,6 +7,7 @@ these things, and say them the same way.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from datetime import date
 
 from .model import Habit
@@ -53,9 +54,17 @@ def streak_text(length: int, unit: str) -> str:
     return f"{length} {unit[:-1] if length == 1 else unit}"
 
 
-def row_label(row: HabitWeek) -> str:
-    """The habit's name, with whose row it is for a habit each partner does."""
-    return f"{row.habit.name} · {row.person}" if row.person else row.habit.name
+def row_label(row: HabitWeek, names: Mapping[str, str] | None = None) -> str:
+    """The habit's name, with whose it is: the partner's row of a habit each does, or one partner's habit."""
+    person = row.person or (row.habit.who if row.habit.who not in ("together", "each") else None)
+    if person is None:
+        return row.habit.name
+    return f"{row.habit.name} · {(names or {}).get(person, person_name(person))}"
+
+
+def person_name(person: str) -> str:
+    """A partner's name when only the id is at hand (ids are made from the first name, in lower case)."""
+    return person[2:] if person.startswith("p:") else person
 
 
 def progress_text(row: HabitWeek) -> str:

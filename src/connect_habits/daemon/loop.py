@@ -63,7 +63,6 @@ class Daemon:
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
         self.paths = paths
         self.store = Store(paths)
-        self.me: str | None = None
         self.notifier = notifier
         self.now = now
         self.state: DaemonState = load_state(paths.state_file)
@@ -86,7 +85,6 @@ class Daemon:
         problems: list[str] = []
         config = load_config(self.paths.config_file)
         self.store = Store(self.paths, config)
-        self.me = self.store.layout.me
         self.settings = settings_from_config(config.extra, config.first_weekday, problems)
         for problem in problems:
             log.warning("config: %s Using the default.", problem)
@@ -118,7 +116,7 @@ class Daemon:
         self.last_scan = now
         snapshot = self._settled_snapshot(now)
         mine, histories = reminder_view(
-            snapshot.habits, snapshot.checkins, snapshot.skips, self.me, snapshot.folds, snapshot.since
+            snapshot.habits, snapshot.checkins, snapshot.skips, snapshot.me, snapshot.folds, snapshot.since
         )
         habits = {h.id: h for h in mine}
         decision = reminders_due(mine, histories, now, self.state.sent, self.settings)

@@ -43,9 +43,10 @@ def summary_notification(snapshot: Snapshot, now: datetime, first_weekday: int =
         snapshot.persons,
         snapshot.folds,
         snapshot.since,
+        snapshot.names,
     )
     lines = [
-        f"{row_label(row)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
+        f"{row_label(row, summary.names)}: {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}"
         for row in summary.habits
     ]
     return Notification("Your week together", "\n".join(lines) or "No habits yet.")

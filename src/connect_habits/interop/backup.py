@@ -18,7 +18,9 @@ from ..core.model import (
     Habit,
     Skip,
     Snapshot,
+    parse_name,
     parse_time,
+    partner_id,
 )
 from ..errors import ConnectError, InvalidInput
 from ..storage.records import (
@@ -39,7 +41,7 @@ from .importing import (
 )
 
 BACKUP_FORMAT = "connect-backup"
-BACKUP_VERSION = 1
+BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
 # Keys that describe this machine, not the couple's settings: never exported, never imported.
 DEVICE_KEYS = ("sync_folder", "device")
 
@@ -51,11 +53,17 @@ def export_json(snapshot: Snapshot, config) -> str:
     skips by date and id), so exporting, importing into an empty home and exporting again gives
     the same text. Running tech-free sessions are left out: they end as check-ins.
     """
-    settings = {key: value for key, value in (config.extra or {}).items() if key not in DEVICE_KEYS}
-    settings.update(partners=list(config.partners), week_start=config.week_start)
+    settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
+    settings.update(week_start=config.week_start)
+    couple = snapshot.couple
     backup = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
+        "couple": {
+            "id": couple.id if couple is not None else None,
+            "partners": [{"id": pid, "name": name} for pid, name in snapshot.names.items()],
+            "aliases": dict(couple.aliases) if couple is not None else {},
+        },
         "habits": [habit.as_dict() for habit in snapshot.habits],
         "checkins": [checkin_record(c) for c in sorted_checkins(snapshot.checkins)],
         "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
@@ -70,6 +78,9 @@ class _Backup:
     checkins: list[CheckIn]
     skips: list[Skip]
     config: dict
+    partners: dict[str, str]  # id -> name
+    couple_id: str | None = None
+    aliases: dict[str, str] | None = None
 
 
 def _not_a_backup(source: str, why: str) -> ConnectError:
@@ -118,7 +129,30 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     ]
     _unique_ids(source, "check-in", checkins)
     _unique_ids(source, "skip", skips)
-    return _Backup(habits, checkins, skips, _backup_config(source, data["config"]))
+    config = _backup_config(source, data["config"])
+    if version == 1:  # the partners were names in the settings
+        named = config.pop("partners", [])
+        return _Backup(habits, checkins, skips, config, {partner_id(n): n for n in named})
+    couple = data.get("couple")
+    if not isinstance(couple, dict):
+        raise _not_a_backup(source, "it lacks 'couple'")
+    partners = couple.get("partners", [])
+    if not isinstance(partners, list) or not all(
+        isinstance(p, dict) and isinstance(p.get("id"), str) and isinstance(p.get("name"), str) for p in partners
+    ):
+        raise _not_a_backup(source, "the partners in 'couple' are not a list of ids and names")
+    try:
+        names = {p["id"]: parse_name(p["name"]) for p in partners}
+    except InvalidInput as error:
+        raise _not_a_backup(source, f"a partner's name does not parse: {error.message}") from None
+    aliases = couple.get("aliases", {})
+    if not isinstance(aliases, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+        raise _not_a_backup(source, "the aliases in 'couple' are not ids")
+    couple_id = couple.get("id")
+    if couple_id is not None and not isinstance(couple_id, str):
+        raise _not_a_backup(source, "the couple's id is not text")
+    config.pop("partners", None)
+    return _Backup(habits, checkins, skips, config, names, couple_id, aliases)
 
 
 _TEXT, _OPTIONAL_TEXT, _OPTIONAL_INT = (str,), (str, type(None)), (int, type(None))
@@ -243,12 +277,9 @@ def restored_config(current, settings: dict):
     from ..storage.config import Config
 
     extra = {key: value for key, value in settings.items() if key not in ("partners", "week_start")}
-    if isinstance(current.extra.get("sync_folder"), str):
-        # A shared home stays shared, and this device stays who it is.
-        extra.update({key: current.extra[key] for key in (*DEVICE_KEYS, "me") if key in current.extra})
-    return Config(
-        partners=tuple(settings.get("partners", [])), week_start=settings.get("week_start", "monday"), extra=extra
-    )
+    # This device stays who it is, and a shared home stays shared.
+    extra.update({key: current.extra[key] for key in (*DEVICE_KEYS, "me") if key in current.extra})
+    return Config(week_start=settings.get("week_start", "monday"), extra=extra)
 
 
 def import_backup(transaction, text: str, merge: bool, source: str = "The file") -> ImportSummary:
@@ -267,6 +298,7 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
             "without duplicates (or import it into an empty home to restore it)."
         )
     summary = ImportSummary(restored=empty, config=backup.config if empty else None)
+    _take_couple(transaction, backup, restore=empty)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
     live = {h.id for h in snapshot.habits}
     for habit in backup.habits:
@@ -292,3 +324,25 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
     snapshot.skips.extend(new_skips)
     summary.skips = len(new_skips)
     return summary
+
+
+def _take_couple(transaction, backup: _Backup, restore: bool) -> None:
+    """The backup's partners (and merged ghosts) join this home's couple; a partner already here keeps their name.
+
+    A restore takes the backup's couple id too, so the restored home is the same couple as the one backed up.
+    """
+    from ..core.couple import ALIAS_KEY, COUPLE_KEY, PARTNER_KEY
+
+    snapshot = transaction.snapshot
+    taken = {name.casefold() for name in snapshot.names.values()}
+    for pid, name in backup.partners.items():
+        if pid not in snapshot.names and name.casefold() not in taken:
+            transaction.change_couple(PARTNER_KEY + pid, name)
+            taken.add(name.casefold())
+    couple = snapshot.couple
+    for ghost, target in (backup.aliases or {}).items():
+        if couple is not None and ghost not in couple.aliases:
+            transaction.change_couple(ALIAS_KEY + ghost, target)
+    if backup.couple_id and couple is not None and (couple.id is None or (restore and couple.id != backup.couple_id)):
+        transaction.change_couple(COUPLE_KEY, backup.couple_id)
+    transaction.keep_couple()

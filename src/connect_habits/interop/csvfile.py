@@ -18,10 +18,12 @@ def export_csv(snapshot: Snapshot) -> str:
     import io
 
     names = {h.id: h.name for h in snapshot.habits}
+    couple = snapshot.couple
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     for c in sorted_checkins(snapshot.checkins):
         minutes = "" if c.minutes is None else str(c.minutes)
-        writer.writerow((c.day.isoformat(), names.get(c.habit_id, c.habit_id), minutes, c.note, c.by or "", c.source))
+        by = (couple.name(c.by) if couple is not None else c.by) if c.by else ""
+        writer.writerow((c.day.isoformat(), names.get(c.habit_id, c.habit_id), minutes, c.note, by, c.source))
     return out.getvalue()

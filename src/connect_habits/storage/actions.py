@@ -19,8 +19,9 @@ if TYPE_CHECKING:
 MAX_SESSION_MINUTES = 24 * 60
 
 
-class DoneOutcome(namedtuple("DoneOutcome", "habit day checkin")):
-    """What `done` did: the habit, the day, the new check-in (None when it was already done that day)."""
+class DoneOutcome(namedtuple("DoneOutcome", "habit day checkin existing", defaults=(None,))):
+    """What `done` did: the habit, the day, the new check-in (None when it was already done that day: then
+    `existing` is the check-in that did it)."""
 
     __slots__ = ()
 
@@ -43,12 +44,20 @@ def record_done(
     if habit.measured_in_minutes and minutes is None:
         raise InvalidInput(f"'{habit.name}' is measured in minutes; add --minutes N.")
     if habit.who == "each" and by is None and snapshot.persons:
-        raise InvalidInput(f"Each of you does '{habit.name}': say who with --by ({', '.join(snapshot.persons)}).")
+        listed = ", ".join(snapshot.names.values())
+        raise InvalidInput(f"Each of you does '{habit.name}': say who with --by ({listed}).")
     # A check habit counts once a day: once for the two of you, or once per partner for `each`.
-    if not habit.measured_in_minutes and any(
-        c.habit_id == habit.id and c.day == day and (habit.who != "each" or c.by == by) for c in snapshot.checkins
-    ):
-        return DoneOutcome(habit, day, None)
+    if not habit.measured_in_minutes:
+        existing = next(
+            (
+                c
+                for c in snapshot.checkins
+                if c.habit_id == habit.id and c.day == day and (habit.who != "each" or c.by == by)
+            ),
+            None,
+        )
+        if existing is not None:
+            return DoneOutcome(habit, day, None, existing)
     checkin = CheckIn(
         id=new_id(),
         habit_id=habit.id,

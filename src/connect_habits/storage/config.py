@@ -32,6 +32,77 @@ class Config(namedtuple("Config", "partners week_start extra", defaults=((), "mo
         return self._replace(partners=partners)
 
 
+class Setting(namedtuple("Setting", "key default help parse")):
+    """A setting `connect config` reads and writes: its key in config.toml, default, meaning, and check."""
+
+    __slots__ = ()
+
+
+def settings() -> dict[str, Setting]:
+    """Every setting `connect config` knows, by key, each checked by the rule that reads it (core/reminders.py)."""
+    from ..core.model import parse_duration
+    from ..core.reminders import parse_quiet_hours, parse_summary_at, parse_switch
+    from ..errors import InvalidInput
+
+    def week_start(text: str) -> str:
+        value = text.strip().lower()
+        if value not in WEEK_STARTS:
+            raise InvalidInput(f"week_start = '{text}' is not monday or sunday.")
+        return value
+
+    def quiet_hours(text: str) -> str:
+        value = "" if text.strip().lower() in ("", "none", "off") else text.strip()
+        parse_quiet_hours(value)
+        return value
+
+    def summary_at(text: str) -> str:
+        parse_summary_at(text)
+        return " ".join(text.lower().split())
+
+    def grace(text: str) -> str:
+        parse_duration(text)
+        return text.strip().lower()
+
+    def switch(text: str) -> bool:
+        return parse_switch(text)
+
+    return {
+        s.key: s
+        for s in (
+            Setting("week_start", "monday", "the first day of the week: monday or sunday", week_start),
+            Setting(
+                "quiet_hours",
+                "",
+                "a daily window without notifications, like 22:30-07:30 (none: no window)",
+                quiet_hours,
+            ),
+            Setting("summary_at", "sun 19:00", "when the weekly summary arrives: a day and a time", summary_at),
+            Setting("grace", "2h", "how late a missed reminder may still come (after a suspend, say)", grace),
+            Setting("notifications", True, "whether the daemon sends notifications at all: on or off", switch),
+        )
+    }
+
+
+def setting_value(config: Config, key: str) -> object:
+    """A setting's current value (its default when the file does not say)."""
+    if key == "week_start":
+        return config.week_start
+    return config.extra.get(key, settings()[key].default)
+
+
+def with_setting(config: Config, key: str, text: str) -> Config:
+    """The config with one setting changed, checked as the file's reader checks it."""
+    from ..errors import InvalidInput
+
+    known = settings()
+    if key not in known:
+        raise InvalidInput(f"There is no setting '{key}'; the settings are {', '.join([*known, 'partners', 'me'])}.")
+    value = known[key].parse(text)
+    if key == "week_start":
+        return config._replace(week_start=value)
+    return config._replace(extra={**config.extra, key: value})
+
+
 def load_config(path: Path) -> Config:
     """Read the config file; a missing file means defaults, a broken one is an error naming it."""
     raw = read_bytes(path)

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from ..core.couple import partner_id
 from ..errors import DataFileError
 from .fileio import atomic_write, read_bytes
 from .layout import Layout, month_file, month_files, month_of, new_device_id
@@ -24,8 +25,9 @@ META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
     "sessions",
 )
 HISTORY_TABLES = (CHECKINS, SKIPS, REMOVALS)
+COUPLE = "couple_changes"  # who the partners are, which devices are gone: key, value, stamp (core/couple.py)
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: partners have ids (check-ins, habits and devices hold them), the couple is shared data
 
 
 class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", defaults=(None,))):
@@ -217,7 +219,7 @@ def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
         raise DataFileError(f"The data file {path} is damaged: a habit has no id; it was left untouched.") from None
     device = layout.device if own and layout.device else new_device_id()
     upgraded = {k: v for k, v in data.items() if k not in (META, "habits")}
-    upgraded[META] = {"1": {"schema": SCHEMA_VERSION, "device": device, "person": layout.me if own else None}}
+    upgraded[META] = {"1": {"schema": SCHEMA_VERSION, "device": device, "partner": layout.me if own else None}}
     upgraded[CHANGES] = changes
     return upgraded
 
@@ -228,7 +230,8 @@ def parse_device(path: Path, data: dict, layout: Layout | None = None, expected:
     device = meta.get("device")
     if not isinstance(device, str) or (expected is not None and device != expected):
         raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
-    person = meta.get("person") if isinstance(meta.get("person"), str) else None
+    person = meta.get("person") if isinstance(meta.get("person"), str) else None  # schema 3 and older: a name
+    partner = meta.get("partner") if isinstance(meta.get("partner"), str) else None
     try:
         changes = [_change(c) for c in _records(data, CHANGES)]
         removals = [_removal(r) for r in _records(data, REMOVALS)]
@@ -236,6 +239,8 @@ def parse_device(path: Path, data: dict, layout: Layout | None = None, expected:
             path=path,
             device=device,
             person=person,
+            partner=partner if partner is not None else (partner_id(person) if person else None),
+            couple=[_couple_change(c) for c in _records(data, COUPLE)],
             changes=changes,
             checkins=[checkin_from(r) for r in _records(data, CHECKINS)],
             skips=[skip_from(r) for r in _records(data, SKIPS)],
@@ -259,6 +264,17 @@ def _change(record: dict) -> dict:
         and isinstance(record.get("fields"), dict)
     ):
         raise RecordError("a habit change without id, habit, stamp or fields")
+    return record
+
+
+def _couple_change(record: dict) -> dict:
+    if not (
+        isinstance(record.get("id"), str)
+        and isinstance(record.get("key"), str)
+        and isinstance(record.get("stamp"), int)
+        and "value" in record
+    ):
+        raise RecordError("a couple change without id, key, stamp or value")
     return record
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from ..core.couple import partner_id
 from .paths import Paths
 
 DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")
@@ -63,7 +64,11 @@ def months_of(main: Path, names: Iterable[str] | None = None) -> list[str]:
 
 
 class Layout(namedtuple("Layout", "own_file lock_file folder device me partners", defaults=(None, None, None, ()))):
-    """Where this device writes, and what it reads besides (`folder`: the shared folder, when shared)."""
+    """Where this device writes, and what it reads besides (`folder`: the shared folder, when shared).
+
+    `me` is the id of the partner this device belongs to as the config remembers it (the device's own
+    file says so too), `partners` the names an older config listed.
+    """
 
     __slots__ = ()
 
@@ -72,7 +77,9 @@ class Layout(namedtuple("Layout", "own_file lock_file folder device me partners"
         """The layout a home's config describes (a private home when it names no shared folder)."""
         extra = getattr(config, "extra", {}) or {}
         partners = tuple(getattr(config, "partners", ()) or ())
-        me = extra.get("me") if isinstance(extra.get("me"), str) else None
+        me = extra.get("me") if isinstance(extra.get("me"), str) and extra.get("me") else None
+        if me is not None and not me.startswith("p:"):  # a name, as configs before partner ids said
+            me = partner_id(me)
         folder, device = extra.get("sync_folder"), extra.get("device")
         if isinstance(folder, str) and isinstance(device, str) and DEVICE_FILE.fullmatch(device_file_name(device)):
             shared = Path(folder)

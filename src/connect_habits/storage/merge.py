@@ -1,9 +1,11 @@
 """Merging the files of several devices into one view, the same whatever order they arrived in.
 
-Each device writes only its own file. Habits are built from change records, field by field,
-the later change winning (stamp, then device id, then change id: a total order, so every
-device decides alike). Check-ins and skips merge by union of their ids; a removal record
-(an undo) takes its target out everywhere.
+Each device writes only its own file. Habits and the couple are built from change records, field
+by field (a habit's) or key by key (the couple's), the later change winning (stamp, then device id,
+then change id: a total order, so every device decides alike). Check-ins and skips merge by union
+of their ids; a removal record (an undo) takes its target out everywhere. Whatever a record says of
+who (a check-in's `by`, a habit's `who`) comes out as the id of a partner of the merged couple, also
+when an older file wrote a name there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections import namedtuple
 from operator import attrgetter
 
+from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY, Couple, Device, partner_id
 from ..core.model import Habit, Snapshot
 from .records import RecordError, habit_from_fields
 
@@ -18,21 +21,24 @@ from .records import RecordError, habit_from_fields
 class DeviceData(
     namedtuple(
         "DeviceData",
-        "path device person changes checkins skips removals sessions",
-        defaults=(None, (), (), (), (), ()),
+        "path device person changes checkins skips removals sessions partner couple",
+        defaults=(None, (), (), (), (), (), None, ()),
     )
 ):
     """What one device's file holds.
 
     `changes` are habit change records {"id", "habit", "stamp", "fields"}, `removals` undo records
-    {"id", "target", "stamp"}; `checkins`, `skips` and `sessions` are model records.
+    {"id", "target", "stamp"}, `couple` couple changes {"id", "key", "value", "stamp"}; `checkins`,
+    `skips` and `sessions` are model records. `partner` is the id of the device's person (None: both
+    partners use it), `person` the name an older file gave instead.
     """
 
     __slots__ = ()
 
     @property
     def max_stamp(self) -> int:
-        return max([c["stamp"] for c in self.changes] + [r["stamp"] for r in self.removals], default=0)
+        stamps = [c["stamp"] for c in self.changes] + [r["stamp"] for r in self.removals]
+        return max(stamps + [c["stamp"] for c in self.couple], default=0)
 
 
 def change_order(change: dict, device: str) -> tuple:
@@ -46,8 +52,10 @@ def merge(
 
     `strict` (a device alone, nothing shared): a habit whose fields do not add up is damage,
     raised as RecordError, not a habit whose creation has yet to arrive from another device.
+    `partners`: names a private home's config gave before the couple was stored with the data.
     """
     devices = sorted(devices, key=lambda d: d.device)  # the same order on every device
+    couple = merge_couple(devices, partners)
     ordered = sorted(((change_order(c, d.device), c) for d in devices for c in d.changes), key=lambda item: item[0])
     fields: dict[str, dict] = {}
     first: dict[str, tuple] = {}
@@ -65,17 +73,63 @@ def merge(
             if strict:
                 raise
             continue  # only edits have arrived so far, not the habit itself: wait for its file
-    habits = _unique_slugs(habits)
+    habits = [_owned(h, couple) for h in _unique_slugs(habits)]
     live = {h.id for h in habits}
     removed = {r["target"] for d in devices for r in d.removals}
-    checkins = _union((c for d in devices for c in d.checkins), live, removed)
+    checkins = _union((c for d in devices for c in d.checkins), live, removed, couple)
     skips = _union((s for d in devices for s in d.skips), live, removed)
     # Stable sorts: ties keep device order, then each file's own order (the order things were logged).
     checkins.sort(key=attrgetter("day", "logged_at"))
     skips.sort(key=lambda s: s.day)
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
-    persons = sorted({p for p in partners} | {d.person for d in devices if d.person})
-    return Snapshot(habits, checkins, skips, sessions, persons=persons)
+    snapshot = Snapshot(habits, checkins, skips, sessions, persons=couple.ids)
+    snapshot.couple = couple
+    own = next((d for d in couple.devices if d.id == own_device), None)
+    snapshot.me = own.partner if own is not None else None
+    return snapshot
+
+
+def merge_couple(devices: list[DeviceData], legacy_names: tuple[str, ...] = ()) -> Couple:
+    """The couple all devices' couple changes add up to, key by key, the later change winning.
+
+    Names that files and configs of older versions held instead (a private home's partners, a
+    device's person) count as changes older than any other: they name a partner until a change says
+    otherwise, and among themselves the first one found names it (the config's, then by device id).
+    """
+    entries = [((0, "", f"{n:04d}"), PARTNER_KEY + partner_id(name), name) for n, name in enumerate(legacy_names)]
+    for device in devices:
+        if device.person:
+            entries.append(((0, device.device, ""), PARTNER_KEY + partner_id(device.person), device.person))
+        entries += [(change_order(c, device.device), c["key"], c["value"]) for c in device.couple]
+    entries.sort(key=lambda entry: entry[0])
+    values: dict[str, object] = {}
+    first: dict[str, tuple] = {}
+    for order, key, value in entries:
+        if order[0] == 0 and key in values:
+            continue  # an older version's names: the first spelling stands
+        values[key] = value
+        first.setdefault(key, order)
+    aliases = {k[len(ALIAS_KEY) :]: v for k, v in values.items() if k.startswith(ALIAS_KEY) and isinstance(v, str)}
+    named = [k for k, v in values.items() if k.startswith(PARTNER_KEY) and isinstance(v, str) and v]
+    names: dict[str, str] = {}
+    for key in sorted(named, key=lambda k: first[k]):
+        if key[len(PARTNER_KEY) :] not in aliases:
+            names[key[len(PARTNER_KEY) :]] = str(values[key])
+    couple_id = values.get(COUPLE_KEY)
+    couple = Couple(couple_id if isinstance(couple_id, str) else None, names, aliases)
+    couple.devices = [
+        Device(d.device, couple.resolve(d.partner), None, values.get(DEVICE_KEY + d.device) == "forgotten")
+        for d in devices
+    ]
+    return couple
+
+
+def _owned(habit: Habit, couple: Couple) -> Habit:
+    """The habit, its `who` the id of the partner it belongs to when it is one partner's."""
+    who = habit.who
+    if who in ("together", "each") or who in couple.names:
+        return habit
+    return habit._replace(who=couple.resolve(who))
 
 
 def _unique_slugs(habits: list[Habit]) -> list[Habit]:
@@ -91,9 +145,13 @@ def _unique_slugs(habits: list[Habit]) -> list[Habit]:
     return result
 
 
-def _union(records, live: set[str], removed: set[str]) -> list:
+def _union(records, live: set[str], removed: set[str], couple: Couple | None = None) -> list:
     seen: dict[str, object] = {}
+    names = couple.names if couple is not None else {}
     for record in records:
         if record.id not in seen and record.id not in removed and record.habit_id in live:
+            by = getattr(record, "by", None) if couple is not None else None
+            if by is not None and by not in names:  # a name an older file wrote, or a ghost merged into a partner
+                record = record._replace(by=couple.resolve(by))  # type: ignore[union-attr]
             seen[record.id] = record
     return list(seen.values())

@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..core.model import new_id, parse_name
-from ..errors import ConnectError, DataFileError
+from ..core.couple import (
+    ALIAS_KEY,
+    COUPLE_KEY,
+    DEVICE_KEY,
+    MAX_PARTNERS,
+    PARTNER_KEY,
+    find_partner,
+    new_partner,
+)
+from ..core.model import new_id
+from ..errors import ConnectError, DataFileError, InvalidInput
 from .config import Config, save_config
 from .fileio import locked
 from .files import (
     CHANGES,
     CHECKINS,
+    COUPLE,
     META,
     SCHEMA_VERSION,
     SESSIONS,
@@ -29,6 +40,7 @@ from .files import (
     write_device,
 )
 from .layout import DEVICE_FILE, Layout, device_file_name, device_of_file, month_files, new_device_id
+from .merge import DeviceData, merge_couple
 from .paths import Paths, ensure_private_dir
 from .records import checkin_record, habit_fields, session_record, skip_record
 from .store import Store
@@ -55,24 +67,45 @@ def _device_files(folder: Path) -> list[Path]:
         return []
 
 
-def _own_data(paths: Paths, config: Config, me: str) -> dict:
+def _own_data(paths: Paths, config: Config) -> dict:
     """This home's private data in the current format, ready to become its device file."""
     layout = Layout.for_home(paths, config)
     data = read_device(paths.data_file, layout)
     if data is None:
-        data = {META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "person": me}}}
-    data[META]["1"]["person"] = me
+        data = {META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id()}}}
     parse_device(paths.data_file, data)  # refuse to share a damaged file
     return data
 
 
+def _folder_devices(folder: Path, paths: Paths) -> list[DeviceData]:
+    """The devices already in a shared folder, as far as they can be read now."""
+    layout = Layout(folder / device_file_name("0" * 12), paths.lock_file, folder)
+    devices = []
+    for path in _device_files(folder):
+        try:
+            data = read_device(path, layout, expected=device_of_file(path.name), own=False, problems=[])
+            if data is not None:
+                devices.append(parse_device(path, data, expected=device_of_file(path.name)))
+        except DataFileError:
+            continue  # still syncing: what it says of the couple is read once it can be
+    return devices
+
+
+def _couple_record(key: str, value: object, stamp: int) -> dict:
+    return {"id": new_id(), "key": key, "value": value, "stamp": stamp}
+
+
 def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining: bool) -> SyncReport:
-    """`sync init` (the first device) and `sync join` (the other): move this home's data into the folder."""
+    """`sync init` (the first device) and `sync join` (the other): move this home's data into the folder.
+
+    `me_text` must name one of the couple's partners (as this home and the folder know them); while
+    the couple has fewer than two, it names a new one. Every partner this home knows is written into
+    its device file, so the other machine learns of both.
+    """
     if isinstance(config.extra.get("sync_folder"), str):
         raise ConnectError(
             f"This home is already shared through {config.extra['sync_folder']}; `connect sync leave` first."
         )
-    me = parse_name(me_text)
     folder = _shared_folder(folder_text)
     existing = _device_files(folder)
     if joining and not existing:
@@ -82,41 +115,84 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         )
     if not joining and existing:
         raise ConnectError(
-            f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me {me}` to join it."
+            f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me NAME` to join it."
         )
     ensure_private_dir(paths.lock_file.parent)
     with locked(paths.lock_file):
-        data = _own_data(paths, config, me)
-        device = data[META]["1"]["device"]
+        data = _own_data(paths, config)
+        own = parse_device(paths.data_file, data)
+        others = _folder_devices(folder, paths) if joining else []
+        couple = merge_couple([own, *others], config.partners)
+        try:
+            me = find_partner(couple.names, me_text, "--me")
+        except InvalidInput:
+            if len(couple.names) >= MAX_PARTNERS:
+                raise
+            me, name = new_partner(couple.names, me_text)
+            couple.names[me] = name
+        stamp = max([d.max_stamp for d in [own, *others]] + [int(time.time() * 1000)]) + 1
+        written = {c["key"] for d in [own, *others] for c in d.couple}
+        records = data.setdefault(COUPLE, {})
+        missing = [(PARTNER_KEY + pid, name) for pid, name in couple.names.items() if PARTNER_KEY + pid not in written]
+        if COUPLE_KEY not in written:
+            missing.append((COUPLE_KEY, couple.id or new_id()))
+        for n, (key, value) in enumerate(missing):
+            records[str(len(records) + 1)] = _couple_record(key, value, stamp + n)
+        meta = data[META]["1"]
+        meta.pop("person", None)
+        meta["partner"] = me
+        device = meta["device"]
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise ConnectError(f"Cannot create {folder}: {error.strerror}.") from None
         target = folder / device_file_name(device)
         if target.exists() or month_files(target):  # never overwrite a device's files: this copy becomes a new device
-            device = data[META]["1"]["device"] = new_device_id()
+            device = meta["device"] = new_device_id()
             target = folder / device_file_name(device)
         write_device(target, data)
         report = SyncReport([f"Wrote this device's log to {target}."])
         # The config first: after a crash below, the home reads the shared copy, never a private one half moved.
-        partners = config.partners if me in config.partners else (*config.partners, me)
+        # The partners now live in the shared data; the config keeps only this machine's settings.
         extra = {**config.extra, "sync_folder": str(folder), "device": device, "me": me}
-        save_config(paths.config_file, config._replace(partners=tuple(partners), extra=extra))
+        save_config(paths.config_file, config._replace(partners=(), extra=extra))
         if paths.data_file.exists():
-            backup = paths.data_file.with_name(paths.data_file.name + ".before-sync")
-            os.replace(paths.data_file, backup)
-            for month in month_files(paths.data_file).values():
-                os.replace(month, month.with_name(month.name + ".before-sync"))
-            report.lines.append(f"Moved the private copy aside to {backup} (and its months beside it).")
-    others = [p for p in existing if p != target]
+            backup = _set_aside(paths.data_file)
+            report.lines.append(f"Kept the private copy as {backup} (and its months beside it).")
+    name = couple.names[me]
+    others_count = len([p for p in existing if p != target])
     if joining:
-        report.lines.append(f"Joined {len(others)} other device(s) in {folder}; you log as {me}.")
+        report.lines.append(f"Joined {others_count} other device(s) in {folder}; you log as {name}.")
     else:
         report.lines.append(
-            f"Shared through {folder}; you log as {me}. On your partner's machine, once the "
+            f"Shared through {folder}; you log as {name}. On your partner's machine, once the "
             f"folder has synced: connect sync join {folder} --me NAME"
         )
     return report
+
+
+BEFORE_SYNC = ".before-sync-"
+
+
+def _set_aside(main: Path) -> Path:
+    """Move a private home's files aside under a name of their own (never over an earlier copy); the main file's."""
+    suffix = BEFORE_SYNC + datetime.now().strftime("%Y%m%dT%H%M%S")
+    while any(p.with_name(p.name + suffix).exists() for p in [main, *month_files(main).values()]):
+        suffix += "-2"  # two joins within a second
+    for month in month_files(main).values():
+        os.replace(month, month.with_name(month.name + suffix))
+    backup = main.with_name(main.name + suffix)
+    os.replace(main, backup)
+    return backup
+
+
+def copies_set_aside(data_dir: Path) -> list[Path]:
+    """The private copies `sync init` and `sync join` set aside, oldest first (main files only)."""
+    try:
+        found = [p for p in data_dir.iterdir() if p.name.startswith("connect.json" + BEFORE_SYNC[:-1])]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name)
 
 
 def leave(paths: Paths, config: Config) -> SyncReport:
@@ -129,11 +205,12 @@ def leave(paths: Paths, config: Config) -> SyncReport:
     store = Store(paths, config)
     with locked(paths.lock_file):
         snapshot = store.load()
-        layout = store.layout
+        couple = snapshot.couple
         data = {
             # A new device id: joining again later must not overwrite this device's shared file
             # (its removals and edits) with a copy that has neither.
-            META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "person": layout.me}},
+            META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id(), "partner": snapshot.me}},
+            COUPLE: {str(n): _couple_record(k, v, n) for n, (k, v) in enumerate(_couple_keys(couple), start=1)},
             CHANGES: {
                 str(n): {"id": new_id(), "habit": h.id, "stamp": n, "fields": habit_fields(h)}
                 for n, h in enumerate(snapshot.habits, start=1)
@@ -145,8 +222,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         ensure_private_dir(paths.data_file.parent)
         write_device(paths.data_file, data)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
-        partners = tuple(snapshot.persons) or config.partners
-        save_config(paths.config_file, config._replace(partners=partners, extra=extra))
+        save_config(paths.config_file, config._replace(partners=(), extra=extra))
     return SyncReport(
         [
             f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
@@ -155,43 +231,44 @@ def leave(paths: Paths, config: Config) -> SyncReport:
     )
 
 
+def _couple_keys(couple) -> list[tuple[str, object]]:
+    """The couple as changes: its id, each partner's name, each merged ghost, each forgotten device."""
+    if couple is None:
+        return []
+    keys: list[tuple[str, object]] = [(COUPLE_KEY, couple.id or new_id())]
+    keys += [(PARTNER_KEY + pid, name) for pid, name in couple.names.items()]
+    keys += [(ALIAS_KEY + pid, target) for pid, target in couple.aliases.items()]
+    keys += [(DEVICE_KEY + d.id, "forgotten") for d in couple.devices if d.forgotten]
+    return keys
+
+
 def status(paths: Paths, config: Config) -> dict:
-    """Devices seen, the last change from each, and anything odd."""
+    """Devices seen, the last change from each, the partners, the copies set aside, and anything odd."""
     folder_text = config.extra.get("sync_folder")
+    copies = [str(p) for p in copies_set_aside(paths.data_dir)]
     if not isinstance(folder_text, str):
-        return {"shared": False, "folder": None, "devices": [], "odd": []}
+        return {"shared": False, "folder": None, "devices": [], "partners": [], "copies": copies, "odd": []}
     layout = Layout.for_home(paths, config)
     folder = Path(folder_text)
     devices, odd = [], []
     if not folder.is_dir():
         odd.append(f"the shared folder {folder} is missing")
-    for path in _device_files(folder):
-        entry = {
-            "file": path.name,
-            "device": device_of_file(path.name),
-            "this_device": path == layout.own_file,
-        }
-        try:
-            data = read_device(path, layout, expected=entry["device"], own=False, problems=odd)
-            if data is None:
-                raise DataFileError(f"{path.name} has gone.")
-            device = parse_device(path, data, expected=entry["device"])
-        except DataFileError as error:
-            entry.update(readable=False, problem=error.message)
-            odd.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
-            devices.append(entry)
+    snapshot = Store(paths, config).load()
+    couple = snapshot.couple
+    forgotten = {d.id for d in couple.devices if d.forgotten} if couple is not None else set()
+    claims: dict[str, list[tuple[str, str | None]]] = {}
+    for device, entry in device_reports(folder, layout, odd):
+        if entry["device"] in forgotten:
             continue
-        stamps = [c["stamp"] for c in device.changes] + [r["stamp"] for r in device.removals]
-        moments = [c.logged_at for c in device.checkins if c.logged_at]
-        moments += [datetime.fromtimestamp(s / 1000).isoformat(timespec="seconds") for s in stamps if s]
-        entry.update(
-            readable=True,
-            person=device.person,
-            checkins=len(device.checkins),
-            habit_changes=len(device.changes),
-            last_change=max(moments, default=None),
-        )
         devices.append(entry)
+        if device is None:
+            continue
+        partner = couple.resolve(device.partner) if couple is not None else device.partner
+        entry["person"] = couple.name(partner) if couple is not None and partner else device.person
+        if partner is not None and couple is not None and partner not in couple.names:
+            odd.append(f"device {entry['device']} says it is {couple.name(partner)}'s, who is not one of the partners")
+        if partner is not None:
+            claims.setdefault(partner, []).append((entry["device"], device.person))
     if folder.is_dir() and not layout.own_file.exists():
         odd.append(f"this device's own file {layout.own_file.name} is missing; the next change writes it again")
     try:
@@ -201,7 +278,24 @@ def status(paths: Paths, config: Config) -> dict:
     for name in names:
         if name.startswith("connect-") and not DEVICE_FILE.fullmatch(name) and CONFLICT_COPY.search(name):
             odd.append(f"{name} is a sync tool's conflict copy; connect ignores it (you may delete it)")
-    snapshot = Store(paths, config).load()
+    partners = couple.names if couple is not None else {}
+    if len(partners) > MAX_PARTNERS:
+        odd.append(
+            f"there are {len(partners)} partners ({', '.join(partners.values())}); a name typed two ways makes "
+            "a ghost: `connect partners remove GHOST --into NAME`"
+        )
+    for pid, claimed in claims.items():
+        spellings = {person for _, person in claimed if person}
+        if len(spellings) > 1:
+            odd.append(
+                f"devices {', '.join(d for d, _ in claimed)} call one partner {' and '.join(sorted(spellings))}; "
+                f"it is {partners.get(pid, pid)} now (`connect partners rename` to change it)"
+            )
+    for pid, name in partners.items():
+        if pid not in claims:
+            odd.append(
+                f"{name} has no device in the shared folder yet (on their machine: connect sync join {folder} --me {name})"
+            )
     seen: dict[str, str] = {}
     for habit in snapshot.habits:
         key = habit.name.casefold()
@@ -214,7 +308,79 @@ def status(paths: Paths, config: Config) -> dict:
         "shared": True,
         "folder": str(folder),
         "device": layout.device,
-        "me": layout.me,
+        "me": partners.get(snapshot.me) if snapshot.me else None,
         "devices": devices,
+        "partners": [{"id": pid, "name": name} for pid, name in partners.items()],
+        "copies": copies,
         "odd": odd,
     }
+
+
+def device_reports(folder: Path, layout: Layout, odd: list[str]) -> list[tuple[DeviceData | None, dict]]:
+    """Each device file in the folder, what it holds (None when it cannot be read now) and a summary of it."""
+    reports: list[tuple[DeviceData | None, dict]] = []
+    for path in _device_files(folder):
+        entry: dict = {
+            "file": path.name,
+            "device": device_of_file(path.name),
+            "this_device": path == layout.own_file,
+        }
+        try:
+            data = read_device(path, layout, expected=entry["device"], own=False, problems=odd)
+            if data is None:
+                raise DataFileError(f"{path.name} has gone.")
+            device = parse_device(path, data, expected=entry["device"])
+        except DataFileError as error:
+            entry.update(readable=False, problem=error.message)
+            odd.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
+            reports.append((None, entry))
+            continue
+        stamps = [c["stamp"] for c in device.changes] + [r["stamp"] for r in device.removals]
+        stamps += [c["stamp"] for c in device.couple]
+        moments = [c.logged_at for c in device.checkins if c.logged_at]
+        moments += [datetime.fromtimestamp(s / 1000).isoformat(timespec="seconds") for s in stamps if s]
+        entry.update(
+            readable=True,
+            person=device.person,
+            checkins=len(device.checkins),
+            habit_changes=len(device.changes),
+            last_change=max(moments, default=None),
+        )
+        reports.append((device, entry))
+    return reports
+
+
+def forget(paths: Paths, config: Config, device_text: str) -> SyncReport:
+    """Take in what a device that is gone wrote (its history stays, as its partner's), and stop showing it."""
+    folder_text = config.extra.get("sync_folder")
+    if not isinstance(folder_text, str):
+        raise ConnectError("This home is not shared; there are no devices to forget.")
+    layout = Layout.for_home(paths, config)
+    folder = Path(folder_text)
+    wanted = device_text.strip().lower()
+    candidates = [p for p in _device_files(folder) if device_of_file(p.name).startswith(wanted) and wanted]
+    ids = [device_of_file(p.name) for p in candidates]
+    if not candidates:
+        known = ", ".join(device_of_file(p.name) for p in _device_files(folder)) or "none"
+        raise ConnectError(f"No device in {folder} is '{device_text}' (devices: {known}).")
+    if len(candidates) > 1:
+        raise ConnectError(f"'{device_text}' could be device {' or '.join(ids)}; give more of its id.")
+    path, device_id = candidates[0], ids[0]
+    if path == layout.own_file:
+        raise ConnectError("That is this device; to stop sharing here, use `connect sync leave`.")
+    data = read_device(path, layout, expected=device_id, own=False)
+    if data is None:
+        raise ConnectError(f"{path.name} has gone; there is nothing to forget.")
+    gone = parse_device(path, data, expected=device_id)
+    store = Store(paths, config)
+    with store.transaction() as tx:
+        partner = tx.snapshot.couple.resolve(gone.partner) if tx.snapshot.couple is not None else gone.partner
+        adopted = tx.adopt(gone, partner)
+        tx.change_couple(DEVICE_KEY + device_id, "forgotten")
+    whose = f" as {tx.snapshot.couple.name(partner)}'s" if partner and tx.snapshot.couple is not None else ""
+    return SyncReport(
+        [
+            f"Took in {adopted} records of device {device_id}{whose}; its history is kept in this device's log.",
+            f"Device {device_id} is forgotten: it no longer shows as a device. Its files in {folder} may be deleted.",
+        ]
+    )

@@ -125,7 +125,7 @@ class Store:
         raw = read_bytes(self.path)
         if raw is None:
             device = self.layout.device or new_device_id()
-            return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "person": self.layout.me}}}
+            return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "partner": self.layout.me}}}
         return upgrade(self.path, decode(self.path, raw), self.layout)
 
     def _read(self, since: date | None, today: date | None, select=None) -> Reading:
@@ -219,7 +219,8 @@ class Store:
 
     def _merge(self, own: DeviceData, others: list[DeviceData], own_main: dict, own_months: dict) -> Snapshot:
         try:
-            # Shared, the partners are the devices' people, so every device agrees on who has a row.
+            # Shared, only the devices' files say who the partners are, so every device agrees on who has a row;
+            # a private home's config may still name them as versions before partner ids wrote them there.
             partners = self.layout.partners if self.layout.folder is None else ()
             snapshot = merge([own, *others], own.device, partners, strict=self.layout.folder is None)
         except RecordError as error:

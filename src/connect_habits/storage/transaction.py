@@ -7,12 +7,15 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
+from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Session, Skip, new_id
 from .fileio import atomic_write, check_writable, remove_stale_temp_files
 from .files import (
     CHANGES,
     CHECKINS,
+    COUPLE,
     HISTORY_TABLES,
+    META,
     REMOVALS,
     SCHEMA_VERSION,
     SESSIONS,
@@ -25,6 +28,7 @@ from .files import (
     split_device,
 )
 from .layout import month_file, month_files, month_of
+from .merge import DeviceData
 from .paths import ensure_private_dir
 from .records import checkin_record, habit_fields, session_record, skip_record
 
@@ -107,6 +111,86 @@ class Transaction:
         self._main.table(CHANGES).insert(
             {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields}
         )
+
+    def change_couple(self, key: str, value: object) -> None:
+        """Record a change to the couple (a key of core/couple.py's) and show it in the snapshot at once."""
+        self._main.table(COUPLE).insert({"id": new_id(), "key": key, "value": value, "stamp": self._next_stamp()})
+        couple = self.snapshot.couple
+        if couple is None:
+            return
+        if key == COUPLE_KEY:
+            couple.id = value
+        elif key.startswith(PARTNER_KEY):
+            pid = key[len(PARTNER_KEY) :]
+            if isinstance(value, str) and value:
+                couple.names[pid] = value
+            else:
+                couple.names.pop(pid, None)
+        elif key.startswith(ALIAS_KEY):
+            couple.aliases[key[len(ALIAS_KEY) :]] = value
+            couple.names.pop(key[len(ALIAS_KEY) :], None)
+        elif key.startswith(DEVICE_KEY):
+            device = key[len(DEVICE_KEY) :]
+            couple.devices = [
+                d._replace(forgotten=value == "forgotten") if d.id == device else d for d in couple.devices
+            ]
+        self.snapshot.persons = couple.ids
+
+    def keep_couple(self) -> None:
+        """Write down the partners the snapshot knows only from older files or the config, and a couple id.
+
+        Shared, only what the devices' files say counts: a private home's partners must be in its
+        file before it is shared, or the other machine would never learn of them.
+        """
+        couple = self.snapshot.couple
+        if couple is None:
+            return
+        written = {c["key"] for c in self.device.couple} | {c["key"] for c in self._main.table(COUPLE).all()}
+        if couple.id is None or COUPLE_KEY not in written:
+            self.change_couple(COUPLE_KEY, couple.id or new_id())
+        for pid, name in list(couple.names.items()):
+            if PARTNER_KEY + pid not in written:
+                self.change_couple(PARTNER_KEY + pid, name)
+
+    def adopt(self, gone: DeviceData, partner: str | None) -> int:
+        """Copy into this device's files what another device wrote and this one lacks; how many records.
+
+        For a device that is gone for good (`connect sync forget`): its files may then be deleted without
+        losing anything. A check-in it made without saying whose is its partner's.
+        """
+        own = self.device
+        have = {c["id"] for c in own.changes} | {c["id"] for c in own.couple} | {r["id"] for r in own.removals}
+        have |= {c.id for c in own.checkins} | {s.id for s in own.skips}
+        changes = [c for c in gone.changes if c["id"] not in have]
+        couple = [c for c in gone.couple if c["id"] not in have]
+        if changes:
+            self._main.table(CHANGES).insert_multiple(changes)
+        if couple:
+            self._main.table(COUPLE).insert_multiple(couple)
+        checkins = [c if c.by is not None or partner is None else c._replace(by=partner) for c in gone.checkins]
+        checkins = [c for c in checkins if c.id not in have]
+        skips = [s for s in gone.skips if s.id not in have]
+        self.add_checkins(checkins)
+        self.add_skips(skips)
+        # An undo goes in the month of what it undoes; one of a record never seen here stays in the main file.
+        days = {r.id: r.day for r in [*own.checkins, *own.skips, *gone.checkins, *gone.skips]}
+        removals = [r for r in gone.removals if r["id"] not in have]
+        for removal in removals:
+            day = days.get(removal["target"])
+            target = self._month(month_of(day)) if day is not None else self._main
+            target.table(REMOVALS).insert(removal)
+        return len(changes) + len(couple) + len(checkins) + len(skips) + len(removals)
+
+    def set_me(self, partner: str | None) -> None:
+        """Say which partner uses this device (None: both of you)."""
+        self._main.table(META).update({"partner": partner})
+        self.snapshot.me = partner
+        self.device = self.device._replace(partner=partner)
+        if self.snapshot.couple is not None:
+            own = self.device.device
+            self.snapshot.couple.devices = [
+                d._replace(partner=partner) if d.id == own else d for d in self.snapshot.couple.devices
+            ]
 
     def add_habit(self, habit: Habit) -> None:
         self._change(habit.id, habit_fields(habit))
