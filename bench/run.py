@@ -240,7 +240,7 @@ def start_bus(workdir: Path) -> tuple[str, subprocess.Popen] | None:
 
 
 def start_notification_server(address: str, record: Path, log: Path) -> subprocess.Popen:
-    """tests/notification_server.py on the private bus: it records every Notify with its arrival time."""
+    """tests/support/notification_server.py on the private bus: it records every Notify with its arrival time."""
     proc = subprocess.Popen(
         [PYTHON, str(NOTIFICATION_SERVER), "--address", address, "--record", str(record)],
         stdin=subprocess.DEVNULL,

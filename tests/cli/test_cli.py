@@ -6,6 +6,7 @@ The clock is pinned to Thursday 2026-11-26 10:00 (CONNECT_NOW) unless a test say
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 import pytest
 
@@ -443,8 +444,8 @@ def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
 def test_the_week_names_its_best_moment_and_a_gentle_suggestion(connect):
     connect("add", "Talk", "--from", "ten-minute-talk")
     connect("add", "Walk")
-    for date in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"):
-        connect("done", "talk", "--date", date)
+    for day in ("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"):
+        connect("done", "talk", "--date", day)
     connect("done", "walk", "--date", "2026-11-20")  # then missed Mon to Wed
     week = connect("week", "--json").json()
     assert week["best_moment"] == "A new best: Talk, 6 days in a row."
@@ -463,3 +464,23 @@ def test_several_weeks_side_by_side(connect):
     text = connect("week", "--weeks", "3").out
     assert "09 Nov" in text and "23 Nov" in text and all(len(line) <= 80 for line in text.splitlines())
     assert "do not fit" in connect("week", "--weeks", "9").err
+
+
+def test_an_old_week_after_a_session_ended_shows_the_streak_as_it_stood_then(connect):
+    # The session is settled by the reading command; that command still needs the whole history.
+    connect("add", "Walk", now="2026-08-01T09:00")
+    connect("add", "Unplug", "--goal", "2h/week", now="2026-08-01T09:00")
+    for n in range(61):  # 1 August to 30 September
+        day = (date(2026, 8, 1) + timedelta(days=n)).isoformat()
+        assert connect("done", "walk", "--date", day, now="2026-10-01T09:00").code == 0
+    assert connect("unplug", "30m", now="2026-11-26T10:00").code == 0
+    week = connect("week", "--date", "2026-09-10", "--json", now="2026-11-26T11:00")
+    assert week.code == 0, week.err
+    [walk] = [h for h in week.json()["habits"] if h["slug"] == "walk"]
+    assert walk["streak"] == 44  # 1 August to 13 September, the week's Sunday
+
+
+def test_a_prompt_for_a_habit_names_a_damaged_config_rather_than_a_missing_template(connect, home):
+    connect("add", "Zebra")
+    (home / "config.toml").write_text("partners = [\n")
+    assert "config file" in one_error_line(connect("prompt", "zeb"))

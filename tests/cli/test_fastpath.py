@@ -314,7 +314,7 @@ def test_an_interruption_inside_a_command_ends_both_ways_alike(monkeypatch, tmp_
 def test_an_everyday_command_runs_without_the_cycle_collector_and_gives_it_back(monkeypatch):
     seen = []
     listing = FAST_COMMANDS["list"]
-    spy = listing._replace(function=lambda **params: seen.append(gc.isenabled()))
+    spy = listing.with_function(lambda **params: seen.append(gc.isenabled()))
     monkeypatch.setattr(fastpath, "COMMANDS", [spy if c is listing else c for c in spec.COMMANDS])
     try:
         with pytest.raises(SystemExit) as exit_:

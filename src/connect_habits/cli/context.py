@@ -59,12 +59,13 @@ class Context:
         """
         store = self.store
         today = clock.today() if since is not None else None
-        snapshot = store.load(since, today, select, as_of=as_of)
+        since = store.reading_from(since, today, as_of)
+        snapshot = store.load(since, today, select)
         if snapshot.sessions and any(session.ends <= clock.now_aware() for session in snapshot.sessions):
             with self.transaction(since, select) as tx:
                 pass
             if tx.folds_outdated:  # a session begun in a month the folds sum up: its minutes change them
-                return store.load(since, today, select, as_of=as_of)
+                return store.load(since, today, select)
             return tx.snapshot
         warn(snapshot)
         return snapshot

@@ -149,8 +149,9 @@ def _habit_prompts(query: str, not_a_template: ConnectError) -> list[str]:
     from ..core.catalog import find_template
     from ..core.habits import resolve_active
 
+    habits = Context.from_environment().load(since=clock.today()).habits  # a broken file says so itself
     try:
-        habit = resolve_active(Context.from_environment().load(since=clock.today()).habits, query)
+        habit = resolve_active(habits, query)
     except ConnectError:
         raise not_a_template from None
     prompts = list(habit.prompts) or (list(find_template(habit.template).prompts) if habit.template else [])

@@ -78,7 +78,7 @@ def add(
     Argument("name", "The habit to change."),
     Option(("--rename",), "rename", TEXT, None, "A new name."),
     EVERY,
-    GOAL._replace(help="30m/day, 2h/week, or 'none' to drop the goal."),
+    GOAL.with_help("30m/day, 2h/week, or 'none' to drop the goal."),
     AT,
     Option(("--clear-at",), "clear_at", FLAG, False, "Remove all reminder times."),
     FROM,

@@ -8,8 +8,6 @@ importing Typer or click. Nothing here imports either.
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 TEXT = "text"
 FLAG = "flag"
 MANY = "many"  # a text option that may be given several times (a list)
@@ -20,27 +18,41 @@ def integer(low: int | None = None, high: int | None = None) -> tuple:
     return ("int", low, high)
 
 
-class Argument(namedtuple("Argument", "param help required default", defaults=(True, None))):
+class Argument:
     """A positional argument: the function's parameter, its help, and whether it must be given."""
 
-    __slots__ = ()
+    __slots__ = ("param", "help", "required", "default")
+
+    def __init__(self, param: str, help: str, required: bool = True, default: object = None):
+        self.param, self.help, self.required, self.default = param, help, required, default
 
 
-class Option(namedtuple("Option", "flags param kind default help required", defaults=(False,))):
+class Option:
     """An option: its flags ("--minutes", "-m"), the function's parameter, its kind, default and help."""
 
-    __slots__ = ()
+    __slots__ = ("flags", "param", "kind", "default", "help", "required")
+
+    def __init__(self, flags: tuple, param: str, kind, default: object, help: str, required: bool = False):
+        self.flags, self.param, self.kind, self.default, self.help = flags, param, kind, default, help
+        self.required = required
+
+    def with_help(self, help: str) -> Option:
+        """The same option, explained otherwise (for a command where it means a little more)."""
+        return Option(self.flags, self.param, self.kind, self.default, help, self.required)
 
 
-class Command(namedtuple("Command", "name function params group fast")):
+class Command:
     """A command: its name, the function that runs it, its parameters, its group (`daemon`, `sync`) and
     whether the fast path may run it."""
 
-    __slots__ = ()
+    __slots__ = ("name", "function", "params", "group", "fast")
 
-    @property
-    def help(self) -> str:
-        return (self.function.__doc__ or "").strip()
+    def __init__(self, name: str, function, params: tuple, group: str | None, fast: bool):
+        self.name, self.function, self.params, self.group, self.fast = name, function, params, group, fast
+
+    def with_function(self, function) -> Command:
+        """The same declaration, run by another function (tests put a spy in its place)."""
+        return Command(self.name, function, self.params, self.group, self.fast)
 
 
 # Command groups and their help, in the order `connect --help` lists them.
@@ -70,11 +82,6 @@ def command(name: str | None = None, *params, group: str | None = None, fast: bo
         return function
 
     return register
-
-
-def find(name: str, group: str | None = None) -> Command | None:
-    """The declared command `name` (in `group`), or None."""
-    return next((c for c in COMMANDS if c.name == name and c.group == group), None)
 
 
 def defaults(spec: Command) -> dict:

@@ -70,7 +70,7 @@ class History:
                     self.skipped.add(day)
 
 
-Folds = dict  # (habit id, person or None) -> summary.Fold
+Folds = dict  # (habit id, partner id or None) -> Fold
 
 
 def person_histories(

@@ -1,6 +1,13 @@
-"""The summary cache: each habit's folds, kept on disk while the month files they sum up are unchanged.
+"""The summary cache: each habit's folds (core/folds.py), kept on disk while the month files they sum up are unchanged.
 
-(cache docstring placeholder)
+Each device keeps the cache in its private data folder (`summary-cache.json`), with a fold at the first
+of last month and one at the first of this month. A fold is only trusted while the history it summarises
+is unchanged: the cache records the inode, size and modification time of every month file before its
+point (the way git's index recognises unchanged files; a file changed in the last two seconds gets no
+fingerprint, as it may change again unseen within its timestamp's tick), the habit's rules (cadence,
+goal, creation, who, the partners) and the first weekday. A back-dated check-in, a partner's old month
+arriving, an edited cadence: the fold is made again, from the newest fold that still holds. The cache
+is derived data: deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -16,13 +23,10 @@ from ..core.folds import fold_point, make_fold, month_start, rules_of
 from ..core.history import Fold, History, build_histories, person_histories
 from ..core.model import Habit, Snapshot
 from ..core.streaks import RunState, Streak
-from .files import CHECKINS, SKIPS, DeviceFiles, Reading, _records
+from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
 from .layout import month_of
 
 CACHE_VERSION = 2  # 2: several folds (the first of last month, and of this month)
-
-
-Fingerprints = dict  # file path -> [inode, size, mtime_ns]
 
 
 class Cache(namedtuple("Cache", "at files with_history folds warnings")):
@@ -295,7 +299,7 @@ class SummaryCache:
             for f in files
             if f.data is not None
             for table in (CHECKINS, SKIPS)
-            for r in _records(f.data, table)
+            for r in records_of(f.data, table)
             if isinstance(r.get("date"), str)
         }  # schema 2: in the main file
         months = sorted(m for m in found if (first is None or m >= first) and m < month_of(at))

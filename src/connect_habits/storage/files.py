@@ -53,14 +53,14 @@ def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict,
     """
     days = dict(days or {})
     for table in (CHECKINS, SKIPS):
-        for record in _records(main, table):
+        for record in records_of(main, table):
             with contextlib.suppress(TypeError, ValueError):
                 days.setdefault(record["id"], date.fromisoformat(record["date"]))
-    device = _device_of(main)
+    device = device_of(main)
     months: dict[str, dict] = {}
     unplaced = {}
     for table in HISTORY_TABLES:
-        for n, record in enumerate(_records(main, table), start=1):
+        for n, record in enumerate(records_of(main, table), start=1):
             key = record.get("target") if table == REMOVALS else record.get("id")
             day = days.get(key) if isinstance(key, str) else None
             if day is None:
@@ -104,14 +104,14 @@ def read_device(
     for month, path in month_files(main_path).items():
         try:
             month_data = decode(path, read_bytes(path) or b"")
-            _check_month(path, month_data, expected or _device_of(data), month)
+            check_month(path, month_data, expected or device_of(data), month)
         except DataFileError as error:
             if problems is None:
                 raise
             problems.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
             continue
         months.append(month_data)
-    combined = _with_history(data, months)
+    combined = with_history(data, months)
     for table in HISTORY_TABLES:
         combined[table] = {str(n): r for n, r in enumerate(combined[table], start=1)}
     return combined
@@ -124,7 +124,7 @@ def read_month(main: Path, month: str, device: str | None) -> dict:
     if raw is None:
         return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}}
     data = decode(path, raw)
-    _check_month(path, data, device, month)
+    check_month(path, data, device, month)
     return data
 
 
@@ -134,21 +134,21 @@ def meta_of(data: dict) -> dict:
     return meta if isinstance(meta, dict) else {}
 
 
-def _schema_of(data: dict) -> object:
+def schema_of(data: dict) -> object:
     return meta_of(data).get("schema")
 
 
-def _device_of(data: dict) -> str | None:
+def device_of(data: dict) -> str | None:
     return meta_of(data).get("device")
 
 
-def _check_month(path: Path, data: dict, device: str | None, month: str) -> None:
+def check_month(path: Path, data: dict, device: str | None, month: str) -> None:
     meta = meta_of(data)
     if meta.get("month") != month or (device is not None and meta.get("device") != device):
         raise DataFileError(f"The data file {path} is damaged: it does not say which device and month it holds.")
 
 
-def _with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str] | None = None) -> dict:
+def with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str] | None = None) -> dict:
     """A device's main data with the check-ins, skips and undos of the months read added to it.
 
     A schema 2 main file holds history of every month: `wanted` (a month's "YYYY-MM") keeps the ones read.
@@ -157,11 +157,11 @@ def _with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str
     combined = {k: v for k, v in main.items() if k not in HISTORY_TABLES}
     months = list(months)
     for table in HISTORY_TABLES:
-        records = list(_records(main, table))
+        records = list(records_of(main, table))
         if wanted is not None and table != REMOVALS:
             records = [r for r in records if not isinstance(r.get("date"), str) or wanted(r["date"][:7])]
         for data in months:
-            records += _records(data, table)
+            records += records_of(data, table)
         if keep is not None and table != REMOVALS:
             records = [r for r in records if r.get("habit") in keep]
         combined[table] = records
@@ -233,25 +233,25 @@ def parse_device(path: Path, data: dict, layout: Layout | None = None, expected:
     person = meta.get("person") if isinstance(meta.get("person"), str) else None  # schema 3 and older: a name
     partner = meta.get("partner") if isinstance(meta.get("partner"), str) else None
     try:
-        changes = [_change(c) for c in _records(data, CHANGES)]
-        removals = [_removal(r) for r in _records(data, REMOVALS)]
+        changes = [_change(c) for c in records_of(data, CHANGES)]
+        removals = [_removal(r) for r in records_of(data, REMOVALS)]
         return DeviceData(
             path=path,
             device=device,
             person=person,
             partner=partner if partner is not None else (partner_id(person) if person else None),
-            couple=[_couple_change(c) for c in _records(data, COUPLE)],
+            couple=[_couple_change(c) for c in records_of(data, COUPLE)],
             changes=changes,
-            checkins=[checkin_from(r) for r in _records(data, CHECKINS)],
-            skips=[skip_from(r) for r in _records(data, SKIPS)],
+            checkins=[checkin_from(r) for r in records_of(data, CHECKINS)],
+            skips=[skip_from(r) for r in records_of(data, SKIPS)],
             removals=removals,
-            sessions=[session_from(r) for r in _records(data, SESSIONS)],
+            sessions=[session_from(r) for r in records_of(data, SESSIONS)],
         )
     except RecordError as error:
         raise DataFileError(f"The data file {path} is damaged: a record does not parse ({error}).") from None
 
 
-def _records(data: dict, table: str) -> Iterable[dict]:
+def records_of(data: dict, table: str) -> Iterable[dict]:
     records = data.get(table) or {}
     return records.values() if isinstance(records, dict) else records
 

@@ -58,7 +58,7 @@ def months_of(main: Path, names: Iterable[str] | None = None) -> list[str]:
     Names, not paths: a command lists ten years of months and opens two of them.
     """
     if names is None:
-        names = _listing(main.parent)
+        names = folder_listing(main.parent)
     stem = main.stem
     return sorted(match[2] for match in map(MONTH_FILE.fullmatch, names) if match and match[1] == stem)
 
@@ -97,7 +97,7 @@ class Layout(namedtuple("Layout", "own_file lock_file folder device me partners"
         return [self.folder / n for n in names if DEVICE_FILE.fullmatch(n) and self.folder / n != self.own_file]
 
 
-def _listing(folder: Path) -> list[str]:
+def folder_listing(folder: Path) -> list[str]:
     try:
         return [entry.name for entry in os.scandir(folder)]
     except OSError:

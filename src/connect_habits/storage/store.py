@@ -43,18 +43,18 @@ from .files import (
     SKIPS,
     DeviceFiles,
     Reading,
-    _check_month,
-    _device_of,
-    _records,
-    _with_history,
+    check_month,
     decode,
+    device_of,
     parse_device,
+    records_of,
     upgrade,
+    with_history,
 )
 from .layout import (
     Layout,
-    _listing,
     device_of_file,
+    folder_listing,
     month_file,
     month_of,
     months_of,
@@ -65,12 +65,6 @@ from .paths import Paths, ensure_private_dir
 from .records import (
     RecordError,
 )
-
-# ---------------------------------------------------------------- reading
-
-
-# ---------------------------------------------------------------- the store
-
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -102,9 +96,14 @@ class Store:
         `as_of`: the earliest day whose standing (streak, best runs) the command shows. A day before
         the first of last month is before the folds: the whole history is read then.
         """
+        return self._read(self.reading_from(since, today, as_of), today, select).snapshot
+
+    @staticmethod
+    def reading_from(since: date | None, today: date | None, as_of: date | None) -> date | None:
+        """The first day to read for a command that looks from `since` and shows standings from `as_of`."""
         if since is not None and as_of is not None and as_of < fold_point(today or since):
-            since = None
-        return self._read(since, today, select).snapshot
+            return None  # before the folds: only the whole history knows how things stood then
+        return since
 
     @contextlib.contextmanager
     def transaction(self, since: date | None = None, today: date | None = None, select=None) -> Iterator[Transaction]:
@@ -133,7 +132,7 @@ class Store:
             since = None
 
         own_main = self._own_data()
-        listing = _listing(self.path.parent)
+        listing = folder_listing(self.path.parent)
         own_files = DeviceFiles(self.path, own_main, months_of(self.path, listing))
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
         at = None
@@ -158,7 +157,7 @@ class Store:
                 for f in [own_files, *others]
                 if f.data is not None
             ]
-            return merge(devices, _device_of(own_files.data), (), strict=False).habits
+            return merge(devices, device_of(own_files.data), (), strict=False).habits
         except (DataFileError, RecordError):
             return []
 
@@ -184,9 +183,9 @@ class Store:
             if wanted(month):
                 path = month_file(own_files.main, month)
                 data = decode(path, read_bytes(path) or b"")
-                _check_month(path, data, _device_of(own_files.data), month)
+                check_month(path, data, device_of(own_files.data), month)
                 own_months[month] = data
-        own = parse_device(self.path, _with_history(own_files.data, own_months.values(), wanted, keep), self.layout)
+        own = parse_device(self.path, with_history(own_files.data, own_months.values(), wanted, keep), self.layout)
         devices = []
         warnings = list(warnings)
         for files in others:
@@ -199,14 +198,14 @@ class Store:
                 path = month_file(files.main, month)
                 try:
                     data = decode(path, read_bytes(path) or b"")
-                    _check_month(path, data, files.expected, month)
+                    check_month(path, data, files.expected, month)
                     months.append(data)
                 except DataFileError as error:
                     warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
             try:
                 devices.append(
                     parse_device(
-                        files.main, _with_history(files.data, months, wanted, keep), self.layout, files.expected
+                        files.main, with_history(files.data, months, wanted, keep), self.layout, files.expected
                     )
                 )
             except DataFileError as error:
@@ -230,10 +229,12 @@ class Store:
             _check_orphans(
                 self.path,
                 known,
-                [*_records(own_main, CHECKINS), *_records(own_main, SKIPS), *_records(own_main, SESSIONS)],
+                [*records_of(own_main, CHECKINS), *records_of(own_main, SKIPS), *records_of(own_main, SESSIONS)],
             )
             for month, data in own_months.items():
-                _check_orphans(month_file(self.path, month), known, [*_records(data, CHECKINS), *_records(data, SKIPS)])
+                _check_orphans(
+                    month_file(self.path, month), known, [*records_of(data, CHECKINS), *records_of(data, SKIPS)]
+                )
         return snapshot
 
 
@@ -245,7 +246,7 @@ def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[
         try:
             raw = read_bytes(path)
             data = upgrade(path, decode(path, raw or b""), layout, own=False)
-            if _device_of(data) != expected:
+            if device_of(data) != expected:
                 raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
         except DataFileError as error:
             warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
@@ -259,6 +260,3 @@ def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None
     # Alone, a device's history for a habit it never created can only be damage.
     if any(r.get("habit") not in known for r in records):
         raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
-
-
-# ---------------------------------------------------------------- the file format

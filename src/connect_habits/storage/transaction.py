@@ -21,10 +21,10 @@ from .files import (
     SESSIONS,
     SKIPS,
     Reading,
-    _device_of,
-    _schema_of,
+    device_of,
     encode,
     read_month,
+    schema_of,
     split_device,
 )
 from .layout import month_file, month_files, month_of
@@ -104,7 +104,7 @@ class Transaction:
     def _month(self, month: str) -> TinyDB:
         """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
-            self._months[month] = _buffer(read_month(self.path, month, _device_of(_data(self._main))))
+            self._months[month] = _buffer(read_month(self.path, month, device_of(_data(self._main))))
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
@@ -252,7 +252,7 @@ class Transaction:
     def split_history(self) -> None:
         """Move a schema 2 main file's check-ins, skips and undos into month files."""
         main = _data(self._main)
-        if not any(main.get(table) for table in HISTORY_TABLES) and _schema_of(main) == SCHEMA_VERSION:
+        if not any(main.get(table) for table in HISTORY_TABLES) and schema_of(main) == SCHEMA_VERSION:
             return
         known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
         data, months = split_device(main, {r.id: r.day for r in known})

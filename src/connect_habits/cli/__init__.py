@@ -1,0 +1,1 @@
+"""The command line: the console script, the fast path, the Typer app, one module per group of commands."""
