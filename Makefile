@@ -16,7 +16,7 @@ MOVED_CLOCK_FULL := 2028-02-29T12:00
 MOVED_CLOCKS := 2027-03-01T09:00 2026-12-31T21:00 Europe/Berlin@2027-03-28T12:00
 MOVED_CLOCK_TESTS := tests/unit tests/cli/test_cli.py tests/cli/test_time.py tests/cli/test_transfer.py
 
-.PHONY: test unit check format test-zones test-moved-clock install clean
+.PHONY: test unit check format attack test-zones test-moved-clock install clean
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -26,6 +26,12 @@ test: $(VENV)/.installed
 # The fast in-process tests, for the edit-test loop.
 unit: $(VENV)/.installed
 	$(BIN)/python -m pytest -q tests/unit
+
+# The adversarial suite RELIABILITY.md reports: racing processes, kills, damaged and hostile files, the outside attack.
+ATTACK_TESTS := tests/attack tests/cli/test_store.py tests/cli/test_time.py tests/integration/test_daemon_dbus.py \
+  tests/integration/test_sync.py
+attack: $(VENV)/.installed
+	$(BIN)/python -m pytest -q $(ATTACK_TESTS)
 
 # Lint, format and types, as CI checks them.
 check: $(VENV)/.installed

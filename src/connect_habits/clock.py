@@ -17,9 +17,12 @@ def _pinned() -> datetime | None:
     if not pinned:
         return None
     try:
-        return datetime.fromisoformat(pinned)
+        moment = datetime.fromisoformat(pinned)
     except ValueError:
         raise InvalidInput(f"{CLOCK_VARIABLE}={pinned!r} is not an ISO date and time.") from None
+    if not 1900 <= moment.year <= 2999:  # the range every date connect takes lies in
+        raise InvalidInput(f"{CLOCK_VARIABLE}={pinned!r} is outside the years 1900 to 2999.")
+    return moment
 
 
 def now() -> datetime:

@@ -148,7 +148,7 @@ def test_a_future_date_is_refused_and_changes_nothing(connect, home):
     [
         (("done", "nope"), "no habit 'nope'"),
         (("done", "wlak"), "did you mean 'Walk together'"),
-        (("done", "w"), "'Walk together', 'Wash up'"),
+        (("done", "w"), "'Walk together' (walk-together), 'Wash up' (wash-up)"),
         (("done", "walk", "--date", "2026-02-30"), "not a real date"),
         (("done", "walk", "--date", "someday"), "not a date"),
         (("add", "walk together"), "already a habit"),
@@ -283,8 +283,9 @@ def test_init_with_chosen_templates(connect):
 
 
 def test_user_text_cannot_break_the_json_or_the_table(connect):
-    name = '<b>x</b> & "co" \u202eevil'
+    name = '<b>x</b> & "co" \u00e9vil'
     assert connect("add", name).code == 0
+    assert "direction-changing" in one_error_line(connect("add", "evil \u202eturned"))
     assert connect("done", "<b>", "--note", "line one\nline two").code == 0
     assert connect("list", "--json").json()[0]["name"] == name
     assert connect("week", "--json").json()["habits"][0]["name"] == name

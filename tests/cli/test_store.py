@@ -544,24 +544,29 @@ def test_a_write_across_months_checks_every_file_before_writing_any(home):
     assert {p.name: p.read_bytes() for p in home.glob("connect*.json")} == before  # October was not written
 
 
-def test_a_crash_after_a_new_habits_main_file_leaves_a_readable_store(home, monkeypatch):
-    from connect_habits.storage import transaction as store_module
+def test_a_crash_between_the_files_of_one_commit_is_finished_by_the_next_command(home, monkeypatch):
+    """A power cut after the first of a commit's files was replaced: the next read replaces the others too."""
+    from connect_habits.storage import fileio
 
     store, _ = seed(home)
-    real = store_module.atomic_write
+    real = os.replace
+    replaced = []
 
-    def power_cut_before_months(path, data):
-        if path.name != "connect.json":
+    def power_cut_after_the_first(source, target):
+        if len(replaced) == 2:  # the journal, then the first of the commit's files
             raise KeyboardInterrupt("power cut")
-        real(path, data)
+        replaced.append(target)
+        real(source, target)
 
-    monkeypatch.setattr(store_module, "atomic_write", power_cut_before_months)
+    monkeypatch.setattr(fileio.os, "replace", power_cut_after_the_first)
     talk = Habit(id=new_id(), name="Talk", slug="talk", cadence=DAILY, created=date(2026, 10, 1))
     with pytest.raises(KeyboardInterrupt):
         with store.transaction() as tx:
             tx.add_habit(talk)
             tx.add_checkins([checkin(talk.id, date(2026, 10, 5))])
     monkeypatch.undo()
-    snapshot = store.load()  # the habit is there, its check-in not yet: nothing refused as damage
+    assert len(replaced) == 2 and (home / "commit-journal.json").exists()
+    snapshot = store.load()  # finishes the commit first: the habit and its check-in, together
     assert "talk" in {h.slug for h in snapshot.habits}
-    assert not [c for c in snapshot.checkins if c.habit_id == talk.id]
+    assert [c.day for c in snapshot.checkins if c.habit_id == talk.id] == [date(2026, 10, 5)]
+    assert not (home / "commit-journal.json").exists() and not list(home.glob(".*.tmp"))

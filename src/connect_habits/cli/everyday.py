@@ -111,6 +111,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     from ..core.week import week_summary
     from .render import (
         EMPTY_WEEK,
+        UNREAD_HABITS,
         check_weeks_fit,
         render_week,
         render_weeks,
@@ -149,7 +150,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
         body[-1].update(notes)
         echo(json.dumps(body[0] if weeks == 1 else {"weeks": body}, ensure_ascii=False, indent=2))
     elif not summary.habits:
-        echo(EMPTY_WEEK)
+        echo(UNREAD_HABITS if snapshot.warnings else EMPTY_WEEK)
     else:
         partners = list(snapshot.names.values())
         lines = [n for n in notes.values() if n]
@@ -197,7 +198,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     from ..core.stats import habit_stats, weekly_rates
     from ..core.words import clean, fit, percent, streak_text
     from ..errors import UsageError
-    from .render import render_habit_stats, sparkline, stats_json, who_text
+    from .render import UNREAD_HABITS, render_habit_stats, sparkline, stats_json, who_text
 
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
@@ -263,7 +264,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         echo(json.dumps({"habits": entries, "consistency": overall}, ensure_ascii=False, indent=2))
         return
     if not rows:
-        echo("No habits yet; `connect init` starts a plan.")
+        echo(UNREAD_HABITS if snapshot.warnings else "No habits yet; `connect init` starts a plan.")
         return
     drawn = style()
     echo(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
@@ -284,11 +285,13 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
 @command("list", JSON, fast=True)
 def list_habits(as_json: bool) -> None:
     """List the habits (archived ones too, at the end)."""
-    from .render import habit_json, render_habits
+    from .render import UNREAD_HABITS, habit_json, render_habits
 
     snapshot = Context.from_environment().load(since=clock.today())
     habits, names = snapshot.habits, snapshot.names
     if as_json:
         echo(json.dumps([habit_json(h, names) for h in habits], ensure_ascii=False, indent=2))
+    elif not habits and snapshot.warnings:
+        echo(UNREAD_HABITS)
     else:
         echo(render_habits(habits, style(), names))

@@ -19,8 +19,26 @@ if TYPE_CHECKING:
 _ANSI_SEQUENCE = r"\033\[[0-?]*[ -/]*[@-~]"
 
 
+# What a terminal would act on, wherever it came from (a partner's file, a backup, an older version's data):
+# every control character but a newline and a tab, and any escape sequence but connect's own colours.
+_UNSAFE = r"\x1b(?!\[[0-9;]*m)|[\x00-\x08\x0b-\x1a\x1c-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]"
+_SUSPECT = frozenset(
+    [*map(chr, range(0x20)), *map(chr, range(0x7F, 0xA0)), *"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+) - {"\n", "\t"}
+
+
+def harmless(text: str) -> str:
+    """`text` with whatever a terminal would act on (see _UNSAFE) shown as an escape instead."""
+    if _SUSPECT.isdisjoint(text):  # nearly always: no need for the pattern
+        return text
+    import re
+
+    return re.sub(_UNSAFE, lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
 def echo(text: str = "", err: bool = False) -> None:
-    """Print a line to stdout (or stderr) byte for byte as click.echo would."""
+    """Print a line to stdout (or stderr) byte for byte as click.echo would, with nothing a terminal would act on."""
+    text = harmless(text)
     stream = sys.stderr if err else sys.stdout
     if not _written_as_is(stream):
         # click re-wraps such a stream (one set up for ASCII gets UTF-8): only click knows exactly how.

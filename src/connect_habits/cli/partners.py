@@ -13,7 +13,7 @@ from .spec import JSON, TEXT, Argument, Option, command
 
 def partners_report(ctx: Context) -> list[dict]:
     """Each partner with their id, whether this device is theirs, and their devices with each one's last change."""
-    from ..storage.sharing import device_reports
+    from ..storage.syncstatus import device_reports
 
     snapshot = ctx.load(since=clock.today())
     couple = snapshot.couple

@@ -205,6 +205,11 @@ def _note_lines(notes: Sequence[str]) -> list[str]:
     return [line for note in notes for line in textwrap.wrap(clean(note), WIDTH) or [""]]
 
 
+UNREAD_HABITS = (
+    "No habits to show, but a file of the shared folder cannot be read now (see the warning): they may be in it.\n"
+    "Let the folder finish syncing, or upgrade connect if the file is from a newer version. Starting over\n"
+    "with `connect init` would make every habit twice."
+)
 EMPTY_WEEK = (
     "No habits yet. Two ways to start:\n"
     "  connect init                                      a starter plan from the catalog\n"

@@ -36,7 +36,7 @@ def sync_join(folder: str, me: str) -> None:
 @command("status", JSON, group="sync")
 def sync_status(as_json: bool) -> None:
     """Devices seen, the last change from each, and anything odd."""
-    from ..storage.sharing import status
+    from ..storage.syncstatus import status
 
     ctx = Context.from_environment()
     report = status(ctx.paths, ctx.config)

@@ -59,8 +59,11 @@ def export(format: str, output: str | None) -> None:
     from pathlib import Path
 
     from ..storage.fileio import atomic_write
+    from ..storage.layout import is_connect_file
 
     path = Path(output).expanduser()
+    if is_connect_file(path, ctx.paths, ctx.store.layout):
+        raise ConnectError(f"{path} is one of connect's own files (or in its folder); export somewhere else.")
     atomic_write(path, data)
     echo(f"Wrote {what} to {path}.")
 
@@ -113,13 +116,15 @@ def import_(file: str, merge: bool, source: str) -> None:
     except UnicodeDecodeError:
         raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
     from ..interop.backup import import_backup, restored_config
+    from ..storage.config import config_bytes
+    from ..storage.paths import ensure_private_dir
 
     with ctx.transaction() as tx:
         summary = import_backup(tx, text, merge, source=name)
+        if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
+            ensure_private_dir(ctx.paths.config_file.parent)
+            tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
     if summary.restored:
-        from ..storage.config import save_config
-
-        save_config(ctx.paths.config_file, restored_config(ctx.config, summary.config or {}))
         echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
         return
     _report(summary, f"from {name}")

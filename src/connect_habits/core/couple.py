@@ -46,7 +46,7 @@ def find_partner(names: Mapping[str, str], text: str, option: str = "--by") -> s
 
 def new_partner(names: Mapping[str, str], text: str) -> tuple[str, str]:
     """The id and name of a partner to add: a valid name no other partner has, while the couple has room."""
-    name = parse_name(text)
+    name = parse_name(text, "partner's name")
     taken = next((n for n in names.values() if n.casefold() == name.casefold()), None)
     if taken is not None:
         raise InvalidInput(f"'{taken}' is already a partner; names must differ in more than case.")
@@ -58,7 +58,7 @@ def new_partner(names: Mapping[str, str], text: str) -> tuple[str, str]:
 
 def check_partner_names(texts: Iterable[str]) -> list[str]:
     """Names given together (`init --partner A --partner B`): valid, at most two, different in more than case."""
-    names = [parse_name(t) for t in texts]
+    names = [parse_name(t, "partner's name") for t in texts]
     if len(names) > MAX_PARTNERS:
         raise UsageError("A couple is two people: give --partner at most twice.")
     if len({n.casefold() for n in names}) < len(names):
@@ -69,7 +69,7 @@ def check_partner_names(texts: Iterable[str]) -> list[str]:
 def renamed(names: Mapping[str, str], old: str, new: str) -> tuple[str, str]:
     """The partner `old` names and its new name, which no other partner may have."""
     pid = find_partner(names, old, "rename")
-    name = parse_name(new)
+    name = parse_name(new, "partner's name")
     other = next((p for p, n in names.items() if p != pid and n.casefold() == name.casefold()), None)
     if other is not None:
         raise InvalidInput(f"'{names[other]}' is the other partner's name; choose another.")

@@ -209,7 +209,19 @@ class Snapshot:
     (core/folds.py: every habit's scans up to there).
     """
 
-    __slots__ = ("habits", "checkins", "skips", "sessions", "persons", "warnings", "since", "folds", "couple", "me")
+    __slots__ = (
+        "habits",
+        "checkins",
+        "skips",
+        "sessions",
+        "persons",
+        "warnings",
+        "since",
+        "folds",
+        "couple",
+        "me",
+        "purged",
+    )
 
     def __init__(
         self,
@@ -232,6 +244,7 @@ class Snapshot:
         self.folds = {} if folds is None else folds
         self.couple: Couple | None = None  # the partners' names, aliases and devices (set by the store)
         self.me: str | None = None  # the id of the partner who uses this device (None: both do, or nobody said)
+        self.purged: set[str] = set()  # habits deleted for good (`remove --purge`), on any device
 
     @property
     def names(self) -> dict[str, str]:
@@ -252,16 +265,24 @@ def _check_encodable(text: str, what: str) -> None:
         raise InvalidInput(f"The {what} is not valid UTF-8 text.")
 
 
-def parse_name(text: str) -> str:
-    """A habit name: trimmed, 1 to 80 characters, any script or emoji, no control characters."""
-    _check_encodable(text, "name")
+# Characters that show as nothing, or turn the rest of a line around: two names that look alike must be alike.
+# (The zero-width joiner stays: emoji such as 👩‍❤️‍👨 are made with it.)
+BIDI = frozenset("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+HIDDEN = BIDI | frozenset("\u200b\u200c\u2060\ufeff")
+
+
+def parse_name(text: str, what: str = "habit name") -> str:
+    """A name (a habit's, a partner's): trimmed, 1 to 80 characters, any script or emoji, nothing hidden."""
+    _check_encodable(text, what)
     name = unicodedata.normalize("NFC", text).strip()
     if not name:
-        raise InvalidInput("A habit name cannot be empty.")
+        raise InvalidInput(f"A {what} cannot be empty.")
     if len(name) > NAME_MAX:
-        raise InvalidInput(f"A habit name can be at most {NAME_MAX} characters (this one has {len(name)}).")
+        raise InvalidInput(f"A {what} can be at most {NAME_MAX} characters (this one has {len(name)}).")
     if _has_control_characters(name):
-        raise InvalidInput("A habit name cannot contain control characters such as tabs or newlines.")
+        raise InvalidInput(f"A {what} cannot contain control characters such as tabs or newlines.")
+    if not HIDDEN.isdisjoint(name):
+        raise InvalidInput(f"A {what} cannot contain invisible or direction-changing characters.")
     return name
 
 
@@ -275,6 +296,8 @@ def parse_note(text: str | None, what: str = "note") -> str:
         raise InvalidInput(f"A {what} can be at most {NOTE_MAX} characters (this one has {len(note)}).")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in note):
         raise InvalidInput(f"A {what} cannot contain control characters.")
+    if not BIDI.isdisjoint(note):
+        raise InvalidInput(f"A {what} cannot contain direction-changing characters.")
     return note
 
 

@@ -20,6 +20,9 @@ def resolve(habits: Sequence[Habit], query: str) -> Habit:
         return by_id[0]
     wanted = _fold(query)
     wanted_slug = slugify(query)
+    by_slug = [h for h in habits if h.slug == query.strip()]
+    if len(by_slug) == 1:  # a slug is unique: typed exactly, it is the one meant, whatever another is called
+        return by_slug[0]
     exact = [h for h in habits if _fold(h.name) == wanted or h.slug == wanted]
     if len(exact) == 1:
         return exact[0]
@@ -32,8 +35,11 @@ def resolve(habits: Sequence[Habit], query: str) -> Habit:
         if len(prefixed) == 1:
             return prefixed[0]
         if prefixed:
-            listing = ", ".join(f"'{h.name}'" for h in sorted(prefixed, key=lambda h: h.name.casefold()))
-            raise AmbiguousHabit(f"'{query}' matches more than one habit: {listing}; type more of the name.")
+            ordered = sorted(prefixed, key=lambda h: (h.name.casefold(), h.slug))
+            listing = ", ".join(f"'{h.name}' ({h.slug})" for h in ordered)
+            raise AmbiguousHabit(
+                f"'{query}' matches more than one habit: {listing}; type more of the name, or the slug."
+            )
     raise HabitNotFound(_not_found_message(habits, query))
 
 
@@ -73,3 +79,43 @@ def unique_slug(name: str, habits: Sequence[Habit], own_id: str | None = None) -
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+class Taken:
+    """The names and slugs some habits have: another habit gets a name and slug of its own in constant time.
+
+    Importing thousands of habits named alike must not compare each with all the others.
+    """
+
+    def __init__(self, habits: Sequence[Habit]):
+        self.names = {_fold(h.name) for h in habits}
+        self.slugs = {h.slug for h in habits}
+        self._next: dict[str, int] = {}
+
+    def free_name(self, name: str, label: str, limit: int) -> str:
+        """`name`, or `name (label)`, `name (label 2)`… whichever is free first."""
+        if _fold(name) not in self.names:
+            return name
+        n = self._next.get(_fold(name), 1)
+        while True:
+            suffix = f" ({label})" if n == 1 else f" ({label} {n})"
+            candidate = name[: limit - len(suffix)].rstrip() + suffix
+            n += 1
+            if _fold(candidate) not in self.names:
+                self._next[_fold(name)] = n
+                return candidate
+
+    def free_slug(self, name: str) -> str:
+        """The slug of `name`, with a number added when it is taken."""
+        base = slugify(name)
+        slug, n = base, self._next.get("slug:" + base, 2)
+        if slug in self.slugs:
+            while f"{base}-{n}" in self.slugs:
+                n += 1
+            slug = f"{base}-{n}"
+            self._next["slug:" + base] = n + 1
+        return slug
+
+    def add(self, habit: Habit) -> None:
+        self.names.add(_fold(habit.name))
+        self.slugs.add(habit.slug)

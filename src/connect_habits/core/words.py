@@ -31,12 +31,20 @@ def display_width(text: str) -> int:
 
 
 def fit(text: str, width: int, ellipsis: str = "…") -> str:
-    """`text` cut to `width` columns (with an ellipsis) and padded to exactly that width."""
-    if display_width(text) > width:
-        while text and display_width(text + ellipsis) > width:
-            text = text[:-1]
-        text += ellipsis
-    return text + " " * (width - display_width(text))
+    """`text` cut to `width` columns (with an ellipsis) and padded to exactly that width.
+
+    One pass that stops once `width` is passed, however long `text` is.
+    """
+    room = width - display_width(ellipsis)
+    used, cut_at = 0, 0
+    for index, ch in enumerate(text):
+        used += display_width(ch)
+        if used <= room:
+            cut_at = index + 1
+        if used > width:
+            cut = text[:cut_at] + ellipsis
+            return cut + " " * (width - display_width(cut))
+    return text + " " * (width - used)
 
 
 def clean(text: str) -> str:

@@ -13,22 +13,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeGuard
 
+from ..core.couple import check_partner_names
 from ..core.model import (
     CheckIn,
     Habit,
     Skip,
     Snapshot,
-    parse_name,
     parse_time,
     partner_id,
 )
-from ..errors import ConnectError, InvalidInput
+from ..core.names import Taken
+from ..errors import ConnectError, InvalidInput, UsageError
 from ..storage.records import (
     RecordError,
-    checkin_from,
+    checked_checkin,
+    checked_skip,
     checkin_record,
     habit_from_fields,
-    skip_from,
     skip_record,
 )
 from .importing import (
@@ -120,19 +121,25 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     _unique_ids(source, "habit", habits)
     known = {h.id for h in habits}
     checkins = [
-        _backup_record(source, "check-in", n, record, checkin_from, known, _CHECKIN_TYPES)
+        _backup_record(source, "check-in", n, record, checked_checkin, known, _CHECKIN_TYPES)
         for n, record in enumerate(data["checkins"], start=1)
     ]
     skips = [
-        _backup_record(source, "skip", n, record, skip_from, known, _SKIP_TYPES)
+        _backup_record(source, "skip", n, record, checked_skip, known, _SKIP_TYPES)
         for n, record in enumerate(data["skips"], start=1)
     ]
     _unique_ids(source, "check-in", checkins)
     _unique_ids(source, "skip", skips)
+    _unique_names(source, habits)
     config = _backup_config(source, data["config"])
     if version == 1:  # the partners were names in the settings
         named = config.pop("partners", [])
-        return _Backup(habits, checkins, skips, config, {partner_id(n): n for n in named})
+        try:
+            names = {partner_id(n): n for n in check_partner_names(named)}
+        except (InvalidInput, UsageError) as error:
+            raise _not_a_backup(source, f"its partners will not do: {error.message}") from None
+        _check_who(source, habits, checkins, names, {})
+        return _Backup(habits, checkins, skips, config, names)
     couple = data.get("couple")
     if not isinstance(couple, dict):
         raise _not_a_backup(source, "it lacks 'couple'")
@@ -142,9 +149,11 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     ):
         raise _not_a_backup(source, "the partners in 'couple' are not a list of ids and names")
     try:
-        names = {p["id"]: parse_name(p["name"]) for p in partners}
-    except InvalidInput as error:
-        raise _not_a_backup(source, f"a partner's name does not parse: {error.message}") from None
+        names = dict(zip((p["id"] for p in partners), check_partner_names([p["name"] for p in partners])))
+        if not all(pid.startswith("p:") and len(pid) <= 90 for pid in names):
+            raise InvalidInput("a partner's id is not one connect makes")
+    except (InvalidInput, UsageError) as error:
+        raise _not_a_backup(source, f"its partners will not do: {error.message}") from None
     aliases = couple.get("aliases", {})
     if not isinstance(aliases, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
         raise _not_a_backup(source, "the aliases in 'couple' are not ids")
@@ -152,7 +161,32 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     if couple_id is not None and not isinstance(couple_id, str):
         raise _not_a_backup(source, "the couple's id is not text")
     config.pop("partners", None)
+    _check_who(source, habits, checkins, names, aliases)
     return _Backup(habits, checkins, skips, config, names, couple_id, aliases)
+
+
+def _unique_names(source: str, habits: list[Habit]) -> None:
+    from ..core.names import find_by_name
+
+    for n, habit in enumerate(habits):
+        twin = find_by_name(habits[:n], habit.name)
+        if twin is not None:
+            raise _not_a_backup(source, f"two habits are named '{twin.name}'")
+
+
+def _check_who(source: str, habits: list[Habit], checkins: list[CheckIn], names: dict, aliases: dict) -> None:
+    """Every partner a habit or a check-in names is one of the backup's partners (by id, or by name in version 1)."""
+    known = set(names) | set(aliases) | {n.casefold() for n in names.values()}
+
+    def known_partner(value: str) -> bool:
+        return value in known or value.casefold() in known or partner_id(value) in known
+
+    for n, habit in enumerate(habits, start=1):
+        if habit.who not in ("together", "each") and not known_partner(habit.who):
+            raise _not_a_backup(source, f"habit {n} belongs to '{habit.who}', who is not one of its partners")
+    for n, checkin in enumerate(checkins, start=1):
+        if checkin.by is not None and not known_partner(checkin.by):
+            raise _not_a_backup(source, f"check-in {n} was logged by '{checkin.by}', who is not one of its partners")
 
 
 _TEXT, _OPTIONAL_TEXT, _OPTIONAL_INT = (str,), (str, type(None)), (int, type(None))
@@ -216,7 +250,7 @@ def _backup_habit(source: str, number: int, record: dict) -> Habit:
     if not record["id"]:
         raise _not_a_backup(source, f"habit {number} has an empty id")
     try:
-        habit = habit_from_fields(record["id"], record)
+        habit = habit_from_fields(record["id"], record, checked=True)
         if any(parse_time(t) != t for t in habit.at):
             raise RecordError("a reminder time is not HH:MM")
     except (RecordError, InvalidInput) as error:
@@ -266,10 +300,18 @@ def _backup_config(source: str, settings: object) -> dict:
         raise _not_a_backup(source, "the partners in 'config' are not a list of names")
     if settings.get("week_start", "monday") not in WEEK_STARTS:
         raise _not_a_backup(source, 'week_start in \'config\' is not "monday" or "sunday"')
+    from ..storage.config import settings as known_settings
+
+    checks = known_settings()
     for key, value in settings.items():
         if not _CONFIG_KEY.fullmatch(key) or not _config_value(value):
             raise _not_a_backup(source, f"the setting '{key}' in 'config' cannot be kept")
-    return {key: value for key, value in settings.items() if key not in DEVICE_KEYS}
+        if key in checks and key != "week_start":
+            try:
+                checks[key].parse(str(value).lower() if isinstance(value, bool) else str(value))
+            except InvalidInput as error:
+                raise _not_a_backup(source, f"its setting {key} will not do: {error.message}") from None
+    return {key: value for key, value in settings.items() if key not in (*DEVICE_KEYS, "me")}
 
 
 def restored_config(current, settings: dict):
@@ -291,6 +333,7 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
     """
     backup = parse_backup(text, source)
     snapshot = transaction.snapshot
+    taken = Taken(snapshot.habits)
     empty = not snapshot.habits and not snapshot.checkins and not snapshot.skips
     if not empty and not merge:
         raise ConnectError(
@@ -306,7 +349,7 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
             summary.already += int(habit.id in live)
             continue
         if not empty:
-            habit = fit_in(habit, snapshot.habits, "imported", summary)
+            habit = fit_in(habit, taken, "imported", summary)
         transaction.add_habit(habit)
         snapshot.habits.append(habit)
         live.add(habit.id)

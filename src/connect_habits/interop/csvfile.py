@@ -11,8 +11,8 @@ CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
 def export_csv(snapshot: Snapshot) -> str:
     """One row per check-in (`date,habit,minutes,note,by,source`), oldest first, quoted as RFC 4180 says.
 
-    Notes are written as they are (commas, quotes and newlines quoted, nothing escaped away),
-    so the file reads back exactly with any CSV reader.
+    Notes are written as they are (commas, quotes and newlines quoted), so the file reads back with any
+    CSV reader, except that a text starting like a formula gets a leading ' (`inert`).
     """
     import csv
     import io
@@ -25,5 +25,14 @@ def export_csv(snapshot: Snapshot) -> str:
     for c in sorted_checkins(snapshot.checkins):
         minutes = "" if c.minutes is None else str(c.minutes)
         by = (couple.name(c.by) if couple is not None else c.by) if c.by else ""
-        writer.writerow((c.day.isoformat(), names.get(c.habit_id, c.habit_id), minutes, c.note, by, c.source))
+        cells = (names.get(c.habit_id, c.habit_id), c.note, by)
+        writer.writerow((c.day.isoformat(), *map(inert, cells[:1]), minutes, *map(inert, cells[1:]), c.source))
     return out.getvalue()
+
+
+def inert(cell: str) -> str:
+    """A text cell a spreadsheet shows rather than runs: one that starts like a formula gets a leading '.
+
+    The usual defence against CSV injection (OWASP): `=`, `+`, `-`, `@`, a tab or a carriage return first.
+    """
+    return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..core.model import NAME_MAX, CheckIn, Habit, Skip
+from ..core.names import Taken
 
 
 @dataclass
@@ -58,14 +59,11 @@ def add_checkins(transaction, checkins: list[CheckIn]) -> None:
     transaction.snapshot.checkins.extend(checkins)
 
 
-def fit_in(habit: Habit, habits: Sequence[Habit], label: str, summary: ImportSummary) -> Habit:
-    """`habit` with a name and slug of its own among `habits` (" (label)", then " (label 2)"… when taken)."""
-    from ..core.names import find_by_name, unique_slug
-
-    name, n = habit.name, 1
-    while find_by_name(habits, name) is not None:
-        suffix = f" ({label})" if n == 1 else f" ({label} {n})"
-        name, n = habit.name[: NAME_MAX - len(suffix)].rstrip() + suffix, n + 1
+def fit_in(habit: Habit, taken: Taken, label: str, summary: ImportSummary) -> Habit:
+    """`habit` with a name and slug of its own among the `taken` (" (label)", then " (label 2)"… when taken)."""
+    name = taken.free_name(habit.name, label, NAME_MAX)
     if name != habit.name:
         summary.renamed.append((habit.name, name))
-    return habit._replace(name=name, slug=unique_slug(name, habits))
+    fitted = habit._replace(name=name, slug=taken.free_slug(name))
+    taken.add(fitted)
+    return fitted

@@ -19,6 +19,7 @@ from ..core.model import (
     Habit,
     Skip,
 )
+from ..core.names import Taken
 from .importing import ImportSummary, add_checkins, fit_in, known_ids
 from .loop_csv import LoopHabit, parse_loop
 
@@ -98,6 +99,7 @@ def import_loop(
     """
     habits = parse_loop(zip_bytes, source)
     snapshot = transaction.snapshot
+    taken = Taken(snapshot.habits)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
     live = {h.id for h in snapshot.habits}
     summary = ImportSummary()
@@ -115,7 +117,7 @@ def import_loop(
             summary.already += 1
         else:
             habit = _loop_habit(loop, habit_id, name, entries, today)
-            habit = fit_in(habit, snapshot.habits, "Loop", summary)
+            habit = fit_in(habit, taken, "Loop", summary)
             transaction.add_habit(habit)
             snapshot.habits.append(habit)
             live.add(habit_id)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .transaction import Transaction
 
 MAX_SESSION_MINUTES = 24 * 60
+MINUTES_A_DAY = 24 * 60
 
 
 class DoneOutcome(namedtuple("DoneOutcome", "habit day checkin existing", defaults=(None,))):
@@ -43,6 +44,17 @@ def record_done(
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only log what has happened.")
     if habit.measured_in_minutes and minutes is None:
         raise InvalidInput(f"'{habit.name}' is measured in minutes; add --minutes N.")
+    if minutes:
+        logged = sum(
+            c.minutes or 0
+            for c in snapshot.checkins
+            if c.habit_id == habit.id and c.day == day and (habit.who != "each" or c.by == by)
+        )
+        if logged + minutes > MINUTES_A_DAY:
+            raise InvalidInput(
+                f"'{habit.name}' already has {logged} min on {day.isoformat()}; a day holds at most 24 hours "
+                f"({MINUTES_A_DAY} min), so {minutes} more will not fit."
+            )
     if habit.who == "each" and by is None and snapshot.persons:
         listed = ", ".join(snapshot.names.values())
         raise InvalidInput(f"Each of you does '{habit.name}': say who with --by ({listed}).")

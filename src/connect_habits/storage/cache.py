@@ -23,6 +23,8 @@ from ..core.folds import fold_point, make_fold, month_start, rules_of
 from ..core.history import Fold, History, build_histories, person_histories
 from ..core.model import Habit, Snapshot
 from ..core.streaks import RunState, Streak
+from ..errors import DataFileError
+from .fileio import read_bytes
 from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
 from .layout import month_of
 
@@ -47,7 +49,7 @@ class Cache(namedtuple("Cache", "at files with_history folds warnings")):
 def read_cache(path: Path) -> list[Cache]:
     """The cache's entries, newest first; none when it is missing, from another version, or unreadable."""
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(read_bytes(path) or b"{}")
         if data.get("version") != CACHE_VERSION:
             return []
         entries = [
@@ -60,7 +62,7 @@ def read_cache(path: Path) -> list[Cache]:
             )
             for entry in data["entries"]
         ]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (DataFileError, ValueError, KeyError, TypeError, AttributeError):
         return []  # it is only derived data: made again
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 

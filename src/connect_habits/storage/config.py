@@ -132,10 +132,15 @@ def load_config(path: Path) -> Config:
 def save_config(path: Path, config: Config) -> None:
     """Write the config file atomically, keeping keys this module does not know."""
     ensure_private_dir(path.parent)
+    atomic_write(path, config_bytes(config))
+
+
+def config_bytes(config: Config) -> bytes:
+    """The config file's text (what save_config writes), for a commit that writes it with other files."""
     values = {"partners": list(config.partners), "week_start": config.week_start, **config.extra}
     lines = ["# connect settings (https://toml.io)"]
     lines += [f"{key} = {_toml_value(value)}" for key, value in values.items()]
-    atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _toml_value(value: object) -> str:

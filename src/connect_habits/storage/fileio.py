@@ -1,8 +1,16 @@
-"""Safe file primitives: an inter-process lock and atomic, private replacement of a file."""
+"""Safe file primitives: an inter-process lock, atomic private replacement of one file or of several together.
+
+Several files (a check-in's month and the main file, a restore's hundred months and its settings) are
+replaced as one commit: every new version is written to a temp file and fsynced first; then a journal
+naming them is written, the temp files are renamed over their targets, and the journal is removed. A
+commit stopped before the journal changed nothing; one stopped after it is finished by the next command
+(`finish_commit`), so a command's writes land all together or not at all.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import stat
 import time
@@ -55,6 +63,73 @@ def _try_lock(fd: int) -> bool:
         return True
     except OSError:
         return False
+
+
+def commit(writes: list[tuple[Path, bytes]], journal: Path) -> None:
+    """Replace every file of `writes` at once, in order: all or none of them, even across a crash.
+
+    A failure before any file is replaced changes nothing and says so; after the journal is written,
+    the next command finishes the commit (`finish_commit`).
+    """
+    if len(writes) == 1:
+        atomic_write(*writes[0])
+        return
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in writes:
+            staged.append((_staged(path, data), path))
+        atomic_write(journal, json.dumps([[temp, str(path)] for temp, path in staged]).encode())
+    except DataFileError:
+        for temp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+        raise
+    _rename_all(staged, journal)
+
+
+def finish_commit(journal: Path) -> bool:
+    """Finish a commit a killed process left half done (its journal names what is left); whether there was one."""
+    raw = read_bytes(journal, missing_ok=True)
+    if raw is None:
+        return False
+    try:
+        staged = [(str(temp), Path(target)) for temp, target in json.loads(raw)]
+    except (ValueError, TypeError):
+        staged = []  # a journal never written whole: its commit never began
+    _rename_all([(temp, path) for temp, path in staged if os.path.exists(temp)], journal)
+    return True
+
+
+def _staged(path: Path, data: bytes) -> str:
+    """`data` in a new private temp file beside `path`, on disk: its name."""
+    try:
+        fd, temp_name = open_temp(path)
+    except OSError as error:
+        raise DataFileError(f"Cannot write in {path.parent}: {error.strerror}; nothing was changed.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.") from None
+    return temp_name
+
+
+def _rename_all(staged: list[tuple[str, Path]], journal: Path) -> None:
+    try:
+        for temp, path in staged:
+            os.replace(temp, path)
+    except OSError as error:
+        raise DataFileError(
+            f"Cannot save {path}: {error.strerror}; the next connect command finishes saving this change."
+        ) from None
+    for folder in {path.parent for _, path in staged}:
+        _fsync_folder(folder)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(journal)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -144,17 +219,43 @@ def check_writable(path: Path) -> None:
         raise DataFileError(f"{path} is read-only; nothing was changed (make it writable to log again).")
 
 
-def read_bytes(path: Path) -> bytes | None:
-    """The file's bytes, or None when it does not exist; any other failure is a DataFileError."""
+MAX_READ = 256 * 1024 * 1024  # no file connect reads is this large; a larger one is not connect's
+
+
+def read_bytes(path: Path, missing_ok: bool = True, limit: int = MAX_READ) -> bytes | None:
+    """The file's bytes, or None when it does not exist; any other failure is a DataFileError.
+
+    Only a regular file is read: a FIFO or a device where a file belongs would block or never end.
+    """
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
-        return None
+        if missing_ok:
+            return None
+        raise DataFileError(f"There is no file {path}.") from None
     except IsADirectoryError:
         raise DataFileError(f"{path} is a folder, not a data file.") from None
     except OSError as error:
         raise DataFileError(f"Cannot read {path}: {error.strerror}.") from None
+    try:
+        status = os.fstat(fd)
+        if stat.S_ISDIR(status.st_mode):
+            raise DataFileError(f"{path} is a folder, not a data file.")
+        if not stat.S_ISREG(status.st_mode):
+            raise DataFileError(f"{path} is not a regular file; connect reads only files.")
+        if status.st_size > limit:
+            raise DataFileError(f"{path} is too large ({status.st_size // (1024 * 1024)} MiB) to be connect's.")
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            data = handle.read(limit + 1)
+    except OSError as error:
+        raise DataFileError(f"Cannot read {path}: {error.strerror}.") from None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if len(data) > limit:
+        raise DataFileError(f"{path} is too large to be connect's.")
+    return data
 
 
 def try_lock(lock_path: Path) -> int | None:

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from ..core.couple import partner_id
 from ..errors import DataFileError
-from .fileio import atomic_write, read_bytes
+from .fileio import commit, read_bytes
 from .layout import Layout, month_file, month_files, month_of, new_device_id
 from .merge import DeviceData
-from .records import RecordError, checkin_from, session_from, skip_from
+from .ownrecord import OwnRecord
+from .paths import ensure_private_dir
+from .records import RecordError, check_fields, checked_checkin, checked_skip, checkin_from, session_from, skip_from
 
 META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
     "_meta",
@@ -36,10 +38,11 @@ class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", default
     __slots__ = ()
 
 
-class Reading(namedtuple("Reading", "snapshot own others own_months own_files")):
+class Reading(namedtuple("Reading", "snapshot own others own_months own_files copies", defaults=((),))):
     """What one read of the store found: each device's data and files, merged into a snapshot.
 
-    `own_months` are the own month files read (month -> data), `own_files` the own DeviceFiles.
+    `own_months` are the own month files read (month -> data), `own_files` the own DeviceFiles,
+    `copies` the sync tool's conflict copies read (path, DeviceData).
     """
 
     __slots__ = ()
@@ -81,12 +84,22 @@ def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict,
     return data, dict(sorted(months.items()))
 
 
-def write_device(main_path: Path, data: dict) -> None:
-    """Write a whole device (a new one: its files must not exist yet), months first, then the main file."""
+def write_device(main_path: Path, data: dict, journal: Path, record: OwnRecord | None = None) -> None:
+    """Write a whole device (a new one: its files must not exist yet) in one commit: all its files, or none.
+
+    With `record` (a shared folder), the files carry a sequence number and this machine keeps a copy.
+    """
     main, months = split_device(data)
-    for month, tables in months.items():
-        atomic_write(month_file(main_path, month), encode(tables))
-    atomic_write(main_path, encode(main))
+    parts = [(month_file(main_path, month), tables) for month, tables in months.items()] + [(main_path, main)]
+    seq = record.next_seq() if record is not None else None
+    if seq is not None:
+        for _, part in parts:
+            part[META]["1"]["seq"] = seq
+    files = [(path, encode(part)) for path, part in parts]
+    if record is not None and seq is not None:
+        ensure_private_dir(record.folder)
+        files += record.copies(files, seq)
+    commit(files, journal)
 
 
 def read_device(
@@ -224,29 +237,48 @@ def upgrade(path: Path, data: dict, layout: Layout, own: bool = True) -> dict:
     return upgraded
 
 
-def parse_device(path: Path, data: dict, layout: Layout | None = None, expected: str | None = None) -> DeviceData:
-    """A device's records, checked; a record that does not parse makes the whole file unreadable."""
+def parse_device(
+    path: Path, data: dict, layout: Layout | None = None, expected: str | None = None, lenient: bool = False
+) -> DeviceData:
+    """A device's records, checked; a record that does not parse makes the whole file unreadable.
+
+    `lenient` (another device's file): each value is checked as the command line checks what is typed,
+    and a record that fails is left out and counted (`skipped`); the others are read, so one bad
+    record never hides the rest. This device's own file is held to its shape only: what it wrote, it took.
+    """
     meta = meta_of(data)
     device = meta.get("device")
     if not isinstance(device, str) or (expected is not None and device != expected):
         raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
     person = meta.get("person") if isinstance(meta.get("person"), str) else None  # schema 3 and older: a name
     partner = meta.get("partner") if isinstance(meta.get("partner"), str) else None
+    skipped = 0
+
+    def parsed(table: str, parse) -> list:
+        nonlocal skipped
+        if not lenient:
+            return [parse(r) for r in records_of(data, table)]
+        records = []
+        for record in records_of(data, table):
+            try:
+                records.append(parse(record))
+            except (RecordError, TypeError, AttributeError):
+                skipped += 1
+        return records
+
     try:
-        changes = [_change(c) for c in records_of(data, CHANGES)]
-        removals = [_removal(r) for r in records_of(data, REMOVALS)]
         return DeviceData(
             path=path,
             device=device,
             person=person,
             partner=partner if partner is not None else (partner_id(person) if person else None),
-            couple=[_couple_change(c) for c in records_of(data, COUPLE)],
-            changes=changes,
-            checkins=[checkin_from(r) for r in records_of(data, CHECKINS)],
-            skips=[skip_from(r) for r in records_of(data, SKIPS)],
-            removals=removals,
-            sessions=[session_from(r) for r in records_of(data, SESSIONS)],
-        )
+            couple=parsed(COUPLE, _couple_change),
+            changes=parsed(CHANGES, _checked_change if lenient else _change),
+            checkins=parsed(CHECKINS, checked_checkin if lenient else checkin_from),
+            skips=parsed(SKIPS, checked_skip if lenient else skip_from),
+            removals=parsed(REMOVALS, _removal),
+            sessions=parsed(SESSIONS, session_from),
+        )._replace(skipped=skipped)
     except RecordError as error:
         raise DataFileError(f"The data file {path} is damaged: a record does not parse ({error}).") from None
 
@@ -256,14 +288,26 @@ def records_of(data: dict, table: str) -> Iterable[dict]:
     return records.values() if isinstance(records, dict) else records
 
 
+MAX_STAMP = 32_503_680_000_000  # a change stamp (ms since 1970) later than the year 3000 is damage, not a time
+
+
+def _stamp_ok(value: object) -> bool:
+    return type(value) is int and 0 <= value <= MAX_STAMP
+
+
 def _change(record: dict) -> dict:
     if not (
         isinstance(record.get("id"), str)
         and isinstance(record.get("habit"), str)
-        and isinstance(record.get("stamp"), int)
+        and _stamp_ok(record.get("stamp"))
         and isinstance(record.get("fields"), dict)
     ):
-        raise RecordError("a habit change without id, habit, stamp or fields")
+        raise RecordError("a habit change without id, habit, a valid stamp or fields")
+    return record
+
+
+def _checked_change(record: dict) -> dict:
+    check_fields(_change(record)["fields"])
     return record
 
 
@@ -271,14 +315,14 @@ def _couple_change(record: dict) -> dict:
     if not (
         isinstance(record.get("id"), str)
         and isinstance(record.get("key"), str)
-        and isinstance(record.get("stamp"), int)
+        and _stamp_ok(record.get("stamp"))
         and "value" in record
     ):
-        raise RecordError("a couple change without id, key, stamp or value")
+        raise RecordError("a couple change without id, key, a valid stamp or value")
     return record
 
 
 def _removal(record: dict) -> dict:
-    if not (isinstance(record.get("target"), str) and isinstance(record.get("stamp"), int)):
-        raise RecordError("a removal without target or stamp")
+    if not (isinstance(record.get("target"), str) and _stamp_ok(record.get("stamp"))):
+        raise RecordError("a removal without target or a valid stamp")
     return record

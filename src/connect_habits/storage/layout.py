@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections import namedtuple
@@ -19,6 +20,26 @@ MONTH_FILE = re.compile(r"(connect(?:-[0-9a-f]{12})?)\.(\d{4}-\d{2})\.json")
 
 
 HISTORY_FILE = re.compile(r"connect(?:-[0-9a-f]{12})?(?:\.\d{4}-\d{2})?\.json")  # any device's main or month file
+
+JOURNAL_FILE = "commit-journal.json"  # a commit of several files in progress (fileio.commit), in the data folder
+OWN_RECORD = "own-files"  # shared: this machine's record of what it wrote to the folder (ownrecord.py)
+# The names connect gives its other files in its folders (data, lock and journal files all start with "connect").
+OWN_NAMES = frozenset({"config.toml", "daemon-state.json", "summary-cache.json", JOURNAL_FILE, OWN_RECORD})
+
+
+# A sync tool's conflict copy of a device's main or month file (Syncthing, Dropbox, Nextcloud, ownCloud name them so).
+CONFLICT_COPY = re.compile(r"sync-conflict|conflicted copy|\(conflict", re.IGNORECASE)
+_COPY_OF = re.compile(r"connect-([0-9a-f]{12})(?:\.(\d{4}-\d{2}))?(.+)\.json")
+
+
+def conflict_copies(names: Iterable[str]) -> list[tuple[str, str, str | None]]:
+    """The conflict copies among file names: (name, the device whose file it copies, its month or None)."""
+    found = []
+    for name in sorted(names):
+        match = _COPY_OF.fullmatch(name)
+        if match and CONFLICT_COPY.search(match[3]):
+            found.append((name, match[1], match[2]))
+    return found
 
 
 def new_device_id() -> str:
@@ -102,3 +123,31 @@ def folder_listing(folder: Path) -> list[str]:
         return [entry.name for entry in os.scandir(folder)]
     except OSError:
         return []
+
+
+def is_connect_file(path: Path, paths: Paths, layout: Layout) -> bool:
+    """Whether `path` is (or would replace) one of connect's own files: data, config, state, cache, a partner's."""
+    target = Path(os.path.abspath(path))
+    folders = {paths.data_dir, paths.config_dir, *([layout.folder] if layout.folder is not None else [])}
+    in_own_folder = any(_same_folder(target.parent, folder) for folder in folders)
+    name = target.name
+    if in_own_folder and (name.startswith(("connect", ".")) or name in OWN_NAMES or name.endswith(".lock")):
+        return True
+    try:
+        status = os.stat(target)
+    except OSError:
+        return False
+    for folder in folders:
+        for entry in folder_listing(folder):
+            with contextlib.suppress(OSError):
+                other = os.stat(folder / entry)
+                if (other.st_dev, other.st_ino) == (status.st_dev, status.st_ino):
+                    return True
+    return False
+
+
+def _same_folder(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)

@@ -21,8 +21,8 @@ from .records import RecordError, habit_from_fields
 class DeviceData(
     namedtuple(
         "DeviceData",
-        "path device person changes checkins skips removals sessions partner couple",
-        defaults=(None, (), (), (), (), (), None, ()),
+        "path device person changes checkins skips removals sessions partner couple skipped",
+        defaults=(None, (), (), (), (), (), None, (), 0),
     )
 ):
     """What one device's file holds.
@@ -37,8 +37,12 @@ class DeviceData(
 
     @property
     def max_stamp(self) -> int:
+        return max(self.stamps(), default=0)
+
+    def stamps(self) -> list[int]:
+        """Every change stamp in the file (habit changes, removals, couple changes)."""
         stamps = [c["stamp"] for c in self.changes] + [r["stamp"] for r in self.removals]
-        return max(stamps + [c["stamp"] for c in self.couple], default=0)
+        return stamps + [c["stamp"] for c in self.couple]
 
 
 def change_order(change: dict, device: str) -> tuple:
@@ -84,6 +88,7 @@ def merge(
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
     snapshot = Snapshot(habits, checkins, skips, sessions, persons=couple.ids)
     snapshot.couple = couple
+    snapshot.purged = {habit_id for habit_id, values in fields.items() if values.get("deleted")}
     own = next((d for d in couple.devices if d.id == own_device), None)
     snapshot.me = own.partner if own is not None else None
     return snapshot

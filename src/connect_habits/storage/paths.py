@@ -55,17 +55,55 @@ def resolve_paths(environ: Mapping[str, str] | None = None) -> Paths:
     )
 
 
-def ensure_private_dir(path: Path) -> None:
-    """Create `path` (and parents) if needed, readable by its owner only."""
+def make_dirs(path: Path) -> bool:
+    """Create `path` and its missing parents, each readable by its owner only; whether any was created."""
     missing = []
     while not path.exists() and path != path.parent:
         missing.append(path)
         path = path.parent
-    # Folders we create are private too (mkdir(parents=True) would give parents the umask's mode).
+    # Folders we create are private (mkdir(parents=True) would give parents the umask's mode).
     for folder in reversed(missing):
         with contextlib.suppress(FileExistsError):
             folder.mkdir(mode=0o700)
-    path = missing[0] if missing else path
-    # mkdir's mode is filtered by the umask and ignored for existing folders.
-    if path.stat().st_mode & 0o077:
-        os.chmod(path, 0o700)
+        if folder.stat().st_mode & 0o077:  # mkdir's mode is filtered by the umask
+            os.chmod(folder, 0o700)
+    return bool(missing)
+
+
+# Names connect gives its files in its own folders (the data and lock files all start with "connect").
+_OURS = (
+    "connect",
+    ".connect",
+    ".config.toml",
+    "config.toml",
+    "daemon-state.json",
+    "summary-cache.json",
+    "commit-journal.json",
+    "own-files",
+    ".daemon-state.json",
+    ".summary-cache.json",
+)
+
+
+def ensure_private_dir(path: Path) -> str | None:
+    """Create `path` (and parents) if needed, readable by its owner only; a note when an existing one is not.
+
+    A folder connect made, or one holding only connect's files, is made private. One that also holds
+    someone else's files (CONNECT_HOME=/tmp, say) keeps its permissions: changing them would take
+    others' access away without a word. Connect's own files in it are private all the same.
+    """
+    if make_dirs(path):
+        return None
+    if not path.stat().st_mode & 0o077:
+        return None
+    try:
+        others = [name for name in os.listdir(path) if not name.startswith(_OURS)]
+    except OSError:
+        others = []
+    if others:
+        return (
+            f"{path} can be read by others and holds files that are not connect's; its permissions are left as "
+            "they are (connect's own files in it are private)"
+        )
+    os.chmod(path, 0o700)
+    return None

@@ -1,10 +1,15 @@
-"""The stored form of every record, and its checked way back into the domain."""
+"""The stored form of every record, and its checked way back into the domain.
+
+What comes back from a file (this device's, a partner's, a backup) is checked as the command line checks
+what is typed: a name as `connect add` takes it, a time as `--at` does, a date between 1900 and 2999. A
+record that fails is a RecordError, never a half-valid habit.
+"""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..core.model import CheckIn, Goal, Habit, Session, Skip, parse_cadence
+from ..core.model import CheckIn, Goal, Habit, Session, Skip, parse_cadence, parse_name, parse_note, parse_time
 from ..errors import InvalidInput
 
 HABIT_FIELDS = ("name", "slug", "cadence", "goal", "at", "created", "archived", "template", "prompts", "note", "who")
@@ -20,8 +25,80 @@ def habit_fields(habit: Habit) -> dict:
     return {name: values[name] for name in HABIT_FIELDS}
 
 
-def habit_from_fields(habit_id: str, fields: dict) -> Habit:
-    """A habit from the fields its changes add up to."""
+def check_fields(fields: dict) -> None:
+    """Check each field a habit change sets (a change may set a few); RecordError names the first that is wrong."""
+    for name, value in fields.items():
+        check = _FIELD_CHECKS.get(name)
+        if check is None:
+            continue  # a field of a newer version: kept, and ignored
+        try:
+            ok = check(value)
+        except (InvalidInput, TypeError, ValueError, AttributeError, KeyError):
+            ok = False
+        if not ok:
+            raise RecordError(f"its {name} is not one connect would take")
+
+
+def _name_ok(value: object) -> bool:
+    try:
+        return isinstance(value, str) and parse_name(value) == value
+    except InvalidInput:
+        return False
+
+
+def _note_ok(value: object) -> bool:
+    try:
+        return isinstance(value, str) and (not value or parse_note(value) == value.strip())
+    except InvalidInput:
+        return False
+
+
+def _short_text_ok(value: object, limit: int = 120) -> bool:
+    """An id, a slug, a partner: printable, on one line, not too long."""
+    return isinstance(value, str) and 0 < len(value) <= limit and value.isprintable()
+
+
+def _day_ok(value: object) -> bool:
+    return isinstance(value, str) and MIN_YEAR <= date.fromisoformat(value).year <= MAX_YEAR
+
+
+def _goal_ok(value: object) -> bool:
+    if value is None:
+        return True
+    minutes, per = value["minutes"], value["per"]  # type: ignore[index]
+    return type(minutes) is int and per in ("day", "week") and 0 < minutes <= (1440 if per == "day" else 10080)
+
+
+def _times_ok(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= 24
+        and all(isinstance(t, str) and parse_time(t) == t for t in value)
+        and len(set(value)) == len(value)
+    )
+
+
+_FIELD_CHECKS = {
+    "name": _name_ok,
+    "slug": _short_text_ok,
+    "cadence": lambda v: isinstance(v, str) and bool(parse_cadence(v)),
+    "goal": _goal_ok,
+    "at": _times_ok,
+    "created": _day_ok,
+    "archived": lambda v: isinstance(v, bool),
+    "template": lambda v: v is None or (_short_text_ok(v, 64) and v.replace("-", "").isalnum()),
+    "prompts": lambda v: isinstance(v, list) and len(v) <= 50 and all(_note_ok(p) for p in v),
+    "note": _note_ok,
+    "who": _short_text_ok,
+    "deleted": lambda v: isinstance(v, bool),
+}
+MIN_YEAR, MAX_YEAR = 1900, 2999
+
+
+def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Habit:
+    """A habit from the fields its changes add up to; `checked`: each value as the command line checks it too."""
+    if checked:
+        check_fields(fields)
     goal = fields.get("goal")
     try:
         return Habit(
@@ -77,6 +154,28 @@ def checkin_from(record: dict) -> CheckIn:
     except (AttributeError, ValueError):
         pass
     return _checked_checkin(record)
+
+
+def checked_checkin(record: dict) -> CheckIn:
+    """A check-in from a file connect did not write itself (a partner's, a backup): also its values are checked."""
+    checkin = checkin_from(record)
+    if not MIN_YEAR <= checkin.day.year <= MAX_YEAR:
+        raise RecordError("a date outside 1900 to 2999")
+    if checkin.minutes is not None and not 0 <= checkin.minutes <= 1440:
+        raise RecordError("minutes outside 0 to 1440")
+    if checkin.note and not checkin.note.isprintable() and not _note_ok(checkin.note):
+        raise RecordError("a note connect would not take")
+    if checkin.by is not None and not _short_text_ok(checkin.by):
+        raise RecordError("a partner that is not a name or an id")
+    return checkin
+
+
+def checked_skip(record: dict) -> Skip:
+    """A skip from a file connect did not write itself: also its values are checked."""
+    skip = skip_from(record)
+    if not MIN_YEAR <= skip.day.year <= MAX_YEAR or not _note_ok(skip.reason):
+        raise RecordError("a date outside 1900 to 2999, or a reason connect would not take")
+    return skip
 
 
 def _checked_checkin(record: dict) -> CheckIn:

@@ -8,7 +8,6 @@ one file and never makes a conflict copy. Reading merges every device's file (me
 from __future__ import annotations
 
 import os
-import re
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,13 +38,22 @@ from .files import (
     read_device,
     write_device,
 )
-from .layout import DEVICE_FILE, Layout, device_file_name, device_of_file, month_files, new_device_id
+from .layout import (
+    DEVICE_FILE,
+    JOURNAL_FILE,
+    OWN_RECORD,
+    Layout,
+    device_file_name,
+    device_of_file,
+    month_files,
+    new_device_id,
+)
 from .merge import DeviceData, merge_couple
-from .paths import Paths, ensure_private_dir
+from .ownrecord import OwnRecord
+from .paths import Paths, ensure_private_dir, make_dirs
 from .records import checkin_record, habit_fields, session_record, skip_record
 from .store import Store
 
-CONFLICT_COPY = re.compile(r"sync-conflict|conflicted copy|\(conflict", re.IGNORECASE)
 SYNC_KEYS = ("sync_folder", "device")
 
 
@@ -60,7 +68,7 @@ def _shared_folder(text: str) -> Path:
     return Path(text).expanduser().absolute()
 
 
-def _device_files(folder: Path) -> list[Path]:
+def device_files(folder: Path) -> list[Path]:
     try:
         return sorted(p for p in folder.iterdir() if DEVICE_FILE.fullmatch(p.name))
     except OSError:
@@ -81,7 +89,7 @@ def _folder_devices(folder: Path, paths: Paths) -> list[DeviceData]:
     """The devices already in a shared folder, as far as they can be read now."""
     layout = Layout(folder / device_file_name("0" * 12), paths.lock_file, folder)
     devices = []
-    for path in _device_files(folder):
+    for path in device_files(folder):
         try:
             data = read_device(path, layout, expected=device_of_file(path.name), own=False, problems=[])
             if data is not None:
@@ -107,7 +115,7 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
             f"This home is already shared through {config.extra['sync_folder']}; `connect sync leave` first."
         )
     folder = _shared_folder(folder_text)
-    existing = _device_files(folder)
+    existing = device_files(folder)
     if joining and not existing:
         raise ConnectError(
             f"{folder} holds no shared connect data yet; run `connect sync init` on the first "
@@ -143,14 +151,14 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         meta["partner"] = me
         device = meta["device"]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            make_dirs(folder)  # private when connect makes it; an existing one is the sync tool's
         except OSError as error:
             raise ConnectError(f"Cannot create {folder}: {error.strerror}.") from None
         target = folder / device_file_name(device)
         if target.exists() or month_files(target):  # never overwrite a device's files: this copy becomes a new device
             device = meta["device"] = new_device_id()
             target = folder / device_file_name(device)
-        write_device(target, data)
+        write_device(target, data, paths.data_dir / JOURNAL_FILE, OwnRecord(paths.data_dir / OWN_RECORD))
         report = SyncReport([f"Wrote this device's log to {target}."])
         # The config first: after a crash below, the home reads the shared copy, never a private one half moved.
         # The partners now live in the shared data; the config keeps only this machine's settings.
@@ -220,7 +228,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
             SESSIONS: {str(n): session_record(s) for n, s in enumerate(snapshot.sessions, start=1)},
         }
         ensure_private_dir(paths.data_file.parent)
-        write_device(paths.data_file, data)
+        write_device(paths.data_file, data, paths.data_dir / JOURNAL_FILE)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         save_config(paths.config_file, config._replace(partners=(), extra=extra))
     return SyncReport(
@@ -242,114 +250,6 @@ def _couple_keys(couple) -> list[tuple[str, object]]:
     return keys
 
 
-def status(paths: Paths, config: Config) -> dict:
-    """Devices seen, the last change from each, the partners, the copies set aside, and anything odd."""
-    folder_text = config.extra.get("sync_folder")
-    copies = [str(p) for p in copies_set_aside(paths.data_dir)]
-    if not isinstance(folder_text, str):
-        return {"shared": False, "folder": None, "devices": [], "partners": [], "copies": copies, "odd": []}
-    layout = Layout.for_home(paths, config)
-    folder = Path(folder_text)
-    devices, odd = [], []
-    if not folder.is_dir():
-        odd.append(f"the shared folder {folder} is missing")
-    snapshot = Store(paths, config).load()
-    couple = snapshot.couple
-    forgotten = {d.id for d in couple.devices if d.forgotten} if couple is not None else set()
-    claims: dict[str, list[tuple[str, str | None]]] = {}
-    for device, entry in device_reports(folder, layout, odd):
-        if entry["device"] in forgotten:
-            continue
-        devices.append(entry)
-        if device is None:
-            continue
-        partner = couple.resolve(device.partner) if couple is not None else device.partner
-        entry["person"] = couple.name(partner) if couple is not None and partner else device.person
-        if partner is not None and couple is not None and partner not in couple.names:
-            odd.append(f"device {entry['device']} says it is {couple.name(partner)}'s, who is not one of the partners")
-        if partner is not None:
-            claims.setdefault(partner, []).append((entry["device"], device.person))
-    if folder.is_dir() and not layout.own_file.exists():
-        odd.append(f"this device's own file {layout.own_file.name} is missing; the next change writes it again")
-    try:
-        names = sorted(p.name for p in folder.iterdir())
-    except OSError:
-        names = []
-    for name in names:
-        if name.startswith("connect-") and not DEVICE_FILE.fullmatch(name) and CONFLICT_COPY.search(name):
-            odd.append(f"{name} is a sync tool's conflict copy; connect ignores it (you may delete it)")
-    partners = couple.names if couple is not None else {}
-    if len(partners) > MAX_PARTNERS:
-        odd.append(
-            f"there are {len(partners)} partners ({', '.join(partners.values())}); a name typed two ways makes "
-            "a ghost: `connect partners remove GHOST --into NAME`"
-        )
-    for pid, claimed in claims.items():
-        spellings = {person for _, person in claimed if person}
-        if len(spellings) > 1:
-            odd.append(
-                f"devices {', '.join(d for d, _ in claimed)} call one partner {' and '.join(sorted(spellings))}; "
-                f"it is {partners.get(pid, pid)} now (`connect partners rename` to change it)"
-            )
-    for pid, name in partners.items():
-        if pid not in claims:
-            odd.append(
-                f"{name} has no device in the shared folder yet (on their machine: connect sync join {folder} --me {name})"
-            )
-    seen: dict[str, str] = {}
-    for habit in snapshot.habits:
-        key = habit.name.casefold()
-        if key in seen:
-            odd.append(
-                f"two habits are named '{habit.name}' (added on two machines before they synced); rename or remove one"
-            )
-        seen[key] = habit.name
-    return {
-        "shared": True,
-        "folder": str(folder),
-        "device": layout.device,
-        "me": partners.get(snapshot.me) if snapshot.me else None,
-        "devices": devices,
-        "partners": [{"id": pid, "name": name} for pid, name in partners.items()],
-        "copies": copies,
-        "odd": odd,
-    }
-
-
-def device_reports(folder: Path, layout: Layout, odd: list[str]) -> list[tuple[DeviceData | None, dict]]:
-    """Each device file in the folder, what it holds (None when it cannot be read now) and a summary of it."""
-    reports: list[tuple[DeviceData | None, dict]] = []
-    for path in _device_files(folder):
-        entry: dict = {
-            "file": path.name,
-            "device": device_of_file(path.name),
-            "this_device": path == layout.own_file,
-        }
-        try:
-            data = read_device(path, layout, expected=entry["device"], own=False, problems=odd)
-            if data is None:
-                raise DataFileError(f"{path.name} has gone.")
-            device = parse_device(path, data, expected=entry["device"])
-        except DataFileError as error:
-            entry.update(readable=False, problem=error.message)
-            odd.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
-            reports.append((None, entry))
-            continue
-        stamps = [c["stamp"] for c in device.changes] + [r["stamp"] for r in device.removals]
-        stamps += [c["stamp"] for c in device.couple]
-        moments = [c.logged_at for c in device.checkins if c.logged_at]
-        moments += [datetime.fromtimestamp(s / 1000).isoformat(timespec="seconds") for s in stamps if s]
-        entry.update(
-            readable=True,
-            person=device.person,
-            checkins=len(device.checkins),
-            habit_changes=len(device.changes),
-            last_change=max(moments, default=None),
-        )
-        reports.append((device, entry))
-    return reports
-
-
 def forget(paths: Paths, config: Config, device_text: str) -> SyncReport:
     """Take in what a device that is gone wrote (its history stays, as its partner's), and stop showing it."""
     folder_text = config.extra.get("sync_folder")
@@ -358,10 +258,10 @@ def forget(paths: Paths, config: Config, device_text: str) -> SyncReport:
     layout = Layout.for_home(paths, config)
     folder = Path(folder_text)
     wanted = device_text.strip().lower()
-    candidates = [p for p in _device_files(folder) if device_of_file(p.name).startswith(wanted) and wanted]
+    candidates = [p for p in device_files(folder) if device_of_file(p.name).startswith(wanted) and wanted]
     ids = [device_of_file(p.name) for p in candidates]
     if not candidates:
-        known = ", ".join(device_of_file(p.name) for p in _device_files(folder)) or "none"
+        known = ", ".join(device_of_file(p.name) for p in device_files(folder)) or "none"
         raise ConnectError(f"No device in {folder} is '{device_text}' (devices: {known}).")
     if len(candidates) > 1:
         raise ConnectError(f"'{device_text}' could be device {' or '.join(ids)}; give more of its id.")

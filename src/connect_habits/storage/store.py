@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
@@ -29,11 +30,7 @@ from ..core.folds import fold_point, month_start
 from ..core.model import Habit, Snapshot
 from ..errors import DataFileError
 from .cache import CACHE_FILE, SummaryCache
-from .fileio import (
-    check_writable,
-    locked,
-    read_bytes,
-)
+from .fileio import check_writable, commit, finish_commit, locked, read_bytes
 from .files import (
     CHECKINS,
     HISTORY_TABLES,
@@ -46,13 +43,17 @@ from .files import (
     check_month,
     decode,
     device_of,
+    meta_of,
     parse_device,
     records_of,
     upgrade,
     with_history,
 )
 from .layout import (
+    JOURNAL_FILE,
+    OWN_RECORD,
     Layout,
+    conflict_copies,
     device_of_file,
     folder_listing,
     month_file,
@@ -61,6 +62,7 @@ from .layout import (
     new_device_id,
 )
 from .merge import DeviceData, merge
+from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir
 from .records import (
     RecordError,
@@ -71,6 +73,9 @@ if TYPE_CHECKING:
     from .transaction import Transaction
 
 
+STAMP_LEAD_MS = 24 * 3600 * 1000  # how far ahead of this machine's clock another's stamps may run
+
+
 class Store:
     """This device's data files, the other devices' files it reads, and the summary cache."""
 
@@ -79,6 +84,10 @@ class Store:
         self.path: Path = self.layout.own_file
         self.lock_path: Path = self.layout.lock_file
         self.cache_path: Path = paths.data_dir / CACHE_FILE
+        self.journal: Path = paths.data_dir / JOURNAL_FILE
+        # Shared, this machine keeps its own record of what it wrote there: a stale copy put back is noticed.
+        self.record = OwnRecord(paths.data_dir / OWN_RECORD) if self.layout.folder is not None else None
+        self.restored: list[str] = []  # files put back from that record by this store (said as warnings)
         self.first_weekday: int = getattr(config, "first_weekday", 0) if config is not None else 0
         # A diagnosis switch (and the tests' reference): read every month, never the summary cache.
         self.summaries = os.environ.get("CONNECT_NO_SUMMARY", "") != "1"
@@ -96,7 +105,15 @@ class Store:
         `as_of`: the earliest day whose standing (streak, best runs) the command shows. A day before
         the first of last month is before the folds: the whole history is read then.
         """
-        return self._read(self.reading_from(since, today, as_of), today, select).snapshot
+        if self.journal.exists():  # a commit a killed process left half done: finish it first
+            with locked(self.lock_path):
+                finish_commit(self.journal)
+        try:
+            return self._read(self.reading_from(since, today, as_of), today, select).snapshot
+        except _WentBack as went:
+            with locked(self.lock_path):
+                self._put_back(went.names)
+            return self.load(since, today, select, as_of)
 
     @staticmethod
     def reading_from(since: date | None, today: date | None, as_of: date | None) -> date | None:
@@ -108,15 +125,27 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, since: date | None = None, today: date | None = None, select=None) -> Iterator[Transaction]:
         """Lock, re-read (as `load`), let the block change things, then write the changed files atomically."""
-        ensure_private_dir(self.lock_path.parent)
+        note = ensure_private_dir(self.lock_path.parent)
+        if note is not None and note not in self.restored:
+            self.restored.append(note)
         with locked(self.lock_path):
+            finish_commit(self.journal)
             check_writable(self.path)
-            reading = self._read(since, today, select)
-            stamp = max([reading.own.max_stamp] + [d.max_stamp for d in reading.others])
+            try:
+                reading = self._read(since, today, select)
+            except _WentBack as went:
+                self._put_back(went.names)
+                reading = self._read(since, today, select)
+            # New stamps follow the newest seen, but not one from a clock far ahead (or damage): it would carry on.
+            ceiling = int(time.time() * 1000) + STAMP_LEAD_MS
+            stamp = max((s for d in [reading.own, *reading.others] for s in d.stamps() if s <= ceiling), default=0)
             from .transaction import Transaction  # a command that only reads does not load the writing side
 
-            transaction = Transaction(self.path, reading, stamp)
+            transaction = Transaction(self.path, reading, stamp, self.journal, self.record)
             transaction.split_history()
+            for _, copy in reading.copies:  # a conflict copy of this device's own file: take in what it has
+                if copy.device == reading.own.device:
+                    transaction.adopt(copy, None)
             yield transaction
             transaction.save()
 
@@ -134,18 +163,59 @@ class Store:
         own_main = self._own_data()
         listing = folder_listing(self.path.parent)
         own_files = DeviceFiles(self.path, own_main, months_of(self.path, listing))
+        if self.record is not None:
+            self._check_own(own_main, listing)
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
+        copies = read_conflict_copies(self.layout.folder, listing, warnings) if self.layout.folder else []
+        if copies:  # a conflict copy may hold any month's records, any habit's: the folds do not know them
+            since, select = None, None
         at = None
         if since is not None:
             today = today or since
             at = month_start(today) if since >= month_start(today) else fold_point(today)
         first_month = None if at is None or since is None else min(month_of(since), month_of(at))
         keep = select(self._habits_of(own_files, others)) if select is not None else None
-        reading = self.read_months(own_files, others, first_month, warnings, keep=keep)
+        reading = self.read_months(own_files, others, first_month, warnings, keep=keep, copies=copies)
         if at is not None and today is not None:
             cache = SummaryCache(self.cache_path, self.first_weekday, self.read_months)
             reading = cache.attach(reading, own_files, others, at, today, warnings)
         return reading
+
+    def _check_own(self, own_main: dict, listing: list[str]) -> None:
+        """Raise _WentBack when this device's main file, or a month file it wrote, is older than it wrote them."""
+        assert self.record is not None
+        names = set(listing)
+        gone = [name for name in self.record.files if name not in names and name.startswith(self.path.stem)]
+        if self.path.name in names and self.record.went_back(self.path.name, meta_of(own_main).get("seq")):
+            gone.append(self.path.name)
+        if gone:
+            raise _WentBack(gone)
+
+    def _put_back(self, names: list[str]) -> None:
+        """Put back the files of this device that went back in time, from this machine's record; say so."""
+        assert self.record is not None
+        writes, missing = [], []
+        for name in names:
+            copy = self.record.copy_of(name)
+            if copy is None:
+                missing.append(name)
+            else:
+                writes.append((self.path.parent / name, copy))
+        for name in missing:  # nothing to put back: accept the file as it is, and say what may be lost
+            self.record.forget(name)
+        ensure_private_dir(self.record.folder)
+        commit(writes + [self.record.index_write()], self.journal)
+        for name in names:
+            if name in missing:
+                self.restored.append(
+                    f"{name} in the shared folder is older than this machine wrote it, and no copy is kept here; "
+                    "what it lacks may be lost"
+                )
+            else:
+                self.restored.append(
+                    f"{name} in the shared folder had gone back to an older copy (a sync tool put it back?); "
+                    "this machine put back what it had written"
+                )
 
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
         """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
@@ -169,10 +239,12 @@ class Store:
         warnings: list[str],
         last_month: str | None = None,
         keep: set[str] | None = None,
+        copies: list[tuple[Path, str | None, dict]] | None = None,
     ) -> Reading:
         """Each device's history from `first_month` (all of it when None) up to `last_month`, merged.
 
-        `keep`: only the check-ins and skips of these habits (None: all).
+        `keep`: only the check-ins and skips of these habits (None: all). `copies`: conflict copies
+        (path, month or None, data), read as more of the device they copy.
         """
 
         def wanted(month: str) -> bool:
@@ -184,6 +256,8 @@ class Store:
                 path = month_file(own_files.main, month)
                 data = decode(path, read_bytes(path) or b"")
                 check_month(path, data, device_of(own_files.data), month)
+                if self.record is not None and self.record.went_back(path.name, meta_of(data).get("seq")):
+                    raise _WentBack([path.name])
                 own_months[month] = data
         own = parse_device(self.path, with_history(own_files.data, own_months.values(), wanted, keep), self.layout)
         devices = []
@@ -203,18 +277,40 @@ class Store:
                 except DataFileError as error:
                     warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
             try:
-                devices.append(
-                    parse_device(
-                        files.main, with_history(files.data, months, wanted, keep), self.layout, files.expected
-                    )
+                device = parse_device(
+                    files.main,
+                    with_history(files.data, months, wanted, keep),
+                    self.layout,
+                    files.expected,
+                    lenient=True,
                 )
+                if device.skipped:
+                    warnings.append(
+                        f"skipped {device.skipped} records of {files.main.name} (and its months) that do not parse"
+                    )
+                devices.append(device)
             except DataFileError as error:
                 warnings.append(f"skipped {files.main.name}: {error.message} It will be read again next time.")
+        read_copies = []
+        for path, month, data in copies or ():
+            if month is not None and not wanted(month):
+                continue
+            stub = {META: data[META]} if month is not None else data
+            history = with_history(stub, [data] if month is not None else [], wanted, keep)
+            try:
+                copy = parse_device(path, history, lenient=True)
+            except DataFileError as error:
+                warnings.append(f"skipped {path.name}: {error.message}")
+                continue
+            if copy.skipped:
+                warnings.append(f"skipped {copy.skipped} records of {path.name} that do not parse")
+            read_copies.append((path, copy._replace(sessions=[])))  # a running session is the live file's only
+        devices += [copy for _, copy in read_copies]
         snapshot = self._merge(own, devices, own_files.data, own_months)
-        snapshot.warnings = warnings
+        snapshot.warnings = [*self.restored, *warnings]
         if first_month is not None:
             snapshot.since = date.fromisoformat(first_month + "-01")
-        return Reading(snapshot, own, devices, own_months, own_files)
+        return Reading(snapshot, own, devices, own_months, own_files, read_copies)
 
     def _merge(self, own: DeviceData, others: list[DeviceData], own_main: dict, own_months: dict) -> Snapshot:
         try:
@@ -236,6 +332,23 @@ class Store:
                     month_file(self.path, month), known, [*records_of(data, CHECKINS), *records_of(data, SKIPS)]
                 )
         return snapshot
+
+
+def read_conflict_copies(folder: Path, listing: list[str], warnings: list[str]) -> list[tuple[Path, str | None, dict]]:
+    """The sync tool's conflict copies of the devices' files: (path, month or None, data); a bad one is skipped."""
+    copies = []
+    for name, device, month in conflict_copies(listing):
+        path = folder / name
+        try:
+            data = decode(path, read_bytes(path) or b"")
+            if device_of(data) != device or (month is not None and meta_of(data).get("month") != month):
+                raise DataFileError(
+                    f"The data file {path} is damaged: it does not say which device and month it holds."
+                )
+            copies.append((path, month, data))
+        except DataFileError as error:
+            warnings.append(f"skipped {name}: {error.message}")
+    return copies
 
 
 def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[list[DeviceFiles], list[str]]:
@@ -260,3 +373,11 @@ def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None
     # Alone, a device's history for a habit it never created can only be damage.
     if any(r.get("habit") not in known for r in records):
         raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
+
+
+class _WentBack(Exception):
+    """Files of this device in the shared folder are older than what it wrote there (ownrecord.py)."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names

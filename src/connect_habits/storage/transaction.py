@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Session, Skip, new_id
-from .fileio import atomic_write, check_writable, remove_stale_temp_files
+from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
     CHECKINS,
@@ -23,18 +23,21 @@ from .files import (
     Reading,
     device_of,
     encode,
+    meta_of,
     read_month,
     schema_of,
     split_device,
 )
 from .layout import month_file, month_files, month_of
 from .merge import DeviceData
-from .paths import ensure_private_dir
+from .paths import ensure_private_dir, make_dirs
 from .records import checkin_record, habit_fields, session_record, skip_record
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
     from tinydb import TinyDB
+
+    from .ownrecord import OwnRecord
 
 
 def _buffer(data: dict) -> TinyDB:
@@ -80,8 +83,11 @@ def _changed(db: TinyDB) -> bool:
 class Transaction:
     """A locked read-modify-write; changes go to this device's files when the block ends cleanly."""
 
-    def __init__(self, path: Path, reading: Reading, max_stamp: int):
+    def __init__(self, path: Path, reading: Reading, max_stamp: int, journal: Path, record: OwnRecord | None = None):
         self.path = path  # this device's main file; its months lie beside it
+        self.journal = journal  # where a commit of several files notes what it is doing (fileio.commit)
+        self.record = record  # shared: this machine's private record of what it wrote (ownrecord.py)
+        self._extra: list[tuple[Path, bytes]] = []
         self._own = reading.own_files
         self._main = _buffer(reading.own_files.data)
         self._months: dict[str, TinyDB] = {m: _buffer(d) for m, d in reading.own_months.items()}
@@ -206,15 +212,38 @@ class Transaction:
             self.snapshot.habits = [habit if h.id == habit.id else h for h in self.snapshot.habits]
 
     def purge_habit(self, habit_id: str) -> None:
-        """Delete a habit with its history: hidden on every device, and gone from this device's files."""
+        """Delete a habit with its history: hidden on every device, and gone from this device's files.
+
+        What stays is its id with the mark that it was deleted, so every other device deletes its own
+        records of it too at its next change (`forget_purged`).
+        """
         self._change(habit_id, {"deleted": True})
+        self.snapshot.purged.add(habit_id)
+        self.forget_purged()
+
+    def forget_purged(self) -> None:
+        """Delete this device's records of every habit deleted for good, on whatever device that was done."""
+        done = set(meta_of(_data(self._main)).get("purged") or [])
+        pending = set(self.snapshot.purged) - done
+        if not pending:
+            return
+
+        def of_purged(record: dict) -> bool:
+            return record.get("habit") in pending
+
+        def purged_change(change: dict) -> bool:
+            return change.get("habit") in pending and not (change.get("fields") or {}).get("deleted")
+
+        # TinyDB takes any function of a document as a condition.
+        self._main.table(CHANGES).remove(purged_change)  # type: ignore[arg-type]
         for table in (CHECKINS, SKIPS, SESSIONS):
-            self._main.table(table).remove(_where("habit") == habit_id)
+            self._main.table(table).remove(of_purged)  # type: ignore[arg-type]
         for month in month_files(self.path):
+            db = self._month(month)
             for table in (CHECKINS, SKIPS):
-                db = self._month(month)
-                if db.table(table).contains(_where("habit") == habit_id):
-                    db.table(table).remove(_where("habit") == habit_id)
+                if any(of_purged(r) for r in db.table(table).all()):
+                    db.table(table).remove(of_purged)  # type: ignore[arg-type]
+        self._main.table(META).update({"purged": sorted(done | pending)})
 
     def add_checkin(self, checkin: CheckIn) -> None:
         self._month(month_of(checkin.day)).table(CHECKINS).insert(checkin_record(checkin))
@@ -270,7 +299,8 @@ class Transaction:
         is ever without its habit); a schema 2 file's records in their months before the main file
         loses them (duplicates, which the merge by id absorbs, never losses).
         """
-        ensure_private_dir(self.path.parent)
+        self.forget_purged()
+        make_dirs(self.path.parent)  # a shared folder is the sync tool's: its permissions stay as they are
         remove_stale_temp_files(self.path, family=True)
         writes = [(month_file(self.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
         for path, _ in writes:
@@ -278,8 +308,23 @@ class Transaction:
         if _changed(self._main):
             main = (self.path, self._main)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
-        for path, db in writes:
-            atomic_write(path, encode(_data(db)))
+        if not writes and not self._extra:
+            return
+        files = []
+        if self.record is not None and writes:
+            ensure_private_dir(self.record.folder)
+            seq = self.record.next_seq()
+            for _, db in writes:
+                db.table(META).update({"seq": seq})
+            files = [(path, encode(_data(db))) for path, db in writes]
+            files += self.record.copies(files, seq)
+        else:
+            files = [(path, encode(_data(db))) for path, db in writes]
+        commit(files + self._extra, self.journal)
+
+    def also_write(self, path: Path, data: bytes) -> None:
+        """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
+        self._extra.append((path, data))
 
     def _adds_habits(self) -> bool:
         before = {c["habit"] for c in self.device.changes}
