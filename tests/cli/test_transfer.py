@@ -388,7 +388,7 @@ def test_ics_of_a_home_without_reminders_is_an_empty_calendar(connect):
     assert calendar.walk("VEVENT") == [] and calendar.walk("VTIMEZONE") == []
 
 
-def test_ics_in_a_zone_without_a_name_uses_utc_times():
+def test_ics_in_a_zone_without_a_name_uses_floating_local_times():
     from connect_habits.core.model import Habit, Snapshot, parse_cadence
     from connect_habits.interop.ics import export_ics
 
@@ -400,8 +400,8 @@ def test_ics_in_a_zone_without_a_name_uses_utc_times():
         Snapshot(habits=[habit]), plus_two, date(2026, 11, 26), stamp=datetime(2026, 11, 26, 10, 0, tzinfo=plus_two)
     )
     [event] = _calendar(text).walk("VEVENT")
-    assert event.decoded("DTSTART") == datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
-    assert "DTSTART:20261126T170000Z" in text and "VTIMEZONE" not in text
+    assert event.decoded("DTSTART") == datetime(2026, 11, 26, 19, 0)  # 19:00 wherever the phone is, DST or not
+    assert "DTSTART:20261126T190000\r" in text and "VTIMEZONE" not in text
     assert str(event["UID"]) == "h1-1900@connect"
 
 

@@ -329,3 +329,89 @@ def test_on_a_shared_log_the_other_devices_check_in_counts_and_each_habits_remin
 
 def replace_who(habits, habit_id, who):
     return next(h for h in habits if h.id == habit_id)._replace(who=who)
+
+
+# ---------------------------------------------------------------- the outside attack (issue 14)
+
+
+def test_w7_done_on_a_daily_minutes_goal_logs_what_is_left_of_it(paths):
+    add(paths, "Reading", at=["19:00"], goal="30m/day")
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    [note] = d.notifier.sent
+    assert note.actions[0] == ("connect-done", "Done (30 min)")
+    d.notifier.pressed.append(ActionEvent(1, "connect-done", "recorder"))
+    d.handle_actions()
+    assert [(c.minutes, c.source) for c in Store(paths).load().checkins] == [(30, "notification")]
+
+
+def test_w7_a_done_the_notification_did_not_offer_is_ignored_and_a_failed_one_is_told_on_the_desktop(paths, caplog):
+    weekly = add(paths, "Tech-free time", at=["19:00"], goal="2h/week")
+    add(paths, "Walk", at=["19:00"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    by_title = {n.title: i + 1 for i, n in enumerate(d.notifier.sent)}
+    assert [a for a, _ in d.notifier.sent[by_title["Tech-free time"] - 1].actions] == ["connect-snooze"]
+    d.notifier.pressed.append(ActionEvent(by_title["Tech-free time"], "connect-done", "recorder"))
+    d.handle_actions()
+    assert "offered no Done button" in caplog.text
+    with Store(paths).transaction() as tx:  # the habit goes before the click comes
+        tx.replace_habit(weekly._replace(archived=True))
+        tx.replace_habit(next(h for h in tx.snapshot.habits if h.name == "Walk")._replace(archived=True))
+    d.notifier.pressed.append(ActionEvent(by_title["Walk"], "connect-done", "recorder"))
+    d.handle_actions()
+    assert Store(paths).load().checkins == []
+    assert d.notifier.sent[-1].title == "connect could not log that"
+    assert "archived" in d.notifier.sent[-1].body
+
+
+def test_w7_done_on_a_habit_each_of_you_does_is_logged_for_this_devices_partner(tmp_path):
+    from connect_habits.storage.config import load_config
+    from connect_habits.storage.sharing import share
+
+    alex = resolve_paths({"CONNECT_HOME": str(tmp_path / "alex")})
+    each = add(alex, "Appreciation", at=["19:00"])
+    share(alex, load_config(alex.config_file), str(tmp_path / "shared"), "Alex", joining=False)
+    with Store(alex, load_config(alex.config_file)).transaction() as tx:
+        tx.replace_habit(replace_who(tx.snapshot.habits, each.id, "each"))
+    clock = Clock("19:00")
+    d = daemon(alex, clock)
+    d.scan(clock())
+    d.notifier.pressed.append(ActionEvent(1, "connect-done", "recorder"))
+    d.handle_actions()
+    snapshot = Store(alex, load_config(alex.config_file)).load()
+    assert [snapshot.names[c.by] for c in snapshot.checkins] == ["Alex"]
+
+
+def test_w6_a_damaged_state_file_is_kept_aside_and_what_is_past_is_not_sent_again(paths, caplog):
+    add(paths, "Walk", at=["19:00"])
+    add(paths, "Talk", at=["19:30"])
+    clock = Clock("19:40")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    assert titles(d) == ["Walk", "Talk"]
+    paths.state_file.write_text('{"garbage')
+    again = daemon(paths, clock)
+    again.scan(clock.advance(seconds=5))
+    assert titles(again) == []
+    assert "daemon-state.json was damaged (it is not valid JSON)" in caplog.text
+    [aside] = paths.data_dir.glob("daemon-state.json.damaged-*")
+    assert aside.read_text() == '{"garbage'
+    add(paths, "Later", at=["19:50"])  # what comes after the restart is sent as ever
+    again.reload()
+    again.scan(clock.advance(minutes=10))
+    assert titles(again) == ["Later"]
+
+
+def test_w9_the_loop_wakes_at_each_reminder_time_of_the_zone_remind_uses(paths):
+    add(paths, "Walk", at=["19:00"])
+    clock = Clock("18:59")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    # Whatever `schedule` (which counts in the C library's local time) says, the loop wakes for 19:00 here.
+    d.scheduler.clear()
+    assert abs(d.sleep_seconds(clock.advance(seconds=30)) - 30.0) < 1e-6
+    assert not d.timers_due(clock())
+    assert d.timers_due(clock.advance(seconds=30))

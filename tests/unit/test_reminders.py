@@ -292,3 +292,28 @@ def test_a_habit_nobody_has_done_reminds_the_right_devices(who, me, reminded):
 
     habits, histories = reminder_view([habit()._replace(who=who)], [], [], me)
     assert bool(reminders_due(habits, histories, at("19:05"), (), ReminderSettings()).send) is reminded
+
+
+# ---------------------------------------------------------------- what one click on Done logs
+
+
+@pytest.mark.parametrize(
+    "goal, who, me, couple, logged, logs",
+    [
+        (None, "together", None, True, 0, 0),  # a check: one click is enough
+        (None, "each", "Alex", True, 0, 0),  # this device knows whose check-in it is
+        (None, "each", None, True, 0, None),  # a laptop both use: it cannot know who clicked
+        (None, "each", None, False, 0, 0),  # no partners named: nobody to tell apart
+        ("30m/day", "together", None, True, 0, 30),  # a daily goal: what is left of it
+        ("30m/day", "together", None, True, 20, 10),
+        ("30m/day", "together", None, True, 30, None),  # met already: nothing to add
+        ("2h/week", "together", None, True, 0, None),  # how much of a week's goal? one click cannot say
+    ],
+)
+def test_done_is_offered_only_where_one_click_can_log_it(goal, who, me, couple, logged, logs):
+    from connect_habits.core.reminders import one_click
+
+    h = habit()._replace(who=who, goal=parse_goal(goal) if goal else None)
+    checkins = [CheckIn(id="1", habit_id="h", day=THURSDAY, logged_at="", minutes=logged)] if logged else []
+    history = build_histories(checkins, [])["h"]
+    assert one_click(h, history, THURSDAY, me, couple) == logs

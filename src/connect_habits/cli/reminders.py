@@ -113,7 +113,9 @@ def daemon_status(as_json: bool) -> None:
     state = load_state(ctx.paths.state_file)
     running = is_locked(ctx.paths.data_dir / DAEMON_LOCK)
     backend = state.backend if running and state.backend else choose_notifier().name
-    upcoming = [item for item in upcoming_reminders(ctx) if item["status"] == "will_fire"][:5]
+    # In the order they go out: one held by quiet hours goes when they end.
+    firing = [item for item in upcoming_reminders(ctx) if item["status"] == "will_fire"]
+    upcoming = sorted(firing, key=lambda item: item["fires_at"])[:5]
     report = {
         "running": running,
         "pid": state.pid if running else None,
@@ -127,7 +129,9 @@ def daemon_status(as_json: bool) -> None:
     echo(f"Daemon: {f'running (pid {state.pid})' if running else 'not running'}; backend: {backend}.")
     echo("Next reminders:" if upcoming else "Next reminders: none in the next two days.")
     for item in upcoming:
-        echo(f"  {item['date']} {item['at']}  {item['habit']}")
+        fires = item["fires_at"]
+        held = f" (due {item['at']}, after quiet hours)" if fires[11:16] != item["at"] else ""
+        echo(f"  {fires[:10]} {fires[11:16]}  {item['habit']}{held}")
     if state.last:
         echo("Last sent:")
         for entry in state.last[-5:]:

@@ -159,6 +159,20 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
 
 
+def one_click(habit: Habit, history: History, day: date, me: str | None, couple: bool) -> int | None:
+    """What a Done button on `habit`'s reminder would log: 0 for a check, N minutes for a daily minutes
+    goal (what is left of it), or None when one click cannot say enough (a weekly minutes goal; a habit
+    each of you does, on a device that does not know whose it is)."""
+    if habit.who == "each" and couple and me is None:
+        return None
+    if not habit.measured_in_minutes:
+        return 0
+    if habit.goal is None or habit.goal.per != "day":
+        return None
+    left = habit.goal.minutes - history.minutes.get(day, 0)
+    return left if left > 0 else None
+
+
 def reminder_view(
     habits: Iterable[Habit], checkins, skips, me: str | None, folds: dict | None = None, since: date | None = None
 ) -> tuple[list[Habit], dict[str, History]]:

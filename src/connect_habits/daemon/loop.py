@@ -15,36 +15,35 @@ import select
 import signal
 import socket
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import schedule
 
 from .. import clock
 from ..core.cadence import week_start
-from ..core.history import History
-from ..core.model import Habit, Snapshot
+from ..core.model import Snapshot
 from ..core.reminders import (
-    SNOOZE,
+    Decision,
     ReminderSettings,
-    is_quiet,
-    needs_reminder,
-    quiet_end,
     reminder_view,
     reminders_due,
     settings_from_config,
+    slots_on,
     summary_due,
+    wall_instant,
 )
 from ..errors import ConnectError
-from ..storage.actions import record_done, settle_sessions
+from ..storage.actions import settle_sessions
 from ..storage.config import load_config
 from ..storage.fileio import try_lock
 from ..storage.layout import HISTORY_FILE
 from ..storage.paths import Paths, ensure_private_dir
 from ..storage.store import Store
-from .messages import reminder_notification, summary_notification
-from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
-from .state import DaemonState, Pending, load_state, save_state
+from .buttons import Buttons
+from .messages import summary_notification
+from .notify import Notification, Notifier
+from .state import DaemonState, Pending, load_state, save_state, set_aside
 from .watch import POLL_SECONDS, FileWatcher
 
 log = logging.getLogger("connect.daemon")
@@ -57,7 +56,7 @@ EXIT_ALREADY_RUNNING = 3  # the unit's RestartPreventExitStatus: no restart loop
 WEEKDAY_JOBS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Daemon:
+class Daemon(Buttons):
     """One reminder daemon for one connect home. `scan(now)` is the whole decision; `run()` the loop."""
 
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
@@ -66,12 +65,24 @@ class Daemon:
         self.notifier = notifier
         self.now = now
         self.state: DaemonState = load_state(paths.state_file)
+        # Without a readable memory of what was sent, what is already past is not sent again.
+        self.repeat_nothing_before: datetime | None = self._recover_state() if self.state.damaged else None
         self.settings = ReminderSettings()
         self.snapshot = Snapshot()
         self.scheduler = schedule.Scheduler()
         self.stopping = False
         self.retry_at: datetime | None = None
         self.last_scan: datetime | None = None
+        self.lock = -1  # the daemon lock's descriptor while running
+
+    def _recover_state(self) -> datetime:
+        now = self.now()
+        log.warning(
+            "%s; reminders due before %s are not sent again",
+            set_aside(self.paths.state_file, now, self.state.damaged),
+            f"{now:%H:%M}",
+        )
+        return now
 
     @property
     def retry_pending(self) -> bool:
@@ -120,6 +131,12 @@ class Daemon:
         )
         habits = {h.id: h for h in mine}
         decision = reminders_due(mine, histories, now, self.state.sent, self.settings)
+        if self.repeat_nothing_before is not None:
+            unsure = [s for s in decision.send if s.instant < self.repeat_nothing_before]
+            decision = Decision([s for s in decision.send if s not in unsure], decision.drop)
+            for slot in unsure:
+                self.state.mark_sent(slot.key, now)
+                log.info("did not send %s: it may have gone out before the state was damaged", slot.key)
         for slot in decision.drop:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
@@ -128,15 +145,20 @@ class Daemon:
                 break
             habit = habits[slot.habit_id]
             try:
-                notification = reminder_notification(habit, histories[habit.id], now, self.settings.first_weekday)
+                notification, target = self._reminder(habit, histories[habit.id], slot.day, slot.key, now)
             except Exception as error:  # noqa: BLE001 — one broken habit must not silence the others
                 log.error("could not word the reminder for %s: %s", slot.key, _one_line(error))
                 continue
-            if self._deliver(notification, now, button_target=(habit.id, slot.day, slot.key)):
+            if self._deliver(notification, now, button_target=target):
                 self.state.mark_sent(slot.key, now)
                 self._save_state()  # at once: a crash right after must not repeat it
         self._send_pending(habits, histories, now)
         summary_key = summary_due(now, self.state.sent, self.settings)
+        if summary_key and self.repeat_nothing_before is not None:
+            day = date.fromisoformat(summary_key.split("/")[1])
+            if wall_instant(day, self.settings.summary_at, now.tzinfo or UTC) < self.repeat_nothing_before:
+                self.state.mark_sent(summary_key, now)
+                summary_key = None
         if (
             summary_key
             and not self.stopping
@@ -176,39 +198,7 @@ class Daemon:
         self.snapshot = snapshot
         return snapshot
 
-    def _send_pending(self, habits: dict[str, Habit], histories: dict[str, History], now: datetime) -> None:
-        """Snoozed reminders and session ends: sent once, retried on failure, let go when too late."""
-        keep = []
-        for item in self.state.pending:
-            habit = habits.get(item.habit) if item.habit else None
-            day = date.fromisoformat(item.day) if item.day else now.date()
-            if item.next_try > now or self.stopping:
-                keep.append(item)
-                continue
-            if now - item.due >= self.settings.grace:
-                log.info("let go of %s: too late", item.key)
-                continue
-            if item.habit is not None and (
-                habit is None or not needs_reminder(habit, histories[habit.id], day, self.settings.first_weekday)
-            ):
-                continue  # done meanwhile, or removed
-            if is_quiet(now, self.settings):
-                item.next_try = quiet_end(now, self.settings)
-                keep.append(item)
-                continue
-            if habit is not None:
-                notification = reminder_notification(habit, histories[habit.id], now, self.settings.first_weekday)
-                target = (habit.id, day, item.key)
-            else:
-                notification, target = Notification(item.title, item.body), None
-            if not self._deliver(notification, now, button_target=target):
-                item.next_try = now + _seconds(RETRY)
-                keep.append(item)
-        self.state.pending = keep
-
-    def _deliver(
-        self, notification: Notification, now: datetime, button_target: tuple[str, date, str] | None = None
-    ) -> bool:
+    def _deliver(self, notification: Notification, now: datetime, button_target: dict | None = None) -> bool:
         delivery = self.notifier.send(notification)
         self.state.backend = delivery.backend
         self.state.remember(now, notification.title, delivery.backend, delivery.ok, delivery.error)
@@ -226,58 +216,27 @@ class Daemon:
         else:
             log.info("sent '%s' via %s (id %s)", _one_line(notification.title), delivery.backend, delivery.id)
         if button_target is not None and delivery.id is not None:
-            habit_id, day, key = button_target
-            self.state.buttons[str(delivery.id)] = {
-                "habit": habit_id,
-                "day": day.isoformat(),
-                "key": key,
-                "owner": delivery.owner,
-                "at": now.isoformat(timespec="seconds"),
-            }
+            self.state.buttons[str(delivery.id)] = dict(
+                button_target, owner=delivery.owner, at=now.isoformat(timespec="seconds")
+            )
         return True
-
-    # ------------------------------------------------------------ buttons
-
-    def handle_actions(self) -> None:
-        """Log a check-in for Done, plan a new reminder for Snooze; only for our own notifications."""
-        for event in self.notifier.poll_actions():
-            target = self.state.buttons.get(str(event.notification_id))
-            if target is None or (target.get("owner") and event.sender and target["owner"] != event.sender):
-                continue  # not ours, or a server that has since been replaced
-            if event.closed:
-                self.state.buttons.pop(str(event.notification_id), None)
-                continue
-            now = self.now()
-            try:
-                if event.action == DONE_ACTION:
-                    day = date.fromisoformat(target["day"])
-                    with self.store.transaction(since=day, today=max(day, now.date())) as transaction:
-                        outcome = record_done(
-                            transaction, target["habit"], day, now.replace(tzinfo=None), source="notification"
-                        )
-                    log.info("'%s' marked done from the notification", outcome.habit.name)
-                elif event.action == SNOOZE_ACTION:
-                    due = now + SNOOZE
-                    self.state.pending.append(
-                        Pending(
-                            key=f"{target['key']}/snooze/{due:%H%M%S}",
-                            due=due,
-                            next_try=due,
-                            habit=target["habit"],
-                            day=target["day"],
-                        )
-                    )
-                    log.info("snoozed %s until %s", target["key"], f"{due:%H:%M}")
-                self.state.buttons.pop(str(event.notification_id), None)
-                self._save_state()
-            except ConnectError as error:
-                log.warning("could not act on '%s': %s", event.action, error.message)
 
     # ------------------------------------------------------------ the loop
 
     def timers(self) -> list[datetime]:
-        """The instants the daemon must wake for besides the schedule: owed notifications, session ends."""
-        return [p.next_try for p in self.state.pending] + [s.ends for s in self.snapshot.sessions]
+        """The instants the daemon must wake for: owed notifications, session ends, and the reminder
+        times of today and tomorrow in the zone `remind` uses (`schedule` counts in the C library's
+        local time, which can differ from it)."""
+        now = self.now()
+        zone = now.tzinfo or UTC
+        times = [p.next_try for p in self.state.pending] + [s.ends for s in self.snapshot.sessions]
+        for day in (now.date(), now.date() + timedelta(days=1)):
+            times += [slot.instant for slot in slots_on(self.snapshot.habits, day, zone)]
+            if self.settings.quiet is not None:
+                times.append(wall_instant(day, f"{self.settings.quiet.end:%H:%M}", zone))
+            if day.weekday() == self.settings.summary_weekday:
+                times.append(wall_instant(day, self.settings.summary_at, zone))
+        return times
 
     def sleep_seconds(self, now: datetime) -> float:
         """Until the next event in the future; at most MAX_SLEEP. Past instants never make it spin."""
@@ -297,6 +256,8 @@ class Daemon:
         return any((since is None or t > since) and t <= now for t in self.timers())
 
     def _save_state(self) -> None:
+        if not self.paths.data_dir.is_dir():
+            return  # the folder is gone (a restore under way?): making it anew would put the restore inside it
         try:
             save_state(self.paths.state_file, self.state)
         except ConnectError as error:
@@ -309,6 +270,7 @@ class Daemon:
         if lock is None:
             log.error("another connect daemon is already running for %s", self.paths.data_dir)
             return EXIT_ALREADY_RUNNING
+        self.lock = lock
         wake_read, wake_write = socket.socketpair()
         wake_read.setblocking(False)
         wake_write.setblocking(False)
@@ -327,13 +289,16 @@ class Daemon:
         self.state.pid, self.state.started = os.getpid(), self.now().isoformat(timespec="seconds")
         self.state.backend = self.notifier.name
         log.info("started (pid %d, backend %s, data %s)", os.getpid(), self.notifier.name, self.paths.data_dir)
+        disagreement = clock.zone_disagreement()
+        if disagreement:
+            log.warning("%s: reminders go out at the times `connect remind` shows", disagreement)
         try:
             self._safely(self.reload)
             self.tick()  # catch up on what was missed while the daemon was down
             wall, mono = time.time(), time.monotonic()
             while not self.stopping:
                 timeout = self._safely(lambda: self.sleep_seconds(self.now()), default=RETRY)
-                if watcher.polling:
+                if watcher.polling or watcher.blind:
                     timeout = min(timeout, POLL_SECONDS)
                 fds = [wake_read.fileno()] + [fd for fd in (watcher.fileno(), self.notifier.fileno()) if fd is not None]
                 select.select(fds, [], [], timeout)
@@ -352,7 +317,20 @@ class Daemon:
                 wall, mono = time.time(), time.monotonic()
                 if jumped:
                     log.info("the clock jumped (suspend, resume or a time change): catching up")
-                if watcher.changed() or reload or jumped:
+                changed = watcher.changed()
+                if watcher.gone and not watcher.missing:
+                    log.warning("a watched folder was removed or moved away; waiting for it to come back")
+                    watcher.missing = {folder for folder in watcher.folders if not folder.is_dir()} or {
+                        self.paths.data_dir
+                    }
+                if watcher.blind and watcher.all_there():
+                    log.info("the watched folders are back: reading them again")
+                    if not self._relock():
+                        return EXIT_ALREADY_RUNNING
+                    watcher.close()
+                    watcher = self._watcher()
+                    changed = True
+                if changed or reload or jumped:
                     self._safely(self.reload)
                     self.tick()  # a reload may have moved a time that was due right now to tomorrow
                     if watcher.folders != self._watched_folders():
@@ -371,9 +349,30 @@ class Daemon:
             wake_read.close()
             wake_write.close()
             self._save_state()
-            os.close(lock)
+            os.close(self.lock)
             log.info("stopped")
         return 0
+
+    def _relock(self) -> bool:
+        """Hold the daemon lock of the data folder as it is now (a restored folder has a new lock file);
+        False when another daemon holds it."""
+        path = self.paths.data_dir / DAEMON_LOCK
+        try:
+            if os.stat(path).st_ino == os.fstat(self.lock).st_ino:
+                return True  # the same folder, moved away and back
+        except OSError:
+            pass
+        try:
+            lock = try_lock(path)
+        except ConnectError as error:
+            log.warning("could not take the daemon lock again: %s", error.message)
+            return True
+        if lock is None:
+            log.error("another connect daemon runs for %s now; leaving it to that one", self.paths.data_dir)
+            return False
+        os.close(self.lock)
+        self.lock = lock
+        return True
 
     def _watched_folders(self) -> set[Path]:
         return {self.paths.data_file.parent, self.paths.config_file.parent} | (

@@ -14,17 +14,20 @@ from ..errors import ConnectError
 from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
 
 
-def reminder_notification(habit: Habit, history: History, now: datetime, first_weekday: int = 0) -> Notification:
-    """A reminder: the habit's name, a prompt of the day, the week's progress and the streak; Done and Snooze."""
+def reminder_notification(
+    habit: Habit, history: History, now: datetime, first_weekday: int = 0, done: int | None = 0
+) -> Notification:
+    """A reminder: the habit's name, a prompt of the day, the week's progress and the streak; Snooze, and
+    Done where one click can log it (`done`: 0 for a check, N for N minutes, None for no Done button)."""
     row = habit_week(habit, history, now.date(), now.date(), first_weekday)
     prompt = _pick_prompt(habit, now)
     progress = f"This week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
     body = f"{prompt}\n{progress}" if prompt else progress
-    actions = (
-        ((SNOOZE_ACTION, "Snooze 15 min"),)
-        if habit.measured_in_minutes
-        else ((DONE_ACTION, "Done"), (SNOOZE_ACTION, "Snooze 15 min"))
-    )
+    snooze = (SNOOZE_ACTION, "Snooze 15 min")
+    if done is None:
+        actions: tuple[tuple[str, str], ...] = (snooze,)
+    else:
+        actions = ((DONE_ACTION, f"Done ({done} min)" if done else "Done"), snooze)
     return Notification(habit.name, body, actions)
 
 

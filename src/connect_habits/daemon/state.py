@@ -6,6 +6,7 @@ One writer (the running daemon, which holds the daemon lock); `connect daemon st
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,6 +77,7 @@ class DaemonState:
     pid: int | None = None
     backend: str | None = None
     started: str | None = None
+    damaged: str = ""  # why the file could not be read as a whole (never saved)
 
     def mark_sent(self, key: str, when: datetime) -> None:
         self.sent[key] = when.isoformat(timespec="seconds")
@@ -106,14 +108,14 @@ class DaemonState:
 
 def load_state(path: Path) -> DaemonState:
     """Read the state file; anything damaged is dropped entry by entry (at worst one reminder repeats)."""
+    state = DaemonState()
     try:
         raw = read_bytes(path)
         values = json.loads(raw) if raw else {}
-    except Exception:  # noqa: BLE001 — a damaged state file must not stop the daemon
-        values = {}
+    except Exception as error:  # noqa: BLE001 — a damaged state file must not stop the daemon
+        values, state.damaged = {}, _reason(error)
     if not isinstance(values, dict):
-        values = {}
-    state = DaemonState()
+        values, state.damaged = {}, "it does not hold a JSON object"
     if isinstance(values.get("sent"), dict):
         state.sent = {str(k): str(v) for k, v in values["sent"].items()}
     if isinstance(values.get("pending"), list):
@@ -130,6 +132,25 @@ def load_state(path: Path) -> DaemonState:
     state.backend = values.get("backend") if isinstance(values.get("backend"), str) else None
     state.started = values.get("started") if isinstance(values.get("started"), str) else None
     return state
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, (ValueError, RecursionError)):
+        return "it is not valid JSON"
+    return getattr(error, "message", None) or " ".join(str(error).split()) or type(error).__name__
+
+
+def set_aside(path: Path, now: datetime, why: str) -> str:
+    """Move a damaged state file out of the way under a name of its own, kept for a look; says what was done."""
+    aside = path.with_name(f"{path.name}.damaged-{now:%Y%m%dT%H%M%S}")
+    while aside.exists():
+        aside = aside.with_name(aside.name + "-2")
+    try:
+        os.replace(path, aside)
+        kept = f"kept aside as {aside.name}"
+    except OSError as error:
+        kept = f"could not be kept aside ({error.strerror})"
+    return f"{path.name} was damaged ({why}): {kept}"
 
 
 def save_state(path: Path, state: DaemonState) -> None:

@@ -11,13 +11,20 @@ import sys
 from pathlib import Path
 
 _IN_CLOSE_WRITE, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x8, 0x80, 0x100, 0x200
+# The watched folder itself went away (removed, or moved elsewhere): its watch is dead from then on.
+_IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED = 0x400, 0x800, 0x8000
+_GONE = _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_IGNORED
 _EVENT = struct.Struct("iIII")
 POLL_SECONDS = 5.0
 
 
 class FileWatcher:
     """Watches a few files by name, and files matching `pattern` in `folders`; `changed()` says
-    whether any of them changed since the last call."""
+    whether any of them changed since the last call.
+
+    A folder that is missing, or that goes away while watched, makes the watcher `blind`: the
+    daemon then looks every few seconds for the folder to be back and builds a new watcher.
+    """
 
     def __init__(self, files: list[Path], folders: set[Path] | None = None, pattern: re.Pattern | None = None):
         self.files = files
@@ -25,6 +32,9 @@ class FileWatcher:
         self.pattern = pattern
         self._names = {f.name for f in files}
         self._fd: int | None = None
+        self.gone = False  # a watched folder was removed or moved away since the watch began
+        self._identity = {folder: _identity(folder) for folder in self.folders}
+        self.missing = {folder for folder, identity in self._identity.items() if identity is None}
         self._stamps = self._mtimes()
         if sys.platform.startswith("linux"):
             self._fd = self._inotify(self.folders)
@@ -33,6 +43,15 @@ class FileWatcher:
     def polling(self) -> bool:
         """True when changes are found by looking at mtimes every few seconds."""
         return self._fd is None
+
+    @property
+    def blind(self) -> bool:
+        """True when a folder is not watched (missing, or gone since): a new watcher is needed once it is back."""
+        return self.gone or bool(self.missing)
+
+    def all_there(self) -> bool:
+        """Whether every folder to watch exists (again)."""
+        return all(folder.is_dir() for folder in self.folders)
 
     def fileno(self) -> int | None:
         return self._fd
@@ -43,9 +62,9 @@ class FileWatcher:
             fd = libc.inotify_init1(os.O_NONBLOCK | os.O_CLOEXEC)
             if fd < 0:
                 return None
-            mask = _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE
-            for folder in folders:
-                folder.mkdir(parents=True, exist_ok=True)
+            mask = _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE | _IN_DELETE_SELF | _IN_MOVE_SELF
+            # A missing folder is not created here: a restore (`cp -a`) would then land inside it.
+            for folder in sorted(folders - self.missing):
                 if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
                     os.close(fd)
                     return None
@@ -73,7 +92,14 @@ class FileWatcher:
         return stamps
 
     def changed(self) -> bool:
-        """Drain pending events; True if a watched file was written, replaced or removed."""
+        """Drain pending events; True if a watched file was written, replaced or removed, or a folder went."""
+        hit = self._events()
+        # The kernel does not always report a removed folder (not while a file in it is open): look.
+        if not self.gone and any(_identity(f) != identity for f, identity in self._identity.items() if identity):
+            self.gone = hit = True
+        return hit
+
+    def _events(self) -> bool:
         if self._fd is None:
             stamps = self._mtimes()
             changed, self._stamps = stamps != self._stamps, stamps
@@ -86,9 +112,11 @@ class FileWatcher:
                 return hit
             offset = 0
             while offset + _EVENT.size <= len(data):
-                _, _, _, length = _EVENT.unpack_from(data, offset)
+                _, mask, _, length = _EVENT.unpack_from(data, offset)
                 name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 text = os.fsdecode(name)
+                if mask & _GONE:
+                    self.gone = hit = True
                 hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
                 offset += _EVENT.size + length
 
@@ -96,3 +124,12 @@ class FileWatcher:
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at this path (device and inode), or None when there is none."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)

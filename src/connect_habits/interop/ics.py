@@ -21,10 +21,7 @@ def zone_key(zone: tzinfo) -> str | None:
 
     key = getattr(zone, "key", None)
     if key == "localtime":
-        import os
-
-        target = os.path.realpath("/etc/localtime")
-        key = target.split("/zoneinfo/", 1)[1] if "/zoneinfo/" in target else None
+        key = _system_zone_name()
     if not isinstance(key, str) or not key:
         return None
     try:
@@ -32,6 +29,22 @@ def zone_key(zone: tzinfo) -> str | None:
     except (ValueError, OSError, LookupError):
         return None
     return key
+
+
+def _system_zone_name() -> str | None:
+    """The name of the zone in /etc/localtime: where the link points, or (a copy) what /etc/timezone says."""
+    import os
+
+    target = os.path.realpath("/etc/localtime")
+    if "/zoneinfo/" in target:
+        return target.split("/zoneinfo/", 1)[1]
+    try:
+        with open("/etc/timezone", encoding="utf-8") as handle:
+            name = handle.read().strip()
+        with open("/etc/localtime", "rb") as copy, open(f"/usr/share/zoneinfo/{name}", "rb") as named:
+            return name if name and copy.read() == named.read() else None
+    except (OSError, ValueError):
+        return None
 
 
 def recurrence(habit: Habit) -> dict:
@@ -77,8 +90,9 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
     """The active habits' reminder times as recurring events with an alarm each (RFC 5545).
 
     One VEVENT per habit and reminder time, at that local time in the zone: TZID (the zone's
-    IANA name) with its VTIMEZONE; in UTC itself, UTC times. A zone without an IANA name is
-    written as UTC times at today's offset (exact for a fixed offset; a DST change shifts them).
+    IANA name) with its VTIMEZONE; in UTC itself, UTC times. A zone without an IANA name (a POSIX
+    `TZ` rule, a copied /etc/localtime) gets floating local times, which a calendar shows at that
+    wall-clock time wherever it is: never times anchored in UTC, which a DST change would shift.
     UIDs are stable (`<habit id>-<HHMM>@connect`), so importing a newer export updates the
     events instead of doubling them. `stamp` (DTSTAMP) defaults to the start of `today`.
     """
@@ -107,7 +121,7 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
             event = Event()
             event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
             event.add("dtstamp", when)
-            event.add("dtstart", start if key is not None else start.astimezone(UTC))
+            event.add("dtstart", start if key is not None else start.replace(tzinfo=None))
             event.add("rrule", recurrence(habit))
             event.add("summary", habit.name)
             event.add("description", _description(habit))
@@ -121,4 +135,45 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
     if first_day is not None:
         # The zone's VTIMEZONE, first (none when the times are UTC ones, which need none).
         calendar.add_missing_timezones(first_date=first_day)
+        for component in calendar.walk("VTIMEZONE"):
+            _fix_onsets(component, local)
     return calendar.to_ical().decode("utf-8")
+
+
+def _fix_onsets(timezone, zone: tzinfo) -> None:
+    """Write each change of offset at the local time it happens by the clock before it (RFC 5545 3.6.5).
+
+    icalendar writes a spring-forward onset at the hour after the gap (03:00 instead of 02:00 in Berlin).
+    """
+    for part in timezone.subcomponents:
+        if "TZOFFSETFROM" not in part or "DTSTART" not in part:
+            continue
+        before, after = part["TZOFFSETFROM"].td, part["TZOFFSETTO"].td
+        if before == after:
+            continue
+        onsets = [part.decoded("DTSTART")]
+        rdates = part.pop("RDATE", None)
+        for rdate in rdates if isinstance(rdates, list) else [rdates] if rdates else []:
+            onsets += [period.dt for period in rdate.dts]
+        fixed = [_onset(wall, zone, before, after) for wall in onsets]
+        part.pop("DTSTART")
+        part.add("dtstart", fixed[0])
+        if len(fixed) > 1:
+            part.add("rdate", fixed[1:])
+
+
+def _onset(wall: datetime, zone: tzinfo, before: timedelta, after: timedelta) -> datetime:
+    """The local time, by the clock before it, at which `zone` changes from `before` to `after` near `wall`."""
+    wall = wall.replace(tzinfo=None)
+    low = (wall - before - timedelta(hours=6)).replace(tzinfo=UTC)
+    high = low + timedelta(hours=12)
+    if low.astimezone(zone).utcoffset() != before or high.astimezone(zone).utcoffset() != after:
+        return wall
+    while high - low > timedelta(minutes=1):
+        middle = low + (high - low) / 2
+        if middle.astimezone(zone).utcoffset() == before:
+            low = middle
+        else:
+            high = middle
+    change = high.replace(second=0, microsecond=0)
+    return (change + before).replace(tzinfo=None)

@@ -1,0 +1,127 @@
+"""The buttons of a reminder, what Done and Snooze mean (Done only where one click can log it), and the
+notifications still owed: snoozed reminders and the ends of tech-free sessions."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+
+from ..core.habits import resolve_active, who_logs
+from ..core.history import History
+from ..core.model import Habit, Snapshot
+from ..core.reminders import SNOOZE, ReminderSettings, is_quiet, needs_reminder, one_click, quiet_end
+from ..errors import ConnectError
+from ..storage.actions import record_done
+from ..storage.store import Store
+from .messages import reminder_notification
+from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
+from .state import DaemonState, Pending
+
+log = logging.getLogger("connect.daemon")
+
+RETRY = timedelta(seconds=30)  # until a failed send is tried again
+
+
+class Buttons:
+    """The part of the daemon that words a reminder with its buttons and acts on a click (a mixin of Daemon)."""
+
+    snapshot: Snapshot
+    settings: ReminderSettings
+    state: DaemonState
+    notifier: Notifier
+    store: Store
+    stopping: bool
+    now: Callable[[], datetime]
+
+    def _deliver(self, notification: Notification, now: datetime, button_target: dict | None = None) -> bool:
+        raise NotImplementedError  # the daemon's
+
+    def _save_state(self) -> None:
+        raise NotImplementedError  # the daemon's
+
+    def _reminder(
+        self, habit: Habit, history: History, day: date, key: str, now: datetime
+    ) -> tuple[Notification, dict]:
+        """A reminder's notification, and what its buttons mean (Done only where one click can log it)."""
+        done = one_click(habit, history, day, self.snapshot.me, bool(self.snapshot.persons))
+        notification = reminder_notification(habit, history, now, self.settings.first_weekday, done)
+        return notification, {"habit": habit.id, "day": day.isoformat(), "key": key, "done": done}
+
+    def handle_actions(self) -> None:
+        """Log a check-in for Done, plan a new reminder for Snooze; only for our own notifications."""
+        for event in self.notifier.poll_actions():
+            target = self.state.buttons.get(str(event.notification_id))
+            if target is None or (target.get("owner") and event.sender and target["owner"] != event.sender):
+                continue  # not ours, or a server that has since been replaced
+            if event.closed:
+                self.state.buttons.pop(str(event.notification_id), None)
+                continue
+            now = self.now()
+            try:
+                if event.action == DONE_ACTION and target.get("done", 0) is None:
+                    log.warning("ignored Done on %s: that notification offered no Done button", target["key"])
+                elif event.action == DONE_ACTION:
+                    outcome = self._done(target, now)
+                    log.info("'%s' marked done from the notification", outcome.habit.name)
+                elif event.action == SNOOZE_ACTION:
+                    due = now + SNOOZE
+                    self.state.pending.append(
+                        Pending(
+                            key=f"{target['key']}/snooze/{due:%H%M%S}",
+                            due=due,
+                            next_try=due,
+                            habit=target["habit"],
+                            day=target["day"],
+                        )
+                    )
+                    log.info("snoozed %s until %s", target["key"], f"{due:%H:%M}")
+                self.state.buttons.pop(str(event.notification_id), None)
+                self._save_state()
+            except ConnectError as error:
+                log.warning("could not act on '%s': %s", event.action, error.message)
+                # The click went to the desktop: the answer goes there too, not only to the journal.
+                self._deliver(Notification("connect could not log that", error.message), now)
+                self.state.buttons.pop(str(event.notification_id), None)
+                self._save_state()
+
+    def _done(self, target: dict, now: datetime):
+        """Log what a Done button stands for: the habit on its day, for whoever this device logs for."""
+        day = date.fromisoformat(target["day"])
+        minutes = target.get("done") or None
+        with self.store.transaction(since=day, today=max(day, now.date())) as transaction:
+            snapshot = transaction.snapshot
+            habit = resolve_active(snapshot.habits, target["habit"])
+            by = who_logs(habit, snapshot.me, None, snapshot.names)
+            return record_done(
+                transaction, habit.id, day, now.replace(tzinfo=None), minutes, source="notification", by=by
+            )
+
+    def _send_pending(self, habits: dict[str, Habit], histories: dict[str, History], now: datetime) -> None:
+        """Snoozed reminders and session ends: sent once, retried on failure, let go when too late."""
+        keep = []
+        for item in self.state.pending:
+            habit = habits.get(item.habit) if item.habit else None
+            day = date.fromisoformat(item.day) if item.day else now.date()
+            if item.next_try > now or self.stopping:
+                keep.append(item)
+                continue
+            if now - item.due >= self.settings.grace:
+                log.info("let go of %s: too late", item.key)
+                continue
+            if item.habit is not None and (
+                habit is None or not needs_reminder(habit, histories[habit.id], day, self.settings.first_weekday)
+            ):
+                continue  # done meanwhile, or removed
+            if is_quiet(now, self.settings):
+                item.next_try = quiet_end(now, self.settings)
+                keep.append(item)
+                continue
+            if habit is not None:
+                notification, target = self._reminder(habit, histories[habit.id], day, item.key, now)
+            else:
+                notification, target = Notification(item.title, item.body), None
+            if not self._deliver(notification, now, button_target=target):
+                item.next_try = now + RETRY
+                keep.append(item)
+        self.state.pending = keep
