@@ -94,6 +94,7 @@ def test_the_wheel_ships_the_catalog(tmp_path):
     assert built.returncode == 0, built.stderr
     wheel = next(tmp_path.glob("connect_habits-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    shipped = {n.rsplit("/", 1)[-1] for n in names if n.startswith("connect_habits/habits/")}
-    assert shipped == {p.name for p in (ROOT / "habits").glob("*.toml")}
+    shipped = {n.removeprefix("connect_habits/habits/") for n in names if n.startswith("connect_habits/habits/")}
+    assert shipped == {str(p.relative_to(ROOT / "habits")) for p in (ROOT / "habits").rglob("*.toml")}
+    assert any(n.startswith("questions/") for n in shipped)  # the question deck too
     assert any(n.endswith("entry_points.txt") for n in names)

@@ -19,8 +19,10 @@ from . import (  # noqa: F401  (they declare the commands)
     log,
     partners,
     reminders,
+    rituals,
     settings,
     sharing,
+    talk,
     transfer,
 )
 from .output import ABORTED, echo, exit_after, printable
@@ -34,6 +36,8 @@ PANELS = {
     "habits": "Habits",
     "log": "The log",
     "reminders": "Reminders",
+    "rituals": "Rituals for two",
+    "talk": "Rituals for two",
     "sharing": "Two machines",
     "transfer": "Backups and other trackers",
     "partners": "The two of you",

@@ -143,11 +143,12 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     ]
     summary = summaries[-1]
     notes = _week_notes(summary, today)
+    promises = _promises(snapshot)
     if as_json:
         body = [week_json(s) for s in summaries]
         for item in body:
-            item.update(best_moment=None, suggestion=None)
-        body[-1].update(notes)
+            item.update(best_moment=None, suggestion=None, promises=[])
+        body[-1].update(notes, promises=promises)
         echo(json.dumps(body[0] if weeks == 1 else {"weeks": body}, ensure_ascii=False, indent=2))
     elif not summary.habits:
         echo(UNREAD_HABITS if snapshot.warnings else EMPTY_WEEK)
@@ -158,6 +159,27 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
             echo(render_week(summary, style(), partners, lines))
         else:
             echo(render_weeks(summaries, style(), partners, lines))
+    if promises and not as_json:
+        echo("Promises until your next check-in:")
+        for promise in promises:
+            echo(f"  {promise['from']} to {promise['to']}: {promise['text']}")
+
+
+def _promises(snapshot) -> list[dict]:
+    """The promises of the last weekly check-in still waiting for the next one, with the partners' names."""
+    if not snapshot.rituals:
+        return []
+    from ..core.rituals import open_promises
+
+    names = snapshot.names
+    return [
+        {
+            "from": names.get(p.get("from"), p.get("from")),
+            "to": names.get(p.get("to"), p.get("to")),
+            "text": p.get("text"),
+        }
+        for p in open_promises(snapshot.rituals)
+    ]
 
 
 def _week_notes(summary, today) -> dict:

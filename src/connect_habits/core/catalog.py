@@ -122,3 +122,22 @@ def random_prompt(prompts: tuple[str, ...] | list[str], rng=None) -> str:
     import random
 
     return (rng or random).choice(list(prompts))
+
+
+@lru_cache(maxsize=1)
+def load_questions() -> tuple:
+    """The question-of-the-day deck (`habits/questions/*.toml`): every question, theme by theme."""
+    import tomllib
+
+    from .rituals import Question
+
+    questions = []
+    for path in sorted((catalog_dir() / "questions").glob("*.toml")):
+        try:
+            with open(path, "rb") as handle:
+                values = tomllib.load(handle)
+            theme = str(values["theme"])
+            questions += [Question(str(q["id"]), theme, str(q["text"])) for q in values["questions"]]
+        except (OSError, KeyError, TypeError, ValueError) as error:
+            raise ConnectError(f"The question deck {path.name} is broken: {error!r}.") from None
+    return tuple(questions)

@@ -132,6 +132,13 @@ class CheckIn(
     __slots__ = ()
 
 
+class Ritual(namedtuple("Ritual", "id kind day by fields", defaults=(None, {}))):
+    """A moment of a ritual for two (core/rituals.py): a weekly check-in ("talk"), an answer to the day's
+    question, a message or a thank-you, or a note that a message was seen. `fields` holds the rest."""
+
+    __slots__ = ()
+
+
 class Skip(namedtuple("Skip", "id habit_id day reason", defaults=("",))):
     """A day a habit is deliberately set aside: it neither counts nor breaks a streak."""
 
@@ -221,6 +228,7 @@ class Snapshot:
         "couple",
         "me",
         "purged",
+        "rituals",
     )
 
     def __init__(
@@ -245,6 +253,7 @@ class Snapshot:
         self.couple: Couple | None = None  # the partners' names, aliases and devices (set by the store)
         self.me: str | None = None  # the id of the partner who uses this device (None: both do, or nobody said)
         self.purged: set[str] = set()  # habits deleted for good (`remove --purge`), on any device
+        self.rituals: list[Ritual] = []  # check-ins for two, answers, messages (of the months read), by day
 
     @property
     def names(self) -> dict[str, str]:

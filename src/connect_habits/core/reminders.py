@@ -51,6 +51,7 @@ class ReminderSettings:
     grace: timedelta = DEFAULT_GRACE
     first_weekday: int = 0
     notify: bool = True  # `notifications = false`: nothing is sent (what falls due meanwhile is let go)
+    partner: str = "messages"  # `partner_notifications`: all, messages or off (core/rituals.py)
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
@@ -94,7 +95,10 @@ def settings_from_config(
     weekday, at = read("summary_at", parse_summary_at, DEFAULT_SUMMARY)
     grace = timedelta(minutes=read("grace", parse_duration, "2h"))
     notify = read("notifications", parse_switch, "true")
-    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify)
+    from .rituals import parse_partner_notifications
+
+    partner = read("partner_notifications", parse_partner_notifications, "messages")
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner)
 
 
 def parse_switch(text: str) -> bool:

@@ -4,41 +4,26 @@ notifications still owed: snoozed reminders and the ends of tech-free sessions."
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 from ..core.habits import resolve_active, who_logs
 from ..core.history import History
-from ..core.model import Habit, Snapshot
-from ..core.reminders import SNOOZE, ReminderSettings, is_quiet, needs_reminder, one_click, quiet_end
+from ..core.model import Habit
+from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end
 from ..errors import ConnectError
 from ..storage.actions import record_done
-from ..storage.store import Store
 from .messages import reminder_notification
-from .notify import DONE_ACTION, SNOOZE_ACTION, Notification, Notifier
-from .state import DaemonState, Pending
+from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
+from .part import DaemonPart
+from .state import Pending
 
 log = logging.getLogger("connect.daemon")
 
 RETRY = timedelta(seconds=30)  # until a failed send is tried again
 
 
-class Buttons:
+class Buttons(DaemonPart):
     """The part of the daemon that words a reminder with its buttons and acts on a click (a mixin of Daemon)."""
-
-    snapshot: Snapshot
-    settings: ReminderSettings
-    state: DaemonState
-    notifier: Notifier
-    store: Store
-    stopping: bool
-    now: Callable[[], datetime]
-
-    def _deliver(self, notification: Notification, now: datetime, button_target: dict | None = None) -> bool:
-        raise NotImplementedError  # the daemon's
-
-    def _save_state(self) -> None:
-        raise NotImplementedError  # the daemon's
 
     def _reminder(
         self, habit: Habit, history: History, day: date, key: str, now: datetime

@@ -43,6 +43,7 @@ from ..storage.store import Store
 from .buttons import Buttons
 from .messages import summary_notification
 from .notify import Notification, Notifier
+from .partner import PartnerNews
 from .state import DaemonState, Pending, load_state, save_state, set_aside
 from .watch import POLL_SECONDS, FileWatcher
 
@@ -56,7 +57,7 @@ EXIT_ALREADY_RUNNING = 3  # the unit's RestartPreventExitStatus: no restart loop
 WEEKDAY_JOBS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Daemon(Buttons):
+class Daemon(Buttons, PartnerNews):
     """One reminder daemon for one connect home. `scan(now)` is the whole decision; `run()` the loop."""
 
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
@@ -153,6 +154,7 @@ class Daemon(Buttons):
                 self.state.mark_sent(slot.key, now)
                 self._save_state()  # at once: a crash right after must not repeat it
         self._send_pending(habits, histories, now)
+        self.send_partner_news(snapshot, now)
         summary_key = summary_due(now, self.state.sent, self.settings)
         if summary_key and self.repeat_nothing_before is not None:
             day = date.fromisoformat(summary_key.split("/")[1])
@@ -294,6 +296,9 @@ class Daemon(Buttons):
             log.warning("%s: reminders go out at the times `connect remind` shows", disagreement)
         try:
             self._safely(self.reload)
+            if watcher.folders != self._watched_folders():  # the config names a shared folder: watch it too
+                watcher.close()
+                watcher = self._watcher()
             self.tick()  # catch up on what was missed while the daemon was down
             wall, mono = time.time(), time.monotonic()
             while not self.stopping:

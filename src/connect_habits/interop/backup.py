@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from ..core.couple import check_partner_names
@@ -27,9 +27,11 @@ from ..errors import ConnectError, InvalidInput, UsageError
 from ..storage.records import (
     RecordError,
     checked_checkin,
+    checked_ritual,
     checked_skip,
     checkin_record,
     habit_from_fields,
+    ritual_record,
     skip_record,
 )
 from .importing import (
@@ -68,6 +70,7 @@ def export_json(snapshot: Snapshot, config) -> str:
         "habits": [habit.as_dict() for habit in snapshot.habits],
         "checkins": [checkin_record(c) for c in sorted_checkins(snapshot.checkins)],
         "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
+        "rituals": [ritual_record(r) for r in sorted(snapshot.rituals, key=lambda r: (r.day, r.id))],
         "config": settings,
     }
     return json.dumps(backup, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
@@ -82,6 +85,7 @@ class _Backup:
     partners: dict[str, str]  # id -> name
     couple_id: str | None = None
     aliases: dict[str, str] | None = None
+    rituals: list = field(default_factory=list)  # check-ins for two, answers, messages (newer backups only)
 
 
 def _not_a_backup(source: str, why: str) -> ConnectError:
@@ -162,7 +166,24 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
         raise _not_a_backup(source, "the couple's id is not text")
     config.pop("partners", None)
     _check_who(source, habits, checkins, names, aliases)
-    return _Backup(habits, checkins, skips, config, names, couple_id, aliases)
+    return _Backup(habits, checkins, skips, config, names, couple_id, aliases, _backup_rituals(source, data))
+
+
+def _backup_rituals(source: str, data: dict) -> list:
+    """The ritual records of a backup, each checked as a partner's file is; one that fails refuses the file."""
+    records = data.get("rituals", [])
+    if not isinstance(records, list):
+        raise _not_a_backup(source, "'rituals' is not a list")
+    rituals = []
+    for n, record in enumerate(records, start=1):
+        try:
+            if not isinstance(record, dict):
+                raise RecordError("not a record")
+            rituals.append(checked_ritual(record))
+        except RecordError as error:
+            raise _not_a_backup(source, f"ritual record {n} will not do: {error}") from None
+    _unique_ids(source, "ritual", rituals)
+    return rituals
 
 
 def _unique_names(source: str, habits: list[Habit]) -> None:
@@ -366,6 +387,10 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
     transaction.add_skips(new_skips)
     snapshot.skips.extend(new_skips)
     summary.skips = len(new_skips)
+    known = {r.id for r in snapshot.rituals}
+    for ritual in backup.rituals:
+        if ritual.id not in known:
+            transaction.put_ritual(ritual)
     return summary
 
 

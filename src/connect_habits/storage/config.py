@@ -42,6 +42,7 @@ def settings() -> dict[str, Setting]:
     """Every setting `connect config` knows, by key, each checked by the rule that reads it (core/reminders.py)."""
     from ..core.model import parse_duration
     from ..core.reminders import parse_quiet_hours, parse_summary_at, parse_switch
+    from ..core.rituals import parse_partner_notifications
     from ..errors import InvalidInput
 
     def week_start(text: str) -> str:
@@ -79,6 +80,13 @@ def settings() -> dict[str, Setting]:
             Setting("summary_at", "sun 19:00", "when the weekly summary arrives: a day and a time", summary_at),
             Setting("grace", "2h", "how late a missed reminder may still come (after a suspend, say)", grace),
             Setting("notifications", True, "whether the daemon sends notifications at all: on or off", switch),
+            Setting(
+                "partner_notifications",
+                "messages",
+                "what of your partner's reaches your desktop: all (their check-ins too), messages (messages, "
+                "thanks and answers to the day's question) or off",
+                parse_partner_notifications,
+            ),
         )
     }
 

@@ -16,7 +16,17 @@ from .layout import Layout, month_file, month_files, month_of, new_device_id
 from .merge import DeviceData
 from .ownrecord import OwnRecord
 from .paths import ensure_private_dir
-from .records import RecordError, check_fields, checked_checkin, checked_skip, checkin_from, session_from, skip_from
+from .records import (
+    RecordError,
+    check_fields,
+    checked_checkin,
+    checked_ritual,
+    checked_skip,
+    checkin_from,
+    ritual_from,
+    session_from,
+    skip_from,
+)
 
 META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
     "_meta",
@@ -26,7 +36,8 @@ META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
     "removals",
     "sessions",
 )
-HISTORY_TABLES = (CHECKINS, SKIPS, REMOVALS)
+RITUALS = "rituals"  # check-ins for two, answers, messages (core/rituals.py): dated, split into months too
+HISTORY_TABLES = (CHECKINS, SKIPS, REMOVALS, RITUALS)
 COUPLE = "couple_changes"  # who the partners are, which devices are gone: key, value, stamp (core/couple.py)
 
 SCHEMA_VERSION = 4  # 4: partners have ids (check-ins, habits and devices hold them), the couple is shared data
@@ -55,7 +66,7 @@ def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict,
     a record not known here (another device's, not seen yet) stays in the main file.
     """
     days = dict(days or {})
-    for table in (CHECKINS, SKIPS):
+    for table in (CHECKINS, SKIPS, RITUALS):
         for record in records_of(main, table):
             with contextlib.suppress(TypeError, ValueError):
                 days.setdefault(record["id"], date.fromisoformat(record["date"]))
@@ -175,7 +186,7 @@ def with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str]
             records = [r for r in records if not isinstance(r.get("date"), str) or wanted(r["date"][:7])]
         for data in months:
             records += records_of(data, table)
-        if keep is not None and table != REMOVALS:
+        if keep is not None and table in (CHECKINS, SKIPS):
             records = [r for r in records if r.get("habit") in keep]
         combined[table] = records
     return combined
@@ -278,6 +289,7 @@ def parse_device(
             skips=parsed(SKIPS, checked_skip if lenient else skip_from),
             removals=parsed(REMOVALS, _removal),
             sessions=parsed(SESSIONS, session_from),
+            rituals=parsed(RITUALS, checked_ritual if lenient else ritual_from),
         )._replace(skipped=skipped)
     except RecordError as error:
         raise DataFileError(f"The data file {path} is damaged: a record does not parse ({error}).") from None

@@ -14,15 +14,15 @@ from collections import namedtuple
 from operator import attrgetter
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY, Couple, Device, partner_id
-from ..core.model import Habit, Snapshot
+from ..core.model import Habit, Ritual, Snapshot
 from .records import RecordError, habit_from_fields
 
 
 class DeviceData(
     namedtuple(
         "DeviceData",
-        "path device person changes checkins skips removals sessions partner couple skipped",
-        defaults=(None, (), (), (), (), (), None, (), 0),
+        "path device person changes checkins skips removals sessions partner couple skipped rituals",
+        defaults=(None, (), (), (), (), (), None, (), 0, ()),
     )
 ):
     """What one device's file holds.
@@ -88,6 +88,7 @@ def merge(
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
     snapshot = Snapshot(habits, checkins, skips, sessions, persons=couple.ids)
     snapshot.couple = couple
+    snapshot.rituals = _rituals((r for d in devices for r in d.rituals), removed, couple)
     snapshot.purged = {habit_id for habit_id, values in fields.items() if values.get("deleted")}
     own = next((d for d in couple.devices if d.id == own_device), None)
     snapshot.me = own.partner if own is not None else None
@@ -148,6 +149,25 @@ def _unique_slugs(habits: list[Habit]) -> list[Habit]:
         taken.add(slug)
         result.append(habit if slug == habit.slug else habit._replace(slug=slug))
     return result
+
+
+def _rituals(records, removed: set[str], couple: Couple) -> list:
+    """Every ritual record once (by id, its latest revision: a check-in is saved as it goes), by day."""
+    seen: dict[str, Ritual] = {}
+    for record in records:
+        if record.id in removed:
+            continue
+        if record.by is not None and record.by not in couple.names:  # a name an older file wrote, or a ghost
+            record = record._replace(by=couple.resolve(record.by))
+        known = seen.get(record.id)
+        if known is None or _revision(record) > _revision(known):
+            seen[record.id] = record
+    return sorted(seen.values(), key=attrgetter("day"))
+
+
+def _revision(ritual: Ritual) -> int:
+    rev = ritual.fields.get("rev", 0)
+    return rev if type(rev) is int else 0
 
 
 def _union(records, live: set[str], removed: set[str], couple: Couple | None = None) -> list:

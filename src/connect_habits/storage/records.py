@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..core.model import CheckIn, Goal, Habit, Session, Skip, parse_cadence, parse_name, parse_note, parse_time
+from ..core.model import CheckIn, Goal, Habit, Ritual, Session, Skip, parse_cadence, parse_name, parse_note, parse_time
 from ..errors import InvalidInput
 
 HABIT_FIELDS = ("name", "slug", "cadence", "goal", "at", "created", "archived", "template", "prompts", "note", "who")
@@ -194,6 +194,58 @@ def _checked_checkin(record: dict) -> CheckIn:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecordError(_reason(error)) from None
+
+
+RITUAL_KINDS = ("talk", "answer", "message", "thanks", "seen")
+_RITUAL_TEXT_MAX = 20_000  # a whole check-in's answers; each typed answer is held to NOTE_MAX when typed
+
+
+def ritual_record(ritual: Ritual) -> dict:
+    """The stored form of a ritual record."""
+    return {**ritual.fields, "id": ritual.id, "kind": ritual.kind, "date": ritual.day.isoformat(), "by": ritual.by}
+
+
+def ritual_from(record: dict) -> Ritual:
+    """A ritual record from its stored form; RecordError when it does not have that form."""
+    try:
+        by = record.get("by")
+        fields = {k: v for k, v in record.items() if k not in ("id", "kind", "date", "by")}
+        return Ritual(
+            id=_text(record["id"]),
+            kind=_choice(record["kind"], RITUAL_KINDS),
+            day=date.fromisoformat(_text(record["date"])),
+            by=_text(by) if by is not None else None,
+            fields=fields,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise RecordError(_reason(error)) from None
+
+
+def checked_ritual(record: dict) -> Ritual:
+    """A ritual record from a file connect did not write itself: every text in it as a note is checked."""
+    ritual = ritual_from(record)
+    if not MIN_YEAR <= ritual.day.year <= MAX_YEAR:
+        raise RecordError("a date outside 1900 to 2999")
+    if ritual.by is not None and not _short_text_ok(ritual.by):
+        raise RecordError("a partner that is not a name or an id")
+    if len(str(ritual.fields)) > _RITUAL_TEXT_MAX or not all(_note_ok(t) for t in _texts(ritual.fields)):
+        raise RecordError("a text connect would not take")
+    return ritual
+
+
+def _texts(value: object, depth: int = 0):
+    """Every string inside a record's fields (keys too), to a bounded depth."""
+    if depth > 4:
+        raise RecordError("fields nested too deep")
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield str(key)
+            yield from _texts(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item, depth + 1)
 
 
 def skip_record(skip: Skip) -> dict:

@@ -31,6 +31,7 @@ from .files import (
     CHECKINS,
     COUPLE,
     META,
+    RITUALS,
     SCHEMA_VERSION,
     SESSIONS,
     SKIPS,
@@ -51,7 +52,7 @@ from .layout import (
 from .merge import DeviceData, merge_couple
 from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir, make_dirs
-from .records import checkin_record, habit_fields, session_record, skip_record
+from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
 from .store import Store
 
 SYNC_KEYS = ("sync_folder", "device")
@@ -226,6 +227,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
             CHECKINS: {str(n): checkin_record(c) for n, c in enumerate(snapshot.checkins, start=1)},
             SKIPS: {str(n): skip_record(s) for n, s in enumerate(snapshot.skips, start=1)},
             SESSIONS: {str(n): session_record(s) for n, s in enumerate(snapshot.sessions, start=1)},
+            RITUALS: {str(n): ritual_record(r) for n, r in enumerate(snapshot.rituals, start=1)},
         }
         ensure_private_dir(paths.data_file.parent)
         write_device(paths.data_file, data, paths.data_dir / JOURNAL_FILE)

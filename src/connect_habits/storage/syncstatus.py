@@ -9,7 +9,7 @@ from ..core.couple import MAX_PARTNERS
 from ..errors import DataFileError
 from .config import Config
 from .fileio import read_bytes
-from .files import CHANGES, CHECKINS, COUPLE, REMOVALS, SKIPS, decode, parse_device, read_device, records_of
+from .files import CHANGES, CHECKINS, COUPLE, REMOVALS, RITUALS, SKIPS, decode, parse_device, read_device, records_of
 from .layout import Layout, conflict_copies, device_file_name, device_of_file
 from .merge import DeviceData
 from .paths import Paths
@@ -126,7 +126,10 @@ def device_reports(folder: Path, layout: Layout, odd: list[str]) -> list[tuple[D
 
 def _record_ids(data: dict) -> set[str]:
     return {
-        r["id"] for table in (CHANGES, COUPLE, REMOVALS, CHECKINS, SKIPS) for r in records_of(data, table) if "id" in r
+        r["id"]
+        for table in (CHANGES, COUPLE, REMOVALS, CHECKINS, SKIPS, RITUALS)
+        for r in records_of(data, table)
+        if "id" in r
     }
 
 

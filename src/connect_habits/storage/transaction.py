@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
-from ..core.model import CheckIn, Habit, Session, Skip, new_id
+from ..core.model import CheckIn, Habit, Ritual, Session, Skip, new_id
 from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
@@ -17,6 +17,7 @@ from .files import (
     HISTORY_TABLES,
     META,
     REMOVALS,
+    RITUALS,
     SCHEMA_VERSION,
     SESSIONS,
     SKIPS,
@@ -31,7 +32,7 @@ from .files import (
 from .layout import month_file, month_files, month_of
 from .merge import DeviceData
 from .paths import ensure_private_dir, make_dirs
-from .records import checkin_record, habit_fields, session_record, skip_record
+from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -271,6 +272,14 @@ class Transaction:
         if db.table(table).contains(_where("id") == record_id):
             db.table(table).remove(_where("id") == record_id)
         db.table(REMOVALS).insert({"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
+
+    def put_ritual(self, ritual: Ritual) -> None:
+        """Add a ritual record, or replace this device's record of the same id (a check-in saved as it goes)."""
+        table = self._month(month_of(ritual.day)).table(RITUALS)
+        if table.contains(_where("id") == ritual.id):
+            table.remove(_where("id") == ritual.id)
+        table.insert(ritual_record(ritual))
+        self.snapshot.rituals = [r for r in self.snapshot.rituals if r.id != ritual.id] + [ritual]
 
     def add_session(self, session: Session) -> None:
         self._main.table(SESSIONS).insert(session_record(session))

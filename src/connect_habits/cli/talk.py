@@ -1,0 +1,183 @@
+"""The weekly check-in at one screen (`connect checkin`), and the ones held before (`connect checkins`).
+
+The conversation itself is core/talk.py; here it meets the terminal. Each answer is saved as it is
+given, so Ctrl-C or the end of input keeps everything said, and the next `connect checkin` this week
+carries on from there. Without a terminal, answers are read one per line, in the order of the prompts.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .. import clock
+from ..core.talk import STEPS
+from ..errors import InvalidInput
+from .context import Context
+from .output import echo
+from .spec import JSON, command
+
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
+EXIT_END_OF_INPUT = 1
+HISTORY_DAYS = 63  # how far back a check-in looks for the last one's promises
+
+
+@command("checkin")
+def checkin() -> int | None:
+    """The guided weekly check-in, for the two of you at one screen (about 20 minutes)."""
+    import time
+    from datetime import timedelta
+
+    from ..core.cadence import week_start
+    from ..core.model import Ritual, new_id, parse_note
+    from ..core.rituals import open_promises, unfinished_talk
+    from ..core.talk import Ask, Conversation
+    from ..storage.rituals import CHECKIN_TEMPLATES, log_ritual_habit
+
+    ctx = Context.from_environment()
+    now = clock.now()
+    first = week_start(now.date(), ctx.config.first_weekday)
+    snapshot = ctx.load(since=first - timedelta(days=HISTORY_DAYS))
+    persons, names = list(snapshot.persons), snapshot.names
+    if len(persons) < 2:
+        raise InvalidInput("The check-in is for two: name both of you first (connect init --partner A --partner B).")
+    talk = unfinished_talk(snapshot.rituals, first)
+    if talk is not None:
+        talk_id, day, saved = talk.id, talk.day, [list(a) for a in talk.fields.get("answers") or []]
+        started, seconds = str(talk.fields.get("started")), int(talk.fields.get("seconds") or 0)
+        echo(f"Carrying on with the check-in begun on {day:%A %d %B}: {len(saved)} answers were kept.")
+    else:
+        talk_id, day, saved = new_id(), now.date(), []
+        started, seconds = now.isoformat(timespec="seconds"), 0
+    conversation = Conversation(talk_id, persons, names, open_promises(snapshot.rituals, talk), _week_text(snapshot))
+    answers = list(saved)
+    sitting = time.monotonic()
+
+    def save(finished: bool) -> None:
+        fields = {
+            **conversation.record,
+            "finished": finished,
+            "started": started,
+            "seconds": seconds + int(time.monotonic() - sitting),
+            "answers": answers,
+            "rev": len(answers) + (1 if finished else 0),
+        }
+        with ctx.transaction(since=day) as tx:
+            tx.put_ritual(Ritual(talk_id, "talk", day, None, fields))
+            if finished:
+                logged = log_ritual_habit(tx, CHECKIN_TEMPLATES, day, clock.now(), None, "checkin")
+                if logged is not None and logged.checkin is not None:
+                    echo(f"'{logged.habit.name}' done.")
+
+    script = conversation.script()
+    replayed = 0
+    try:
+        item = next(script)
+        while True:
+            if not isinstance(item, Ask):
+                if replayed >= len(saved):
+                    echo(item.text)
+                item = script.send(None)
+                continue
+            if replayed < len(saved):
+                reply = str(saved[replayed][1])
+                replayed += 1
+            else:
+                reply = _read(item.text)
+                try:
+                    reply = parse_note(reply, "answer")
+                except InvalidInput as error:
+                    echo(error.message, err=True)
+                    continue  # asked again
+                answers.append([item.key, reply])
+                save(finished=False)
+            item = script.send(reply)
+    except StopIteration:
+        pass
+    except (EOFError, KeyboardInterrupt) as stop:
+        given = len(answers)
+        echo(
+            f"\nStopped before the end: {'the ' + str(given) if given else 'no'} answer{'s' * (given != 1)} "
+            f"given so far {'are' if given != 1 else 'is'} saved; `connect checkin` carries on from here this week.",
+            err=True,
+        )
+        if given and answers != saved:
+            save(finished=False)
+        return EXIT_INTERRUPTED if isinstance(stop, KeyboardInterrupt) else EXIT_END_OF_INPUT
+    save(finished=True)
+    promises = conversation.record["promises"]
+    echo(f"Saved. {len(promises)} promise{'s' * (len(promises) != 1)} for the week ahead:" if promises else "Saved.")
+    for promise in promises:
+        echo(f"  {names.get(promise['from'])} to {names.get(promise['to'])}: {promise['text']}")
+    return None
+
+
+# `connect checkin --help` lists the steps.
+checkin.__doc__ = (checkin.__doc__ or "") + "\n\n" + "\n\n".join(f"{n}. {step}" for n, step in enumerate(STEPS, 1))
+
+
+def _read(prompt: str) -> str:
+    """One answer: from the keyboard with the prompt shown, or the next line of input."""
+    echo(prompt)
+    if sys.stdin.isatty():
+        return input("> ")
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
+def _week_text(snapshot) -> str:
+    """The week as `connect week` shows it, for the check-in's third step."""
+    from ..core.week import week_summary
+    from .output import style
+    from .render import EMPTY_WEEK, render_week
+
+    today = clock.today()
+    summary = week_summary(
+        snapshot.habits,
+        snapshot.checkins,
+        snapshot.skips,
+        today,
+        today,
+        Context.from_environment().config.first_weekday,
+        snapshot.persons,
+        snapshot.folds,
+        snapshot.since,
+        snapshot.names,
+    )
+    if not summary.habits:
+        return EMPTY_WEEK
+    return render_week(summary, style(), list(snapshot.names.values()), [])
+
+
+@command("checkins", JSON)
+def checkins(as_json: bool) -> None:
+    """Your past check-ins: appreciations, what was hard, promises and whether they were kept."""
+    from ..core.rituals import outcomes, talk_summary, talks
+
+    snapshot = Context.from_environment().load()
+    names = snapshot.names
+
+    def name(person: object) -> str | None:
+        return names.get(str(person), str(person)) if person is not None else None
+
+    answered = outcomes(snapshot.rituals)
+    items = [talk_summary(t, answered, name) for t in talks(snapshot.rituals)]
+    if as_json:
+        echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    if not items:
+        echo("No check-ins yet: `connect checkin` guides the two of you through one.")
+        return
+    for item in items:
+        state = "" if item["finished"] else " (not finished)"
+        echo(f"{item['date']} · {item['minutes']} min{state}")
+        for a in item["appreciations"]:
+            echo(f"  {a['from']} appreciated in {a['to']}: {a['text']}")
+        if item["best"]:
+            echo(f"  Best moment: {item['best']}")
+        for h in item["hard"]:
+            echo(f"  {h['speaker']} felt {h['feel']} about {h['about']}, and needed {h['need']}.")
+        for p in item["promises"]:
+            echo(f"  {p['from']} promised {p['to']}: {p['text']} ({p['outcome'] or 'open'})")
