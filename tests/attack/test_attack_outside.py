@@ -290,7 +290,7 @@ def test_c1_a_partner_record_with_an_absurd_stamp_poisons_nothing(couple):
     }
     sam_file.write_text(json.dumps(data))
     read = alex.ok("week")
-    assert "skipped 1 records" in read.err
+    assert "skipped 1 record of" in read.err
     alex.ok("done", "talk")
     alex.ok("undo", "talk")
     sam_file.write_bytes(good)

@@ -141,7 +141,7 @@ def replay(log: list) -> tuple[dict[str, dict[str, bool]], list[str], int]:
             if op == "done":
                 day_state["done"] = True
             elif op == "skip":
-                day_state["skipped"] = True
+                day_state["skipped"] = day_state["skipped"] or not day_state["done"]  # a done day stays as it is
             elif day_state["done"]:
                 day_state["done"] = False  # undo removes the check-in first ...
             elif day_state["skipped"]:

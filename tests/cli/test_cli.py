@@ -438,7 +438,7 @@ def test_remind_lists_the_next_reminders_from_the_daemons_rules(connect, home):
     ]
     assert items[3]["fires_at"].startswith("2026-11-27T07:30")
     text = connect("remind").out
-    assert "today     19:00  Walk" in text and "(quiet hours)" in text
+    assert "today     19:00  Walk" in text and "(quiet hours: not sent)" in text
     assert "tomorrow  07:00  Early (after quiet hours, at 07:30)" in text
 
 

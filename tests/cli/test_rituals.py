@@ -368,7 +368,7 @@ def test_a_hostile_ritual_record_in_the_partners_file_is_skipped_and_the_rest_is
     inbox = sam("inbox", "--json")
     assert inbox.code == 0
     assert [m["text"] for m in inbox.json()] == ["See you at seven"]
-    assert "skipped 1 records of " + month.name.split(".")[0] + ".json" in inbox.err  # the device's file, named
+    assert "skipped 1 record of " + month.name.split(".")[0] + ".json" in inbox.err  # the device's file, named
 
 
 def test_a_check_in_held_on_one_machine_shows_on_both_and_its_promises_in_both_weeks(couple):

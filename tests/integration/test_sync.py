@@ -781,7 +781,7 @@ def test_a_conflict_copy_is_read_record_by_record_and_reported_by_status(pair):
 
     week = a.run("week", "--json")
     assert week.json() == before  # every record of the copies is in the live files, or does not parse
-    assert "skipped 1 records" in week.err and syncthing.name in week.err and of_month.name in week.err
+    assert "skipped 1 record of" in week.err and syncthing.name in week.err and of_month.name in week.err
     status = a.json("sync", "status")
     assert len(status["devices"]) == 2
     for copy_ in (syncthing, dropbox, of_month):

@@ -51,6 +51,7 @@ def build_app() -> typer.Typer:
     app = typer.Typer(
         name="connect", help=HELP, no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
     )
+    app.callback()(_root)
     defaults = {spec.group: spec for spec in COMMANDS if spec.group and not spec.name}
     groups = {}
     for name, text in GROUPS.items():
@@ -67,6 +68,25 @@ def build_app() -> typer.Typer:
         panel = PANELS.get(spec.function.__module__.rsplit(".", 1)[-1])
         (groups[spec.group] if spec.group else app).command(spec.name, rich_help_panel=panel)(typer_function(spec))
     return app
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            echo(f"connect {version('connect-habits')}")
+        except PackageNotFoundError:
+            echo("connect (not installed as a package)")
+        raise typer.Exit()
+
+
+def _root(
+    show_version: bool = typer.Option(
+        False, "--version", help="Print connect's version and exit.", is_eager=True, callback=_show_version
+    ),
+) -> None:
+    pass
 
 
 def typer_function(spec: Command, group_default: bool = False):
@@ -90,6 +110,7 @@ def typer_function(spec: Command, group_default: bool = False):
         return spec.function(**params)
 
     run.__name__ = spec.function.__name__
+    run.connect_spec = spec  # type: ignore[attr-defined]
     run.__doc__ = spec.function.__doc__
     run.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
     run.__annotations__ = {p.name: p.annotation for p in parameters}
@@ -125,15 +146,37 @@ def main(argv: list[str] | None = None) -> None:
 def _run(argv: list[str] | None) -> int:
     """The Typer app on `argv`; a command-line mistake is one sentence on stderr and its exit code."""
     command = typer.main.get_command(build_app())
+    _restore_argument_help(command)
     try:
         result = command.main(args=argv, prog_name="connect", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError:
+        return 0  # bare `connect` (or a bare group): the help was shown, and that is all that was asked
     except click.ClickException as error:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             hint = f" See `{error.ctx.command_path} --help`."
-        echo(f"Error: {printable(error.format_message())}{hint}", err=True)
+        echo(f"Error: {printable(_once(error.format_message()))}{hint}", err=True)
         return error.exit_code
     except click.exceptions.Abort:
         echo(ABORTED, err=True)
         return 1
     return result if isinstance(result, int) else 0
+
+
+def _restore_argument_help(command: click.Command) -> None:
+    """Give each argument its help again: newer click releases drop the help Typer sets on an argument."""
+    spec = getattr(getattr(command, "callback", None), "connect_spec", None)
+    if spec is not None:
+        helps = {p.param: p.help for p in spec.params if isinstance(p, Argument)}
+        for param in command.params:
+            if isinstance(param, click.Argument) and not getattr(param, "help", None) and param.name in helps:
+                param.help = helps[param.name]
+    for sub in getattr(command, "commands", {}).values():
+        _restore_argument_help(sub)
+
+
+def _once(message: str) -> str:
+    """The message with a suggestion said twice said once (click and Typer both suggest a command)."""
+    import re
+
+    return re.sub(r"(Did you mean [^?]*\?)(?:\.?\s*\1)+", r"\1", message)

@@ -116,12 +116,27 @@ def _ask_starters(templates) -> list[str]:
     return chosen
 
 
-@command("catalog", JSON)
-def catalog(as_json: bool) -> None:
-    """Browse the habit templates, grouped by the strategy they serve."""
-    from ..core.catalog import load_catalog
+@command("catalog", Argument("name", "One template in full (its id, or the start of it).", required=False), JSON)
+def catalog(name: str | None, as_json: bool) -> None:
+    """Browse the habit templates, grouped by the strategy they serve; or one of them in full."""
+    from ..core.catalog import find_template, load_catalog
     from .render import render_catalog
 
+    if name is not None:
+        template = find_template(name)
+        if as_json:
+            echo(json.dumps(template.as_dict(), ensure_ascii=False, indent=2))
+            return
+        from ..core.words import rhythm_text
+
+        at = f" at {', '.join(template.at)}" if template.at else ""
+        echo(f"{template.name} ({template.id}): {rhythm_text(template)}{at}")
+        echo(template.why)
+        echo("Prompts:")
+        for line in template.prompts:
+            echo(f"  - {line}")
+        echo(f"Add it with: connect add --from {template.id}")
+        return
     templates = load_catalog()
     if as_json:
         echo(json.dumps([t.as_dict() for t in templates], ensure_ascii=False, indent=2))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from .. import clock
-from ..errors import UsageError
+from ..core.words import counted
+from ..errors import ConnectError, UsageError
 from .context import Context
 from .output import echo
 from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
@@ -71,6 +72,39 @@ def add(
         habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
         tx.add_habit(habit)
     echo(f"Added '{habit.name}' ({described(habit, tx.snapshot.names)}). Log it with `connect done {habit.slug}`.")
+    _quiet_note(ctx, habit)
+
+
+def _quiet_note(ctx, habit) -> None:
+    """Say so when a reminder time falls in the quiet hours: held until they end, or not sent at all."""
+    from datetime import datetime
+
+    from ..core.reminders import quiet_end, settings_from_config
+
+    try:
+        settings = settings_from_config(ctx.config.extra, ctx.config.first_weekday)
+    except ConnectError:
+        return  # a bad setting is said where settings are read
+    if settings.quiet is None:
+        return
+    for at in habit.at:
+        moment = datetime.combine(clock.today(), datetime.strptime(at, "%H:%M").time())
+        fires = quiet_end(moment, settings)
+        if fires == moment:
+            continue
+        if fires - moment < settings.grace:
+            echo(f"Note: {at} falls in your quiet hours ({settings.quiet}); that reminder comes at {fires:%H:%M}.")
+        else:
+            echo(
+                f"Note: {at} falls in your quiet hours ({settings.quiet}), which end more than "
+                f"{_hours(settings.grace)} (the grace) later: that reminder will not be sent. Choose another time, "
+                "or change quiet_hours."
+            )
+
+
+def _hours(delta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60} h" if minutes % 60 == 0 else f"{minutes} min"
 
 
 @command(
@@ -118,6 +152,8 @@ def edit(
         echo(f"'{habit.name}' is unchanged.")
     else:
         echo(f"Updated '{updated.name}' ({described(updated, tx.snapshot.names)}).")
+        if updated.at != habit.at:
+            _quiet_note(ctx, updated)
 
 
 @command(
@@ -139,7 +175,7 @@ def remove(name: str, purge: bool, yes: bool) -> None:
         import click
 
         count = sum(1 for c in snapshot.checkins if c.habit_id == habit.id)
-        click.confirm(f"Delete '{habit.name}' and its {count} check-ins for good?", abort=True)
+        click.confirm(f"Delete '{habit.name}' and its {counted(count, 'check-in')} for good?", abort=True)
     with ctx.transaction(since=clock.today()) as tx:
         habit = resolve(tx.snapshot.habits, name)
         if purge:

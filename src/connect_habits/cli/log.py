@@ -46,7 +46,9 @@ def undo(name: str, day: str, by: str | None) -> None:
 @command(
     "skip",
     Argument("name", "The habit."),
-    Option(("--date",), "day", TEXT, None, "One day to skip: YYYY-MM-DD, today or yesterday."),
+    Option(
+        ("--date",), "day", TEXT, None, "One day to skip: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago."
+    ),
     Option(("--from",), "start", TEXT, None, "First day of a range to skip."),
     Option(("--to",), "end", TEXT, None, "Last day of a range to skip."),
     Option(("--reason",), "reason", TEXT, None, "Why (kept with the skip)."),
@@ -70,10 +72,16 @@ def skip(name: str, day: str | None, start: str | None, end: str | None, reason:
     with ctx.transaction(since=min(days)) as tx:
         outcome = record_skips(tx, name, days, reason)
     name_ = outcome.habit.name
-    if not outcome.added:
-        echo(f"'{name_}' was already skipped on {_span(outcome.already)}; nothing changed.")
-    else:
+    if outcome.added:
         echo(f"Skipping '{name_}' on {_span(outcome.added)}.")
+    elif outcome.already:
+        echo(f"'{name_}' was already skipped on {_span(outcome.already)}; nothing changed.")
+    if outcome.done:
+        undo = f"connect undo {outcome.habit.slug} --date {outcome.done[0].isoformat()}"
+        echo(
+            f"'{name_}' is done on {_span(outcome.done)}, so {'that day was' if len(outcome.done) == 1 else 'those were'}"
+            f" not skipped{'' if outcome.added else '; nothing changed'}. If it did not happen: {undo}, then skip."
+        )
 
 
 def _span(days) -> str:
@@ -124,7 +132,13 @@ def unplug(duration: str | None, habit: str | None, stop: bool) -> None:
 @command(
     "log",
     Argument("name", "One habit (all when left out).", required=False),
-    Option(("--since",), "since", TEXT, None, "From this date: YYYY-MM-DD, today or yesterday."),
+    Option(
+        ("--since",),
+        "since",
+        TEXT,
+        None,
+        "From this date: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago.",
+    ),
     JSON,
 )
 def history_log(name: str | None, since: str | None, as_json: bool) -> None:
@@ -178,4 +192,11 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
         what = "skipped" if entry["kind"] == "skip" else (f"{entry['minutes']} min" if entry["minutes"] else "done")
         who = f" by {entry['by']}" if entry["by"] else ""
         note = f" — {clean(entry['note'])}" if entry["note"] else ""
-        echo(f"{entry['date']}  {clean(entry['habit'])}: {what}{who}{note}")
+        # The time it was logged, and the day too when that was another one (logged later, with --date).
+        logged = entry["logged_at"] or ""
+        at = (
+            logged[11:16]
+            if logged[:10] == entry["date"]
+            else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
+        )
+        echo(f"{entry['date']} {at:<5}  {clean(entry['habit'])}: {what}{who}{note}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from .. import clock
+from ..core.words import counted
 from ..errors import InvalidInput, UsageError
 from .context import Context
 from .output import echo
@@ -117,7 +118,8 @@ def remove(name: str, into: str | None) -> None:
         devices = [d.id for d in (snapshot.couple.devices if snapshot.couple else []) if d.partner == pid]
         if target is None and (logged or owned or devices):
             raise InvalidInput(
-                f"{ghost} has {logged} check-ins, {len(owned)} habits and {len(devices)} devices; "
+                f"{ghost} has {counted(logged, 'check-in')}, {counted(len(owned), 'habit')} and "
+                f"{counted(len(devices), 'device')}; "
                 "say whose they become with --into NAME."
             )
         if target is not None:

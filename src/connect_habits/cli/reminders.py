@@ -56,11 +56,13 @@ def remind(as_json: bool) -> None:
         "done": "(done)",
         "not_due": "(not due)",
         "skipped": "(skipped)",
-        "quiet_hours": "(quiet hours)",
+        "quiet_hours": "(quiet hours: not sent)",
         "notifications_off": "(notifications off)",
     }
     today = clock.today().isoformat()
     for item in items:
+        if item["status"] == "not_due":
+            continue  # not one of its days: nothing to say about it
         when = "today" if item["date"] == today else "tomorrow"
         label = labels[item["status"]]
         if item["fires_at"] and item["fires_at"][11:16] != item["at"]:
@@ -127,6 +129,10 @@ def daemon_status(as_json: bool) -> None:
         echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
     echo(f"Daemon: {f'running (pid {state.pid})' if running else 'not running'}; backend: {backend}.")
+    if backend == "none":
+        from ..daemon.notify import NO_BUS
+
+        echo(f"Notifications cannot be shown here: {NO_BUS}.")
     echo("Next reminders:" if upcoming else "Next reminders: none in the next two days.")
     for item in upcoming:
         fires = item["fires_at"]

@@ -125,7 +125,10 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
     header = " " * (name_width + 1)
     for day in days:
         label = f"{day:%a}"
-        header += style.paint(f"{label:<4}", "bold") if day == summary.today else f"{label:<4}"
+        if day == summary.today:  # bold in colour; without colour, a mark that survives NO_COLOR and pipes
+            header += style.paint(f"{label:<4}", "bold") if style.colour else f"{label + '*':<4}"
+        else:
+            header += f"{label:<4}"
     lines.append(header + f"{'Streak':<11}{'This week':>11}")
     for row in summary.habits:
         ellipsis = "…" if style.unicode else "..."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..core.words import counted
 from .context import Context
 from .output import echo
 from .spec import JSON, TEXT, Argument, Option, command
@@ -53,7 +54,7 @@ def sync_status(as_json: bool) -> None:
         if device["readable"]:
             last = (device["last_change"] or "never")[:16].replace("T", " ")
             echo(
-                f"  {device['device']}  {device['person'] or '?'}{mark}: {device['checkins']} check-ins, "
+                f"  {device['device']}  {device['person'] or '?'}{mark}: {counted(device['checkins'], 'check-in')}, "
                 f"last change {last}"
             )
         else:

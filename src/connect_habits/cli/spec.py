@@ -66,7 +66,13 @@ GROUPS = {
 COMMANDS: list[Command] = []
 
 # Options several commands share.
-DATE = Option(("--date",), "day", TEXT, "today", "YYYY-MM-DD, today or yesterday.")
+DATE = Option(
+    ("--date",),
+    "day",
+    TEXT,
+    "today",
+    "YYYY-MM-DD, today, yesterday, a weekday (wed: the last one), N days ago; last (a week ago).",
+)
 JSON = Option(("--json",), "as_json", FLAG, False, "Print JSON for scripts.")
 NOTE = Option(("--note",), "note", TEXT, None, "A note to keep with it.")
 

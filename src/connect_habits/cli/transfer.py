@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 
 from .. import clock
+from ..core.words import counted
 from ..errors import ConnectError, UsageError
 from .context import Context
 from .output import echo
@@ -40,18 +41,18 @@ def export(format: str, output: str | None) -> None:
         from ..interop.backup import export_json
 
         text = export_json(snapshot, ctx.config)
-        what = f"a backup of {_count(len(snapshot.habits), 'habit')} and {_count(len(snapshot.checkins), 'check-in')}"
+        what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
     elif kind == "csv":
         from ..interop.csvfile import export_csv
 
         text = export_csv(snapshot)
-        what = _count(len(snapshot.checkins), "check-in")
+        what = counted(len(snapshot.checkins), "check-in")
     else:
         from ..interop.ics import export_ics
 
         text = export_ics(snapshot, clock.local_zone(), clock.today(), stamp=clock.now_aware())
         events = sum(len(h.at) for h in snapshot.habits if not h.archived)
-        what = f"{_count(events, 'reminder')} as calendar events"
+        what = f"{counted(events, 'reminder')} as calendar events"
     data = text.encode("utf-8")
     if output is None or output == "-":
         _write_stdout(data)
@@ -77,10 +78,6 @@ def _write_stdout(data: bytes) -> None:
         sys.stdout.flush()
         stream.write(data)
     sys.stdout.flush()
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @command(
@@ -146,8 +143,8 @@ def _read_input(file: str) -> tuple[bytes, str]:
 
 def _counts(summary, last: bool = True) -> str:
     return (
-        f"{_count(summary.habits, 'habit')}, {_count(summary.checkins, 'check-in')}{' and' if last else ','} "
-        f"{_count(summary.skips, 'skip')}"
+        f"{counted(summary.habits, 'habit')}, {counted(summary.checkins, 'check-in')}{' and' if last else ','} "
+        f"{counted(summary.skips, 'skip')}"
     )
 
 
@@ -155,7 +152,7 @@ def _report(summary, origin: str) -> None:
     if summary.nothing_new:
         echo(f"Nothing new {origin}: everything in it is already here.")
     else:
-        already = f" ({_count(summary.already, 'habit')} already here)" if summary.already else ""
+        already = f" ({counted(summary.already, 'habit')} already here)" if summary.already else ""
         echo(f"Imported {_counts(summary)} {origin}{already}.")
     for old, new in summary.renamed:
         echo(f"'{old}' is called '{new}' here: the name was taken.")

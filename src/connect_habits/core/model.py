@@ -383,13 +383,25 @@ def parse_time(text: str) -> str:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def parse_date(text: str, today: date) -> date:
-    """A date from `YYYY-MM-DD`, `today` or `yesterday`."""
-    spec = text.strip().lower()
+    """A date from `YYYY-MM-DD`, `today`, `yesterday`, a weekday (`wed`: the last one, today included),
+    `N days ago`, or `last` / `last week` (a week ago)."""
+    spec = " ".join(text.strip().lower().split())
     if spec == "today":
         return today
     if spec == "yesterday":
         return today - timedelta(days=1)
+    if spec in ("last", "last week"):
+        return today - timedelta(days=7)
+    for number, name in enumerate(_FULL_DAY_NAMES):
+        if spec in (name, name[:3]):
+            return today - timedelta(days=(today.weekday() - number) % 7)
+    ago = re.fullmatch(r"([0-9]{1,4}) days? ago", spec)
+    if ago:
+        return parse_date((today - timedelta(days=int(ago[1]))).isoformat(), today)
     if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", spec):
         try:
             value = date.fromisoformat(spec)
@@ -398,7 +410,7 @@ def parse_date(text: str, today: date) -> date:
         if not 1900 <= value.year <= 2999:  # far from the calendar's ends, where week arithmetic overflows
             raise InvalidInput(f"'{text}' is too far in the past or future; use a year from 1900 to 2999.")
         return value
-    raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, today or yesterday.")
+    raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago.")
 
 
 def parse_minutes(value: int) -> int:

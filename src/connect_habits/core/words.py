@@ -91,3 +91,8 @@ def short_date(day: date, today: date) -> str:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.0f}%"
+
+
+def counted(n: int, noun: str) -> str:
+    """`1 check-in`, `2 check-ins`: a number and its noun, in the right number."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

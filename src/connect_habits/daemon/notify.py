@@ -299,10 +299,28 @@ def _describe(error: Exception) -> str:
     return text.splitlines()[0]
 
 
+NO_BUS = (
+    "no D-Bus session bus (DBUS_SESSION_BUS_ADDRESS is not set and $XDG_RUNTIME_DIR/bus does not exist), "
+    "so no desktop notification can be shown; run it inside your desktop session"
+)
+
+
+class NoSessionBus(PlyerNotifier):
+    """Linux without a session bus: nothing can show a notification, and every send says why."""
+
+    name = "none"
+
+    def send(self, notification: Notification) -> Delivery:
+        return Delivery(False, self.name, error=NO_BUS)
+
+
 def choose_notifier(environ: dict[str, str] | None = None) -> Notifier:
-    """D-Bus on Linux when a session bus can be found; plyer everywhere else."""
+    """D-Bus on Linux when a session bus can be found (none: every send fails, saying why); plyer elsewhere.
+
+    plyer on Linux without a bus prints warnings of its own and reports success for a notification
+    nobody sees.
+    """
     if sys.platform.startswith("linux"):
         address = session_bus_address(environ)
-        if address:
-            return DBusNotifier(address)
+        return DBusNotifier(address) if address else NoSessionBus()
     return PlyerNotifier()

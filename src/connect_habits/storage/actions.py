@@ -114,22 +114,26 @@ def undo(transaction: Transaction, query: str, day: date, by: str | None = None)
     raise InvalidInput(f"'{habit.name}' has nothing logged on {day.isoformat()} to undo.")
 
 
-class SkipOutcome(namedtuple("SkipOutcome", "habit added already")):
-    """What `skip` did: the habit, the days newly skipped, and those that already were."""
+class SkipOutcome(namedtuple("SkipOutcome", "habit added already done", defaults=((),))):
+    """What `skip` did: the habit, the days newly skipped, those that already were, and those left as
+    they are because the habit was done on them."""
 
     __slots__ = ()
 
 
 def record_skips(transaction: Transaction, query: str, days: list[date], reason: str | None) -> SkipOutcome:
-    """Mark days as skipped; days already skipped stay as they were."""
+    """Mark days as skipped; days already skipped stay as they were, and so do days it was done on."""
     snapshot = transaction.snapshot
     habit = resolve_active(snapshot.habits, query)
     skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
+    done = {c.day for c in snapshot.checkins if c.habit_id == habit.id}
     text = parse_note(reason, what="reason")
-    new = [Skip(id=new_id(), habit_id=habit.id, day=d, reason=text) for d in days if d not in skipped]
+    new = [Skip(id=new_id(), habit_id=habit.id, day=d, reason=text) for d in days if d not in skipped and d not in done]
     transaction.add_skips(new)
     snapshot.skips.extend(new)
-    return SkipOutcome(habit, [s.day for s in new], [d for d in days if d in skipped])
+    return SkipOutcome(
+        habit, [s.day for s in new], [d for d in days if d in skipped and d not in done], [d for d in days if d in done]
+    )
 
 
 def start_session(transaction: Transaction, query: str | None, minutes: int, now: datetime) -> Session:

@@ -23,6 +23,7 @@ from ..core.couple import (
     new_partner,
 )
 from ..core.model import new_id
+from ..core.words import counted
 from ..errors import ConnectError, DataFileError, InvalidInput
 from .config import Config, save_config
 from .fileio import locked
@@ -171,7 +172,8 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
     name = couple.names[me]
     others_count = len([p for p in existing if p != target])
     if joining:
-        report.lines.append(f"Joined {others_count} other device(s) in {folder}; you log as {name}.")
+        joined = "1 other device" if others_count == 1 else f"{others_count} other devices"
+        report.lines.append(f"Joined {joined} in {folder}; you log as {name}.")
     else:
         report.lines.append(
             f"Shared through {folder}; you log as {name}. On your partner's machine, once the "
@@ -235,7 +237,8 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         save_config(paths.config_file, config._replace(partners=(), extra=extra))
     return SyncReport(
         [
-            f"Copied {len(snapshot.habits)} habits and {len(snapshot.checkins)} check-ins to {paths.data_file}.",
+            f"Copied {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')} "
+            f"to {paths.data_file}.",
             f"This home is private again; {config.extra['sync_folder']} was left as it is.",
         ]
     )
@@ -282,7 +285,7 @@ def forget(paths: Paths, config: Config, device_text: str) -> SyncReport:
     whose = f" as {tx.snapshot.couple.name(partner)}'s" if partner and tx.snapshot.couple is not None else ""
     return SyncReport(
         [
-            f"Took in {adopted} records of device {device_id}{whose}; its history is kept in this device's log.",
+            f"Took in {counted(adopted, 'record')} of device {device_id}{whose}; its history is kept in this device's log.",
             f"Device {device_id} is forgotten: it no longer shows as a device. Its files in {folder} may be deleted.",
         ]
     )

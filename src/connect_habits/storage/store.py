@@ -28,6 +28,7 @@ from pathlib import Path
 
 from ..core.folds import fold_point, month_start
 from ..core.model import Habit, Snapshot
+from ..core.words import counted
 from ..errors import DataFileError
 from .cache import CACHE_FILE, SummaryCache
 from .fileio import check_writable, commit, finish_commit, locked, read_bytes
@@ -286,7 +287,8 @@ class Store:
                 )
                 if device.skipped:
                     warnings.append(
-                        f"skipped {device.skipped} records of {files.main.name} (and its months) that do not parse"
+                        f"skipped {counted(device.skipped, 'record')} of {files.main.name} (and its months) that "
+                        f"{'does' if device.skipped == 1 else 'do'} not parse"
                     )
                 devices.append(device)
             except DataFileError as error:
@@ -303,7 +305,9 @@ class Store:
                 warnings.append(f"skipped {path.name}: {error.message}")
                 continue
             if copy.skipped:
-                warnings.append(f"skipped {copy.skipped} records of {path.name} that do not parse")
+                warnings.append(
+                    f"skipped {counted(copy.skipped, 'record')} of {path.name} that {'does' if copy.skipped == 1 else 'do'} not parse"
+                )
             read_copies.append((path, copy._replace(sessions=[])))  # a running session is the live file's only
         devices += [copy for _, copy in read_copies]
         snapshot = self._merge(own, devices, own_files.data, own_months)

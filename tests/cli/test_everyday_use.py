@@ -1,0 +1,155 @@
+"""The rough edges a new couple hit in their first two weeks (issue 16), each through the real `connect`."""
+
+from __future__ import annotations
+
+import pytest
+
+from support import one_error_line, run_connect
+
+
+@pytest.fixture
+def env_without_bus():
+    return {"DBUS_SESSION_BUS_ADDRESS": "", "XDG_RUNTIME_DIR": "/nonexistent"}
+
+
+def test_version_is_one_line_and_exit_0(home):
+    result = run_connect(home, "--version")
+    assert result.code == 0 and result.out.startswith("connect ") and result.out.count("\n") == 1
+
+
+@pytest.mark.parametrize("args", [[], ["sync"], ["daemon"]])
+def test_a_bare_command_shows_its_help_and_succeeds(home, args):
+    result = run_connect(home, *args)
+    assert result.code == 0 and "Usage: connect" in result.out and result.err == ""
+
+
+def test_an_unknown_command_suggests_the_right_one_once(home):
+    result = run_connect(home, "stat")
+    assert one_error_line(result, code=2).count("Did you mean 'stats'?") == 1
+
+
+def test_arguments_have_their_help(home):
+    assert "A backup from `connect export" in run_connect(home, "import", "--help").out
+    assert "The habit (a unique prefix" in run_connect(home, "done", "--help").out
+
+
+def test_catalog_name_shows_that_template(home):
+    shown = run_connect(home, "catalog", "walk-together")
+    assert shown.code == 0 and "Prompts:" in shown.out and "connect add --from walk-together" in shown.out
+    assert run_connect(home, "catalog", "walk", "--json").json()["id"] == "walk-together"
+    assert "no template" in one_error_line(run_connect(home, "catalog", "juggling"))
+
+
+def test_counts_are_in_the_right_number(tmp_path):
+    alex, sam, folder = tmp_path / "alex", tmp_path / "sam", tmp_path / "shared"
+    run_connect(alex, "add", "Walk")
+    run_connect(alex, "done", "walk")
+    run_connect(alex, "sync", "init", str(folder), "--me", "Alex")
+    joined = run_connect(sam, "sync", "join", str(folder), "--me", "Sam")
+    assert "Joined 1 other device in" in joined.out and "(s)" not in joined.out
+    left = run_connect(alex, "sync", "leave")
+    assert "Copied 1 habit and 1 check-in to" in left.out
+
+
+def test_without_a_session_bus_daemon_test_fails_in_one_sentence_and_status_says_why(home, env_without_bus):
+    result = run_connect(home, "daemon", "test", env=env_without_bus)
+    assert "no D-Bus session bus" in one_error_line(result)
+    assert result.out == ""
+    status = run_connect(home, "daemon", "status", env=env_without_bus)
+    assert "backend: none" in status.out and "Notifications cannot be shown here" in status.out
+
+
+def test_remind_leaves_out_what_is_not_due_and_says_what_quiet_hours_drop(home):
+    run_connect(home, "add", "Walk", "--at", "19:00", "--every", "fri")  # NOW is a Thursday
+    run_connect(home, "add", "Talk", "--at", "23:00")
+    with open(home / "config.toml", "a") as config:
+        config.write('quiet_hours = "22:30-07:30"\n')
+    text = run_connect(home, "remind").out
+    assert "today     19:00  Walk" not in text  # not one of its days: not listed
+    assert "tomorrow  19:00  Walk" in text
+    assert "today     23:00  Talk (quiet hours: not sent)" in text
+
+
+@pytest.mark.parametrize(
+    "at, says",
+    [
+        ("07:00", "that reminder comes at 07:30"),
+        ("23:00", "that reminder will not be sent"),
+        ("19:00", None),
+    ],
+)
+def test_a_reminder_time_in_the_quiet_hours_is_pointed_out(home, at, says):
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text('quiet_hours = "22:30-07:30"\n')
+    added = run_connect(home, "add", "Walk", "--at", at)
+    assert added.code == 0
+    if says is None:
+        assert "quiet hours" not in added.out
+    else:
+        assert says in added.out
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("today", "2026-11-26"),  # NOW is Thursday 26 November 2026
+        ("yesterday", "2026-11-25"),
+        ("wed", "2026-11-25"),
+        ("Wednesday", "2026-11-25"),
+        ("thu", "2026-11-26"),  # today is a Thursday: the last Thursday is today
+        ("fri", "2026-11-20"),
+        ("3 days ago", "2026-11-23"),
+        ("1 day ago", "2026-11-25"),
+        ("last", "2026-11-19"),
+        ("last week", "2026-11-19"),
+        ("2026-11-01", "2026-11-01"),
+    ],
+)
+def test_dates_as_people_say_them(text, expected):
+    from datetime import date
+
+    from connect_habits.core.model import parse_date
+
+    assert parse_date(text, date(2026, 11, 26)).isoformat() == expected
+
+
+def test_done_and_week_take_those_dates(home):
+    run_connect(home, "add", "Walk")
+    assert run_connect(home, "done", "walk", "--date", "wed").code == 0
+    log = run_connect(home, "log", "--json").json()
+    assert [e["date"] for e in log] == ["2026-11-25"]
+    assert run_connect(home, "week", "--date", "last", "--json").json()["week_start"] == "2026-11-16"
+    assert "not a date" in one_error_line(run_connect(home, "done", "walk", "--date", "someday"))
+
+
+def test_skip_leaves_a_done_day_as_it_is_and_says_so(home):
+    run_connect(home, "add", "Walk")
+    run_connect(home, "done", "walk")
+    kept = run_connect(home, "skip", "walk", "--date", "today")
+    assert kept.code == 0
+    assert "'Walk' is done on 2026-11-26, so that day was not skipped; nothing changed." in kept.out
+    assert "connect undo walk --date 2026-11-26" in kept.out
+    ranged = run_connect(home, "skip", "walk", "--from", "2026-11-25", "--to", "today")
+    assert ranged.code == 0 and "Skipping 'Walk' on 2026-11-25." in ranged.out and "is done on 2026-11-26" in ranged.out
+    kinds = sorted((e["date"], e["kind"]) for e in run_connect(home, "log", "--json").json())
+    assert kinds == [("2026-11-25", "skip"), ("2026-11-26", "checkin")]
+
+
+def test_log_is_newest_first_within_a_day_and_shows_when_each_was_logged(home):
+    run_connect(home, "add", "Walk")
+    run_connect(home, "add", "Talk")
+    run_connect(home, "done", "walk", now="2026-11-26T08:10")
+    run_connect(home, "done", "talk", now="2026-11-26T21:10")
+    run_connect(home, "done", "walk", "--date", "yesterday", now="2026-11-26T21:15")
+    lines = run_connect(home, "log", now="2026-11-26T22:00").out.splitlines()
+    assert lines == [
+        "2026-11-26 21:10  Talk: done",
+        "2026-11-26 08:10  Walk: done",
+        "2026-11-25 (logged 2026-11-26 21:15)  Walk: done",
+    ]
+
+
+def test_without_colour_todays_column_is_still_marked(home):
+    run_connect(home, "add", "Walk")
+    header = run_connect(home, "week", env={"NO_COLOR": "1"}).out.splitlines()[2]
+    assert "Thu*" in header and "\x1b[" not in header  # NOW is a Thursday
