@@ -153,3 +153,132 @@ def test_without_colour_todays_column_is_still_marked(home):
     run_connect(home, "add", "Walk")
     header = run_connect(home, "week", env={"NO_COLOR": "1"}).out.splitlines()[2]
     assert "Thu*" in header and "\x1b[" not in header  # NOW is a Thursday
+
+
+@pytest.mark.parametrize(
+    "add, prompted",
+    [
+        (["Morning coffee"], False),  # the couple's own: no prompt from some other template
+        (["Walk", "--from", "walk-together", "--every", "daily"], True),  # a template's: one of its own
+    ],
+)
+def test_a_slipping_habit_gets_a_prompt_only_from_its_own_template(tmp_path, add, prompted):
+    home = tmp_path / "home"
+    run_connect(home, "add", *add, now="2026-11-16T08:00")
+    suggestion = run_connect(home, "week", "--json").json()["suggestion"]
+    assert "has slipped a little" in suggestion
+    assert ("Try:" in suggestion) is prompted
+
+
+def test_a_best_streak_in_weeks_ends_with_the_end_of_its_last_week(home):
+    run_connect(home, "add", "Date night", "--every", "weekly", now="2026-11-02T10:00")
+    run_connect(home, "done", "date", "--date", "2026-11-10")
+    run_connect(home, "done", "date", "--date", "2026-11-17")
+    assert "2 weeks    09 Nov 2026 – 22 Nov 2026" in run_connect(home, "stats", "date").out
+    [run] = run_connect(home, "stats", "date", "--json").json()["best_streaks"]
+    assert (run["first"], run["last"]) == ("2026-11-09", "2026-11-22")
+
+
+def test_an_every_14_days_habit_says_when_it_is_next_due_and_never_shows_0_of_0(home):
+    run_connect(home, "add", "Massage", "--every", "every 14 days", now="2026-11-16T10:00")
+    done = run_connect(home, "done", "massage")
+    assert "Not due this week" in done.out and "(next: Mon 30 Nov)" in done.out and "0/0" not in done.out
+    week = run_connect(home, "week").out
+    assert "none due" in week and "0/0" not in week
+
+
+def test_after_a_rename_the_old_name_points_to_the_new_one(home):
+    run_connect(home, "add", "Walk")
+    run_connect(home, "edit", "walk", "--rename", "Evening walk")
+    for old in ("walk", "Walk"):
+        said = one_error_line(run_connect(home, "done", old))
+        assert "There is no habit '" + old + "' any more: it was renamed 'Evening walk' (evening-walk)." in said
+    assert run_connect(home, "done", "evening").code == 0
+
+
+def test_edit_from_a_template_says_what_it_changed(home):
+    run_connect(home, "add", "Walk", "--every", "daily")
+    edited = run_connect(home, "edit", "walk", "--from", "walk-together")
+    assert "Changed: rhythm daily → mon,wed,sat; reminders none → 19:00" in edited.out
+    assert "Changed: name Walk → Stroll." in run_connect(home, "edit", "walk", "--rename", "Stroll").out
+
+
+# ---------------------------------------------------------------- the first run
+
+
+def test_init_reads_piped_answers_like_typed_ones_and_ends_with_the_next_steps(home):
+    result = run_connect(home, "init", stdin="Maya\nJonas\n1\n")
+    assert result.code == 0, result.err
+    assert "Welcome, Maya & Jonas." in result.out and "Added: Notice and appreciate (daily)." in result.out
+    assert "Reminders are set: Notice and appreciate at 20:00" in result.out
+    assert "connect daemon install" in result.out
+
+
+def test_init_asks_again_after_a_bad_answer_instead_of_ending(home):
+    answers = "   \nMaya\nmaya\nJonas\n99\nsome\n13-15\n"
+    result = run_connect(home, "init", stdin=answers)
+    assert result.code == 0, result.err
+    assert "A partner's name cannot be empty. Please try again." in result.err
+    assert "must differ in more than case" in result.err
+    assert "'99' is not within the numbers 1 to" in result.err and "'some' is not a number" in result.err
+    assert [h["name"] for h in run_connect(home, "list", "--json").json()] == [
+        "Tech-free dinner",
+        "Tech-free time",
+        "Ten minutes of real talk",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, count, expected",
+    [("1,3", 5, [1, 3]), ("2-4", 5, [2, 3, 4]), ("all", 3, [1, 2, 3]), ("none", 3, []), ("3, 1-2, 3", 5, [3, 1, 2])],
+)
+def test_starter_choices_take_numbers_ranges_all_and_none(text, count, expected):
+    from connect_habits.cli.firstrun import chosen_numbers
+
+    assert chosen_numbers(text, count) == expected
+
+
+def test_choosing_no_starter_habits_says_so(home):
+    result = run_connect(home, "init", stdin="Maya\nJonas\nnone\n")
+    assert "No starter habits; add your own" in result.out and "already there" not in result.out
+
+
+def test_init_on_a_terminal_asks_again_too(home):
+    import os
+    import pty
+    import select
+    import subprocess
+    import time
+
+    from support import CONNECT
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env.update(CONNECT_HOME=str(home), CONNECT_NOW="2026-11-26T10:00", TERM="dumb")
+    process = subprocess.Popen([CONNECT, "init"], stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    seen = ""
+
+    def expect(text: str) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 15
+        while text not in seen:
+            assert time.monotonic() < deadline, seen
+            if select.select([master], [], [], 0.2)[0]:
+                seen += os.read(master, 4096).decode("utf-8", "replace")
+        seen = seen[seen.index(text) + len(text) :]
+
+    for prompt, answer in [
+        ("Partner 1's name", "Maya"),
+        ("Partner 2's name", "maya"),
+        ("Please try again", ""),
+        ("Partner 2's name", "Jonas"),
+        ("Which ones?", "all"),
+    ]:
+        expect(prompt)
+        if answer or prompt != "Please try again":
+            os.write(master, answer.encode() + b"\r")
+    expect("Next:")
+    assert process.wait(timeout=20) == 0
+    os.close(master)
+    assert len(run_connect(home, "list", "--json").json()) >= 15

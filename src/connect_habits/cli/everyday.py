@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 )
 def done(name: str, day: str, minutes: int | None, note: str | None, by: str | None) -> None:
     """Log a habit as done (today unless --date)."""
-    from ..core.cadence import is_due, week_start
+    from ..core.cadence import is_due, next_due, week_start
     from ..core.couple import find_partner
     from ..core.habits import resolve_active, who_logs
     from ..core.model import parse_date, parse_minutes
@@ -63,7 +63,11 @@ def done(name: str, day: str, minutes: int | None, note: str | None, by: str | N
     who = f" by {couple.name(person)}" if couple is not None and person else ""
     echo(f"{logged} {label}{who}. {_progress_line(row)}")
     if not habit.week_based and not is_due(habit, when):
-        echo(f"({when:%A} is not one of its days: it is in the log, but does not add to the streak.)")
+        upcoming = next_due(habit, when)
+        echo(
+            f"({when:%A} is not one of its days (next: {short_date(upcoming, now.date())}): it is in the log, "
+            "but does not add to the streak.)"
+        )
 
 
 def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:
@@ -84,7 +88,8 @@ def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:
 def _progress_line(row: HabitWeek) -> str:
     from ..core.words import progress_text, streak_text
 
-    return f"This week {progress_text(row)}, streak {streak_text(row.streak, row.streak_unit)}."
+    week = f"This week {progress_text(row)}" if row.progress.target else "Not due this week"
+    return f"{week}, streak {streak_text(row.streak, row.streak_unit)}."
 
 
 # ---------------------------------------------------------------- the week

@@ -22,7 +22,6 @@ STARTER_TEMPLATES = ("weekly-check-in", "ten-minute-talk", "tech-free-dinner", "
 )
 def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     """First run: your names, a starter plan from the catalog, and the week."""
-    import click
 
     from ..core.catalog import find_template, load_catalog
     from ..core.couple import check_partner_names
@@ -33,15 +32,20 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
 
     ctx = Context.from_environment()
     config = ctx.config
-    interactive = sys.stdin.isatty() and not yes
+    asker = None if yes else Asker.for_stdin()
     partners = check_partner_names(partner or [])
-    if not partners and interactive:
+    if not partners and asker is not None:
         defaults = list(ctx.load(since=clock.today()).names.values()) + ["", ""]
-        answers = [click.prompt(f"Partner {i + 1}'s name", default=defaults[i] or None) for i in range(2)]
-        partners = check_partner_names(answers)
+        first = asker.ask("Partner 1's name", defaults[0], lambda text: check_partner_names([text])[0])
+        partners = [
+            first,
+            asker.ask("Partner 2's name", defaults[1], lambda text: check_partner_names([first, text])[1]),
+        ]
     ids = list(habit or [])
-    if not ids and interactive:
-        ids = _ask_starters(load_catalog())
+    chose_none = False
+    if not ids and asker is not None:
+        ids = _ask_starters(load_catalog(), asker)
+        chose_none = not ids
     elif not ids:
         ids = list(STARTER_TEMPLATES)
     templates = [find_template(i) for i in ids]
@@ -69,10 +73,19 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     echo(f"Welcome, {who}. Your data lives in {ctx.paths.data_dir}.")
     if added:
         echo("Added: " + ", ".join(f"{h.name} ({rhythm_text(h)})" for h in added) + ".")
+    elif chose_none:
+        echo("No starter habits; add your own with `connect add NAME`, or browse `connect catalog`.")
     else:
         echo("Your starter habits were already there; nothing added.")
     echo()
     show_week(ctx, "today", as_json=False)
+    echo()
+    timed = [h for h in added if h.at]
+    if timed:
+        times = "; ".join(f"{h.name} at {', '.join(h.at)}" for h in timed)
+        echo(f"Reminders are set: {times} (change them with `connect edit NAME --at HH:MM`).")
+    echo("Next: `connect done NAME` when you have done one, `connect week` to look at the week together,")
+    echo("and `connect daemon install` to get the reminders on this desktop.")
 
 
 def add_partners(tx, names: list[str]) -> None:
@@ -93,9 +106,42 @@ def add_partners(tx, names: list[str]) -> None:
     tx.keep_couple()
 
 
-def _ask_starters(templates) -> list[str]:
-    import click
+class Asker:
+    """Questions for the first run: typed at a terminal, or one answer per line from a pipe (`printf
+    'Maya\nJonas\n1\n' | connect init`). A bad answer is asked again with the reason; an empty one
+    takes the default."""
 
+    def __init__(self, lines: list[str] | None):
+        self.lines = lines  # None: a terminal
+
+    @classmethod
+    def for_stdin(cls) -> Asker | None:
+        """An asker for this run's input; None when there is nothing to read (the defaults then hold)."""
+        if sys.stdin.isatty():
+            return cls(None)
+        piped = sys.stdin.read()
+        return cls(piped.splitlines()) if piped.strip() else None
+
+    def ask(self, question: str, default: str | None, check):
+        """The answer to `question`, as `check` turns it into a value (it raises ConnectError to ask again)."""
+        import click
+
+        while True:
+            if self.lines is None:
+                text = click.prompt(question, default=default or None, show_default=bool(default))
+            else:
+                if not self.lines:
+                    raise UsageError(f"The answers ran out before '{question}'.")
+                text = self.lines.pop(0)
+                echo(f"{question}: {text}")
+                text = text or default or ""
+            try:
+                return check(text)
+            except ConnectError as error:
+                echo(f"{error.message} Please try again.", err=self.lines is not None)
+
+
+def _ask_starters(templates, asker: Asker) -> list[str]:
     from ..core.words import rhythm_text
 
     echo("Starter habits (you can add, edit or remove any later):")
@@ -103,16 +149,34 @@ def _ask_starters(templates) -> list[str]:
         mark = "*" if template.id in STARTER_TEMPLATES else " "
         echo(f" {mark}{number:>2}. {template.name} ({rhythm_text(template)})")
     default = ",".join(str(i) for i, t in enumerate(templates, start=1) if t.id in STARTER_TEMPLATES)
-    answer = click.prompt("Which ones? Numbers separated by commas (or 'none')", default=default)
-    if answer.strip().lower() == "none":
+    numbers = asker.ask(
+        "Which ones? Numbers, ranges (1-3) or all, separated by commas (or none)",
+        default,
+        lambda text: chosen_numbers(text, len(templates)),
+    )
+    return [templates[n - 1].id for n in numbers]
+
+
+def chosen_numbers(text: str, count: int) -> list[int]:
+    """`1,3`, `2-4`, `all` or `none` as the numbers 1 to `count` they name, in order, each once."""
+    answer = text.strip().lower()
+    if answer == "none":
         return []
-    chosen = []
+    if answer == "all":
+        return list(range(1, count + 1))
+    chosen: list[int] = []
     for part in answer.replace(" ", ",").split(","):
         if not part:
             continue
-        if not part.isdigit() or not 1 <= int(part) <= len(templates):
-            raise UsageError(f"'{part}' is not one of the numbers 1 to {len(templates)}.")
-        chosen.append(templates[int(part) - 1].id)
+        low, dash, high = part.partition("-")
+        if not low.isdigit() or (dash and not high.isdigit()):
+            raise UsageError(f"'{part}' is not a number, a range like 2-4, all or none.")
+        first, last = int(low), int(high) if dash else int(low)
+        if not 1 <= first <= last <= count:
+            raise UsageError(f"'{part}' is not within the numbers 1 to {count}.")
+        chosen += [n for n in range(first, last + 1) if n not in chosen]
+    if not chosen:
+        raise UsageError("Give at least one number, or none.")
     return chosen
 
 

@@ -75,6 +75,25 @@ def add(
     _quiet_note(ctx, habit)
 
 
+def _changes(before, after, names) -> list[str]:
+    """What an edit changed, field by field: `rhythm daily → mon,wed,sat` (a template may change several)."""
+    from ..core.words import rhythm_text
+    from .render import who_text
+
+    def shown(habit) -> dict[str, str]:
+        return {
+            "name": habit.name,
+            "rhythm": rhythm_text(habit),
+            "reminders": ", ".join(habit.at) or "none",
+            "note": habit.note or "none",
+            "whose": who_text(habit.who, names) if habit.who not in ("together", "each") else habit.who,
+            "prompts": "its template's" if habit.template else ("its own" if habit.prompts else "none"),
+        }
+
+    old, new = shown(before), shown(after)
+    return [f"{key} {old[key]} → {new[key]}" for key in old if old[key] != new[key]]
+
+
 def _quiet_note(ctx, habit) -> None:
     """Say so when a reminder time falls in the quiet hours: held until they end, or not sent at all."""
     from datetime import datetime
@@ -152,6 +171,9 @@ def edit(
         echo(f"'{habit.name}' is unchanged.")
     else:
         echo(f"Updated '{updated.name}' ({described(updated, tx.snapshot.names)}).")
+        changes = _changes(habit, updated, tx.snapshot.names)
+        if changes:
+            echo("Changed: " + "; ".join(changes) + ".")
         if updated.at != habit.at:
             _quiet_note(ctx, updated)
 

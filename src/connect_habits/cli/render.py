@@ -329,8 +329,16 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0, whose: str |
     if stats.best_streaks:
         lines.append("Best streaks:")
         for run in stats.best_streaks:
-            lines.append(f"  {streak_text(run.length, unit):<10} {run.first:%d %b %Y} – {run.last:%d %b %Y}")
+            last = run_end(run, stats.habit)
+            lines.append(f"  {streak_text(run.length, unit):<10} {run.first:%d %b %Y} – {last:%d %b %Y}")
     return "\n".join(lines)
+
+
+def run_end(run, habit):
+    """The last day a streak covers: for a habit counted in weeks, the end of its last week."""
+    from datetime import timedelta
+
+    return run.last + timedelta(days=6) if habit.week_based else run.last
 
 
 def stats_json(result) -> dict:
@@ -343,7 +351,8 @@ def stats_json(result) -> dict:
         "streak_unit": result.streak_unit,
         "strength": round(result.strength, 4),
         "best_streaks": [
-            {"length": r.length, "first": r.first.isoformat(), "last": r.last.isoformat()} for r in result.best_streaks
+            {"length": r.length, "first": r.first.isoformat(), "last": run_end(r, result.habit).isoformat()}
+            for r in result.best_streaks
         ],
         "completion": {str(k): v for k, v in result.rates.items()},
         "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),

@@ -29,6 +29,12 @@ def is_due(habit: Habit, day: date) -> bool:
     return day.weekday() in cadence.weekdays
 
 
+def next_due(habit: Habit, day: date) -> date:
+    """The first day from `day` on that a day-based habit is due."""
+    span = habit.cadence.interval or 7
+    return next((day + timedelta(days=n) for n in range(span + 1) if is_due(habit, day + timedelta(days=n))), day)
+
+
 def weekly_target(habit: Habit, unskipped_days: int) -> int:
     """A week-based habit's target for a week, prorated to its unskipped days and rounded up."""
     base = habit.goal.minutes if habit.goal else habit.cadence.per_week

@@ -91,15 +91,16 @@ def _read_template(path: Path) -> Template:
 
 
 def prompts_for(template_id: str | None, day: date) -> tuple[str, ...]:
-    """The prompts of a habit's template or, for a habit of the couple's own, of a template the day picks.
+    """The prompts of a habit's template; none for a habit of the couple's own (a repair conversation's
+    prompt for a missed coffee would not fit). `day` is kept for callers that pick one prompt by the day.
 
     `connect week` asks for these when a habit is slipping: one template file is read, not the catalog.
     """
-    paths = sorted(catalog_dir().glob("*.toml"))
-    if not paths:
+    if not template_id:
         return ()
-    by_id = {path.stem: path for path in paths}  # a template's file is named by its id
-    path = by_id.get(template_id or "") or paths[day.toordinal() % len(paths)]
+    path = catalog_dir() / f"{template_id}.toml"  # a template's file is named by its id
+    if "/" in template_id or "\\" in template_id or template_id.startswith(".") or not path.is_file():
+        return ()
     return _read_template(path).prompts
 
 

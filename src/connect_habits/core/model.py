@@ -81,15 +81,15 @@ class Goal(namedtuple("Goal", "minutes per")):
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who",
-        defaults=(None, (), None, (), "", False, "together"),
+        "id name slug cadence created goal at template prompts note archived who aka",
+        defaults=(None, (), None, (), "", False, "together", ()),
     )
 ):
     """A ritual the couple wants to repeat.
 
     `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
-    `who` is "together" (either partner's check-in counts), "each", or one partner's name.
-    """
+    `who` is "together" (either partner's check-in counts), "each", or one partner's name; `aka` the
+    names and slugs it had before a rename (the change records hold them)."""
 
     __slots__ = ()
 

@@ -46,6 +46,11 @@ def resolve(habits: Sequence[Habit], query: str) -> Habit:
 def _not_found_message(habits: Sequence[Habit], query: str) -> str:
     if not habits:
         return f"There is no habit '{query}' (there are no habits yet; add one with `connect add`)."
+    wanted = _fold(query)
+    renamed = [h for h in habits if any(_fold(old) == wanted or old == slugify(query) for old in h.aka)]
+    if len(renamed) == 1:
+        habit = renamed[0]
+        return f"There is no habit '{query}' any more: it was renamed '{habit.name}' ({habit.slug})."
     closest = max(habits, key=lambda h: _likeness(query, h))
     if _likeness(query, closest) >= 0.6:
         return f"There is no habit '{query}'; did you mean '{closest.name}'?"

@@ -76,8 +76,11 @@ def person_name(person: str) -> str:
 
 
 def progress_text(row: HabitWeek) -> str:
-    """`2/3` or `95/120 min`."""
+    """`2/3` or `95/120 min`; `none due` in a week without a day it is due (never `0/0`)."""
     done, target = row.progress.done, row.progress.target
+    if not target:
+        unit = " min" if row.progress.unit == "minutes" else ""
+        return f"{done}{unit}, none due" if done else "none due"
     return f"{done}/{target} min" if row.progress.unit == "minutes" else f"{done}/{target}"
 
 

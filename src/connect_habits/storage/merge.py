@@ -63,8 +63,14 @@ def merge(
     ordered = sorted(((change_order(c, d.device), c) for d in devices for c in d.changes), key=lambda item: item[0])
     fields: dict[str, dict] = {}
     first: dict[str, tuple] = {}
+    former: dict[str, list[str]] = {}
     for order, change in ordered:
-        fields.setdefault(change["habit"], {}).update(change["fields"])
+        known = fields.setdefault(change["habit"], {})
+        for key in ("name", "slug"):
+            old, new = known.get(key), change["fields"].get(key)
+            if isinstance(old, str) and new is not None and new != old:
+                former.setdefault(change["habit"], []).append(old)  # `done walk` after a rename points on
+        known.update(change["fields"])
         first.setdefault(change["habit"], order)
     habits: list[Habit] = []
     for habit_id in sorted(fields, key=lambda h: first[h]):
@@ -72,7 +78,7 @@ def merge(
         if values.get("deleted"):
             continue
         try:
-            habits.append(habit_from_fields(habit_id, values))
+            habits.append(habit_from_fields(habit_id, values)._replace(aka=tuple(former.get(habit_id, ()))))
         except RecordError:
             if strict:
                 raise
