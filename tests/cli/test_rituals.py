@@ -124,7 +124,7 @@ def test_an_interrupted_check_in_keeps_every_answer_and_the_next_one_carries_on(
     [partial] = us.ok("checkins", "--json").json()
     assert partial["finished"] is False and len(partial["appreciations"]) == 3
     carried = us.ok("checkin", now="2026-12-06T09:00", stdin="\n".join(FIRST_CHECKIN[4:]) + "\n")
-    assert "Carrying on with the check-in begun on Saturday 05 December: 4 answers were kept." in carried.out
+    assert "Carrying on with the check-in begun on Saturday 05 December: 4 answers kept." in carried.out
     assert "Alex, something you appreciated" not in carried.out  # nothing asked twice
     [whole] = us.ok("checkins", "--json").json()
     assert whole["finished"] is True and len(whole["appreciations"]) == 3 and len(whole["promises"]) == 2
@@ -202,7 +202,7 @@ def test_a_check_in_held_at_a_real_terminal_and_one_stopped_with_ctrl_c(us):
     [partial] = us.ok("checkins", "--json").json()
     assert partial["appreciations"] == [{"from": "Alex", "to": "Sam", "text": "you listened"}]
     term = Terminal(us.home, SATURDAY)
-    term.expect("2 answers were kept")
+    term.expect("2 answers kept")
     term.expect("Sam, something you appreciated about Alex")
     for answer, prompt in [
         ("you made soup", "Sam, something else"),
@@ -382,3 +382,18 @@ def test_a_check_in_held_on_one_machine_shows_on_both_and_its_promises_in_both_w
     sam.ok("checkin", now=NEXT_SATURDAY, stdin="yes\nno\n\n\n\nskip\n\n\n")  # the next one, on the other machine
     [newest, first] = alex.ok("checkins", "--json", now=NEXT_SATURDAY).json()
     assert [p["outcome"] for p in first["promises"]] == ["yes", "no"] and newest["finished"]
+
+
+def test_an_answer_the_check_in_refused_is_not_kept_nor_replayed(us):
+    us.ok("checkin", stdin="\n".join(FIRST_CHECKIN) + "\n")
+    stopped = us("checkin", now=NEXT_SATURDAY, stdin="maybe\nsometimes\nyes\n")
+    assert stopped.code == 1 and "the 1 answer given so far is saved" in stopped.err
+    carried = us.ok("checkin", now=NEXT_SATURDAY, stdin="no\n\n\n\nskip\n\n\n")
+    assert "Saturday 12 December: 1 answer kept." in carried.out
+    assert not carried.out.splitlines()[1].startswith("Please answer")  # no stale refusal on resuming
+    [newest, first] = us.ok("checkins", "--json", now=NEXT_SATURDAY).json()
+    assert [p["outcome"] for p in first["promises"]] == ["yes", "no"] and newest["finished"]
+
+
+def test_messages_about_an_answer_use_the_right_article(us):
+    assert one_error_line(us("answer", "--by", "Sam", "x" * 2500)).startswith("Error: An answer can be at most")

@@ -176,10 +176,14 @@ def inbox(as_json: bool) -> None:
 
     ctx = Context.from_environment()
     now = clock.now()
-    snapshot = ctx.load()
-    me = snapshot.me
-    received = messages_to(snapshot.rituals, me) if me is not None else []
-    seen = seen_by(snapshot.rituals, me) if me is not None else {}
+    with ctx.transaction() as tx:  # one read; what it lists is noted as seen in the same step
+        snapshot = tx.snapshot
+        me = snapshot.me
+        received = messages_to(snapshot.rituals, me) if me is not None else []
+        seen = seen_by(snapshot.rituals, me) if me is not None else {}
+        unseen = [m.id for m in received if m.id not in seen]
+        if unseen and me is not None:
+            mark_seen(tx, unseen, me, now)
     names = snapshot.names
     items = [
         {
@@ -192,10 +196,6 @@ def inbox(as_json: bool) -> None:
         }
         for m in received
     ]
-    unseen = [m.id for m in received if m.id not in seen]
-    if unseen and me is not None:
-        with ctx.transaction(since=now.date()) as tx:
-            mark_seen(tx, unseen, me, now)
     if as_json:
         echo(json.dumps(items, ensure_ascii=False, indent=2))
         return

@@ -12,6 +12,7 @@ import sys
 
 from .. import clock
 from ..core.talk import STEPS
+from ..core.words import counted
 from ..errors import InvalidInput
 from .context import Context
 from .output import echo
@@ -31,7 +32,7 @@ def checkin() -> int | None:
     from ..core.cadence import week_start
     from ..core.model import Ritual, new_id, parse_note
     from ..core.rituals import open_promises, unfinished_talk
-    from ..core.talk import Ask, Conversation
+    from ..core.talk import Ask, Conversation, Refused
     from ..storage.rituals import CHECKIN_TEMPLATES, log_ritual_habit
 
     ctx = Context.from_environment()
@@ -45,11 +46,12 @@ def checkin() -> int | None:
     if talk is not None:
         talk_id, day, saved = talk.id, talk.day, [list(a) for a in talk.fields.get("answers") or []]
         started, seconds = str(talk.fields.get("started")), int(talk.fields.get("seconds") or 0)
-        echo(f"Carrying on with the check-in begun on {day:%A %d %B}: {len(saved)} answers were kept.")
+        echo(f"Carrying on with the check-in begun on {day:%A %d %B}: {counted(len(saved), 'answer')} kept.")
     else:
         talk_id, day, saved = new_id(), now.date(), []
         started, seconds = now.isoformat(timespec="seconds"), 0
-    conversation = Conversation(talk_id, persons, names, open_promises(snapshot.rituals, talk), _week_text(snapshot))
+    week_text = _week_text(snapshot, ctx.config.first_weekday)
+    conversation = Conversation(talk_id, persons, names, open_promises(snapshot.rituals, talk), week_text)
     answers = list(saved)
     sitting = time.monotonic()
 
@@ -82,16 +84,23 @@ def checkin() -> int | None:
             if replayed < len(saved):
                 reply = str(saved[replayed][1])
                 replayed += 1
-            else:
-                reply = _read(item.text)
-                try:
-                    reply = parse_note(reply, "answer")
-                except InvalidInput as error:
-                    echo(error.message, err=True)
-                    continue  # asked again
-                answers.append([item.key, reply])
+                item = script.send(reply)
+                continue
+            reply = _read(item.text)
+            try:
+                reply = parse_note(reply, "answer")
+            except InvalidInput as error:
+                echo(error.message, err=True)
+                continue  # asked again
+            key = item.key
+            try:
+                item = script.send(reply)
+            except StopIteration:
+                answers.append([key, reply])  # the last answer: the conversation is over
+                raise
+            if not isinstance(item, Refused):  # only an answer the conversation took is kept (and replayed)
+                answers.append([key, reply])
                 save(finished=False)
-            item = script.send(reply)
     except StopIteration:
         pass
     except (EOFError, KeyboardInterrupt) as stop:
@@ -127,7 +136,7 @@ def _read(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _week_text(snapshot) -> str:
+def _week_text(snapshot, first_weekday: int) -> str:
     """The week as `connect week` shows it, for the check-in's third step."""
     from ..core.week import week_summary
     from .output import style
@@ -140,7 +149,7 @@ def _week_text(snapshot) -> str:
         snapshot.skips,
         today,
         today,
-        Context.from_environment().config.first_weekday,
+        first_weekday,
         snapshot.persons,
         snapshot.folds,
         snapshot.since,

@@ -13,6 +13,7 @@ from ..errors import InvalidInput
 NAME_MAX = 80
 NOTE_MAX = 2000
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _DAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
     **{
@@ -300,13 +301,14 @@ def parse_note(text: str | None, what: str = "note") -> str:
     if text is None:
         return ""
     _check_encodable(text, what)
+    a_what = f"{'An' if what[:1] in 'aeiou' else 'A'} {what}"
     note = unicodedata.normalize("NFC", text).strip()
     if len(note) > NOTE_MAX:
-        raise InvalidInput(f"A {what} can be at most {NOTE_MAX} characters (this one has {len(note)}).")
+        raise InvalidInput(f"{a_what} can be at most {NOTE_MAX} characters (this one has {len(note)}).")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in note):
-        raise InvalidInput(f"A {what} cannot contain control characters.")
+        raise InvalidInput(f"{a_what} cannot contain control characters.")
     if not BIDI.isdisjoint(note):
-        raise InvalidInput(f"A {what} cannot contain direction-changing characters.")
+        raise InvalidInput(f"{a_what} cannot contain direction-changing characters.")
     return note
 
 
@@ -381,9 +383,6 @@ def parse_time(text: str) -> str:
     if not match:
         raise InvalidInput(f"'{text}' is not a time; use HH:MM on a 24-hour clock, like 19:00.")
     return f"{int(match[1]):02d}:{match[2]}"
-
-
-_FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
 def parse_date(text: str, today: date) -> date:

@@ -31,6 +31,12 @@ class Say(namedtuple("Say", "text")):
     __slots__ = ()
 
 
+class Refused(Say):
+    """The answer just given does not fit the question, which is asked again: that answer is not kept."""
+
+    __slots__ = ()
+
+
 class Ask(namedtuple("Ask", "key text")):
     """A question to one or both of you; `key` names the step it belongs to."""
 
@@ -109,7 +115,7 @@ class Conversation:
             speaker = names.get(answer.casefold())
             if speaker is not None:
                 break
-            yield Say(f"Please answer {self._name(one)}, {self._name(other)} or skip.")
+            yield Refused(f"Please answer {self._name(one)}, {self._name(other)} or skip.")
         listener = other if speaker == one else one
         s, li = self._name(speaker), self._name(listener)
         feel = yield Ask("hard:feel", f"{s}: I feel…")
@@ -136,4 +142,4 @@ class Conversation:
             answer = ((yield Ask(key, question)) or "").strip().lower()
             if answer in choices:
                 return answer
-            yield Say(f"Please answer {', '.join(choices[:-1])} or {choices[-1]}.")
+            yield Refused(f"Please answer {', '.join(choices[:-1])} or {choices[-1]}.")
