@@ -130,6 +130,25 @@ def test_an_interrupted_check_in_keeps_every_answer_and_the_next_one_carries_on(
     assert whole["finished"] is True and len(whole["appreciations"]) == 3 and len(whole["promises"]) == 2
 
 
+def test_a_second_check_in_in_the_same_week_is_asked_for_on_purpose(us):
+    us.ok("checkin", stdin="\n".join(FIRST_CHECKIN) + "\n")
+    refused = us("checkin", now="2026-12-06T10:00", stdin="yes\n")
+    assert "held this week's check-in on Saturday 05 December" in one_error_line(refused)
+    assert len(us.ok("checkins", "--json").json()) == 1  # nothing begun
+    us.ok("checkin", "--again", now="2026-12-06T10:00", stdin="yes\nno\n\n\n\nskip\n\n\n")
+    assert len(us.ok("checkins", "--json").json()) == 2
+
+
+def test_checkins_tell_what_was_heard_and_a_second_try_at_hearing(us):
+    retry = FIRST_CHECKIN[:11] + ["no", "you need an evening hour without screens", "yes"] + FIRST_CHECKIN[12:]
+    held = us.ok("checkin", stdin="\n".join(retry) + "\n")
+    assert "Alex, did Sam hear you right this time? (yes/no)" in held.out
+    [saved] = us.ok("checkins", "--json").json()
+    assert saved["hard"][0]["heard"] == "you need an evening hour without screens"
+    assert saved["hard"][0]["heard_right"] is True
+    assert "Sam heard: you need an evening hour without screens (heard right)" in us.ok("checkins").out
+
+
 def test_the_check_in_needs_two_partners(tmp_path):
     alone = Home(tmp_path, "alone")
     alone.ok("add", "Walk")
@@ -271,6 +290,21 @@ def test_on_one_laptop_answers_say_whose_they_are(us):
     assert view == {"Alex": {"answered": False, "text": None}, "Sam": {"answered": True, "text": None}}
     us.ok("answer", "--by", "alex", "The mountains")
     assert us.ok("question", "--json").json()["answers"]["Sam"]["text"] == "The lake"
+
+
+def test_an_answer_for_the_partner_with_a_device_of_their_own_is_refused(couple):
+    alex, sam = couple
+    sam.ok("answer", "The night train")
+    refused = alex("answer", "--by", "Sam", "The lake")
+    assert "Sam answers on Sam's own device" in one_error_line(refused)
+    assert sam.ok("question", "--json").json()["answers"]["Sam"]["text"] == "The night train"
+    alex.ok("answer", "--by", "Alex", "The sea")  # naming oneself is fine
+
+
+def test_an_answer_over_several_lines_is_kept_on_one(couple):
+    alex, sam = couple
+    alex.ok("answer", "The sea,\nbecause of\n  the light")
+    assert alex.ok("question", "--json").json()["answers"]["Alex"]["text"] == "The sea, because of the light"
 
 
 @pytest.mark.parametrize(

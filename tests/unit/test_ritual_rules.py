@@ -135,10 +135,14 @@ def test_the_conversation_turns_answers_into_appreciations_a_hard_moment_and_pro
             "quiet",
             "heard",
             "no",
+            "heard again",
+            "no",
             "",
             "hug",
         ],
     )
+    assert asked.count("Alex: What I heard is…") == 2  # not heard right: Alex tries once more
+    assert "Sam, did Alex hear you right this time? (yes/no)" in asked
     assert asked[0] == 'Alex, Sam promised you: "call". Did it happen? (yes/partly/no)'
     assert asked[1] == asked[0]  # "sometimes" is not an answer: asked again
     record = conversation.record
@@ -150,7 +154,7 @@ def test_the_conversation_turns_answers_into_appreciations_a_hard_moment_and_pro
         ("b", "y1"),
     ]
     assert record["hard"] == [
-        {"speaker": "b", "feel": "sad", "about": "it", "need": "quiet", "heard": "heard", "heard_right": False}
+        {"speaker": "b", "feel": "sad", "about": "it", "need": "quiet", "heard": "heard again", "heard_right": False}
     ]
     assert record["promises"] == [{"id": "t1/b", "from": "b", "to": "a", "text": "hug"}]  # Alex asked Sam's… wish
     assert record["finished"] is True

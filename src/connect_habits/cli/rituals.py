@@ -19,7 +19,16 @@ def _who(snapshot, by: str | None, what: str) -> str:
 
     names = snapshot.names
     if by is not None:
-        return find_partner(names, by)
+        person = find_partner(names, by)
+        couple = snapshot.couple
+        own_device = couple is not None and any(d.partner == person and not d.forgotten for d in couple.devices)
+        if snapshot.me is not None and person != snapshot.me and own_device:
+            them, me = names.get(person, person), names.get(snapshot.me, snapshot.me)
+            raise InvalidInput(
+                f"{them} answers on {them}'s own device, and this one is {me}'s: leave out --by "
+                f"so nothing of {them}'s is replaced."
+            )
+        return person
     if snapshot.me is not None:
         return snapshot.me
     if not names:

@@ -16,22 +16,25 @@ from ..core.words import counted
 from ..errors import InvalidInput
 from .context import Context
 from .output import echo
-from .spec import JSON, command
+from .spec import FLAG, JSON, Option, command
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 EXIT_END_OF_INPUT = 1
 HISTORY_DAYS = 63  # how far back a check-in looks for the last one's promises
 
 
-@command("checkin")
-def checkin() -> int | None:
+@command(
+    "checkin",
+    Option(("--again",), "again", FLAG, False, "Hold another check-in although this week's is done."),
+)
+def checkin(again: bool) -> int | None:
     """The guided weekly check-in, for the two of you at one screen (about 20 minutes)."""
     import time
     from datetime import timedelta
 
     from ..core.cadence import week_start
     from ..core.model import Ritual, new_id, parse_note
-    from ..core.rituals import open_promises, unfinished_talk
+    from ..core.rituals import held_talk, open_promises, unfinished_talk
     from ..core.talk import Ask, Conversation, Refused
     from ..storage.rituals import CHECKIN_TEMPLATES, log_ritual_habit
 
@@ -43,6 +46,12 @@ def checkin() -> int | None:
     if len(persons) < 2:
         raise InvalidInput("The check-in is for two: name both of you first (connect init --partner A --partner B).")
     talk = unfinished_talk(snapshot.rituals, first)
+    held = held_talk(snapshot.rituals, first)
+    if talk is None and held is not None and not again:
+        raise InvalidInput(
+            f"You held this week's check-in on {held.day:%A %d %B} (`connect checkins` shows it); "
+            "to hold another this week: connect checkin --again."
+        )
     if talk is not None:
         talk_id, day, saved = talk.id, talk.day, [list(a) for a in talk.fields.get("answers") or []]
         started, seconds = str(talk.fields.get("started")), int(talk.fields.get("seconds") or 0)
@@ -188,5 +197,9 @@ def checkins(as_json: bool) -> None:
             echo(f"  Best moment: {item['best']}")
         for h in item["hard"]:
             echo(f"  {h['speaker']} felt {h['feel']} about {h['about']}, and needed {h['need']}.")
+            if h["heard"]:
+                right = {True: "heard right", False: "not quite heard yet"}.get(h["heard_right"], "")
+                listener = next((n for n in names.values() if n != h["speaker"]), "The other")
+                echo(f"    {listener} heard: {h['heard']}" + (f" ({right})" if right else ""))
         for p in item["promises"]:
             echo(f"  {p['from']} promised {p['to']}: {p['text']} ({p['outcome'] or 'open'})")

@@ -137,6 +137,11 @@ def unfinished_talk(rituals: Iterable[Ritual], week_start: date) -> Ritual | Non
     return next((t for t in talks(rituals) if not t.fields.get("finished") and t.day >= week_start), None)
 
 
+def held_talk(rituals: Iterable[Ritual], week_start: date) -> Ritual | None:
+    """The check-in finished this week (from `week_start`), if any."""
+    return next((t for t in talks(rituals) if t.fields.get("finished") and t.day >= week_start), None)
+
+
 def talk_summary(talk: Ritual, answered: Mapping[str, str], name) -> dict:
     """A check-in as `connect checkins --json` gives it; `name` turns a partner's id into their name."""
     fields = talk.fields

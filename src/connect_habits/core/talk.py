@@ -124,6 +124,12 @@ class Conversation:
         yield Say(f"{li}, before you answer: say back what you heard, in your own words.")
         heard = yield Ask("hard:heard", f"{li}: What I heard is…")
         right = yield from self._choice("hard:right", f"{s}, did {li} hear you right? (yes/no)", ("yes", "no"))
+        if right == "no":
+            yield Say(f"{li}, ask {s} what you missed, then try once more in your own words.")
+            heard = yield Ask("hard:heard:again", f"{li}: What I heard is…")
+            right = yield from self._choice(
+                "hard:right:again", f"{s}, did {li} hear you right this time? (yes/no)", ("yes", "no")
+            )
         self.record["hard"].append(
             {
                 "speaker": speaker,
@@ -135,7 +141,9 @@ class Conversation:
             }
         )
         if right == "no":
-            yield Say(f"{li}, ask {s} what you missed, and try once more in your own words before moving on.")
+            yield Say(
+                f"Thank you both for trying. {li}, keep asking {s} about it this week: understanding can take time."
+            )
 
     def _choice(self, key: str, question: str, choices: Sequence[str]) -> Generator[Say | Ask, str | None, str]:
         while True:

@@ -17,8 +17,8 @@ THANKS_TEMPLATES = ("say-thank-you", "appreciation")
 
 
 def checked_text(text: str, what: str) -> str:
-    """Typed text for a ritual: a note's rules, and not empty."""
-    value = parse_note(text, what)
+    """Typed text for a ritual: a note's rules, not empty, on one line (so lists and prompts stay readable)."""
+    value = " ".join(parse_note(text, what).split())
     if not value:
         raise InvalidInput(f"The {what} is empty; say something.")
     return value
