@@ -120,11 +120,11 @@ def test_the_next_check_in_asks_about_each_promise_and_records_the_answer(us):
 def test_an_interrupted_check_in_keeps_every_answer_and_the_next_one_carries_on(us):
     stopped = us("checkin", stdin="\n".join(FIRST_CHECKIN[:4]) + "\n")
     assert stopped.code == 1
-    assert "the 4 answers given so far are saved" in stopped.err
+    assert "the 3 answers given so far are saved" in stopped.err  # the empty line that moved on said nothing
     [partial] = us.ok("checkins", "--json").json()
     assert partial["finished"] is False and len(partial["appreciations"]) == 3
     carried = us.ok("checkin", now="2026-12-06T09:00", stdin="\n".join(FIRST_CHECKIN[4:]) + "\n")
-    assert "Carrying on with the check-in begun on Saturday 05 December: 4 answers kept." in carried.out
+    assert "Carrying on with the check-in begun on Saturday 05 December: 3 answers kept." in carried.out
     assert "Alex, something you appreciated" not in carried.out  # nothing asked twice
     [whole] = us.ok("checkins", "--json").json()
     assert whole["finished"] is True and len(whole["appreciations"]) == 3 and len(whole["promises"]) == 2
@@ -147,6 +147,24 @@ def test_checkins_tell_what_was_heard_and_a_second_try_at_hearing(us):
     assert saved["hard"][0]["heard"] == "you need an evening hour without screens"
     assert saved["hard"][0]["heard_right"] is True
     assert "Sam heard: you need an evening hour without screens (heard right)" in us.ok("checkins").out
+
+
+def test_skip_moves_on_at_every_optional_step_and_prompt_words_are_not_kept_twice(us):
+    answers = ["skip", "no", "skip", "Alex", "I feel tired", "about the evenings", "I need rest"]
+    answers += ["What I heard is: you need rest", "y", "skip", "nothing"]
+    us.ok("checkin", stdin="\n".join(answers) + "\n")
+    [saved] = us.ok("checkins", "--json").json()
+    assert saved["appreciations"] == [] and saved["best"] is None and saved["promises"] == []
+    assert saved["hard"] == [
+        {"speaker": "Alex", "feel": "tired", "about": "the evenings", "need": "rest", "heard": "you need rest",
+         "heard_right": True}
+    ]  # fmt: skip
+    assert "Alex felt tired about the evenings, and needed rest." in us.ok("checkins").out
+
+
+def test_stopping_before_anything_was_said_says_so(us):
+    stopped = us("checkin", stdin="\n")
+    assert "Stopped before anything was said" in stopped.err
 
 
 def test_the_check_in_needs_two_partners(tmp_path):
@@ -221,7 +239,7 @@ def test_a_check_in_held_at_a_real_terminal_and_one_stopped_with_ctrl_c(us):
     [partial] = us.ok("checkins", "--json").json()
     assert partial["appreciations"] == [{"from": "Alex", "to": "Sam", "text": "you listened"}]
     term = Terminal(us.home, SATURDAY)
-    term.expect("2 answers kept")
+    term.expect("1 answer kept")  # the empty line moved on: nothing said
     term.expect("Sam, something you appreciated about Alex")
     for answer, prompt in [
         ("you made soup", "Sam, something else"),
@@ -301,10 +319,13 @@ def test_an_answer_for_the_partner_with_a_device_of_their_own_is_refused(couple)
     alex.ok("answer", "--by", "Alex", "The sea")  # naming oneself is fine
 
 
-def test_an_answer_over_several_lines_is_kept_on_one(couple):
+@pytest.mark.parametrize("text", ["The sea,\nbecause of\n  the light", "The sea,\r\nbecause of\r  the light"])
+def test_an_answer_over_several_lines_is_kept_on_one(couple, text):
     alex, sam = couple
-    alex.ok("answer", "The sea,\nbecause of\n  the light")
+    alex.ok("answer", text)
     assert alex.ok("question", "--json").json()["answers"]["Alex"]["text"] == "The sea, because of the light"
+    assert "You: The sea, because of the light" in alex.ok("question").out
+    assert "You have not answered yet." in sam.ok("question").out
 
 
 @pytest.mark.parametrize(
@@ -344,8 +365,10 @@ def test_a_message_and_a_thank_you_reach_the_partners_inbox_and_the_thanks_is_lo
         ("Alex", "Sam", "message", "Good luck with the interview today", None),
     ]
     assert inbox[0]["sent"].startswith("2026-12-05T20:00")
+    assert [m["seen"] for m in sam.ok("inbox", "--json").json()] == [None, None]  # a script's look: still new
+    assert sam.ok("inbox").out.count("(new)") == 2
     again = sam.ok("inbox", "--json", now="2026-12-05T21:00").json()
-    assert all(m["seen"] for m in again)  # listed once: seen
+    assert all(m["seen"] for m in again)  # listed to the person once: seen
     assert alex.ok("inbox", "--json").json() == []  # nothing was sent to Alex
     week = alex.ok("week", "--json").json()
     thanks = next(h for h in week["habits"] if h["slug"] == "say-thank-you")
@@ -421,7 +444,7 @@ def test_a_check_in_held_on_one_machine_shows_on_both_and_its_promises_in_both_w
 def test_an_answer_the_check_in_refused_is_not_kept_nor_replayed(us):
     us.ok("checkin", stdin="\n".join(FIRST_CHECKIN) + "\n")
     stopped = us("checkin", now=NEXT_SATURDAY, stdin="maybe\nsometimes\nyes\n")
-    assert stopped.code == 1 and "the 1 answer given so far is saved" in stopped.err
+    assert stopped.code == 1 and "the answer given so far is saved" in stopped.err
     carried = us.ok("checkin", now=NEXT_SATURDAY, stdin="no\n\n\n\nskip\n\n\n")
     assert "Saturday 12 December: 1 answer kept." in carried.out
     assert not carried.out.splitlines()[1].startswith("Please answer")  # no stale refusal on resuming

@@ -96,13 +96,14 @@ def question(as_json: bool, history: bool) -> None:
         return
     echo(f"Today's question ({item['theme']}):")
     echo(f"  {item['question']}")
+    me = names.get(snapshot.me or "")
     for name, answer in item["answers"].items():
         if answer["text"] is not None:
-            echo(f"{name}: {answer['text']}")
+            echo(f"{'You' if name == me else name}: {answer['text']}")
         elif answer["answered"]:
             echo(f"{name} has answered; answer too to see it.")
         else:
-            echo(f"{name} has not answered yet.")
+            echo("You have not answered yet." if name == me else f"{name} has not answered yet.")
     if not item["answers"]:
         echo('Answer with: connect answer "…"')
 
@@ -191,7 +192,7 @@ def inbox(as_json: bool) -> None:
         received = messages_to(snapshot.rituals, me) if me is not None else []
         seen = seen_by(snapshot.rituals, me) if me is not None else {}
         unseen = [m.id for m in received if m.id not in seen]
-        if unseen and me is not None:
+        if unseen and me is not None and not as_json:  # a script's look leaves them new for the person
             mark_seen(tx, unseen, me, now)
     names = snapshot.names
     items = [

@@ -55,7 +55,9 @@ def checkin(again: bool) -> int | None:
     if talk is not None:
         talk_id, day, saved = talk.id, talk.day, [list(a) for a in talk.fields.get("answers") or []]
         started, seconds = str(talk.fields.get("started")), int(talk.fields.get("seconds") or 0)
-        echo(f"Carrying on with the check-in begun on {day:%A %d %B}: {counted(len(saved), 'answer')} kept.")
+        echo(
+            f"Carrying on with the check-in begun on {day:%A %d %B}: {counted(sum(1 for _, t in saved if str(t).strip()), 'answer')} kept."
+        )
     else:
         talk_id, day, saved = new_id(), now.date(), []
         started, seconds = now.isoformat(timespec="seconds"), 0
@@ -113,13 +115,13 @@ def checkin(again: bool) -> int | None:
     except StopIteration:
         pass
     except (EOFError, KeyboardInterrupt) as stop:
-        given = len(answers)
-        echo(
-            f"\nStopped before the end: {'the ' + str(given) if given else 'no'} answer{'s' * (given != 1)} "
-            f"given so far {'are' if given != 1 else 'is'} saved; `connect checkin` carries on from here this week.",
-            err=True,
-        )
-        if given and answers != saved:
+        given = sum(1 for _, text in answers if str(text).strip())  # an empty line moved on: it said nothing
+        if given:
+            kept = f"the {given} answers given so far are saved" if given != 1 else "the answer given so far is saved"
+            echo(f"\nStopped before the end: {kept}; `connect checkin` carries on from here this week.", err=True)
+        else:
+            echo("\nStopped before anything was said; `connect checkin` starts again whenever you like.", err=True)
+        if answers and answers != saved:
             save(finished=False)
         return EXIT_INTERRUPTED if isinstance(stop, KeyboardInterrupt) else EXIT_END_OF_INPUT
     save(finished=True)
@@ -190,7 +192,8 @@ def checkins(as_json: bool) -> None:
         return
     for item in items:
         state = "" if item["finished"] else " (not finished)"
-        echo(f"{item['date']} · {item['minutes']} min{state}")
+        took = f"{item['minutes']} min" if item["minutes"] else "under a minute"
+        echo(f"{item['date']} · {took}{state}")
         for a in item["appreciations"]:
             echo(f"  {a['from']} appreciated in {a['to']}: {a['text']}")
         if item["best"]:
@@ -202,4 +205,7 @@ def checkins(as_json: bool) -> None:
                 listener = next((n for n in names.values() if n != h["speaker"]), "The other")
                 echo(f"    {listener} heard: {h['heard']}" + (f" ({right})" if right else ""))
         for p in item["promises"]:
-            echo(f"  {p['from']} promised {p['to']}: {p['text']} ({p['outcome'] or 'open'})")
+            kept = {"yes": "kept", "partly": "partly kept", "no": "not kept"}.get(
+                p["outcome"], "open till the next check-in"
+            )
+            echo(f"  {p['from']} promised {p['to']}: {p['text']} ({kept})")

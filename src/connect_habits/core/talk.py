@@ -23,6 +23,26 @@ STEPS = (
 )
 MAX_APPRECIATIONS = 3
 SKIP_WORDS = ("", "skip", "no", "nothing", "none")
+YES_NO = {"y": "yes", "n": "no", "p": "partly"}
+# What people type out of habit before the answer a prompt has begun for them ("I feel… I feel tired").
+_LEADS = {
+    "hard:feel": ("i feel", "i'm feeling", "i am feeling"),
+    "hard:about": ("about",),
+    "hard:need": ("and i need", "i need"),
+    "hard:heard": ("what i heard is", "what i heard was", "i heard"),
+}
+
+
+def said(text: str | None, key: str = "") -> str:
+    """An answer as kept: trimmed, without the words its prompt already says, empty for 'skip' and the like."""
+    answer = (text or "").strip()
+    if answer.casefold() in SKIP_WORDS[1:] and not key.startswith("hard:"):
+        return ""
+    for lead in _LEADS.get(key.replace(":again", ""), ()):
+        if answer.casefold().startswith(lead) and answer[len(lead) : len(lead) + 1] in ("", " ", ",", ":", "…"):
+            answer = answer[len(lead) :].lstrip(" ,:…").strip()
+            break
+    return answer
 
 
 class Say(namedtuple("Say", "text")):
@@ -80,13 +100,13 @@ class Conversation:
                     f"appreciation:{giver}:{n}",
                     f"{self._name(giver)}, {more} you appreciated about {self._name(taker)} this week (empty: move on):",
                 )
-                said = (text or "").strip()
-                if not said:
+                appreciation = said(text)
+                if not appreciation:
                     break
-                self.record["appreciations"].append({"from": giver, "to": taker, "text": said})
+                self.record["appreciations"].append({"from": giver, "to": taker, "text": appreciation})
         yield Say(self.week_text)
         best = yield Ask("best", "What was the best moment of your week together? (empty: move on)")
-        self.record["best"] = (best or "").strip()
+        self.record["best"] = said(best)
         yield from self._hard(one, other)
         yield Say("Next week.")
         for asker, answerer in ((one, other), (other, one)):
@@ -95,7 +115,7 @@ class Conversation:
                 f"{self._name(answerer)}, {self._name(asker)} asks: what could I do next week that would help you "
                 "feel closer? (empty: nothing this time)",
             )
-            wish = (text or "").strip()
+            wish = said(text)
             if wish:
                 self.record["promises"].append(
                     {"id": f"{self.talk_id}/{asker}", "from": asker, "to": answerer, "text": wish}
@@ -133,10 +153,10 @@ class Conversation:
         self.record["hard"].append(
             {
                 "speaker": speaker,
-                "feel": (feel or "").strip(),
-                "about": (about or "").strip(),
-                "need": (need or "").strip(),
-                "heard": (heard or "").strip(),
+                "feel": said(feel, "hard:feel"),
+                "about": said(about, "hard:about"),
+                "need": said(need, "hard:need"),
+                "heard": said(heard, "hard:heard"),
                 "heard_right": right == "yes",
             }
         )
@@ -148,6 +168,7 @@ class Conversation:
     def _choice(self, key: str, question: str, choices: Sequence[str]) -> Generator[Say | Ask, str | None, str]:
         while True:
             answer = ((yield Ask(key, question)) or "").strip().lower()
+            answer = YES_NO.get(answer, answer)
             if answer in choices:
                 return answer
             yield Refused(f"Please answer {', '.join(choices[:-1])} or {choices[-1]}.")

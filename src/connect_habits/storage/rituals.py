@@ -18,7 +18,7 @@ THANKS_TEMPLATES = ("say-thank-you", "appreciation")
 
 def checked_text(text: str, what: str) -> str:
     """Typed text for a ritual: a note's rules, not empty, on one line (so lists and prompts stay readable)."""
-    value = " ".join(parse_note(text, what).split())
+    value = " ".join(parse_note(text.replace("\r\n", "\n").replace("\r", "\n"), what).split())
     if not value:
         raise InvalidInput(f"The {what} is empty; say something.")
     return value
