@@ -454,3 +454,21 @@ def test_an_answer_the_check_in_refused_is_not_kept_nor_replayed(us):
 
 def test_messages_about_an_answer_use_the_right_article(us):
     assert one_error_line(us("answer", "--by", "Sam", "x" * 2500)).startswith("Error: An answer can be at most")
+
+
+def test_one_check_in_carried_on_on_both_machines_before_they_sync_loses_nothing(couple, tmp_path):
+    alex, sam = couple
+    alex("checkin", stdin="you listened\n")  # begun on Alex's laptop, then stopped
+    sam.ok("checkin", stdin="\nthe soup\n\n\nskip\nMassage\nDinner out\n")  # carried on and finished on Sam's
+    folder, away = tmp_path / "shared", tmp_path / "in-transit"
+    away.mkdir()
+    device = sam.ok("sync", "status", "--json").json()["device"]
+    for path in folder.glob(f"connect-{device}*"):  # Sam's files have not reached Alex's laptop yet
+        path.rename(away / path.name)
+    alex.ok("checkin", stdin="\n\n\nskip\nFlowers\nBreakfast\n")
+    for path in away.iterdir():  # now they have
+        path.rename(folder / path.name)
+    for machine in (alex, sam):
+        held = machine.ok("checkins", "--json").json()
+        promises = sorted(p["text"] for talk in held for p in talk["promises"])
+        assert promises == ["Breakfast", "Dinner out", "Flowers", "Massage"]

@@ -16,6 +16,7 @@ from connect_habits.core.rituals import (
     outcomes,
     partner_news,
     question_of,
+    talks,
 )
 from connect_habits.core.talk import Ask, Conversation, Say
 
@@ -198,3 +199,11 @@ def test_what_of_the_partners_reaches_this_desktop(rituals, checkins, setting, m
 def test_partner_news_is_shown_once():
     news = partner_news(snapshot_with([MESSAGE]), NOW, "messages", (), timedelta(hours=2))
     assert partner_news(snapshot_with([MESSAGE]), NOW, "messages", [n.key for n in news], timedelta(hours=2)) == []
+
+
+def test_a_check_in_carried_on_on_two_machines_before_they_sync_keeps_both():
+    begun = Ritual("t0", "talk", DAY, None, {"finished": False, "started": "2026-12-05T10:00:00"})
+    on_one = Ritual("t1", "talk", DAY, None, {"finished": True, "continues": "t0", "promises": [{"id": "t1/a"}]})
+    on_other = Ritual("t2", "talk", DAY, None, {"finished": True, "continues": "t0", "promises": [{"id": "t2/b"}]})
+    assert {t.id for t in talks([begun, on_one, on_other])} == {"t1", "t2"}  # the one carried on gives way
+    assert [t.id for t in talks([begun])] == ["t0"]

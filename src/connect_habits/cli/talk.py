@@ -52,8 +52,10 @@ def checkin(again: bool) -> int | None:
             f"You held this week's check-in on {held.day:%A %d %B} (`connect checkins` shows it); "
             "to hold another this week: connect checkin --again."
         )
-    if talk is not None:
-        talk_id, day, saved = talk.id, talk.day, [list(a) for a in talk.fields.get("answers") or []]
+    continues = None
+    if talk is not None:  # carried on under an id of its own (see core/rituals.talks)
+        talk_id, day, saved = new_id(), talk.day, [list(a) for a in talk.fields.get("answers") or []]
+        continues = talk.id
         started, seconds = str(talk.fields.get("started")), int(talk.fields.get("seconds") or 0)
         echo(
             f"Carrying on with the check-in begun on {day:%A %d %B}: {counted(sum(1 for _, t in saved if str(t).strip()), 'answer')} kept."
@@ -74,6 +76,7 @@ def checkin(again: bool) -> int | None:
             "seconds": seconds + int(time.monotonic() - sitting),
             "answers": answers,
             "rev": len(answers) + (1 if finished else 0),
+            **({"continues": continues} if continues else {}),
         }
         with ctx.transaction(since=day) as tx:
             tx.put_ritual(Ritual(talk_id, "talk", day, None, fields))

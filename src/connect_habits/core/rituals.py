@@ -103,8 +103,14 @@ def parse_partner_notifications(text: str) -> str:
 
 
 def talks(rituals: Iterable[Ritual]) -> list[Ritual]:
-    """Every weekly check-in, newest first."""
+    """Every weekly check-in, newest first; one carried on later is left out for the one that carries it on.
+
+    A check-in carried on is saved under a new id (`continues` the old): two machines carrying on the same
+    one before they sync then make two check-ins, and neither loses what was said on it.
+    """
     found = [r for r in rituals if r.kind == "talk"]
+    carried_on = {str(r.fields.get("continues")) for r in found if r.fields.get("continues")}
+    found = [r for r in found if r.id not in carried_on]
     return sorted(found, key=lambda r: (r.day, str(r.fields.get("started", ""))), reverse=True)
 
 
