@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,13 @@ from support import NOW, run_connect
 
 # The private D-Bus session bus and the test notification server, for every test module.
 from support.dbus_session import notification_server, session_bus  # noqa: F401
+
+# Every `connect` a test starts speaks a UTF-8 locale unless the test says otherwise: a machine with
+# LC_ALL=C would otherwise turn the symbols the tests look for into their ASCII look-alikes; and tables
+# are 80 columns wide, as in a pipe, unless a test sets COLUMNS.
+for _variable in ("LC_ALL", "LC_CTYPE", "COLUMNS"):
+    os.environ.pop(_variable, None)
+os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture

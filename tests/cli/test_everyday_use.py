@@ -149,6 +149,50 @@ def test_log_is_newest_first_within_a_day_and_shows_when_each_was_logged(home):
     ]
 
 
+@pytest.mark.parametrize("locale", [{"LANG": "C"}, {"LC_ALL": "C"}, {"LANG": "C.UTF-8", "LC_ALL": "POSIX"}])
+def test_a_c_locale_gets_plain_ascii_everywhere(home, locale):
+    run_connect(home, "init", "--partner", "Maya", "--partner", "Jonas", "--yes", "--habit", "ten-minute-talk")
+    for day in ("2026-11-02", "2026-11-03", "2026-11-10", "2026-11-20", "2026-12-01", "2026-12-02"):
+        run_connect(home, "done", "ten", "--date", day)
+    shown = {
+        args: run_connect(home, *args, env=locale)
+        for args in [("week",), ("stats",), ("stats", "ten"), ("list",), ("catalog",), ("checkin", "--help"), ("log",)]
+    }
+    for args, result in shown.items():
+        assert result.code == 0, (args, result.err)
+        assert (result.out + result.err).isascii(), (args, [c for c in result.out if not c.isascii()][:5])
+    week = shown[("week",)].out
+    assert "# done  x missed" in week  # x never means done
+    sparkline = shown[("stats",)].out.splitlines()[1][29:42]
+    assert sparkline.strip() and not any(c.isdigit() for c in sparkline)
+    assert run_connect(home, "week", env={"LANG": "C.UTF-8"}).out.count("✓") >= 1  # a UTF-8 locale keeps them
+
+
+LONG = "Evening walk together by the river"
+
+
+def test_at_60_columns_every_table_keeps_one_row_per_habit(home):
+    started = run_connect(
+        home, "init", "--partner", "Maya", "--partner", "Jonas", "--yes", "--habit", "ten-minute-talk",
+        "--habit", "tech-free-time", env={"COLUMNS": "60"},
+    )  # fmt: skip
+    run_connect(home, "add", LONG, "--every", "mon,wed")
+    assert all(len(line) <= 60 for line in started.out.splitlines() if str(home) not in line), started.out
+    for args in (("week",), ("week", "--weeks", "3"), ("stats",), ("list",)):
+        lines = run_connect(home, *args, env={"COLUMNS": "60"}).out.splitlines()
+        assert all(len(line) <= 60 for line in lines), (args, lines)
+        assert len([line for line in lines if line.startswith(("Ten minutes", "Tech-free", "Evening walk"))]) == 3
+    listed = run_connect(home, "list", env={"COLUMNS": "60"}).out
+    assert "evening-walk-together-by-the-river" in listed  # what people type is never cut
+
+
+def test_at_200_columns_names_and_slugs_are_whole(home):
+    run_connect(home, "add", LONG, "--every", "mon,wed")
+    for args in (("week",), ("stats",), ("list",)):
+        assert LONG in run_connect(home, *args, env={"COLUMNS": "200"}).out
+    assert "evening-walk-together-by-the-river " in run_connect(home, "list", env={"COLUMNS": "200"}).out
+
+
 def test_without_colour_todays_column_is_still_marked(home):
     run_connect(home, "add", "Walk")
     header = run_connect(home, "week", env={"NO_COLOR": "1"}).out.splitlines()[2]
@@ -282,3 +326,142 @@ def test_init_on_a_terminal_asks_again_too(home):
     assert process.wait(timeout=20) == 0
     os.close(master)
     assert len(run_connect(home, "list", "--json").json()) >= 15
+
+
+def test_joining_with_the_same_starter_habits_says_they_are_there_twice(tmp_path):
+    maya, jonas, folder = tmp_path / "maya", tmp_path / "jonas", tmp_path / "shared"
+    for home in (maya, jonas):
+        run_connect(home, "init", "--partner", "Maya", "--partner", "Jonas", "--yes", "--habit", "weekly-check-in")
+    run_connect(maya, "sync", "init", str(folder), "--me", "Maya")
+    joined = run_connect(jonas, "sync", "join", str(folder), "--me", "Jonas")
+    assert "Both of you already had Weekly check-in: the shared log now has it twice" in joined.out
+
+
+def test_a_holiday_is_one_skip_for_every_habit_listed_as_ranges_and_taken_back_at_once(home):
+    run_connect(home, "add", "Walk")
+    run_connect(home, "add", "Dinner")
+    run_connect(home, "done", "walk", "--date", "2026-11-24")
+    skipped = run_connect(home, "skip", "--all", "--from", "2026-11-23", "--to", "2026-11-25", "--reason", "away")
+    assert "Skipping 2 habits on 3 days, 2026-11-23 to 2026-11-25." in skipped.out
+    assert "'Walk' is done on 2026-11-24: left as it is." in skipped.out
+    listed = run_connect(home, "skips").out.splitlines()
+    assert listed == [
+        "2026-11-23 to 2026-11-25  Dinner (away)",
+        "2026-11-25  Walk (away)",
+        "2026-11-23  Walk (away)",
+    ]
+    assert len(run_connect(home, "skips", "walk", "--json").json()) == 2
+    back = run_connect(home, "unskip", "--all", "--from", "2026-11-23", "--to", "2026-11-24")
+    assert "Took back 3 skipped days of every habit" in back.out
+    assert [s["date"] for s in run_connect(home, "skips", "--json").json()] == ["2026-11-25", "2026-11-25"]
+    assert run_connect(home, "week", "--json").json()["habits"][0]["days"]["2026-11-24"] == "done"
+
+
+@pytest.mark.parametrize(
+    "args, says",
+    [
+        (["skip", "--date", "today"], "--all for every active habit"),
+        (["skip", "walk", "--all", "--date", "today"], "not both"),
+        (["unskip", "walk"], "Say which days"),
+    ],
+)
+def test_skip_and_unskip_say_what_is_missing(home, args, says):
+    run_connect(home, "add", "Walk")
+    assert says in one_error_line(run_connect(home, *args), code=2)
+
+
+def test_a_habit_added_in_the_evening_is_not_missed_that_day(home):
+    run_connect(home, "add", "Walk", now="2026-11-26T21:30")
+    week = run_connect(home, "week", "--json", now="2026-11-27T09:00").json()["habits"][0]
+    assert week["days"]["2026-11-26"] == "not_due" and week["progress"]["target"] == 3
+    assert "slipped" not in run_connect(home, "week", now="2026-11-28T09:00").out
+
+
+def test_a_damaged_own_file_names_the_way_back_and_sync_status_still_runs(tmp_path):
+    home, folder = tmp_path / "home", tmp_path / "shared"
+    run_connect(home, "add", "Walk")
+    run_connect(home, "done", "walk")
+    run_connect(home, "sync", "init", str(folder), "--me", "Maya")
+    [own] = [p for p in folder.glob("connect-*.json") if p.name.count(".") == 1]
+    good = own.read_bytes()
+    own.write_bytes(good[:60])  # half-written
+    refused = one_error_line(run_connect(home, "week"))
+    assert "is not valid JSON" in refused and "To recover, move it aside" in refused
+    status = run_connect(home, "sync", "status")
+    assert status.code == 0 and "To recover" in status.out
+    assert "(The data file" not in status.out  # one message, not one inside another
+    own.rename(own.with_name(own.name + ".damaged"))  # as the message says
+    assert run_connect(home, "week", "--json").json()["habits"][0]["days"]["2026-11-26"] == "done"
+
+
+def test_a_damaged_private_file_points_to_the_last_backup(home):
+    run_connect(home, "add", "Walk")
+    (home / "connect.json").write_text("{")
+    assert "connect import FILE" in one_error_line(run_connect(home, "list"))
+
+
+def test_a_half_written_partner_file_is_one_plain_note_in_sync_status(tmp_path):
+    maya, sam, folder = tmp_path / "maya", tmp_path / "sam", tmp_path / "shared"
+    run_connect(maya, "add", "Walk")
+    run_connect(maya, "sync", "init", str(folder), "--me", "Maya")
+    run_connect(sam, "sync", "join", str(folder), "--me", "Sam")
+    run_connect(sam, "done", "walk")
+    before = {p for p in folder.glob("connect-*.json") if p.name.count(".") == 1}
+    theirs = next(p for p in before if run_connect(sam, "sync", "status", "--json").json()["device"] in p.name)
+    theirs.write_bytes(theirs.read_bytes()[:50])
+    notes = [line for line in run_connect(maya, "sync", "status").out.splitlines() if theirs.name in line]
+    assert notes == [f"Note: {theirs.name} is not valid JSON (line 1, column 51); it is skipped until it can."]
+
+
+def test_a_daily_minutes_goal_shows_the_days_that_met_it(home):
+    run_connect(home, "add", "Real talk", "--goal", "30m/day", now="2026-11-16T09:00")
+    run_connect(home, "done", "real", "--minutes", "45", "--date", "2026-11-24")
+    run_connect(home, "done", "real", "--minutes", "10", "--date", "2026-11-25")
+    row = next(line for line in run_connect(home, "week").out.splitlines() if line.startswith("Real talk"))
+    assert row.endswith("1/7 days")  # of the seven days of the week, only Tuesday met the goal so far
+    assert run_connect(home, "week", "--json").json()["habits"][0]["progress"] == {
+        "done": 55,
+        "target": 210,
+        "unit": "minutes",
+    }
+
+
+def test_a_target_made_smaller_by_skips_says_why(home):
+    run_connect(home, "add", "Tech-free", "--goal", "2h/week", now="2026-11-16T09:00")
+    run_connect(home, "skip", "tech", "--from", "2026-11-23", "--to", "2026-11-25")
+    shown = run_connect(home, "week").out
+    assert "Tech-free: 69 min this week instead of 120 min, as 3 days are skipped." in shown
+
+
+def test_a_real_60_column_terminal_is_measured_without_columns_set(home):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import termios
+
+    from support import CONNECT, NOW
+
+    run_connect(home, "add", LONG, "--every", "mon,wed")
+    run_connect(home, "add", "Walk")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 60, 0, 0))
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    env.update(CONNECT_HOME=str(home), CONNECT_NOW=NOW, NO_COLOR="1")
+    process = subprocess.Popen([CONNECT, "week"], stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    assert process.wait(timeout=20) == 0
+    os.close(master)
+    lines = shown.decode().replace("\r\n", "\n").splitlines()
+    assert all(len(line) <= 60 for line in lines), lines
+    assert any(line.startswith("Evening walk") for line in lines)

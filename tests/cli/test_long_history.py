@@ -22,7 +22,7 @@ from connect_habits.core.model import (
     parse_cadence,
     parse_goal,
 )
-from connect_habits.storage.cache import CACHE_FILE, SummaryCache
+from connect_habits.storage.cache import CACHE_FILE, CACHE_VERSION, SummaryCache
 from connect_habits.storage.config import Config, load_config, save_config
 from connect_habits.storage.paths import resolve_paths
 from connect_habits.storage.store import Store
@@ -252,13 +252,21 @@ def test_a_new_month_advances_the_cache_from_the_old_one(connect, home):
 
 
 @pytest.mark.parametrize(
-    "damage", [b"", b"{", b'{"version": 1}', b'{"version": 2, "entries": [{}]}', b"\x00" * 64, b'{"version": 99}']
+    "damage",
+    [
+        b"",
+        b"{",
+        b'{"version": 1}',
+        b'{"version": %d, "entries": [{}]}' % CACHE_VERSION,
+        b"\x00" * 64,
+        b'{"version": 99}',
+    ],
 )
 def test_a_damaged_or_foreign_cache_is_made_again(connect, home, damage):
     assert connect("week").code == 0
     (home / CACHE_FILE).write_bytes(damage)
     same_as_a_full_read(connect, [("week", "--json"), ("stats", "thanks", "--json")])
-    assert json.loads((home / CACHE_FILE).read_text())["version"] == 2
+    assert json.loads((home / CACHE_FILE).read_text())["version"] == CACHE_VERSION
 
 
 def test_a_done_prints_the_streak_a_full_read_gives(connect, home, tmp_path):

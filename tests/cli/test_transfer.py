@@ -530,7 +530,8 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     # 30 + 45.5 minutes (amounts ×1000), the goal prorated to the six unskipped days.
     assert week["Reading"]["progress"] == {"done": 76, "target": 103, "unit": "minutes"}
     assert week["Reading"]["days"]["2026-11-23"] == "done" and week["Reading"]["days"]["2026-11-26"] == "skipped"
-    assert week["Pages"]["days"]["2026-11-26"] == "done" and week["Pages"]["days"]["2026-11-25"] == "missed"
+    # The first day Loop has a row for is the day the habit was added here: it counts only when done.
+    assert week["Pages"]["days"]["2026-11-26"] == "done" and week["Pages"]["days"]["2026-11-25"] == "not_due"
     assert "Walk together (Loop)" not in week  # archived
 
     rows = list(csv.DictReader(io.StringIO(connect("export", "--format", "csv").out, newline="")))
@@ -591,7 +592,8 @@ def test_loop_folders_named_by_number_alone_and_loops_own_numbers_are_understood
     assert result.code == 0 and "Imported 1 habit, 1 check-in and 1 skip" in result.out, result.out + result.err
     [row] = connect("week", "--json").json()["habits"]
     assert row["name"] == "🧘"
-    assert [row["days"][f"2026-11-{d}"] for d in (23, 24, 25, 26)] == ["missed", "missed", "done", "skipped"]
+    # Its first day, the day it was added, counts only when done; YES_AUTO (1) is Loop's fill-in, not a check.
+    assert [row["days"][f"2026-11-{d}"] for d in (23, 24, 25, 26)] == ["not_due", "missed", "done", "skipped"]
 
 
 def _bad_loop_zips() -> dict[str, bytes]:

@@ -150,20 +150,41 @@ def test_history_starts_at_creation_or_first_checkin(created, picture, today, cu
     ],
 )
 def test_day_statuses(cadence, picture, today, expected):
-    habit, history = make_habit(cadence), make_history(picture)
+    habit, history = make_habit(cadence, created=-7), make_history(picture)
     statuses = [day_status(habit, history, day(n), day(today)) for n in range(7)]
     assert statuses == expected
 
 
-def test_days_before_the_history_starts_are_not_due():
-    habit, history = make_habit("daily", created=3), make_history("")
+def test_days_before_the_history_starts_are_not_due_and_the_day_added_counts_only_if_done():
+    habit, history = make_habit("daily", created=2), make_history("")
     assert [day_status(habit, history, day(n), day(4)) for n in range(5)] == [
         NOT_DUE,
         NOT_DUE,
-        NOT_DUE,
+        NOT_DUE,  # added that evening, not done: not missed
         MISSED,
         PENDING,
     ]
+    assert day_status(habit, make_history("..x"), day(2), day(4)) == DONE
+
+
+@pytest.mark.parametrize(
+    "cadence, created, picture, today, current, target",
+    [
+        ("daily", 2, "", 2, 0, 5),  # on the day it is added, that day can still be done
+        ("daily", 2, "", 3, 0, 4),  # the next day: the day added is out of the target, and no missed day
+        ("daily", 2, "..x", 3, 1, 5),  # done on the day added: it counts
+        ("daily", 2, "...x", 4, 1, 4),  # the day added breaks nothing
+        ("3/week", 5, "", 9, 0, None),  # a week-based habit's first week counts only when met
+        ("3/week", 5, "", 15, 0, None),
+    ],
+)
+def test_the_day_a_habit_is_added_counts_only_if_done(cadence, created, picture, today, current, target):
+    habit, history = make_habit(cadence, created=created), make_history(picture)
+    assert current_streak(habit, history, day(today)) == current
+    if target is not None:
+        assert week_progress(habit, history, START, day(today)).target == target
+    else:
+        assert MISSED not in [day_status(habit, history, day(n), day(today)) for n in range(7)]
 
 
 @pytest.mark.parametrize(

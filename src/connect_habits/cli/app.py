@@ -25,6 +25,7 @@ from . import (  # noqa: F401  (they declare the commands)
     talk,
     transfer,
 )
+from .charset import ascii_streams
 from .output import ABORTED, echo, exit_after, printable
 from .spec import COMMANDS, FLAG, GROUPS, MANY, TEXT, Argument, Command
 
@@ -140,6 +141,7 @@ def _annotation(param):
 
 def main(argv: list[str] | None = None) -> None:
     """Run the Typer CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+    ascii_streams()
     exit_after(lambda: _run(argv))
 
 

@@ -126,7 +126,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     today = clock.today()
     when = parse_date(day, today)
     if not as_json:
-        check_weeks_fit(weeks)  # before reading: a refusal should not cost the time of the work
+        check_weeks_fit(weeks, style().width)  # before reading: a refusal should not cost the time of the work
     first_weekday = ctx.config.first_weekday
     first = week_start(when - timedelta(days=7 * (weeks - 1)), first_weekday)
     # The first week shows its streaks as they stood at its end.
@@ -159,7 +159,9 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
         echo(UNREAD_HABITS if snapshot.warnings else EMPTY_WEEK)
     else:
         partners = list(snapshot.names.values())
-        lines = [n for n in notes.values() if n]
+        from ..core.insight import reduced_by_skips
+
+        lines = [n for n in notes.values() if n] + reduced_by_skips(summary)
         if weeks == 1:
             echo(render_week(summary, style(), partners, lines))
         else:
@@ -223,9 +225,9 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     from ..core.habits import resolve_active
     from ..core.history import build_histories, person_histories
     from ..core.stats import habit_stats, weekly_rates
-    from ..core.words import clean, fit, percent, streak_text
+    from ..core.words import clean, display_width, fit, percent, streak_text
     from ..errors import UsageError
-    from .render import UNREAD_HABITS, render_habit_stats, sparkline, stats_json, who_text
+    from .render import UNREAD_HABITS, render_habit_stats, shrink_to, sparkline, stats_json, who_text
 
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
@@ -294,16 +296,36 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         echo(UNREAD_HABITS if snapshot.warnings else "No habits yet; `connect init` starts a plan.")
         return
     drawn = style()
-    echo(f"{'':28} {'last 12 weeks':<13}  {'streak':<10} {'best':<10} strength")
-    for result, person, weekly in rows:
+    labels = []
+    for result, person, _ in rows:
         owner = person or (result.habit.who if result.habit.who not in ("together", "each") else None)
-        label = f"{result.habit.name} · {who_text(owner, names)}" if owner else result.habit.name
+        labels.append(clean(f"{result.habit.name} · {who_text(owner, names)}" if owner else result.habit.name))
+    # In a narrow terminal the name gives way, then the best streak and the sparkline are left out.
+    room, dropped = shrink_to(drawn.width, 1 + 13 + 2 + 11 + 11 + 8, (11, 15), 14)
+    name_width = min(room, max([28, *map(display_width, labels)]))
+    best, spark = dropped < 1, dropped < 2
+    echo(
+        f"{'':{name_width}} "
+        + (f"{'last 12 weeks':<13}  " if spark else "")
+        + f"{'streak':<10} "
+        + (f"{'best':<10} " if best else "")
+        + "strength"
+    )
+    for (result, _, weekly), label in zip(rows, labels, strict=True):
         echo(
-            f"{fit(clean(label), 28)} {sparkline(weekly, drawn):<13}  "
-            f"{streak_text(result.streak, result.streak_unit):<10} "
-            f"{streak_text(result.best_streak, result.streak_unit):<10} {percent(result.strength)}"
+            f"{fit(label, name_width, '…' if drawn.unicode else '...')} "
+            + (f"{sparkline(weekly, drawn):<13}  " if spark else "")
+            + f"{streak_text(result.streak, result.streak_unit):<10} "
+            + (f"{streak_text(result.best_streak, result.streak_unit):<10} " if best else "")
+            + percent(result.strength)
         )
-    echo(f"\nTogether you kept {percent(overall)} of what you planned over the last 12 weeks.")
+    import textwrap
+
+    if overall is None:
+        closing = "Nothing was due yet in the last 12 weeks: your first days count from here."
+    else:
+        closing = f"Together you kept {percent(overall)} of what you planned over the last 12 weeks."
+    echo("\n" + "\n".join(textwrap.wrap(closing, min(drawn.width, 100))))
 
 
 # ---------------------------------------------------------------- list

@@ -68,24 +68,33 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     save_config(ctx.paths.config_file, config)
     ctx.config = config
 
+    import textwrap
+
+    width = min(style().width, 100)
+
+    def say(text: str) -> None:  # a paragraph, wrapped between words to the terminal
+        echo("\n".join(textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)))
+
     names = list(tx.snapshot.names.values())
     who = " & ".join(names) if names else "you two"
-    echo(f"Welcome, {who}. Your data lives in {ctx.paths.data_dir}.")
+    say(f"Welcome, {who}. Your data lives in {ctx.paths.data_dir}.")
     if added:
-        echo("Added: " + ", ".join(f"{h.name} ({rhythm_text(h)})" for h in added) + ".")
+        say("Added: " + ", ".join(f"{h.name} ({rhythm_text(h)})" for h in added) + ".")
     elif chose_none:
-        echo("No starter habits; add your own with `connect add NAME`, or browse `connect catalog`.")
+        say("No starter habits; add your own with `connect add NAME`, or browse `connect catalog`.")
     else:
-        echo("Your starter habits were already there; nothing added.")
+        say("Your starter habits were already there; nothing added.")
     echo()
     show_week(ctx, "today", as_json=False)
     echo()
     timed = [h for h in added if h.at]
     if timed:
         times = "; ".join(f"{h.name} at {', '.join(h.at)}" for h in timed)
-        echo(f"Reminders are set: {times} (change them with `connect edit NAME --at HH:MM`).")
-    echo("Next: `connect done NAME` when you have done one, `connect week` to look at the week together,")
-    echo("and `connect daemon install` to get the reminders on this desktop.")
+        say(f"Reminders are set: {times} (change them with `connect edit NAME --at HH:MM`).")
+    say(
+        "Next: `connect done NAME` when you have done one, `connect week` to look at the week together, "
+        "and `connect daemon install` to get the reminders on this desktop."
+    )
 
 
 def add_partners(tx, names: list[str]) -> None:

@@ -43,34 +43,69 @@ def undo(name: str, day: str, by: str | None) -> None:
         echo(f"'{outcome.habit.name}' is no longer skipped {label}.")
 
 
-@command(
-    "skip",
-    Argument("name", "The habit."),
-    Option(
-        ("--date",), "day", TEXT, None, "One day to skip: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago."
-    ),
-    Option(("--from",), "start", TEXT, None, "First day of a range to skip."),
-    Option(("--to",), "end", TEXT, None, "Last day of a range to skip."),
-    Option(("--reason",), "reason", TEXT, None, "Why (kept with the skip)."),
+ALL_HABITS = Option(("--all",), "every", FLAG, False, "Every active habit (a holiday, an illness).")
+RANGE = (
+    Option(("--date",), "day", TEXT, None, "One day: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago."),
+    Option(("--from",), "start", TEXT, None, "First day of a range."),
+    Option(("--to",), "end", TEXT, None, "Last day of a range."),
 )
-def skip(name: str, day: str | None, start: str | None, end: str | None, reason: str | None) -> None:
-    """Set days aside: skipped days neither count nor break a streak."""
+
+
+def _days(day: str | None, start: str | None, end: str | None):
+    """The days --date, or --from and --to, name; one sentence when they are missing or mixed."""
     from ..core.habits import skip_days
     from ..core.model import parse_date
-    from ..storage.actions import record_skips
 
     if day is not None and (start is not None or end is not None):
         raise UsageError("Use either --date or --from/--to, not both.")
     if day is None and (start is None or end is None):
         raise UsageError("Say which days: --date DATE, or --from DATE --to DATE.")
-    ctx = Context.from_environment()
     today = clock.today()
     if day is not None:
-        days = [parse_date(day, today)]
-    else:
-        days = skip_days(parse_date(start or "", today), parse_date(end or "", today))  # both given: checked above
+        return [parse_date(day, today)]
+    return skip_days(parse_date(start or "", today), parse_date(end or "", today))  # both given: checked above
+
+
+def _which(name: str | None, every: bool) -> None:
+    if name is not None and every:
+        raise UsageError("Name one habit or use --all, not both.")
+    if name is None and not every:
+        raise UsageError("Say which habit (a name or slug), or --all for every active habit.")
+
+
+@command(
+    "skip",
+    Argument("name", "The habit (or --all).", required=False),
+    *RANGE,
+    Option(("--reason",), "reason", TEXT, None, "Why (kept with the skip)."),
+    ALL_HABITS,
+)
+def skip(
+    name: str | None, day: str | None, start: str | None, end: str | None, reason: str | None, every: bool
+) -> None:
+    """Set days aside: skipped days neither count nor break a streak. `connect skips` lists them, `unskip` takes them back."""
+    from ..storage.actions import record_skips
+
+    _which(name, every)
+    days = _days(day, start, end)
+    ctx = Context.from_environment()
     with ctx.transaction(since=min(days)) as tx:
-        outcome = record_skips(tx, name, days, reason)
+        queries = [h.id for h in tx.snapshot.habits if not h.archived] if every else [name or ""]
+        outcomes = [record_skips(tx, query, days, reason) for query in queries]
+    if every:
+        from ..core.words import counted
+
+        added = [o for o in outcomes if o.added]
+        echo(
+            f"Skipping {counted(len(added), 'habit')} on {_span(days)}."
+            if added
+            else f"Every habit was already skipped or done on {_span(days)}; nothing changed."
+        )
+        for outcome in outcomes:
+            if outcome.done:
+                echo(f"'{outcome.habit.name}' is done on {_span(outcome.done)}: left as it is.")
+        return
+    [outcome] = outcomes
     name_ = outcome.habit.name
     if outcome.added:
         echo(f"Skipping '{name_}' on {_span(outcome.added)}.")
@@ -82,6 +117,81 @@ def skip(name: str, day: str | None, start: str | None, end: str | None, reason:
             f"'{name_}' is done on {_span(outcome.done)}, so {'that day was' if len(outcome.done) == 1 else 'those were'}"
             f" not skipped{'' if outcome.added else '; nothing changed'}. If it did not happen: {undo}, then skip."
         )
+
+
+@command("unskip", Argument("name", "The habit (or --all).", required=False), *RANGE, ALL_HABITS)
+def unskip(name: str | None, day: str | None, start: str | None, end: str | None, every: bool) -> None:
+    """Take back skipped days, one or a whole range (a holiday called off); check-ins are left alone."""
+    from ..core.habits import resolve_active
+    from ..core.words import counted
+    from ..storage.actions import remove_skips
+
+    _which(name, every)
+    days = _days(day, start, end)
+    ctx = Context.from_environment()
+    with ctx.transaction(since=min(days)) as tx:
+        habits = (
+            [h for h in tx.snapshot.habits if not h.archived]
+            if every
+            else [resolve_active(tx.snapshot.habits, name or "")]
+        )
+        gone = remove_skips(tx, {h.id for h in habits}, set(days))
+    what = "every habit" if every else f"'{habits[0].name}'"
+    if not gone:
+        echo(f"Nothing of {what} was skipped on {_span(days)}; nothing changed.")
+        return
+    echo(f"Took back {counted(len(gone), 'skipped day')} of {what} on {_span(days)}.")
+
+
+@command("skips", Argument("name", "Only this habit.", required=False), JSON)
+def skips(name: str | None, as_json: bool) -> None:
+    """The days you set aside, newest first, a range on one line; `connect unskip` takes them back."""
+    from ..core.habits import resolve_active
+
+    snapshot = Context.from_environment().load()
+    habits = {h.id: h for h in snapshot.habits}
+    if name is not None:
+        habits = {h.id: h for h in [resolve_active(snapshot.habits, name)]}
+    found = sorted((s for s in snapshot.skips if s.habit_id in habits), key=lambda s: (s.day, s.habit_id), reverse=True)
+    if as_json:
+        items = [
+            {
+                "habit": habits[s.habit_id].name,
+                "slug": habits[s.habit_id].slug,
+                "date": s.day.isoformat(),
+                "reason": s.reason or None,
+            }
+            for s in found
+        ]
+        echo(json.dumps(items, ensure_ascii=False, indent=2))
+        return
+    from ..core.words import clean
+
+    if not found:
+        echo("No days set aside.")
+        return
+    runs = sorted(_ranges(found), key=lambda r: (-r[2].toordinal(), habits[r[0]].name.casefold()))
+    for habit_id, first, last, reason in runs:
+        span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        why = f" ({clean(reason)})" if reason else ""
+        echo(f"{span}  {clean(habits[habit_id].name)}{why}")
+
+
+def _ranges(found: list) -> list[tuple]:
+    """Skips (newest first) joined into runs of days in a row of one habit with one reason: (habit, first, last, reason)."""
+    from datetime import timedelta
+
+    runs: list[list] = []
+    for s in found:
+        run = next(
+            (r for r in runs if r[0] == s.habit_id and r[3] == (s.reason or "") and r[1] - timedelta(days=1) == s.day),
+            None,
+        )
+        if run is not None:
+            run[1] = s.day
+        else:
+            runs.append([s.habit_id, s.day, s.day, s.reason or ""])
+    return [(h, first, last, reason) for h, first, last, reason in runs]
 
 
 def _span(days) -> str:

@@ -10,6 +10,7 @@ import codecs
 import sys
 
 from ..errors import ConnectError
+from .charset import ascii_text, locale_wants_ascii
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -39,6 +40,8 @@ def harmless(text: str) -> str:
 def echo(text: str = "", err: bool = False) -> None:
     """Print a line to stdout (or stderr) byte for byte as click.echo would, with nothing a terminal would act on."""
     text = harmless(text)
+    if locale_wants_ascii():
+        text = ascii_text(text)
     stream = sys.stderr if err else sys.stdout
     if not _written_as_is(stream):
         # click re-wraps such a stream (one set up for ASCII gets UTF-8): only click knows exactly how.

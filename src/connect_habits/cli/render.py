@@ -11,6 +11,7 @@ from ..core.streaks import DONE, FUTURE, MISSED, NOT_DUE, PENDING, SKIPPED
 from ..core.week import WeekSummary
 from ..core.words import (
     clean,
+    display_width,
     fit,
     percent,
     person_name,
@@ -26,22 +27,26 @@ if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
 
     from ..core.catalog import Template
 
-WIDTH = 80
+WIDTH = 80  # the width of a pipe, and the most a table's text needs when the names are short
+MIN_WIDTH, MAX_WIDTH = 40, 250
 _COLOURS = {"green": "32", "red": "31", "yellow": "33", "cyan": "36", "dim": "2", "bold": "1"}
 
 
-class Style(namedtuple("Style", "colour unicode", defaults=(False, True))):
-    """How to draw: with ANSI colours or not, with Unicode symbols or ASCII."""
+class Style(namedtuple("Style", "colour unicode width", defaults=(False, True, WIDTH))):
+    """How to draw: with ANSI colours or not, with Unicode symbols or ASCII, in how many columns."""
 
     __slots__ = ()
 
     @classmethod
     def for_stream(cls, stream: TextIO) -> Style:
-        """Colour only on a terminal and never with NO_COLOR; Unicode when the stream can encode it."""
+        """Colour only on a terminal and never with NO_COLOR; Unicode when the stream can encode it; its width."""
         tty = hasattr(stream, "isatty") and stream.isatty()
         colour = tty and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        return cls(colour=colour, unicode=encoding.startswith("utf"))
+        from .charset import locale_wants_ascii
+
+        unicode = encoding.startswith("utf") and not locale_wants_ascii()
+        return cls(colour=colour, unicode=unicode, width=_columns(stream, tty))
 
     def paint(self, text: str, colour: str) -> str:
         return f"\x1b[{_COLOURS[colour]}m{text}\x1b[0m" if self.colour else text
@@ -51,9 +56,32 @@ class Style(namedtuple("Style", "colour unicode", defaults=(False, True))):
         return self.paint(unicode if self.unicode else ascii_, colour)
 
 
+def _columns(stream: TextIO, tty: bool) -> int:
+    """The width to draw in: COLUMNS, else the terminal's, else 80 (a pipe), kept between 40 and 250."""
+    columns = os.environ.get("COLUMNS", "")
+    width = int(columns) if columns.isdigit() and columns.isascii() else 0
+    if not width and tty:
+        try:
+            width = os.get_terminal_size(stream.fileno()).columns
+        except (OSError, ValueError, AttributeError):
+            width = 0
+    return max(MIN_WIDTH, min(width or WIDTH, MAX_WIDTH))
+
+
+def shrink_to(width: int, others: int, droppable: Sequence[int], least: int = 16) -> tuple[int, int]:
+    """How wide the name column can be in `width` beside `others` columns, and how many of the `droppable`
+    ones (their widths, the least useful first) to leave out so that it is at least `least` wide."""
+    dropped = 0
+    room = width - others
+    while room < least and dropped < len(droppable):
+        room += droppable[dropped]
+        dropped += 1
+    return max(room, 8), dropped
+
+
 _SYMBOLS = {
-    DONE: ("✓", "x", "green"),
-    MISSED: ("✗", "!", "red"),
+    DONE: ("✓", "#", "green"),
+    MISSED: ("✗", "x", "red"),
     SKIPPED: ("~", "~", "yellow"),
     NOT_DUE: ("·", ".", "dim"),
     PENDING: ("○", "o", "cyan"),
@@ -117,8 +145,14 @@ def week_title(summary: WeekSummary, partners: Sequence[str]) -> str:
 
 
 def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
-    """The weekly summary as a table: a row per habit, a column per day, streak and progress."""
-    name_width = WIDTH - 28 - 11 - 12 - 1
+    """The weekly summary as a table: a row per habit, a column per day, streak and progress.
+
+    In a narrow terminal the name is shortened, then the streak and the progress columns are left out.
+    """
+    labels = [clean(row_label(row, summary.names)) for row in summary.habits]
+    room, dropped = shrink_to(style.width - 28 - 1, 23, (11, 11))
+    name_width = min(room, max([28, *map(display_width, labels)]))
+    show_streak, show_progress = dropped < 1, dropped < 2
     days = list(summary.habits[0].days) if summary.habits else []
     dash = "–" if style.unicode else "-"
     lines = [style.paint(week_title(summary, partners).replace("–", dash), "bold"), ""]
@@ -129,36 +163,36 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
             header += style.paint(f"{label:<4}", "bold") if style.colour else f"{label + '*':<4}"
         else:
             header += f"{label:<4}"
-    lines.append(header + f"{'Streak':<11}{'This week':>11}")
-    for row in summary.habits:
-        ellipsis = "…" if style.unicode else "..."
+    lines.append(
+        (header + (f"{'Streak':<11}" if show_streak else "") + (f"{'This week':>11}" if show_progress else "")).rstrip()
+    )
+    ellipsis = "…" if style.unicode else "..."
+    for row, label in zip(summary.habits, labels, strict=True):
         cells = "".join(f" {style.symbol(row.days[d])}  " for d in days)
-        streak = streak_text(row.streak, row.streak_unit)
-        progress = progress_text(row)
-        met = row.progress.target and row.progress.done >= row.progress.target
-        lines.append(
-            fit(clean(row_label(row, summary.names)), name_width, ellipsis)
-            + " "
-            + cells
-            + f"{streak:<11}"
-            + (style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}")
-        )
+        line = fit(label, name_width, ellipsis) + " " + cells
+        if show_streak:
+            line += f"{streak_text(row.streak, row.streak_unit):<11}"
+        if show_progress:
+            progress = progress_text(row)
+            met = row.progress.target and row.progress.done >= row.progress.target
+            line += style.paint(f"{progress:>11}", "green") if met else f"{progress:>11}"
+        lines.append(line.rstrip() if not style.colour else line)
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
-    lines += _note_lines(notes)
+    lines += _note_lines(notes, style.width)
     return "\n".join(lines)
 
 
-def _name_width(weeks: int) -> int:
-    return WIDTH - 8 * weeks - 11 - 11 - 1
+def _name_width(weeks: int, width: int = WIDTH) -> int:
+    return width - 8 * weeks - 11 - 11 - 1
 
 
-def check_weeks_fit(weeks: int) -> None:
+def check_weeks_fit(weeks: int, width: int = WIDTH) -> None:
     """Refuse more weeks side by side than fit in the width, with the most that do."""
-    if weeks > 1 and _name_width(weeks) < 12:
+    if weeks > 1 and _name_width(weeks, width) < 12:
         from ..errors import InvalidInput
 
-        raise InvalidInput(f"{weeks} weeks do not fit in {WIDTH} columns; show at most {(WIDTH - 34) // 8}.")
+        raise InvalidInput(f"{weeks} weeks do not fit in {width} columns; show at most {(width - 34) // 8}.")
 
 
 def render_weeks(
@@ -166,8 +200,8 @@ def render_weeks(
 ) -> str:
     """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
     count = len(summaries)
-    check_weeks_fit(count)
-    name_width = _name_width(count)
+    check_weeks_fit(count, style.width)
+    name_width = min(_name_width(count, style.width), max(_name_width(count), 28))
     last = summaries[-1]
     dash = "–" if style.unicode else "-"
     title = f"{summaries[0].week_start:%d %b} {dash} {last.week_end:%d %b %Y}"
@@ -195,17 +229,17 @@ def render_weeks(
         )
     lines.append("")
     lines.append("  ".join(f"{style.symbol(status)} {label}" for status, label in _LEGEND))
-    lines += _note_lines(notes)
+    lines += _note_lines(notes, style.width)
     return "\n".join(lines)
 
 
-def _note_lines(notes: Sequence[str]) -> list[str]:
+def _note_lines(notes: Sequence[str], width: int = WIDTH) -> list[str]:
     """The notes under a table, wrapped to its width (textwrap loads only for a week that has some)."""
     if not notes:
         return []
     import textwrap
 
-    return [line for note in notes for line in textwrap.wrap(clean(note), WIDTH) or [""]]
+    return [line for note in notes for line in textwrap.wrap(clean(note), min(width, 100)) or [""]]
 
 
 UNREAD_HABITS = (
@@ -228,11 +262,24 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
     if not habits:
         return "No habits yet; add one with `connect add NAME` or start with `connect init`."
     lines = []
-    for habit in active:
-        rhythm = rhythm_text(habit)
-        at = ("at " + ", ".join(habit.at)) if habit.at else "no reminder"
-        label = habit.name if habit.who in ("together", "each") else f"{habit.name} · {who_text(habit.who, names)}"
-        lines.append(f"{fit(clean(label), 32)} {fit(habit.slug, 20)} {fit(rhythm, 14)} {at}")
+    rows = [
+        (
+            clean(habit.name if habit.who in ("together", "each") else f"{habit.name} · {who_text(habit.who, names)}"),
+            habit.slug,
+            rhythm_text(habit),
+            ("at " + ", ".join(habit.at)) if habit.at else "no reminder",
+        )
+        for habit in active
+    ]
+    # The slug is what people type: never cut. The name gives way first, then the reminder and the rhythm.
+    slug_width = max([20, *(len(r[1]) for r in rows)])
+    at_width = max([11, *(len(r[3]) for r in rows)])
+    room, dropped = shrink_to(style.width - slug_width - 1, 14 + 1 + at_width + 1, (at_width + 1, 15), 14)
+    name_width = min(room, max([32, *(display_width(r[0]) for r in rows)]))
+    ellipsis = "…" if style.unicode else "..."
+    for label, slug, rhythm, at in rows:
+        columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), at][: 4 - dropped]
+        lines.append(" ".join(columns).rstrip())
     if not active:
         lines.append("No active habits.")
     if archived:
@@ -275,12 +322,13 @@ _CALENDAR = {
     FUTURE: (" ", " ", "dim"),
 }
 _SPARKS = "▁▂▃▄▅▆▇█"
+_ASCII_SPARKS = "_.:-=+*#"  # no digits: "87" would read as a number
 
 
 def sparkline(values, style: Style) -> str:
     """One character per value (0 to 1): taller is better; a gap where there is no value."""
     if not style.unicode:
-        return "".join(" " if v is None else str(min(9, int(v * 10))) for v in values)
+        return "".join(" " if v is None else _ASCII_SPARKS[min(7, int(v * 8))] for v in values)
     return "".join(" " if v is None else _SPARKS[min(7, int(v * 8))] for v in values)
 
 

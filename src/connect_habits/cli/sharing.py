@@ -48,7 +48,8 @@ def sync_status(as_json: bool) -> None:
         echo("Not shared: this home is private. `connect sync init FOLDER --me NAME` shares it.")
         _copies(report)
         return
-    echo(f"Shared through {report['folder']}; this device is {report['device']}, logging as {report['me']}.")
+    logging = f", logging as {report['me']}" if report["me"] else ""
+    echo(f"Shared through {report['folder']}; this device is {report['device']}{logging}.")
     for device in report["devices"]:
         mark = " (this device)" if device["this_device"] else ""
         if device["readable"]:

@@ -59,7 +59,7 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
         week = week_result(habit, history, start)
         if week.met:
             return NOT_DUE
-        if start + timedelta(days=6) < today:
+        if start + timedelta(days=6) < today and start != week_start(habit.created, first_weekday):
             return MISSED
         return PENDING if day == today else NOT_DUE
     if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
@@ -68,7 +68,9 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
         return SKIPPED
     if not is_due(habit, day):
         return NOT_DUE
-    return PENDING if day == today else MISSED
+    if day == today:
+        return PENDING
+    return NOT_DUE if day == habit.created else MISSED  # the day it was added counts only when done
 
 
 # ---------------------------------------------------------------- streaks
@@ -152,14 +154,15 @@ def period_outcomes(
     if habit.week_based:
         week = week_start(start, first_weekday)
         this_week = week_start(today, first_weekday)
+        first_week = week_start(habit.created, first_weekday)
         while week <= this_week and (stop is None or week < stop):
             result = week_result(habit, history, week)
             if result.unskipped == 0:
                 yield week, None
             elif result.met:
                 yield week, True
-            else:
-                yield week, None if week == this_week else False
+            else:  # this week is not over; the week it was added in counts only when met
+                yield week, None if week in (this_week, first_week) else False
             week += timedelta(days=7)
         return
     day = start
@@ -167,7 +170,7 @@ def period_outcomes(
         if is_due(habit, day):
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
                 yield day, True
-            elif day in history.skipped or day == today:
+            elif day in history.skipped or day == today or day == habit.created:
                 yield day, None
             else:
                 yield day, False

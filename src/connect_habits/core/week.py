@@ -47,8 +47,11 @@ class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits na
     __slots__ = ()
 
 
-def week_progress(habit: Habit, history: History, start: date) -> Progress:
-    """Progress over the week beginning `start`: times or minutes done against the week's target."""
+def week_progress(habit: Habit, history: History, start: date, today: date | None = None) -> Progress:
+    """Progress over the week beginning `start`: times or minutes done against the week's target.
+
+    The day a habit was added is in the target while it can still be done (`today`), and after that only if it was.
+    """
     unit = "minutes" if habit.measured_in_minutes else "times"
     if habit.week_based:
         result = week_result(habit, history, start)
@@ -56,7 +59,12 @@ def week_progress(habit: Habit, history: History, start: date) -> Progress:
     begin = history_start(habit, history)
     days = [d for d in week_days(start) if d >= begin]
     met = {d for d in days if day_met(habit, history.count.get(d, 0), history.minutes.get(d, 0))}
-    due = [d for d in days if is_due(habit, d) and (d in met or d not in history.skipped)]
+    due = [
+        d
+        for d in days
+        if is_due(habit, d)
+        and (d in met or (d not in history.skipped and not (d == habit.created and today is not None and d < today)))
+    ]
     if habit.goal is not None:
         return Progress(sum(history.minutes.get(d, 0) for d in days), habit.goal.minutes * len(due), unit)
     return Progress(sum(1 for d in due if d in met), len(due), unit)
@@ -76,7 +84,7 @@ def habit_week(
         streak=current,
         best_streak=runs.longest,
         streak_unit="weeks" if habit.week_based else "days",
-        progress=week_progress(habit, history, start),
+        progress=week_progress(habit, history, start, today),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
         person=person,
         by={},

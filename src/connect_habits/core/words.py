@@ -76,11 +76,15 @@ def person_name(person: str) -> str:
 
 
 def progress_text(row: HabitWeek) -> str:
-    """`2/3` or `95/120 min`; `none due` in a week without a day it is due (never `0/0`)."""
+    """`2/3`, `95/120 min`, or `2/5 days` for a daily minutes goal; `none due` in a week without a due day (never `0/0`)."""
     done, target = row.progress.done, row.progress.target
     if not target:
         unit = " min" if row.progress.unit == "minutes" else ""
         return f"{done}{unit}, none due" if done else "none due"
+    goal = row.habit.goal
+    if goal is not None and goal.per == "day":  # each day stands alone: how many days met the goal
+        met = sum(1 for status in row.days.values() if status == "done")
+        return f"{met}/{target // goal.minutes} days"
     return f"{done}/{target} min" if row.progress.unit == "minutes" else f"{done}/{target}"
 
 

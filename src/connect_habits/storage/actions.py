@@ -136,6 +136,15 @@ def record_skips(transaction: Transaction, query: str, days: list[date], reason:
     )
 
 
+def remove_skips(transaction: Transaction, habit_ids: set[str], days: set[date]) -> list[Skip]:
+    """Take back the skips of these habits on these days (a holiday called off); check-ins stay as they are."""
+    gone = [s for s in transaction.snapshot.skips if s.habit_id in habit_ids and s.day in days]
+    for skip in gone:
+        transaction.remove_skip(skip)
+    transaction.snapshot.skips[:] = [s for s in transaction.snapshot.skips if s not in gone]
+    return gone
+
+
 def start_session(transaction: Transaction, query: str | None, minutes: int, now: datetime) -> Session:
     """Start a tech-free session of `minutes` from `now` (aware); only one runs at a time."""
     snapshot = transaction.snapshot

@@ -132,7 +132,7 @@ def read_device(
         except DataFileError as error:
             if problems is None:
                 raise
-            problems.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
+            problems.append(f"{unreadable(path, error)}; it is skipped until it can")
             continue
         months.append(month_data)
     combined = with_history(data, months)
@@ -190,6 +190,16 @@ def with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str]
             records = [r for r in records if r.get("habit") in keep]
         combined[table] = records
     return combined
+
+
+def unreadable(path: Path, error: DataFileError) -> str:
+    """`NAME is not valid JSON (line 1, column 9)`: what is wrong with a file, in a note's words."""
+    text = error.message
+    for prefix in (f"The data file {path} ", f"{path.name} "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+            break
+    return f"{path.name} {text.split('; it was left untouched')[0].rstrip('.')}"
 
 
 def encode(data: dict) -> bytes:

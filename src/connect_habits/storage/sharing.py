@@ -174,12 +174,37 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
     if joining:
         joined = "1 other device" if others_count == 1 else f"{others_count} other devices"
         report.lines.append(f"Joined {joined} in {folder}; you log as {name}.")
+        twice = _habits_both_had(own, others)
+        if twice:
+            report.lines.append(
+                f"Both of you already had {', '.join(twice)}: the shared log now has "
+                f"{'it' if len(twice) == 1 else 'each'} twice (`connect list`). Archive the copy you do not want "
+                "with `connect remove SLUG`; its history is kept."
+            )
     else:
         report.lines.append(
             f"Shared through {folder}; you log as {name}. On your partner's machine, once the "
             f"folder has synced: connect sync join {folder} --me NAME"
         )
     return report
+
+
+def _habits_both_had(own, others) -> list[str]:
+    """The names of habits this device brings that another device has too (the same template or name)."""
+
+    def keys(device) -> dict[str, str]:
+        found = {}
+        for change in device.changes:
+            fields = change.get("fields") or {}
+            name = str(fields.get("name") or "")
+            for key in (fields.get("template"), name.casefold()):
+                if key:
+                    found[str(key)] = name
+        return found
+
+    mine = keys(own)
+    theirs = {key for device in others for key in keys(device)}
+    return sorted({mine[key] for key in mine if key in theirs and mine[key]})
 
 
 BEFORE_SYNC = ".before-sync-"

@@ -47,6 +47,7 @@ from .files import (
     meta_of,
     parse_device,
     records_of,
+    unreadable,
     upgrade,
     with_history,
 )
@@ -155,7 +156,19 @@ class Store:
         if raw is None:
             device = self.layout.device or new_device_id()
             return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "partner": self.layout.me}}}
-        return upgrade(self.path, decode(self.path, raw), self.layout)
+        try:
+            return upgrade(self.path, decode(self.path, raw), self.layout)
+        except DataFileError as error:
+            raise DataFileError(f"{error.message} {self._recovery()}") from None
+
+    def _recovery(self) -> str:
+        """What to do about a damaged own file: the way back this home has."""
+        if self.record is not None and self.layout.folder:
+            return (
+                f"To recover, move it aside (mv {self.path} {self.path}.damaged): connect then puts back "
+                "the copy this machine last wrote."
+            )
+        return f"To recover, move it aside (mv {self.path} {self.path}.damaged) and bring back your last backup with `connect import FILE`."
 
     def _read(self, since: date | None, today: date | None, select=None) -> Reading:
         if not self.summaries:
@@ -276,7 +289,7 @@ class Store:
                     check_month(path, data, files.expected, month)
                     months.append(data)
                 except DataFileError as error:
-                    warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
+                    warnings.append(f"{unreadable(path, error)}; it is skipped until it can")
             try:
                 device = parse_device(
                     files.main,
@@ -292,7 +305,7 @@ class Store:
                     )
                 devices.append(device)
             except DataFileError as error:
-                warnings.append(f"skipped {files.main.name}: {error.message} It will be read again next time.")
+                warnings.append(f"{unreadable(files.main, error)}; it is skipped until it can")
         read_copies = []
         for path, month, data in copies or ():
             if month is not None and not wanted(month):
@@ -366,7 +379,7 @@ def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[
             if device_of(data) != expected:
                 raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
         except DataFileError as error:
-            warnings.append(f"skipped {path.name}: {error.message} It will be read again next time.")
+            warnings.append(f"{unreadable(path, error)}; it is skipped until it can")
             devices.append(DeviceFiles(path, None, [], expected))
             continue
         devices.append(DeviceFiles(path, data, months_of(path, listing), expected))

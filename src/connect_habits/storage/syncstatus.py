@@ -6,10 +6,23 @@ from datetime import datetime
 from pathlib import Path
 
 from ..core.couple import MAX_PARTNERS
+from ..core.model import Snapshot
 from ..errors import DataFileError
 from .config import Config
 from .fileio import read_bytes
-from .files import CHANGES, CHECKINS, COUPLE, REMOVALS, RITUALS, SKIPS, decode, parse_device, read_device, records_of
+from .files import (
+    CHANGES,
+    CHECKINS,
+    COUPLE,
+    REMOVALS,
+    RITUALS,
+    SKIPS,
+    decode,
+    parse_device,
+    read_device,
+    records_of,
+    unreadable,
+)
 from .layout import Layout, conflict_copies, device_file_name, device_of_file
 from .merge import DeviceData
 from .paths import Paths
@@ -28,9 +41,13 @@ def status(paths: Paths, config: Config) -> dict:
     devices, odd = [], []
     if not folder.is_dir():
         odd.append(f"the shared folder {folder} is missing")
-    snapshot = Store(paths, config).load()
-    odd += snapshot.warnings  # a file put back from this machine's record, one skipped for now
-    couple = snapshot.couple
+    snapshot: Snapshot | None = None
+    try:
+        snapshot = Store(paths, config).load()
+    except DataFileError as error:  # this device's own file: say so here, where the way back is shown
+        odd.append(error.message.rstrip("."))
+    couple = snapshot.couple if snapshot is not None else None
+    odd += snapshot.warnings if snapshot is not None else []  # a file put back from this machine's record, …
     forgotten = {d.id for d in couple.devices if d.forgotten} if couple is not None else set()
     claims: dict[str, list[tuple[str, str | None]]] = {}
     for device, entry in device_reports(folder, layout, odd):
@@ -71,7 +88,7 @@ def status(paths: Paths, config: Config) -> dict:
                 f"{name} has no device in the shared folder yet (on their machine: connect sync join {folder} --me {name})"
             )
     seen: dict[str, str] = {}
-    for habit in snapshot.habits:
+    for habit in snapshot.habits if snapshot is not None else []:
         key = habit.name.casefold()
         if key in seen:
             odd.append(
@@ -82,11 +99,11 @@ def status(paths: Paths, config: Config) -> dict:
         "shared": True,
         "folder": str(folder),
         "device": layout.device,
-        "me": partners.get(snapshot.me) if snapshot.me else None,
+        "me": partners.get(snapshot.me) if snapshot is not None and snapshot.me else None,
         "devices": devices,
         "partners": [{"id": pid, "name": name} for pid, name in partners.items()],
         "copies": copies,
-        "odd": odd,
+        "odd": list(dict.fromkeys(odd)),  # a file the reading skipped, and its own note, say the same
     }
 
 
@@ -106,7 +123,8 @@ def device_reports(folder: Path, layout: Layout, odd: list[str]) -> list[tuple[D
             device = parse_device(path, data, expected=entry["device"])
         except DataFileError as error:
             entry.update(readable=False, problem=error.message)
-            odd.append(f"{path.name} cannot be read ({error.message}); it is skipped until it can")
+            if path != layout.own_file:  # this device's own file has its note, with the way back
+                odd.append(f"{unreadable(path, error)}; it is skipped until it can")
             reports.append((None, entry))
             continue
         stamps = [c["stamp"] for c in device.changes] + [r["stamp"] for r in device.removals]
@@ -147,7 +165,8 @@ def _conflict_copy_notes(folder: Path, names: list[str], layout: Layout) -> list
         try:
             copy = decode(folder / name, read_bytes(folder / name) or b"")
         except DataFileError as error:
-            notes.append(f"{name} is a sync tool's conflict copy that cannot be read ({error.message})")
+            why = unreadable(folder / name, error)[len(name) :]
+            notes.append(f"{name} is a sync tool's conflict copy, and it{why}")
             continue
         extra = _record_ids(copy) - live[device]
         if not extra:
