@@ -23,6 +23,7 @@ from . import (  # noqa: F401  (they declare the commands)
     settings,
     sharing,
     talk,
+    today,
     transfer,
 )
 from .charset import ascii_streams

@@ -11,14 +11,17 @@ import errno
 import gc
 import sys
 
-from . import everyday  # noqa: F401  (declares the everyday commands the fast path runs)
+from . import everyday, today  # noqa: F401  (declare the everyday commands the fast path runs)
 from .fastpath import parse
 from .output import ABORTED, echo, exit_after
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
-    parsed = parse(sys.argv[1:] if argv is None else list(argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    parsed = parse(args)
+    if not args and today.has_data():  # bare `connect`: what is left today (the help, before there is any)
+        parsed = today.BARE, {}
     if parsed is None:
         from .app import main as typer_main
 

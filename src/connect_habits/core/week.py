@@ -142,3 +142,20 @@ def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) 
         if people:
             by[day] = sorted(people)
     return by
+
+
+def todays_rows(summary: WeekSummary, me: str | None) -> tuple[list[HabitWeek], list[HabitWeek]]:
+    """What is left today (due and not met) and what is done, for `me` (None: for both of you).
+
+    A habit each of you does counts your own row; one that belongs to the other partner is theirs to do.
+    """
+    left, done = [], []
+    for row in summary.habits:
+        if me is not None and (row.person not in (None, me) or row.habit.who not in ("together", "each", me)):
+            continue
+        status = row.days.get(summary.today)
+        if status == "pending":
+            left.append(row)
+        elif status == "done":
+            done.append(row)
+    return left, done

@@ -1,0 +1,89 @@
+"""`connect today`: what is left today for this device's person, then what is done."""
+
+from __future__ import annotations
+
+import json
+
+from .. import clock
+from .context import Context
+from .output import echo
+from .spec import JSON, Command, command
+
+
+@command("today", JSON, fast=True)
+def today(as_json: bool) -> None:
+    """What is left today for you (each habit due and not yet done), then what is done."""
+    show_today(Context.from_environment(), as_json)
+
+
+def show_today(ctx: Context, as_json: bool) -> None:
+    """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
+    from ..core.cadence import week_start
+    from ..core.week import todays_rows, week_summary
+    from ..core.words import clean, progress_text, row_label
+    from .render import UNREAD_HABITS, week_json
+
+    day = clock.today()
+    first_weekday = ctx.config.first_weekday
+    snapshot = ctx.load(week_start(day, first_weekday), as_of=day)
+    summary = week_summary(
+        snapshot.habits,
+        snapshot.checkins,
+        snapshot.skips,
+        day,
+        day,
+        first_weekday,
+        snapshot.persons,
+        snapshot.folds,
+        snapshot.since,
+        snapshot.names,
+    )
+    left, done = todays_rows(summary, snapshot.me)
+    if as_json:
+        rows = {id(r): h for r, h in zip(summary.habits, week_json(summary)["habits"], strict=True)}
+        for row in left + done:
+            rows[id(row)]["at"] = list(row.habit.at)
+        echo(
+            json.dumps(
+                {"date": day.isoformat(), "left": [rows[id(r)] for r in left], "done": [rows[id(r)] for r in done]},
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    if not summary.habits:
+        echo(UNREAD_HABITS if snapshot.warnings else "No habits yet; `connect init` starts a plan.")
+        return
+    if not left:
+        echo(f"Nothing left today ({day:%a %d %b}).")
+    else:
+        echo(f"Left today ({day:%a %d %b}):")
+        width = max(len(clean(row_label(r, summary.names))) for r in left)
+        for row in sorted(left, key=lambda r: (r.habit.at[0] if r.habit.at else "99", r.habit.name.casefold())):
+            at = ", ".join(row.habit.at) or "any time"
+            unit = "day" if row.streak_unit == "days" else "week"
+            streak = f", a {row.streak}-{unit} streak at stake" if row.streak else ""
+            week = f"this week {progress_text(row)}" if row.progress.target else ""
+            echo(f"  {clean(row_label(row, summary.names)):<{width}}  {at:<8} {week}{streak}".rstrip())
+        echo("Log one with `connect done NAME`.")
+    if done:
+        echo("Done today: " + ", ".join(clean(row_label(r, summary.names)) for r in done) + ".")
+
+
+def has_data() -> bool:
+    """Whether this home has anything to show yet (bare `connect` shows the help until it has)."""
+    from ..storage.paths import resolve_paths
+
+    try:
+        paths = resolve_paths()
+        return paths.data_file.exists() or paths.config_file.exists()
+    except (OSError, RuntimeError):  # no home directory, say: the full CLI reports it
+        return False
+
+
+def _bare() -> None:
+    show_today(Context.from_environment(), False)
+    echo("(`connect --help` lists every command.)")
+
+
+BARE = Command("", _bare, (), None, True)
