@@ -40,6 +40,7 @@ TARGETS = (
     ("`connect done` at 10 years", 5.0, "× F"),
     ("`connect week` at 10 years", 6.0, "× F"),
     ("`connect stats NAME` at 10 years", 8.0, "× F"),
+    ("`connect status` at 10 years", 5.0, "× F"),
     ("`connect done`: 10 years vs empty", 1.3, "×"),
     ("`connect week`: 10 years vs empty", 1.3, "×"),
     ("daemon idle: wake-ups", 120.0, "/hour"),
@@ -153,6 +154,7 @@ COMMANDS = (
     ("connect week --json", ["week", "--json"]),
     ("connect stats NAME", ["stats", generate.DONE_HABIT]),
     ("connect list", ["list"]),
+    ("connect status", ["status"]),
 )
 
 
@@ -576,6 +578,7 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
         ratio("connect done NAME"),
         ratio("connect week"),
         ratio("connect stats NAME"),
+        ratio("connect status"),
         growth("connect done NAME"),
         growth("connect week"),
         daemon.get("wakeups_h"),

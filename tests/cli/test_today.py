@@ -55,3 +55,48 @@ def test_nothing_left_says_so(home):
     run_connect(home, "add", "Walk")
     run_connect(home, "done", "walk")
     assert run_connect(home, "today").out.splitlines()[0] == "Nothing left today (Thu 26 Nov)."
+
+
+def status_home(home):
+    run_connect(home, "add", "Walk", "--at", "19:00")
+    run_connect(home, "add", "Dinner", "--at", "18:30")
+    run_connect(home, "add", "Thanks")
+    for day in ("2026-11-22", "2026-11-23", "2026-11-24", "2026-11-25"):
+        run_connect(home, "done", "thanks", "--date", day, now=THURSDAY)
+    run_connect(home, "done", "thanks", now=THURSDAY)
+
+
+def test_status_is_one_short_line_for_a_bar(home):
+    status_home(home)
+    line = run_connect(home, "status", now=THURSDAY).out
+    assert line == "2 left · dinner 18:30 · 5-day streak\n"
+    assert run_connect(home, "status", now="2026-11-26T18:45").out == "2 left · walk 19:00 · 5-day streak\n"
+    assert run_connect(home, "status", env={"LANG": "C"}, now=THURSDAY).out.isascii()
+
+
+def test_status_in_each_bar_format(home):
+    import json
+
+    status_home(home)
+    waybar = json.loads(run_connect(home, "status", "--format", "waybar", now=THURSDAY).out)
+    assert waybar["text"] == "2 left · dinner 18:30 · 5-day streak" and waybar["class"] == "left"
+    assert "Walk: left" in waybar["tooltip"] and "Thanks: done" in waybar["tooltip"]
+    full, short, colour = run_connect(home, "status", "--format", "i3blocks", now=THURSDAY).out.splitlines()
+    assert full == waybar["text"] and short == "2 left" and colour.startswith("#")
+    data = json.loads(run_connect(home, "status", "--format", "json", now=THURSDAY).out)
+    assert data["left"] == ["Walk", "Dinner"] and data["done"] == ["Thanks"] and data["date"] == "2026-11-26"
+    run_connect(home, "done", "walk", now=THURSDAY)
+    run_connect(home, "done", "dinner", now=THURSDAY)
+    assert json.loads(run_connect(home, "status", "--format", "waybar", now=THURSDAY).out)["class"] == "done"
+    assert run_connect(home, "status", now=THURSDAY).out.startswith("all done")
+
+
+def test_status_with_a_long_name_stays_within_60_characters(home):
+    run_connect(home, "add", "A very long habit name that goes on and on for a while", "--at", "21:00")
+    line = run_connect(home, "status").out.rstrip("\n")
+    assert len(line) <= 60 and line.startswith("1 left · a-very-long")
+
+
+def test_an_unknown_status_format_is_one_sentence(home):
+    result = run_connect(home, "status", "--format", "xml")
+    assert result.code == 1 and result.err.startswith("Error: There is no format 'xml'")

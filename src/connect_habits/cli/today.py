@@ -7,7 +7,10 @@ import json
 from .. import clock
 from .context import Context
 from .output import echo
-from .spec import JSON, Command, command
+from .spec import JSON, TEXT, Command, Option, command
+
+STATUS_FORMATS = ("plain", "waybar", "i3blocks", "json")
+STATUS_WIDTH = 60  # a bar's line
 
 
 @command("today", JSON, fast=True)
@@ -16,14 +19,11 @@ def today(as_json: bool) -> None:
     show_today(Context.from_environment(), as_json)
 
 
-def show_today(ctx: Context, as_json: bool) -> None:
-    """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
+def _today(ctx: Context, day):
+    """This week's summary as of `day`, what is left and what is done for this device's person, the snapshot."""
     from ..core.cadence import week_start
     from ..core.week import todays_rows, week_summary
-    from ..core.words import clean, progress_text, row_label
-    from .render import UNREAD_HABITS, week_json
 
-    day = clock.today()
     first_weekday = ctx.config.first_weekday
     snapshot = ctx.load(week_start(day, first_weekday), as_of=day)
     summary = week_summary(
@@ -39,6 +39,16 @@ def show_today(ctx: Context, as_json: bool) -> None:
         snapshot.names,
     )
     left, done = todays_rows(summary, snapshot.me)
+    return summary, left, done, snapshot
+
+
+def show_today(ctx: Context, as_json: bool) -> None:
+    """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
+    from ..core.words import clean, progress_text, row_label
+    from .render import UNREAD_HABITS, week_json
+
+    day = clock.today()
+    summary, left, done, snapshot = _today(ctx, day)
     if as_json:
         rows = {id(r): h for r, h in zip(summary.habits, week_json(summary)["habits"], strict=True)}
         for row in left + done:
@@ -87,3 +97,56 @@ def _bare() -> None:
 
 
 BARE = Command("", _bare, (), None, True)
+
+
+@command(
+    "status",
+    Option(("--format",), "form", TEXT, "plain", "plain (one line), waybar (its JSON), i3blocks (its lines) or json."),
+    fast=True,
+)
+def status(form: str) -> None:
+    """One line for a status bar: how many are left today, the next one and its time, the longest streak."""
+    from ..core.week import rows_for
+    from ..core.words import clean, row_label
+    from ..errors import InvalidInput
+
+    if form not in STATUS_FORMATS:
+        raise InvalidInput(f"There is no format '{form}'; choose {', '.join(STATUS_FORMATS[:-1])} or json.")
+    now = clock.now()
+    summary, left, done, snapshot = _today(Context.from_environment(), now.date())
+    me = snapshot.me
+    later = f"{now:%H:%M}"
+    timed = sorted(((min((t for t in r.habit.at if t >= later), default=None), r) for r in left), key=_soonest)
+    upcoming = timed[0] if timed else None
+    best = max(rows_for(summary, me), key=lambda r: (r.streak, r.streak_unit == "weeks"), default=None)
+    parts = [f"{len(left)} left" if left else ("all done" if done else "nothing due")]
+    if upcoming is not None:
+        at, row = upcoming
+        parts.append(f"{row.habit.slug} {at}" if at else row.habit.slug)
+    if best is not None and best.streak:
+        parts.append(f"{best.streak}-{'day' if best.streak_unit == 'days' else 'week'} streak")
+    text = " · ".join(parts)
+    if len(text) > STATUS_WIDTH:
+        text = text[: STATUS_WIDTH - 3] + "..."
+    state = "left" if left else ("done" if done else "none")
+    if form == "plain":
+        echo(text)
+    elif form == "i3blocks":  # full text, short text, colour
+        echo(f"{text}\n{parts[0]}\n{'#e5c07b' if left else '#98c379'}")
+    else:
+        names = summary.names
+        item = {
+            "text": text,
+            "date": now.date().isoformat(),
+            "left": [clean(row_label(r, names)) for r in left],
+            "done": [clean(row_label(r, names)) for r in done],
+        }
+        if form == "waybar":
+            tooltip = "\n".join([*(f"{n}: left" for n in item["left"]), *(f"{n}: done" for n in item["done"])])
+            item = {"text": text, "tooltip": tooltip or "Nothing due today", "class": state, "alt": state}
+        echo(json.dumps(item, ensure_ascii=False))
+
+
+def _soonest(pair) -> tuple:
+    at, row = pair
+    return (at is None, at or "", row.habit.name.casefold())

@@ -150,12 +150,17 @@ def todays_rows(summary: WeekSummary, me: str | None) -> tuple[list[HabitWeek], 
     A habit each of you does counts your own row; one that belongs to the other partner is theirs to do.
     """
     left, done = [], []
-    for row in summary.habits:
-        if me is not None and (row.person not in (None, me) or row.habit.who not in ("together", "each", me)):
-            continue
+    for row in rows_for(summary, me):
         status = row.days.get(summary.today)
         if status == "pending":
             left.append(row)
         elif status == "done":
             done.append(row)
     return left, done
+
+
+def rows_for(summary: WeekSummary, me: str | None) -> list[HabitWeek]:
+    """The rows that are `me`'s to do: shared habits, their own row of one each of you does, their own habits."""
+    if me is None:
+        return list(summary.habits)
+    return [r for r in summary.habits if r.person in (None, me) and r.habit.who in ("together", "each", me)]
