@@ -13,6 +13,7 @@ import click
 import typer
 
 from . import (  # noqa: F401  (they declare the commands)
+    ask,
     everyday,
     firstrun,
     habits,

@@ -150,3 +150,32 @@ def status(form: str) -> None:
 def _soonest(pair) -> tuple:
     at, row = pair
     return (at is None, at or "", row.habit.name.casefold())
+
+
+def open_on(ctx: Context, day, today) -> tuple[list, dict]:
+    """The rows of this device's person still open on `day`: due and not met, nor skipped; with the names."""
+    from ..core.cadence import week_start
+    from ..core.streaks import MISSED, NOT_DUE, PENDING
+    from ..core.week import rows_for, week_summary
+
+    first_weekday = ctx.config.first_weekday
+    snapshot = ctx.load(week_start(day, first_weekday), as_of=today)
+    summary = week_summary(
+        snapshot.habits,
+        snapshot.checkins,
+        snapshot.skips,
+        today,
+        day,
+        first_weekday,
+        snapshot.persons,
+        snapshot.folds,
+        snapshot.since,
+        snapshot.names,
+    )
+    rows = []
+    for row in rows_for(summary, snapshot.me):
+        status = row.days.get(day)
+        unmet_week = row.habit.week_based and row.progress.done < row.progress.target
+        if status in (PENDING, MISSED) or (status == NOT_DUE and unmet_week and day >= row.habit.created):
+            rows.append(row)
+    return rows, summary.names
