@@ -183,4 +183,6 @@ def _once(message: str) -> str:
     """The message with a suggestion said twice said once (click and Typer both suggest a command)."""
     import re
 
-    return re.sub(r"(Did you mean [^?]*\?)(?:\.?\s*\1)+", r"\1", message)
+    message = re.sub(r"(Did you mean [^?]*\?)(?:\.?\s*\1)+", r"\1", message)
+    # Several suggestions: click's "Did you mean 'a', 'b'?" then Typer's "(Did you mean one of: 'a', 'b'?)".
+    return re.sub(r"(Did you mean ([^?]*)\?)\s*\(Did you mean one of: \2\?\)", r"\1", message)

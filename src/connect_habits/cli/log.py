@@ -111,6 +111,11 @@ def skip(
         echo(f"Skipping '{name_}' on {_span(outcome.added)}.")
     elif outcome.already:
         echo(f"'{name_}' was already skipped on {_span(outcome.already)}; nothing changed.")
+    if outcome.before:
+        echo(
+            f"'{name_}' was added on {outcome.habit.created.isoformat()}: the days before are not its to skip"
+            f"{'' if outcome.added or outcome.already or outcome.done else '; nothing changed'}."
+        )
     if outcome.done:
         undo = f"connect undo {outcome.habit.slug} --date {outcome.done[0].isoformat()}"
         echo(
@@ -136,11 +141,12 @@ def unskip(name: str | None, day: str | None, start: str | None, end: str | None
             else [resolve_active(tx.snapshot.habits, name or "")]
         )
         gone = remove_skips(tx, {h.id for h in habits}, set(days))
-    what = "every habit" if every else f"'{habits[0].name}'"
+    what = "any habit" if every else f"'{habits[0].name}'"
     if not gone:
         echo(f"Nothing of {what} was skipped on {_span(days)}; nothing changed.")
         return
-    echo(f"Took back {counted(len(gone), 'skipped day')} of {what} on {_span(days)}.")
+    whose = f"of {counted(len({s.habit_id for s in gone}), 'habit')}" if every else f"of '{habits[0].name}'"
+    echo(f"Took back {counted(len(gone), 'skipped day')} {whose}, {_span(days)}.")
 
 
 @command("skips", Argument("name", "Only this habit.", required=False), JSON)

@@ -201,8 +201,9 @@ def render_weeks(
     """Several weeks side by side, oldest first: seven symbols a week, then this week's streak and progress."""
     count = len(summaries)
     check_weeks_fit(count, style.width)
-    name_width = min(_name_width(count, style.width), max(_name_width(count), 28))
     last = summaries[-1]
+    longest = max((display_width(clean(row_label(r, last.names))) for r in last.habits), default=0)
+    name_width = min(_name_width(count, style.width), max(_name_width(count), 28, longest))
     dash = "–" if style.unicode else "-"
     title = f"{summaries[0].week_start:%d %b} {dash} {last.week_end:%d %b %Y}"
     couple = f" · {' & '.join(clean(p) for p in partners)}" if partners else ""
@@ -239,7 +240,11 @@ def _note_lines(notes: Sequence[str], width: int = WIDTH) -> list[str]:
         return []
     import textwrap
 
-    return [line for note in notes for line in textwrap.wrap(clean(note), min(width, 100)) or [""]]
+    return [
+        line
+        for note in notes
+        for line in textwrap.wrap(clean(note), min(width, 100), break_long_words=False, break_on_hyphens=False) or [""]
+    ]
 
 
 UNREAD_HABITS = (

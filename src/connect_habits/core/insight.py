@@ -49,17 +49,14 @@ def suggestion(row: HabitWeek, prompts: Sequence[str], today: date, names=None) 
 def reduced_by_skips(summary: WeekSummary) -> list[str]:
     """A sentence for each week-based habit whose target this week is smaller because days were skipped."""
     from .cadence import weekly_target
-    from .streaks import SKIPPED
-    from .words import counted
 
     notes = []
     for row in summary.habits:
         full, target = weekly_target(row.habit, 7) if row.habit.week_based else 0, row.progress.target
-        skipped = sum(1 for status in row.days.values() if status == SKIPPED)
-        if row.habit.week_based and 0 < target < full:
+        if row.habit.week_based and 0 < target < full:  # the skipped days may be ahead: no count that could mislead
             unit = " min" if row.progress.unit == "minutes" else ""
-            why = f"{counted(skipped, 'day')} {'is' if skipped == 1 else 'are'}" if skipped else "days are"
             notes.append(
-                f"{_label(row, summary.names)}: {target}{unit} this week instead of {full}{unit}, as {why} skipped."
+                f"{_label(row, summary.names)}: {target}{unit} this week instead of {full}{unit}, "
+                "as days of this week are skipped."
             )
     return notes

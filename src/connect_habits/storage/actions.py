@@ -114,9 +114,9 @@ def undo(transaction: Transaction, query: str, day: date, by: str | None = None)
     raise InvalidInput(f"'{habit.name}' has nothing logged on {day.isoformat()} to undo.")
 
 
-class SkipOutcome(namedtuple("SkipOutcome", "habit added already done", defaults=((),))):
-    """What `skip` did: the habit, the days newly skipped, those that already were, and those left as
-    they are because the habit was done on them."""
+class SkipOutcome(namedtuple("SkipOutcome", "habit added already done before", defaults=((), ()))):
+    """What `skip` did: the habit, the days newly skipped, those that already were, those left as
+    they are because the habit was done on them, and those before its history began (nothing to skip)."""
 
     __slots__ = ()
 
@@ -128,11 +128,18 @@ def record_skips(transaction: Transaction, query: str, days: list[date], reason:
     skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
     done = {c.day for c in snapshot.checkins if c.habit_id == habit.id}
     text = parse_note(reason, what="reason")
+    start = min([habit.created, *done])
+    before = [d for d in days if d < start]
+    days = [d for d in days if d >= start]
     new = [Skip(id=new_id(), habit_id=habit.id, day=d, reason=text) for d in days if d not in skipped and d not in done]
     transaction.add_skips(new)
     snapshot.skips.extend(new)
     return SkipOutcome(
-        habit, [s.day for s in new], [d for d in days if d in skipped and d not in done], [d for d in days if d in done]
+        habit,
+        [s.day for s in new],
+        [d for d in days if d in skipped and d not in done],
+        [d for d in days if d in done],
+        before,
     )
 
 

@@ -59,6 +59,7 @@ from .layout import (
     device_of_file,
     folder_listing,
     month_file,
+    month_files,
     month_of,
     months_of,
     new_device_id,
@@ -154,12 +155,23 @@ class Store:
     def _own_data(self) -> dict:
         raw = read_bytes(self.path)
         if raw is None:
-            device = self.layout.device or new_device_id()
+            # A main file moved aside (damaged) leaves its months: the new one takes their device, so they still fit.
+            device = self.layout.device or self._device_of_months() or new_device_id()
             return {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "partner": self.layout.me}}}
         try:
             return upgrade(self.path, decode(self.path, raw), self.layout)
         except DataFileError as error:
             raise DataFileError(f"{error.message} {self._recovery()}") from None
+
+    def _device_of_months(self) -> str | None:
+        for path in month_files(self.path).values():
+            try:
+                device = meta_of(decode(path, read_bytes(path) or b"")).get("device")
+            except DataFileError:
+                continue
+            if isinstance(device, str) and device:
+                return device
+        return None
 
     def _recovery(self) -> str:
         """What to do about a damaged own file: the way back this home has."""
@@ -268,8 +280,14 @@ class Store:
         for month in own_files.months:
             if wanted(month):
                 path = month_file(own_files.main, month)
-                data = decode(path, read_bytes(path) or b"")
-                check_month(path, data, device_of(own_files.data), month)
+                try:
+                    data = decode(path, read_bytes(path) or b"")
+                    check_month(path, data, device_of(own_files.data), month)
+                except DataFileError as error:
+                    raise DataFileError(
+                        f"{error.message} To recover, move it aside (mv {path} {path}.damaged): the rest reads "
+                        "as before, and `connect import FILE --merge` brings that month back from your last backup."
+                    ) from None
                 if self.record is not None and self.record.went_back(path.name, meta_of(data).get("seq")):
                     raise _WentBack([path.name])
                 own_months[month] = data
@@ -337,8 +355,10 @@ class Store:
             snapshot = merge([own, *others], own.device, partners, strict=self.layout.folder is None)
         except RecordError as error:
             raise DataFileError(f"The data file {self.path} is damaged: a record does not parse ({error}).") from None
-        if self.layout.folder is None:
-            known = {c["habit"] for c in own.changes}
+        known = {c["habit"] for c in own.changes}
+        # With no habit at all, the main file is new (the old one moved aside, damaged): the months' history
+        # waits for its habits to come back from a backup, so it is kept, not called damage.
+        if self.layout.folder is None and known:
             _check_orphans(
                 self.path,
                 known,
