@@ -171,7 +171,8 @@ def test_eight_cli_processes_under_load_with_the_daemon_running_lose_nothing(
             ("Walk", HabitOptions(at=[minute_ago])),
             ("Tech-free", HabitOptions(goal="2h/week")),
         ]:
-            habit = new_habit(tx.snapshot.habits, name, options, today)
+            # Added well before the days the workers log and skip: a skip before a habit began changes nothing.
+            habit = new_habit(tx.snapshot.habits, name, options, today - timedelta(days=365))
             tx.add_habit(habit)
             tx.snapshot.habits.append(habit)
     habits = {h.slug: h for h in store.load().habits}
