@@ -41,6 +41,7 @@ TARGETS = (
     ("`connect week` at 10 years", 6.0, "× F"),
     ("`connect stats NAME` at 10 years", 8.0, "× F"),
     ("`connect status` at 10 years", 5.0, "× F"),
+    ("a completion request at 10 years", 5.0, "× F"),
     ("`connect done`: 10 years vs empty", 1.3, "×"),
     ("`connect week`: 10 years vs empty", 1.3, "×"),
     ("daemon idle: wake-ups", 120.0, "/hour"),
@@ -155,6 +156,8 @@ COMMANDS = (
     ("connect stats NAME", ["stats", generate.DONE_HABIT]),
     ("connect list", ["list"]),
     ("connect status", ["status"]),
+    # What the shell asks on every Tab after `connect done ` (env(1) sets the request; it costs one exec).
+    ("completion request", ["env", "COMP_WORDS=connect done ", "COMP_CWORD=2", "_CONNECT_COMPLETE=words"]),
 )
 
 
@@ -190,7 +193,8 @@ def time_commands(
         for years, home in homes.items():
             env = child_env(home)
             jobs = [(floor, [PYTHON, "-c", "pass"])] + [
-                (figures[label, years], [CONNECT, *args]) for label, args in COMMANDS
+                (figures[label, years], [*args, CONNECT] if args[0] == "env" else [CONNECT, *args])
+                for label, args in COMMANDS
             ]
             for figure, argv in jobs:
                 if figure.label.startswith("connect done"):
@@ -579,6 +583,7 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
         ratio("connect week"),
         ratio("connect stats NAME"),
         ratio("connect status"),
+        ratio("completion request"),
         growth("connect done NAME"),
         growth("connect week"),
         daemon.get("wakeups_h"),

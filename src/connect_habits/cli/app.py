@@ -12,21 +12,7 @@ from typing import List, Optional
 import click
 import typer
 
-from . import (  # noqa: F401  (they declare the commands)
-    ask,
-    everyday,
-    firstrun,
-    habits,
-    log,
-    partners,
-    reminders,
-    rituals,
-    settings,
-    sharing,
-    talk,
-    today,
-    transfer,
-)
+from . import commands  # noqa: F401  (every command module, so each declares its commands)
 from .charset import ascii_streams
 from .output import ABORTED, echo, exit_after, printable
 from .spec import COMMANDS, FLAG, GROUPS, MANY, TEXT, Argument, Command
@@ -45,8 +31,17 @@ PANELS = {
     "transfer": "Backups and other trackers",
     "partners": "The two of you",
     "settings": "The two of you",
+    "today": "Every day",
+    "ask": "Every day",
+    "completion": "Getting started",
 }
-GROUP_PANELS = {"daemon": "reminders", "sync": "sharing", "partners": "partners", "config": "settings"}
+GROUP_PANELS = {
+    "daemon": "reminders",
+    "sync": "sharing",
+    "partners": "partners",
+    "config": "settings",
+    "completion": "completion",
+}
 
 
 def build_app() -> typer.Typer:

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import errno
 import gc
+import os
 import sys
 
 from . import everyday, today  # noqa: F401  (declare the everyday commands the fast path runs)
+from .completion import REQUEST_VARIABLE, answer_request
 from .fastpath import parse
 from .output import ABORTED, echo, exit_after
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+    if os.environ.get(REQUEST_VARIABLE) == "words":  # the shell asks what may come next (on every Tab)
+        from . import commands  # noqa: F401  (every command, for their names and options)
+
+        answer_request()
+        return
     args = sys.argv[1:] if argv is None else list(argv)
     parsed = parse(args)
     if not args and today.has_data():  # bare `connect`: what is left today (the help, before there is any)

@@ -61,6 +61,7 @@ GROUPS = {
     "sync": "Share one log between your two machines through a synced folder.",
     "partners": "Who the two of you are: list, rename, say whose this device is, merge a ghost.",
     "config": "Settings: week start, quiet hours, grace, weekly summary, notifications, partners.",
+    "completion": "Complete commands, options and habit names in bash, zsh or fish.",
 }
 
 COMMANDS: list[Command] = []
