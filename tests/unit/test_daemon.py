@@ -110,14 +110,14 @@ def test_the_body_has_a_prompt_and_the_weeks_progress_and_user_text_is_kept_lite
     add(paths, "<b>x</b> & co", at=["19:00"], template=None)
     from connect_habits.core.catalog import find_template
 
-    add(paths, "Check-in", at=["19:00"], template=find_template("weekly-check-in"))
+    add(paths, "Talk", at=["19:00"], template=find_template("ten-minute-talk"))
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
     sent = {n.title: n for n in d.notifier.sent}
-    first, second = sent["<b>x</b> & co"], sent["Check-in"]  # escaping for the server's markup is the notifier's
+    first, second = sent["<b>x</b> & co"], sent["Talk"]  # escaping for the server's markup is the notifier's
     assert "This week 0/" in first.body and "streak" in first.body
-    assert second.body.splitlines()[0] in find_template("weekly-check-in").prompts
+    assert second.body.splitlines()[0] in find_template("ten-minute-talk").prompts
     assert [key for key, _ in second.actions] == ["connect-done", "connect-snooze"]
 
 

@@ -83,7 +83,8 @@ def test_a_reminder_already_sent_is_not_sent_again_after_a_restart():
         ({"archived": True}, [], [], []),
         ({"cadence": "mon,wed,fri"}, [], [], []),  # Thursday is not due
         ({"cadence": "mon,thu"}, [], [], [key("19:00")]),
-        ({"cadence": "3/week"}, [("h", date(2026, 11, 23))], [], [key("19:00")]),  # week not met yet
+        ({"cadence": "3/week"}, [("h", date(2026, 11, 23))], [], []),  # 2 to go, 4 days left: not yet
+        ({"cadence": "5/week"}, [("h", date(2026, 11, 23))], [], [key("19:00")]),  # 4 to go, 4 days left
         ({"cadence": "3/week"}, [("h", date(2026, 11, d)) for d in (23, 24, 25)], [], []),  # week met
         ({"goal": "30m/day"}, [("h", THURSDAY, 20)], [], [key("19:00")]),  # 20 of 30 minutes
         ({"goal": "30m/day"}, [("h", THURSDAY, 30)], [], []),
@@ -317,3 +318,28 @@ def test_done_is_offered_only_where_one_click_can_log_it(goal, who, me, couple, 
     checkins = [CheckIn(id="1", habit_id="h", day=THURSDAY, logged_at="", minutes=logged)] if logged else []
     history = build_histories(checkins, [])["h"]
     assert one_click(h, history, THURSDAY, me, couple) == logs
+
+
+@pytest.mark.parametrize(
+    "cadence, done, skipped, day, reminded",
+    [
+        ("3/week", [], [], 23, False),  # Monday: the whole week ahead
+        ("3/week", [], [], 26, False),  # Thursday: 3 to go, 4 days left
+        ("3/week", [], [], 27, True),  # Friday: 3 to go, 3 days left
+        ("3/week", [23, 24], [], 29, True),  # Sunday: the last one
+        ("3/week", [23, 24], [], 28, False),
+        ("3/week", [], [28, 29], 27, True),  # the weekend skipped: 3 to go (of 5 days), only Friday left
+        ("weekly", [], [], 28, False),
+        ("weekly", [], [], 29, True),  # the weekly check-in: on Sunday, not every day from Monday
+        ("weekly", [25], [], 29, False),
+    ],
+)
+def test_a_count_a_week_is_reminded_once_the_week_needs_that_day(cadence, done, skipped, day, reminded):
+    from connect_habits.core.history import build_histories
+    from connect_habits.core.reminders import needs_reminder
+
+    h = habit(cadence=cadence)
+    checkins = [CheckIn(id=str(d), habit_id="h", day=date(2026, 11, d), logged_at="") for d in done]
+    skips = [Skip(id=f"s{d}", habit_id="h", day=date(2026, 11, d)) for d in skipped]
+    history = build_histories(checkins, skips)["h"]
+    assert needs_reminder(h, history, date(2026, 11, day)) is reminded

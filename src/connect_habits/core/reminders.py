@@ -156,8 +156,15 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     if habit.archived or day in history.skipped or day < habit.created:
         return False
     if habit.week_based:
-        # Due every day until the week's target is met.
-        return not history.logged(day) and not week_result(habit, history, week_start(day, first_weekday)).met
+        start = week_start(day, first_weekday)
+        result = week_result(habit, history, start)
+        if history.logged(day) or result.met:
+            return False
+        if habit.measured_in_minutes:
+            return True  # how many minutes a day can hold is the couple's to say: every day until it is met
+        # A count a week: only once the week can no longer be met without this day (3/week, none done: Friday).
+        left = [d for d in (start + timedelta(days=n) for n in range(7)) if d >= day and d not in history.skipped]
+        return result.target - result.amount >= len(left)
     if not is_due(habit, day):
         return False
     return not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
