@@ -110,9 +110,9 @@ def test_w7_done_is_offered_only_where_one_click_can_log_it_and_logs_what_it_say
 ):
     assert cli("init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "weekly-check-in").returncode == 0
     assert cli("edit", "weekly", "--clear-at").returncode == 0
-    due = hhmm(datetime.now() - timedelta(minutes=1))
-    cli("add", "Reading", "--goal", "30m/day", "--at", due)
-    cli("add", "Thanks", "--who", "each", "--at", due)  # a laptop both use: whose thanks would a click be?
+    cli("add", "Reading", "--goal", "30m/day", "--at", hhmm(datetime.now() - timedelta(minutes=1)))
+    # A minute apart, so each is its own notification (one minute's reminders come as one, without buttons).
+    cli("add", "Thanks", "--who", "each", "--at", hhmm(datetime.now() - timedelta(minutes=2)))
     daemon = run_daemon()
     notes = {n["summary"]: n for n in notification_server.wait_for(2)}
     assert notes["Reading"]["actions"] == ["connect-done", "Done (30 min)", "connect-snooze", "Snooze 15 min"]

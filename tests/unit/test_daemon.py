@@ -110,7 +110,7 @@ def test_the_body_has_a_prompt_and_the_weeks_progress_and_user_text_is_kept_lite
     add(paths, "<b>x</b> & co", at=["19:00"], template=None)
     from connect_habits.core.catalog import find_template
 
-    add(paths, "Talk", at=["19:00"], template=find_template("ten-minute-talk"))
+    add(paths, "Talk", at=["18:59"], template=find_template("ten-minute-talk"))
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
@@ -157,7 +157,7 @@ def test_done_from_the_notification_logs_a_check_in(paths):
 
 def test_snooze_reminds_again_after_15_minutes_unless_done_meanwhile(paths):
     walk = add(paths, "Walk together", at=["19:00"])
-    add(paths, "Talk", at=["19:00"])
+    add(paths, "Talk", at=["18:59"])  # a minute apart: two notifications (one minute's come as one)
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
@@ -348,7 +348,7 @@ def test_w7_done_on_a_daily_minutes_goal_logs_what_is_left_of_it(paths):
 
 def test_w7_a_done_the_notification_did_not_offer_is_ignored_and_a_failed_one_is_told_on_the_desktop(paths, caplog):
     weekly = add(paths, "Tech-free time", at=["19:00"], goal="2h/week")
-    add(paths, "Walk", at=["19:00"])
+    add(paths, "Walk", at=["18:59"])
     clock = Clock("19:00")
     d = daemon(paths, clock)
     d.scan(clock())
@@ -415,3 +415,21 @@ def test_w9_the_loop_wakes_at_each_reminder_time_of_the_zone_remind_uses(paths):
     assert abs(d.sleep_seconds(clock.advance(seconds=30)) - 30.0) < 1e-6
     assert not d.timers_due(clock())
     assert d.timers_due(clock.advance(seconds=30))
+
+
+def test_reminders_of_one_minute_arrive_as_one_notification_naming_each(paths):
+    add(paths, "Walk together", at=["19:00"])
+    add(paths, "Talk", at=["19:00"])
+    add(paths, "Thanks", at=["19:00"])
+    add(paths, "Dinner", at=["19:30"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    [together] = d.notifier.sent
+    names = together.title.replace(" and ", ", ").split(", ")
+    assert sorted(names) == ["Talk", "Thanks", "Walk together"] and " and " in together.title
+    assert len(together.body.splitlines()) == 3 and together.actions == ()
+    d.scan(clock.advance(minutes=5))
+    assert len(d.notifier.sent) == 1  # each was marked sent: nothing again
+    d.scan(clock.advance(minutes=25))
+    assert titles(d)[-1] == "Dinner"

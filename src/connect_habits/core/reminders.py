@@ -7,7 +7,7 @@ datetime in the local zone; reminder times are local wall-clock times.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
@@ -266,6 +266,14 @@ def reminders_due(
     if is_quiet(now, settings):
         return Decision([], drop)
     return Decision(sorted(latest.values(), key=lambda s: s.instant), drop)
+
+
+def same_minute(slots: Sequence[Slot]) -> list[list[Slot]]:
+    """The reminders to send, those of one minute together: they arrive as one notification naming each."""
+    groups: dict[datetime, list[Slot]] = {}
+    for slot in sorted(slots, key=lambda s: (s.instant, s.habit_id)):
+        groups.setdefault(slot.instant.replace(second=0, microsecond=0), []).append(slot)
+    return list(groups.values())
 
 
 def summary_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -> str | None:

@@ -12,7 +12,7 @@ from ..core.model import Habit
 from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end
 from ..errors import ConnectError
 from ..storage.actions import record_done
-from .messages import reminder_notification
+from .messages import reminder_notification, together_notification
 from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
 from .part import DaemonPart
 from .state import Pending
@@ -32,6 +32,15 @@ class Buttons(DaemonPart):
         done = one_click(habit, history, day, self.snapshot.me, bool(self.snapshot.persons))
         notification = reminder_notification(habit, history, now, self.settings.first_weekday, done)
         return notification, {"habit": habit.id, "day": day.isoformat(), "key": key, "done": done}
+
+    def _worded(self, group: list, habits: dict, histories: dict, now: datetime) -> tuple[Notification, dict | None]:
+        """The notification for the reminders of one minute: one habit's with its buttons, or one naming each
+        (whose buttons could not say which habit they mean, so it has none)."""
+        if len(group) == 1:
+            slot = group[0]
+            return self._reminder(habits[slot.habit_id], histories[slot.habit_id], slot.day, slot.key, now)
+        items = [(habits[s.habit_id], histories[s.habit_id]) for s in group]
+        return together_notification(items, now, self.settings.first_weekday), None
 
     def handle_actions(self) -> None:
         """Log a check-in for Done, plan a new reminder for Snooze; only for our own notifications."""

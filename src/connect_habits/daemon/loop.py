@@ -28,6 +28,7 @@ from ..core.reminders import (
     ReminderSettings,
     reminder_view,
     reminders_due,
+    same_minute,
     settings_from_config,
     slots_on,
     summary_due,
@@ -141,17 +142,17 @@ class Daemon(Buttons, PartnerNews):
         for slot in decision.drop:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
-        for slot in decision.send:
+        for group in same_minute(decision.send):
             if self.stopping:
                 break
-            habit = habits[slot.habit_id]
             try:
-                notification, target = self._reminder(habit, histories[habit.id], slot.day, slot.key, now)
+                notification, target = self._worded(group, habits, histories, now)
             except Exception as error:  # noqa: BLE001 — one broken habit must not silence the others
-                log.error("could not word the reminder for %s: %s", slot.key, _one_line(error))
+                log.error("could not word the reminder for %s: %s", group[0].key, _one_line(error))
                 continue
             if self._deliver(notification, now, button_target=target):
-                self.state.mark_sent(slot.key, now)
+                for slot in group:
+                    self.state.mark_sent(slot.key, now)
                 self._save_state()  # at once: a crash right after must not repeat it
         self._send_pending(habits, histories, now)
         self.send_partner_news(snapshot, now)

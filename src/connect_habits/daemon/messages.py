@@ -31,6 +31,19 @@ def reminder_notification(
     return Notification(habit.name, body, actions)
 
 
+def together_notification(items: list[tuple[Habit, History]], now: datetime, first_weekday: int = 0) -> Notification:
+    """Reminders due in the same minute, as one: the title names each, the body has a line for each."""
+    names = [habit.name for habit, _ in items]
+    title = f"{', '.join(names[:-1])} and {names[-1]}"
+    lines = []
+    for habit, history in items:
+        row = habit_week(habit, history, now.date(), now.date(), first_weekday)
+        lines.append(
+            f"{habit.name}: this week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
+        )
+    return Notification(title, "\n".join(lines))
+
+
 def summary_notification(snapshot: Snapshot, now: datetime, first_weekday: int = 0) -> Notification:
     """The weekly summary: each habit's progress and streak, one line each."""
     # On the first day of a week, the week worth summing up is the one that just ended.
