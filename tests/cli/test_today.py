@@ -100,3 +100,11 @@ def test_status_with_a_long_name_stays_within_60_characters(home):
 def test_an_unknown_status_format_is_one_sentence(home):
     result = run_connect(home, "status", "--format", "xml")
     assert result.code == 1 and result.err.startswith("Error: There is no format 'xml'")
+
+
+def test_digest_at_is_a_setting_checked_like_the_others(home):
+    assert run_connect(home, "config", "set", "digest_at", "19:00").code == 0
+    assert run_connect(home, "config", "get", "digest_at").out == "19:00\n"
+    refused = run_connect(home, "config", "set", "digest_at", "evening")
+    assert refused.code == 1 and "is not a time like 19:00" in refused.err
+    assert run_connect(home, "config", "get", "digest_at").out == "19:00\n"  # nothing changed

@@ -433,3 +433,35 @@ def test_reminders_of_one_minute_arrive_as_one_notification_naming_each(paths):
     assert len(d.notifier.sent) == 1  # each was marked sent: nothing again
     d.scan(clock.advance(minutes=25))
     assert titles(d)[-1] == "Dinner"
+
+
+def test_a_digest_gathers_the_day_into_one_reminder_at_its_time(paths):
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('digest_at = "19:00"\n')
+    walk = add(paths, "Walk together", at=["18:00"])
+    add(paths, "Talk", at=["18:30"])
+    add(paths, "Thanks")  # no time of its own: in the digest all the same
+    clock = Clock("18:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.scan(clock.advance(minutes=30))
+    assert titles(d) == []  # folded into the digest
+    log_done(paths, walk)
+    d.scan(clock.advance(minutes=30))  # 19:00
+    [digest] = d.notifier.sent
+    assert digest.title == "2 left today"
+    assert sorted(line.split(":")[0] for line in digest.body.splitlines()) == ["Talk", "Thanks"]
+    d.scan(clock.advance(minutes=10))
+    assert len(d.notifier.sent) == 1  # once a day
+    assert d.sleep_seconds(clock()) <= 60
+
+
+def test_no_digest_when_everything_is_done(paths):
+    paths.config_file.parent.mkdir(parents=True, exist_ok=True)
+    paths.config_file.write_text('digest_at = "19:00"\n')
+    walk = add(paths, "Walk together", at=["18:00"])
+    log_done(paths, walk)
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    assert titles(d) == []

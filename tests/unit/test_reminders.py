@@ -343,3 +343,18 @@ def test_a_count_a_week_is_reminded_once_the_week_needs_that_day(cadence, done, 
     skips = [Skip(id=f"s{d}", habit_id="h", day=date(2026, 11, d)) for d in skipped]
     history = build_histories(checkins, skips)["h"]
     assert needs_reminder(h, history, date(2026, 11, day)) is reminded
+
+
+@pytest.mark.parametrize("text, value", [("19:00", "19:00"), ("7:05", "07:05"), ("", None), ("off", None)])
+def test_digest_at_reads_a_time_or_off(text, value):
+    from connect_habits.core.reminders import parse_digest_at
+
+    assert parse_digest_at(text) == value
+
+
+def test_digest_at_refuses_what_is_not_a_time():
+    from connect_habits.core.reminders import parse_digest_at
+    from connect_habits.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="digest_at"):
+        parse_digest_at("evening")

@@ -52,6 +52,7 @@ class ReminderSettings:
     first_weekday: int = 0
     notify: bool = True  # `notifications = false`: nothing is sent (what falls due meanwhile is let go)
     partner: str = "messages"  # `partner_notifications`: all, messages or off (core/rituals.py)
+    digest_at: str | None = None  # `digest_at`: one notification with all that is left, instead of one per habit
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
@@ -98,7 +99,19 @@ def settings_from_config(
     from .rituals import parse_partner_notifications
 
     partner = read("partner_notifications", parse_partner_notifications, "messages")
-    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner)
+    digest = read("digest_at", parse_digest_at, "")
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner, digest)
+
+
+def parse_digest_at(text: str) -> str | None:
+    """`19:00`: the time of the day's one reminder; empty, none or off: a reminder per habit at its own times."""
+    value = text.strip().lower()
+    if value in ("", "none", "off"):
+        return None
+    try:
+        return parse_time(value)
+    except InvalidInput:
+        raise InvalidInput(f"digest_at = '{text}' is not a time like 19:00 (or off).") from None
 
 
 def parse_switch(text: str) -> bool:
@@ -274,6 +287,17 @@ def same_minute(slots: Sequence[Slot]) -> list[list[Slot]]:
     for slot in sorted(slots, key=lambda s: (s.instant, s.habit_id)):
         groups.setdefault(slot.instant.replace(second=0, microsecond=0), []).append(slot)
     return list(groups.values())
+
+
+def digest_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -> str | None:
+    """The key of today's digest to send at `now`: its time has come, less than `grace` ago, not sent yet."""
+    if settings.digest_at is None or not settings.notify:
+        return None
+    key = f"digest/{now.date().isoformat()}"
+    at = wall_instant(now.date(), settings.digest_at, now.tzinfo)  # type: ignore[arg-type]
+    if key in set(sent) or now < at or now - at >= settings.grace:
+        return None
+    return key
 
 
 def summary_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -> str | None:

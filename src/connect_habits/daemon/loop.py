@@ -42,6 +42,7 @@ from ..storage.layout import HISTORY_FILE
 from ..storage.paths import Paths, ensure_private_dir
 from ..storage.store import Store
 from .buttons import Buttons
+from .digest import Digest
 from .messages import summary_notification
 from .notify import Notification, Notifier
 from .partner import PartnerNews
@@ -58,7 +59,7 @@ EXIT_ALREADY_RUNNING = 3  # the unit's RestartPreventExitStatus: no restart loop
 WEEKDAY_JOBS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Daemon(Buttons, PartnerNews):
+class Daemon(Buttons, Digest, PartnerNews):
     """One reminder daemon for one connect home. `scan(now)` is the whole decision; `run()` the loop."""
 
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
@@ -139,6 +140,7 @@ class Daemon(Buttons, PartnerNews):
             for slot in unsure:
                 self.state.mark_sent(slot.key, now)
                 log.info("did not send %s: it may have gone out before the state was damaged", slot.key)
+        decision = self.fold_into_digest(decision, now)
         for slot in decision.drop:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
@@ -155,6 +157,7 @@ class Daemon(Buttons, PartnerNews):
                     self.state.mark_sent(slot.key, now)
                 self._save_state()  # at once: a crash right after must not repeat it
         self._send_pending(habits, histories, now)
+        self.send_digest(mine, histories, now)
         self.send_partner_news(snapshot, now)
         summary_key = summary_due(now, self.state.sent, self.settings)
         if summary_key and self.repeat_nothing_before is not None:
@@ -239,6 +242,8 @@ class Daemon(Buttons, PartnerNews):
                 times.append(wall_instant(day, f"{self.settings.quiet.end:%H:%M}", zone))
             if day.weekday() == self.settings.summary_weekday:
                 times.append(wall_instant(day, self.settings.summary_at, zone))
+            if self.settings.digest_at is not None:
+                times.append(wall_instant(day, self.settings.digest_at, zone))
         return times
 
     def sleep_seconds(self, now: datetime) -> float:

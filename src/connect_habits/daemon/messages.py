@@ -44,6 +44,13 @@ def together_notification(items: list[tuple[Habit, History]], now: datetime, fir
     return Notification(title, "\n".join(lines))
 
 
+def digest_notification(items: list[tuple[Habit, History]], now: datetime, first_weekday: int = 0) -> Notification:
+    """The day's one reminder: what is left today, a line each."""
+    body = together_notification(items, now, first_weekday).body
+    left = len(items)
+    return Notification(f"{left} left today" if left != 1 else "1 left today", body)
+
+
 def summary_notification(snapshot: Snapshot, now: datetime, first_weekday: int = 0) -> Notification:
     """The weekly summary: each habit's progress and streak, one line each."""
     # On the first day of a week, the week worth summing up is the one that just ended.

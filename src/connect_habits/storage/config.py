@@ -41,7 +41,7 @@ class Setting(namedtuple("Setting", "key default help parse")):
 def settings() -> dict[str, Setting]:
     """Every setting `connect config` knows, by key, each checked by the rule that reads it (core/reminders.py)."""
     from ..core.model import parse_duration
-    from ..core.reminders import parse_quiet_hours, parse_summary_at, parse_switch
+    from ..core.reminders import parse_digest_at, parse_quiet_hours, parse_summary_at, parse_switch
     from ..core.rituals import parse_partner_notifications
     from ..errors import InvalidInput
 
@@ -64,6 +64,9 @@ def settings() -> dict[str, Setting]:
         parse_duration(text)
         return text.strip().lower()
 
+    def digest_at(text: str) -> str:
+        return parse_digest_at(text) or ""
+
     def switch(text: str) -> bool:
         return parse_switch(text)
 
@@ -80,6 +83,12 @@ def settings() -> dict[str, Setting]:
             Setting("summary_at", "sun 19:00", "when the weekly summary arrives: a day and a time", summary_at),
             Setting("grace", "2h", "how late a missed reminder may still come (after a suspend, say)", grace),
             Setting("notifications", True, "whether the daemon sends notifications at all: on or off", switch),
+            Setting(
+                "digest_at",
+                "",
+                "one reminder a day at this time with all that is left, instead of one per habit (off: per habit)",
+                digest_at,
+            ),
             Setting(
                 "partner_notifications",
                 "messages",
