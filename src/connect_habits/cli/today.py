@@ -1,4 +1,5 @@
-"""`connect today`: what is left today for this device's person, then what is done."""
+"""The day as this device's person sees it: `connect today` (what is left, then what is done), bare `connect`,
+and `connect status`, the same in one line for a status bar; `open_on` gives `connect ask` its questions."""
 
 from __future__ import annotations
 
