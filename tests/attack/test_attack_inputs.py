@@ -838,7 +838,9 @@ def _daemon_home(tmp_path: Path):
     names = []
     with store.transaction() as tx:
         for i, text in enumerate(HOSTILE_TEXT):
-            habit = new_habit(tx.snapshot.habits, f"{text} {i}", HabitOptions(at=["19:00"]), TODAY - timedelta(days=7))
+            # A minute each (18:50, 18:51, ...): each its own notification, all due at 19:00.
+            at = f"18:{50 + i:02d}"
+            habit = new_habit(tx.snapshot.habits, f"{text} {i}", HabitOptions(at=[at]), TODAY - timedelta(days=7))
             habit = habit._replace(prompts=(HOSTILE_TEXT[(i + 1) % len(HOSTILE_TEXT)],))  # prompts arrive by import
             tx.add_habit(habit)
             tx.snapshot.habits.append(habit)
