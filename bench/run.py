@@ -156,7 +156,7 @@ COMMANDS = (
     ("connect stats NAME", ["stats", generate.DONE_HABIT]),
     ("connect list", ["list"]),
     ("connect status", ["status"]),
-    # What the shell asks on every Tab after `connect done ` (env(1) sets the request; it costs one exec).
+    # What the shell asks on every Tab after `connect done ` (the request is in the environment).
     ("completion request", ["env", "COMP_WORDS=connect done ", "COMP_CWORD=2", "_CONNECT_COMPLETE=words"]),
 )
 
@@ -192,14 +192,13 @@ def time_commands(
         counted = round_no >= warmup
         for years, home in homes.items():
             env = child_env(home)
-            jobs = [(floor, [PYTHON, "-c", "pass"])] + [
-                (figures[label, years], [*args, CONNECT] if args[0] == "env" else [CONNECT, *args])
-                for label, args in COMMANDS
+            jobs = [(floor, [PYTHON, "-c", "pass"], {})] + [
+                (figures[label, years], *_command(args)) for label, args in COMMANDS
             ]
-            for figure, argv in jobs:
+            for figure, argv, extra in jobs:
                 if figure.label.startswith("connect done"):
                     restore(pristine[years], home)  # outside the timing
-                run = run_timed(argv, env)
+                run = run_timed(argv, {**env, **extra})
                 problem = check(figure, run, argv)
                 if problem:
                     figure.failures.append(problem)
@@ -207,6 +206,13 @@ def time_commands(
                     figure.runs.append(run)
         log(f"  round {round_no + 1}/{warmup + rounds}{'' if counted else ' (warm-up)'} done")
     return floor, figures
+
+
+def _command(args: list[str]) -> tuple[list[str], dict]:
+    """The argv of a timed command, and the variables it adds (`env K=V ...`: a request with no arguments)."""
+    if args[0] == "env":
+        return [CONNECT], dict(a.split("=", 1) for a in args[1:])
+    return [CONNECT, *args], {}
 
 
 def check(figure: Figure, run: Run, argv: list[str]) -> str | None:
