@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import signal
-import subprocess
-import time
 
 import pytest
 
 from connect_habits.cli.ask import Reply, parse_reply
 from connect_habits.errors import InvalidInput
-from support import CONNECT, NOW, run_connect
+from support import NOW, run_connect
+from support.terminal import Terminal
 
 
 @pytest.mark.parametrize(
@@ -71,29 +68,11 @@ def test_a_round_for_yesterday_and_an_end_of_input_keeps_what_was_answered(plan)
 
 
 def test_a_round_at_a_real_terminal_and_ctrl_c(plan):
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(CONNECT_HOME=str(plan), CONNECT_NOW=NOW, TERM="dumb")
-    process = subprocess.Popen(
-        [CONNECT, "ask"], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
-    )
-    os.close(slave)
-    seen = ""
-
-    def expect(text: str) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 15
-        while text not in seen:
-            assert time.monotonic() < deadline, seen
-            if select.select([master], [], [], 0.2)[0]:
-                seen += os.read(master, 4096).decode("utf-8", "replace")
-        seen = seen[seen.index(text) + len(text) :]
-
-    expect("Walk?")
-    os.write(master, b"y\r")
-    expect("Dinner?")
-    os.killpg(process.pid, signal.SIGINT)
-    assert process.wait(timeout=20) == 130
-    os.close(master)
+    term = Terminal(plan, NOW, "ask")
+    term.expect("Walk?")
+    term.type("y")
+    term.expect("Dinner?")
+    os.killpg(term.process.pid, signal.SIGINT)
+    assert term.wait() == 130
     days = {h["slug"]: h["days"]["2026-11-26"] for h in run_connect(plan, "week", "--json").json()["habits"]}
     assert days["walk"] == "done" and days["dinner"] == "pending"

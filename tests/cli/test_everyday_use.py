@@ -289,43 +289,21 @@ def test_choosing_no_starter_habits_says_so(home):
 
 
 def test_init_on_a_terminal_asks_again_too(home):
-    import os
-    import pty
-    import select
-    import subprocess
-    import time
+    from support.terminal import Terminal
 
-    from support import CONNECT
-
-    master, slave = pty.openpty()
-    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-    env.update(CONNECT_HOME=str(home), CONNECT_NOW="2026-11-26T10:00", TERM="dumb")
-    process = subprocess.Popen([CONNECT, "init"], stdin=slave, stdout=slave, stderr=slave, env=env)
-    os.close(slave)
-    seen = ""
-
-    def expect(text: str) -> None:
-        nonlocal seen
-        deadline = time.monotonic() + 15
-        while text not in seen:
-            assert time.monotonic() < deadline, seen
-            if select.select([master], [], [], 0.2)[0]:
-                seen += os.read(master, 4096).decode("utf-8", "replace")
-        seen = seen[seen.index(text) + len(text) :]
-
+    term = Terminal(home, "2026-11-26T10:00", "init")
     for prompt, answer in [
         ("Partner 1's name", "Maya"),
         ("Partner 2's name", "maya"),
-        ("Please try again", ""),
+        ("Please try again", None),
         ("Partner 2's name", "Jonas"),
         ("Which ones?", "all"),
     ]:
-        expect(prompt)
-        if answer or prompt != "Please try again":
-            os.write(master, answer.encode() + b"\r")
-    expect("Next:")
-    assert process.wait(timeout=20) == 0
-    os.close(master)
+        term.expect(prompt)
+        if answer is not None:
+            term.type(answer)
+    term.expect("Next:")
+    assert term.wait() == 0
     assert len(run_connect(home, "list", "--json").json()) >= 15
 
 

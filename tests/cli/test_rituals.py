@@ -5,16 +5,13 @@ from __future__ import annotations
 
 import json
 import os
-import pty
-import select
 import signal
-import subprocess
-import time
 from pathlib import Path
 
 import pytest
 
-from support import CONNECT, one_error_line, run_connect
+from support import one_error_line, run_connect
+from support.terminal import Terminal
 
 SATURDAY = "2026-12-05T10:00"
 NEXT_SATURDAY = "2026-12-12T10:00"
@@ -186,49 +183,8 @@ def test_checkin_help_lists_the_steps(us):
         assert step in text
 
 
-class Terminal:
-    """`connect checkin` on a real pseudo-terminal: what a person at the keyboard sees and types."""
-
-    def __init__(self, home: Path, now: str):
-        master, slave = pty.openpty()
-        env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
-        env.update(CONNECT_HOME=str(home), CONNECT_NOW=now, TERM="dumb", COLUMNS="100")
-        self.process = subprocess.Popen(
-            [CONNECT, "checkin"],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            start_new_session=True,
-            preexec_fn=None,
-        )
-        os.close(slave)
-        self.master = master
-        self.seen = ""
-
-    def expect(self, text: str, timeout: float = 15) -> None:
-        deadline = time.monotonic() + timeout
-        while text not in self.seen:
-            assert time.monotonic() < deadline, f"no {text!r} on the terminal:\n{self.seen}"
-            ready, _, _ = select.select([self.master], [], [], 0.2)
-            if ready:
-                try:
-                    self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
-                except OSError:
-                    break
-        self.seen = self.seen[self.seen.index(text) + len(text) :]
-
-    def type(self, line: str) -> None:
-        os.write(self.master, line.encode() + b"\r")
-
-    def wait(self) -> int:
-        code = self.process.wait(timeout=20)
-        os.close(self.master)
-        return code
-
-
 def test_a_check_in_held_at_a_real_terminal_and_one_stopped_with_ctrl_c(us):
-    term = Terminal(us.home, SATURDAY)
+    term = Terminal(us.home, SATURDAY, "checkin")
     term.expect("Alex, something you appreciated about Sam this week")
     term.type("you listened")
     term.expect("Alex, something else")
@@ -238,7 +194,7 @@ def test_a_check_in_held_at_a_real_terminal_and_one_stopped_with_ctrl_c(us):
     assert term.wait() == 130
     [partial] = us.ok("checkins", "--json").json()
     assert partial["appreciations"] == [{"from": "Alex", "to": "Sam", "text": "you listened"}]
-    term = Terminal(us.home, SATURDAY)
+    term = Terminal(us.home, SATURDAY, "checkin")
     term.expect("1 answer kept")  # the empty line moved on: nothing said
     term.expect("Sam, something you appreciated about Alex")
     for answer, prompt in [

@@ -130,10 +130,11 @@ def _templates() -> list[str]:
 
 
 def _partners() -> list[str]:
+    from .. import clock
     from .context import Context
 
     try:
-        return list(Context.from_environment().load(since=None).names.values())
+        return list(Context.from_environment().load(since=clock.today()).names.values())  # the couple, not the history
     except Exception:  # noqa: BLE001 — as above
         return []
 

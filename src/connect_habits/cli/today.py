@@ -20,18 +20,18 @@ def today(as_json: bool) -> None:
     show_today(Context.from_environment(), as_json)
 
 
-def _today(ctx: Context, day):
-    """This week's summary as of `day`, what is left and what is done for this device's person, the snapshot."""
+def _week_of(ctx: Context, day, today):
+    """The summary of the week holding `day` as seen on `today`, and the snapshot it was made from."""
     from ..core.cadence import week_start
-    from ..core.week import todays_rows, week_summary
+    from ..core.week import week_summary
 
     first_weekday = ctx.config.first_weekday
-    snapshot = ctx.load(week_start(day, first_weekday), as_of=day)
+    snapshot = ctx.load(week_start(day, first_weekday), as_of=today)
     summary = week_summary(
         snapshot.habits,
         snapshot.checkins,
         snapshot.skips,
-        day,
+        today,
         day,
         first_weekday,
         snapshot.persons,
@@ -39,6 +39,14 @@ def _today(ctx: Context, day):
         snapshot.since,
         snapshot.names,
     )
+    return summary, snapshot
+
+
+def _today(ctx: Context, day):
+    """This week's summary as of `day`, what is left and what is done for this device's person, the snapshot."""
+    from ..core.week import todays_rows
+
+    summary, snapshot = _week_of(ctx, day, day)
     left, done = todays_rows(summary, snapshot.me)
     return summary, left, done, snapshot
 
@@ -155,24 +163,10 @@ def _soonest(pair) -> tuple:
 
 def open_on(ctx: Context, day, today) -> tuple[list, dict]:
     """The rows of this device's person still open on `day`: due and not met, nor skipped; with the names."""
-    from ..core.cadence import week_start
     from ..core.streaks import MISSED, NOT_DUE, PENDING
-    from ..core.week import rows_for, week_summary
+    from ..core.week import rows_for
 
-    first_weekday = ctx.config.first_weekday
-    snapshot = ctx.load(week_start(day, first_weekday), as_of=today)
-    summary = week_summary(
-        snapshot.habits,
-        snapshot.checkins,
-        snapshot.skips,
-        today,
-        day,
-        first_weekday,
-        snapshot.persons,
-        snapshot.folds,
-        snapshot.since,
-        snapshot.names,
-    )
+    summary, snapshot = _week_of(ctx, day, today)
     rows = []
     for row in rows_for(summary, snapshot.me):
         status = row.days.get(day)
