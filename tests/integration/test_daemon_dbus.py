@@ -29,7 +29,9 @@ def test_a_due_habit_notifies_once_a_done_one_does_not_and_sigterm_is_clean(cli,
     daemon = run_daemon()
     [note] = notification_server.wait_for(1)
     assert note["summary"] == "<b>x</b> & co"  # the summary is plain text: it shows literally
-    assert note["actions"] == ["connect-done", "Done", "connect-snooze", "Snooze 15 min"]
+    snoozes = ["connect-snooze", "Snooze 15 min", "connect-snooze-hour", "Snooze 1 hour"]
+    assert note["actions"][:6] == ["connect-done", "Done", *snoozes]
+    assert note["actions"][6:] in ([], ["connect-snooze-evening", "This evening"])  # offered before 19:30
     assert "This week" in note["body"]
     time.sleep(2)
     assert len(notification_server.notifications()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import time
@@ -12,6 +13,17 @@ from pathlib import Path
 import pytest
 
 from support import CONNECT
+
+WALLCLOCK = Path(__file__).resolve().parent / "wallclock"
+
+
+def moved_clock_env(env: dict, moved_to: str) -> dict:
+    """`env` for a `connect` process whose wall clock starts at `moved_to` and ticks from there
+    (tests/support/wallclock), in place of a pinned or already moved clock."""
+    moved = {key: value for key, value in env.items() if key not in ("CONNECT_NOW", "CONNECT_TEST_CLOCK_SHIFT")}
+    path = [str(WALLCLOCK)] + ([moved["PYTHONPATH"]] if moved.get("PYTHONPATH") else [])
+    moved.update(CONNECT_TEST_WALL_CLOCK=moved_to, PYTHONPATH=os.pathsep.join(path))
+    return moved
 
 
 def hhmm(moment: datetime) -> str:

@@ -169,7 +169,7 @@ def start_session_bus(
 
 def stop_session_bus(process: subprocess.Popen, timeout: float = 5.0) -> None:
     """Terminate a bus from :func:`start_session_bus` (idempotent)."""
-    _terminate(process, timeout)
+    stop_process(process, timeout)
     if process.stdout is not None:
         process.stdout.close()
     cleanup_dir = getattr(process, "connect_cleanup_dir", None)
@@ -177,7 +177,8 @@ def stop_session_bus(process: subprocess.Popen, timeout: float = 5.0) -> None:
         shutil.rmtree(cleanup_dir, ignore_errors=True)
 
 
-def _terminate(process: subprocess.Popen, timeout: float) -> None:
+def stop_process(process: subprocess.Popen, timeout: float) -> None:
+    """SIGTERM, then SIGKILL when it does not exit within `timeout` seconds."""
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         try:
@@ -339,7 +340,7 @@ class NotificationServer:
     def stop(self, timeout: float = START_TIMEOUT) -> None:
         """Terminate the server and wait until its name has left the bus (idempotent)."""
         if self.process is not None:
-            _terminate(self.process, timeout)
+            stop_process(self.process, timeout)
         if self.bus.process.poll() is None:
             wait_for_name(self.conn, NOTIFICATIONS_NAME, present=False, timeout=timeout)
 
@@ -347,7 +348,7 @@ class NotificationServer:
         """Fixture teardown: stop the server and close the controller connection."""
         try:
             if self.process is not None:
-                _terminate(self.process, 5.0)
+                stop_process(self.process, 5.0)
         finally:
             if self._conn is not None:
                 self._conn.close()

@@ -118,7 +118,12 @@ def test_the_body_has_a_prompt_and_the_weeks_progress_and_user_text_is_kept_lite
     first, second = sent["<b>x</b> & co"], sent["Talk"]  # escaping for the server's markup is the notifier's
     assert "This week 0/" in first.body and "streak" in first.body
     assert second.body.splitlines()[0] in find_template("ten-minute-talk").prompts
-    assert [key for key, _ in second.actions] == ["connect-done", "connect-snooze"]
+    assert [key for key, _ in second.actions] == [
+        "connect-done",
+        "connect-snooze",
+        "connect-snooze-hour",
+        "connect-snooze-evening",  # 19:00 is well before the evening (20:00)
+    ]
 
 
 def test_a_failed_send_is_retried_at_the_next_event(paths):
@@ -353,7 +358,8 @@ def test_w7_a_done_the_notification_did_not_offer_is_ignored_and_a_failed_one_is
     d = daemon(paths, clock)
     d.scan(clock())
     by_title = {n.title: i + 1 for i, n in enumerate(d.notifier.sent)}
-    assert [a for a, _ in d.notifier.sent[by_title["Tech-free time"] - 1].actions] == ["connect-snooze"]
+    offered = [a for a, _ in d.notifier.sent[by_title["Tech-free time"] - 1].actions]
+    assert offered == ["connect-snooze", "connect-snooze-hour", "connect-snooze-evening"]
     d.notifier.pressed.append(ActionEvent(by_title["Tech-free time"], "connect-done", "recorder"))
     d.handle_actions()
     assert "offered no Done button" in caplog.text
@@ -465,3 +471,82 @@ def test_no_digest_when_everything_is_done(paths):
     d = daemon(paths, clock)
     d.scan(clock())
     assert titles(d) == []
+
+
+# ---------------------------------------------------------------- repeats and snoozes
+
+
+def test_a_repeating_reminder_comes_again_every_interval_until_done(paths):
+    walk = add(paths, "Walk together", at=["19:00"], repeat="30m")
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    assert d.sleep_seconds(clock() + timedelta(minutes=29, seconds=50)) <= 10  # wakes for the repeat
+    d.scan(clock.advance(minutes=29))
+    assert titles(d) == ["Walk together"]
+    d.scan(clock.advance(minutes=1))
+    assert titles(d) == ["Walk together"] * 2
+    assert [k for k, _ in d.notifier.sent[-1].actions][:2] == ["connect-done", "connect-snooze"]  # buttons on each
+    log_done(paths, walk)
+    d.reload()
+    d.scan(clock.advance(minutes=30))
+    assert titles(d) == ["Walk together"] * 2
+
+
+def test_a_repeating_reminder_comes_at_most_four_more_times(paths):
+    add(paths, "Walk together", at=["19:00"], repeat="30m")
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    for _ in range(7):
+        d.scan(clock())
+        clock.advance(minutes=30)
+    assert titles(d) == ["Walk together"] * 5
+
+
+@pytest.mark.parametrize(
+    "action, comes_back",
+    [("connect-snooze", "19:15"), ("connect-snooze-hour", "20:00"), ("connect-snooze-evening", "20:00")],
+)
+def test_each_snooze_button_brings_the_reminder_back_when_it_says(paths, action, comes_back):
+    add(paths, "Walk together", at=["19:00"])
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.notifier.pressed.append(ActionEvent(1, action, "recorder"))
+    d.handle_actions()
+    [owed] = d.state.pending
+    assert f"{owed.due:%H:%M}" == comes_back
+
+
+def test_a_snooze_holds_the_habits_next_reminder_and_ends_the_repeats(paths):
+    add(paths, "Walk together", at=["19:00", "19:30"], repeat="15m")
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    d.notifier.pressed.append(ActionEvent(1, "connect-snooze-hour", "recorder"))
+    d.handle_actions()
+    for _ in range(11):
+        d.scan(clock.advance(minutes=5))  # 19:05 … 19:55: the repeat at 19:15 and the 19:30 reminder wait
+    assert titles(d) == ["Walk together"]
+    d.scan(clock.advance(minutes=5))
+    assert titles(d) == ["Walk together"] * 2  # 20:00: the snooze's own reminder
+    for _ in range(12):
+        d.scan(clock.advance(minutes=5))
+    assert titles(d) == ["Walk together"] * 2  # the snooze ended the repeats; it can be snoozed again
+
+
+def test_a_snooze_from_the_shell_is_taken_up_once(paths):
+    from connect_habits.storage.snoozes import Snooze, add_snooze
+
+    walk = add(paths, "Walk together", at=["19:00"])
+    clock = Clock("18:50")
+    d = daemon(paths, clock)
+    add_snooze(paths, Snooze(walk.id, THURSDAY, wall_instant(THURSDAY, "19:20", local_zone())), clock())
+    d.scan(clock.advance(minutes=10))
+    assert titles(d) == []  # 19:00: held by the snooze
+    assert d.sleep_seconds(clock() + timedelta(minutes=19, seconds=50)) <= 10
+    d.scan(clock.advance(minutes=20))
+    d.scan(clock.advance(minutes=1))
+    d2 = daemon(paths, clock)  # a restart does not take it up again
+    d2.scan(clock.advance(minutes=1))
+    assert titles(d) == ["Walk together"] and titles(d2) == []

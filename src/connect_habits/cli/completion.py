@@ -16,12 +16,15 @@ from .spec import Argument, Option, command
 
 REQUEST_VARIABLE = "_CONNECT_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
-HABIT_COMMANDS = {"done", "stats", "edit", "remove", "undo", "skip", "unskip", "skips", "log", "prompt"}
+HABIT_COMMANDS = {"done", "stats", "edit", "remove", "undo", "skip", "unskip", "skips", "log", "prompt", "snooze"}
 TEMPLATE_COMMANDS = {"catalog", "prompt"}
 VALUES = {
     "--date": ("today", "yesterday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "last"),
     "--who": ("together", "each"),
+    "--remind-on": ("auto", "sat,sun", "fri,sat,sun", "sun"),
+    "--repeat": ("15m", "30m", "1h", "none"),
 }
+SNOOZES = ("15m", "1h", "evening")
 
 FORMATS = {"status": ("plain", "waybar", "i3blocks", "json"), "export": ("json", "csv", "ics")}
 
@@ -97,6 +100,8 @@ def _for_command(spec, before: list[str], current: str) -> list[str]:
     if len(given) >= len(arguments):
         return []
     found: list[str] = []
+    if spec.name == "snooze" and given:
+        return list(SNOOZES)  # after the habit, how long
     if spec.group is None and spec.name in HABIT_COMMANDS:
         found += _habits()
     if spec.group is None and spec.name in TEMPLATE_COMMANDS:

@@ -21,8 +21,17 @@ WHO = Option(
     ("--who",), "who", TEXT, None, "together (default: either partner's check-in counts), each, or a partner's name."
 )
 
+REMIND_ON = Option(
+    ("--remind-on",),
+    "remind_on",
+    TEXT,
+    None,
+    "For a habit counted by the week: the days it reminds on (sat,sun; auto).",
+)
+REPEAT = Option(("--repeat",), "repeat", TEXT, None, "Repeat a reminder every 30m until done (at most 4 times; none).")
 
-def habit_options(every, goal, at, note, template_id, who=None):
+
+def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None):
     """What `add` and `edit` were told, with the template looked up."""
     from ..core.habits import HabitOptions
 
@@ -31,15 +40,17 @@ def habit_options(every, goal, at, note, template_id, who=None):
         from ..core.catalog import find_template
 
         template = find_template(template_id)
-    return HabitOptions(every=every, goal=goal, at=at or None, note=note, template=template, who=who)
+    return HabitOptions(
+        every=every, goal=goal, at=at or None, note=note, template=template, who=who, remind_on=remind_on, repeat=repeat
+    )
 
 
 def described(habit, names=None) -> str:
     """`weekly, reminders at 19:00`: the habit's rhythm, reminder times, and whose it is when it is one partner's."""
-    from ..core.words import rhythm_text
+    from ..core.words import reminders_text, rhythm_text
     from .render import who_text
 
-    reminders = f", reminders at {', '.join(habit.at)}" if habit.at else ""
+    reminders = f", reminders at {reminders_text(habit)}" if habit.at else ""
     who = {"together": "", "each": ", each of you"}.get(habit.who, f", {who_text(habit.who, names)}'s")
     return f"{rhythm_text(habit)}{reminders}{who}"
 
@@ -53,6 +64,8 @@ def described(habit, names=None) -> str:
     FROM,
     NOTE,
     WHO,
+    REMIND_ON,
+    REPEAT,
 )
 def add(
     name: str | None,
@@ -62,12 +75,14 @@ def add(
     template: str | None,
     note: str | None,
     who: str | None,
+    remind_on: str | None,
+    repeat: str | None,
 ) -> None:
     """Add a habit."""
     from ..core.habits import new_habit
 
     ctx = Context.from_environment()
-    options = habit_options(every, goal, at, note, template, who)
+    options = habit_options(every, goal, at, note, template, who, remind_on, repeat)
     with ctx.transaction(since=clock.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
         tx.add_habit(habit)
@@ -77,14 +92,14 @@ def add(
 
 def _changes(before, after, names) -> list[str]:
     """What an edit changed, field by field: `rhythm daily → mon,wed,sat` (a template may change several)."""
-    from ..core.words import rhythm_text
+    from ..core.words import reminders_text, rhythm_text
     from .render import who_text
 
     def shown(habit) -> dict[str, str]:
         return {
             "name": habit.name,
             "rhythm": rhythm_text(habit),
-            "reminders": ", ".join(habit.at) or "none",
+            "reminders": reminders_text(habit) or "none",
             "note": habit.note or "none",
             "whose": who_text(habit.who, names) if habit.who not in ("together", "each") else habit.who,
             "prompts": "its template's" if habit.template else ("its own" if habit.prompts else "none"),
@@ -137,6 +152,8 @@ def _hours(delta) -> str:
     FROM,
     NOTE,
     WHO,
+    REMIND_ON,
+    REPEAT,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
 def edit(
@@ -149,6 +166,8 @@ def edit(
     template: str | None,
     note: str | None,
     who: str | None,
+    remind_on: str | None,
+    repeat: str | None,
     restore: bool,
 ) -> None:
     """Change a habit's name, cadence, goal, reminder times or note."""
@@ -158,7 +177,7 @@ def edit(
     if clear_at and at:
         raise UsageError("Use either --at or --clear-at, not both.")
     ctx = Context.from_environment()
-    options = habit_options(every, goal, [] if clear_at else at, note, template, who)
+    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat)
     if clear_at:
         options = options._replace(at=())
     with ctx.transaction(since=clock.today()) as tx:

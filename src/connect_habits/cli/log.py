@@ -217,7 +217,7 @@ def unplug(duration: str | None, habit: str | None, stop: bool) -> None:
     from datetime import timedelta
 
     from ..core.model import parse_duration
-    from ..daemon.loop import DAEMON_LOCK
+    from ..daemon.folders import DAEMON_LOCK
     from ..storage.actions import start_session, stop_session
     from ..storage.fileio import is_locked
 

@@ -6,10 +6,10 @@ import json
 import sys
 
 from .. import clock
-from ..errors import ConnectError
+from ..errors import ConnectError, InvalidInput
 from .context import Context
 from .output import echo
-from .spec import JSON, command
+from .spec import JSON, Argument, command
 
 
 def upcoming_reminders(ctx: Context) -> list[dict]:
@@ -70,6 +70,50 @@ def remind(as_json: bool) -> None:
         echo(f"{when:<9} {item['at']}  {item['habit']} {label}".rstrip())
 
 
+@command(
+    "snooze",
+    Argument("name", "The habit whose reminder should wait."),
+    Argument("duration", "How long: 15m, 1h, a time like 21:30, or evening."),
+)
+def snooze(name: str, duration: str) -> None:
+    """Hold a habit's reminder until later today, as Snooze on its notification does."""
+    from datetime import timedelta
+
+    from ..core.cadence import week_start
+    from ..core.habits import resolve_active
+    from ..core.reminders import is_quiet, needs_reminder, quiet_end, reminder_view, settings_from_config
+    from ..core.repeats import snooze_until
+    from ..daemon.folders import DAEMON_LOCK
+    from ..storage.fileio import is_locked
+    from ..storage.snoozes import Snooze, add_snooze
+
+    ctx = Context.from_environment()
+    now, first = clock.now_aware(), ctx.config.first_weekday
+    snapshot = ctx.load(since=week_start(now.date(), first) - timedelta(days=7))
+    habit = resolve_active(snapshot.habits, name)
+    settings = settings_from_config(ctx.config.extra, first)
+    mine, histories = reminder_view(
+        snapshot.habits, snapshot.checkins, snapshot.skips, snapshot.me, snapshot.folds, snapshot.since
+    )
+    if habit not in mine:
+        raise InvalidInput(
+            f"'{habit.name}' is {snapshot.names.get(habit.who, habit.who)}'s; this device does not remind of it."
+        )
+    history = histories[habit.id]
+    if not needs_reminder(habit, history, now.date(), first):
+        why = "skipped" if now.date() in history.skipped else "done" if history.logged(now.date()) else "not due"
+        raise InvalidInput(f"'{habit.name}' is {why} today: there is no reminder to snooze.")
+    until = snooze_until(duration, now, settings)
+    add_snooze(ctx.paths, Snooze(habit.id, now.date(), until), now)
+    echo(f"Snoozed '{habit.name}' until {until:%H:%M}; its reminders wait until then.")
+    if is_quiet(until, settings):
+        late = quiet_end(until, settings) - until >= settings.grace
+        comes = "so it will not come (they end after the grace)" if late else "it comes when they end"
+        echo(f"Note: {until:%H:%M} falls in your quiet hours ({settings.quiet}); {comes}.")
+    if not is_locked(ctx.paths.data_dir / DAEMON_LOCK):
+        echo("Note: the daemon is not running, so no reminder will come; start it with `connect daemon install`.")
+
+
 # ---------------------------------------------------------------- the daemon
 
 
@@ -106,7 +150,7 @@ def daemon_test() -> None:
 @command("status", JSON, group="daemon")
 def daemon_status(as_json: bool) -> None:
     """Whether the daemon runs, the backend it uses, the next reminders and the last ones sent."""
-    from ..daemon.loop import DAEMON_LOCK
+    from ..daemon.folders import DAEMON_LOCK
     from ..daemon.notify import choose_notifier
     from ..daemon.state import load_state
     from ..storage.fileio import is_locked

@@ -16,6 +16,7 @@ from ..core.words import (
     percent,
     person_name,
     progress_text,
+    reminders_text,
     rhythm_text,
     row_label,
     streak_text,
@@ -272,7 +273,7 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
             clean(habit.name if habit.who in ("together", "each") else f"{habit.name} · {who_text(habit.who, names)}"),
             habit.slug,
             rhythm_text(habit),
-            ("at " + ", ".join(habit.at)) if habit.at else "no reminder",
+            f"at {reminders_text(habit, short=True)}" if habit.at else "no reminder",
         )
         for habit in active
     ]

@@ -1,7 +1,8 @@
 """`connect export` and `connect import`: backups, spreadsheets, calendars, and other trackers' histories.
 
 Everything they need loads inside them (the formats, csv, zipfile, icalendar), so other commands pay
-nothing for them.
+nothing for them. Work that runs for more than a second shows a progress line on a terminal (cli/progress.py):
+the formats are handed it as a plain callback.
 """
 
 from __future__ import annotations
@@ -35,25 +36,28 @@ def export(format: str, output: str | None) -> None:
     kind = format.strip().lower()
     if kind not in FORMATS:
         raise UsageError(f"'{format}' is not an export format; use json, csv or ics.")
-    ctx = Context.from_environment()
-    snapshot = ctx.load()
-    if kind == "json":
-        from ..interop.backup import export_json
+    from .progress import Progress
 
-        text = export_json(snapshot, ctx.config)
-        what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
-    elif kind == "csv":
-        from ..interop.csvfile import export_csv
+    with Progress("Exporting") as progress:
+        ctx = Context.from_environment()
+        snapshot = ctx.load()
+        if kind == "json":
+            from ..interop.backup import export_json
 
-        text = export_csv(snapshot)
-        what = counted(len(snapshot.checkins), "check-in")
-    else:
-        from ..interop.ics import export_ics
+            text = export_json(snapshot, ctx.config, progress=progress)
+            what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
+        elif kind == "csv":
+            from ..interop.csvfile import export_csv
 
-        text = export_ics(snapshot, clock.local_zone(), clock.today(), stamp=clock.now_aware())
-        events = sum(len(h.at) for h in snapshot.habits if not h.archived)
-        what = f"{counted(events, 'reminder')} as calendar events"
-    data = text.encode("utf-8")
+            text = export_csv(snapshot, progress=progress)
+            what = counted(len(snapshot.checkins), "check-in")
+        else:
+            from ..interop.ics import export_ics
+
+            text = export_ics(snapshot, clock.local_zone(), clock.today(), stamp=clock.now_aware())
+            events = sum(len(h.at) for h in snapshot.habits if not h.archived)
+            what = f"{counted(events, 'reminder')} as calendar events"
+        data = text.encode("utf-8")
     if output is None or output == "-":
         _write_stdout(data)
         return
@@ -95,13 +99,16 @@ def import_(file: str, merge: bool, source: str) -> None:
     kind = source.strip().lower()
     if kind not in SOURCES:
         raise UsageError(f"'{source}' is not something connect imports from; use --from connect or --from loop.")
+    from .progress import Progress
+
+    progress = Progress("Importing")  # its clock starts now; the line, if any, goes before the summary
     raw, name = _read_input(file)
     ctx = Context.from_environment()
     if kind == "loop":
         from ..interop.loop import import_loop
 
-        with ctx.transaction() as tx:
-            summary = import_loop(tx, raw, clock.today(), by=tx.snapshot.me, source=name)
+        with progress, ctx.transaction() as tx:
+            summary = import_loop(tx, raw, clock.today(), by=tx.snapshot.me, source=name, progress=progress)
         _report(summary, f"from Loop ({name})")
         return
     if raw[:4] == b"PK\x03\x04":
@@ -116,8 +123,8 @@ def import_(file: str, merge: bool, source: str) -> None:
     from ..storage.config import config_bytes
     from ..storage.paths import ensure_private_dir
 
-    with ctx.transaction() as tx:
-        summary = import_backup(tx, text, merge, source=name)
+    with progress, ctx.transaction() as tx:
+        summary = import_backup(tx, text, merge, source=name, progress=progress)
         if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
             ensure_private_dir(ctx.paths.config_file.parent)
             tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))

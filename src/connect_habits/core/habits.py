@@ -12,12 +12,14 @@ from datetime import date, timedelta
 from ..errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
 from .couple import find_partner
 from .model import (
+    DAY_ALIASES,
     WEEKLY,
     Cadence,
     Goal,
     Habit,
     new_id,
     parse_cadence,
+    parse_duration,
     parse_goal,
     parse_name,
     parse_note,
@@ -50,11 +52,67 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
 
 
 class HabitOptions(
-    namedtuple("HabitOptions", "every goal at note template who", defaults=(None, None, None, None, None, None))
+    namedtuple(
+        "HabitOptions",
+        "every goal at note template who remind_on repeat",
+        defaults=(None, None, None, None, None, None, None, None),
+    )
 ):
     """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
 
     __slots__ = ()
+
+
+def day_list(text: str) -> frozenset[int] | None:
+    """The weekdays (0 is Monday) of a list like `sat,sun` or `sat sun`; None when it is not one."""
+    parts = [p.strip() for p in text.strip().lower().replace(" ", ",").split(",") if p.strip()]
+    return frozenset(DAY_ALIASES[p] for p in parts) if parts and all(p in DAY_ALIASES for p in parts) else None
+
+
+def parse_remind_on(text: str) -> tuple[int, ...]:
+    """`sat,sun`: the days a week-based habit reminds on; `auto`: only once the week needs that day."""
+    spec = text.strip().lower()
+    if spec in ("", "auto", "default", "none"):
+        return ()
+    days = day_list(spec)
+    if days is None:
+        raise InvalidInput(f"'{text}' is not a list of days like sat,sun (or auto).")
+    return tuple(sorted(days))
+
+
+def parse_repeat(text: str) -> int:
+    """`30m`: the minutes between a reminder's repeats (5 minutes to 4 hours); `none` or `off`: no repeats."""
+    if text.strip().lower() in ("", "none", "off", "no", "0"):
+        return 0
+    minutes = parse_duration(text)
+    if not 5 <= minutes <= 240:
+        raise InvalidInput(f"'{text}' is not a usable --repeat; repeat every 5 minutes to 4 hours (or none).")
+    return minutes
+
+
+def _reminder_rules(habit: Habit, options: HabitOptions) -> Habit:
+    """`habit` with the days it reminds on and its repeats as told; what its rhythm or times no longer allow
+    is refused when asked for now, dropped when it was set before."""
+    remind_on = parse_remind_on(options.remind_on) if options.remind_on is not None else habit.remind_on
+    repeat = parse_repeat(options.repeat) if options.repeat is not None else habit.repeat
+    if remind_on and not habit.week_based:
+        if options.remind_on is not None:
+            raise InvalidInput(
+                f"--remind-on is for a habit counted by the week (3/week, weekly, a goal per week); "
+                f"'{habit.name}' reminds on the days it is due."
+            )
+        remind_on = ()
+    if remind_on and not habit.at:
+        if options.remind_on is not None:
+            raise InvalidInput(
+                f"--remind-on says on which days a reminder comes; give '{habit.name}' a time with --at."
+            )
+        remind_on = ()
+    if repeat and not habit.at:
+        if options.repeat is not None:
+            raise InvalidInput(f"--repeat repeats a reminder; give '{habit.name}' a time with --at as well.")
+        repeat = 0
+    return habit._replace(remind_on=remind_on, repeat=repeat)
 
 
 def parse_who(text: str, names: Mapping[str, str]) -> str:
@@ -126,7 +184,7 @@ def new_habit(
     base_goal = template.goal if template else None
     cadence, goal = _cadence_and_goal(options, base_cadence, base_goal)
     at = options.at if options.at is not None else (template.at if template else ())
-    return Habit(
+    habit = Habit(
         id=new_id(),
         name=habit_name,
         slug=unique_slug(habit_name, habits),
@@ -139,6 +197,7 @@ def new_habit(
         note=parse_note(options.note),
         who=parse_who(options.who, names or {}) if options.who is not None else "together",
     )
+    return _reminder_rules(habit, options)
 
 
 def changed_habit(
@@ -162,7 +221,7 @@ def changed_habit(
             raise DuplicateHabit(f"There is already a habit named '{other.name}'; choose another name.")
         slug = unique_slug(name, habits, own_id=habit.id)
     at = options.at if options.at is not None else (template.at if template else habit.at)
-    return habit._replace(
+    changed = habit._replace(
         name=name,
         slug=slug,
         cadence=cadence,
@@ -174,6 +233,7 @@ def changed_habit(
         archived=False if restore else habit.archived,
         who=parse_who(options.who, names or {}) if options.who is not None else habit.who,
     )
+    return _reminder_rules(changed, options)
 
 
 def _times(values: Sequence[str]) -> tuple[str, ...]:

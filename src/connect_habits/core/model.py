@@ -14,11 +14,9 @@ NAME_MAX = 80
 NOTE_MAX = 2000
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAY_ALIASES = {
+DAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
-    **{
-        name: i for i, name in enumerate(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"))
-    },
+    **{name: i for i, name in enumerate(_FULL_DAY_NAMES)},
     "tues": 1,
     "weds": 2,
     "thur": 3,
@@ -82,15 +80,16 @@ class Goal(namedtuple("Goal", "minutes per")):
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who aka",
-        defaults=(None, (), None, (), "", False, "together", ()),
+        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat",
+        defaults=(None, (), None, (), "", False, "together", (), (), 0),
     )
 ):
     """A ritual the couple wants to repeat.
 
     `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
     `who` is "together" (either partner's check-in counts), "each", or one partner's name; `aka` the
-    names and slugs it had before a rename (the change records hold them)."""
+    names and slugs it had before a rename (the change records hold them); `remind_on` the weekdays (0 is
+    Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none)."""
 
     __slots__ = ()
 
@@ -118,6 +117,8 @@ class Habit(
             "prompts": list(self.prompts),
             "note": self.note,
             "who": self.who,
+            "remind_on": [WEEKDAY_NAMES[d] for d in self.remind_on],
+            "repeat": self.repeat or None,
         }
 
 
@@ -343,8 +344,8 @@ def parse_cadence(text: str) -> Cadence:
             raise InvalidInput(f"'{text}' is not a usable interval; use every 1 to 365 days.")
         return DAILY if interval == 1 else Cadence(weekdays=frozenset(), interval=interval)
     parts = [p.strip() for p in spec.replace(" ", ",").split(",") if p.strip()]
-    if parts and all(p in _DAY_ALIASES for p in parts):
-        return Cadence(weekdays=frozenset(_DAY_ALIASES[p] for p in parts))
+    if parts and all(p in DAY_ALIASES for p in parts):
+        return Cadence(weekdays=frozenset(DAY_ALIASES[p] for p in parts))
     raise InvalidInput(
         f"'{text}' is not a cadence; use daily, weekdays, weekends, a list like mon,wed,fri, "
         "3/week, weekly or 'every 3 days'."

@@ -53,6 +53,7 @@ class ReminderSettings:
     notify: bool = True  # `notifications = false`: nothing is sent (what falls due meanwhile is let go)
     partner: str = "messages"  # `partner_notifications`: all, messages or off (core/rituals.py)
     digest_at: str | None = None  # `digest_at`: one notification with all that is left, instead of one per habit
+    evening_at: str = "20:00"  # `evening_at`: when a reminder snoozed until "this evening" comes back
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
@@ -100,7 +101,16 @@ def settings_from_config(
 
     partner = read("partner_notifications", parse_partner_notifications, "messages")
     digest = read("digest_at", parse_digest_at, "")
-    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner, digest)
+    evening = read("evening_at", parse_evening_at, "20:00")
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner, digest, evening)
+
+
+def parse_evening_at(text: str) -> str:
+    """`20:00`: when "this evening" is, for a snoozed reminder."""
+    try:
+        return parse_time(text)
+    except InvalidInput:
+        raise InvalidInput(f"evening_at = '{text}' is not a time like 20:00.") from None
 
 
 def parse_digest_at(text: str) -> str | None:
@@ -173,6 +183,8 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
         result = week_result(habit, history, start)
         if history.logged(day) or result.met:
             return False
+        if habit.remind_on:
+            return day.weekday() in habit.remind_on  # the days the couple chose
         if habit.measured_in_minutes:
             return True  # how many minutes a day can hold is the couple's to say: every day until it is met
         # A count a week: only once the week can no longer be met without this day (3/week, none done: Friday).
@@ -348,6 +360,8 @@ def _outlook(habit: Habit, history: History, slot: Slot, fires: datetime, settin
         return "will_fire" if fires - slot.instant < settings.grace else "quiet_hours"
     if slot.day in history.skipped:
         return "skipped"
-    if history.logged(slot.day) or habit.week_based:
+    if history.logged(slot.day):
         return "done"
-    return "not_due"
+    if habit.week_based and week_result(habit, history, week_start(slot.day, settings.first_weekday)).met:
+        return "done"
+    return "not_due"  # not one of its days, or a week that does not need this day yet

@@ -10,7 +10,7 @@ import unicodedata
 from collections.abc import Mapping
 from datetime import date
 
-from .model import Habit
+from .model import WEEKDAY_NAMES, Habit
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -103,3 +103,14 @@ def percent(value: float | None) -> str:
 def counted(n: int, noun: str) -> str:
     """`1 check-in`, `2 check-ins`: a number and its noun, in the right number."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def reminders_text(habit: Habit, short: bool = False) -> str:
+    """`19:00 on sat, sun, repeated every 30 min until done`: a habit's reminder times, the days it reminds
+    on when chosen, and its repeats ("" when it has no reminder time); `short`: `19:00 on sat,sun, every 30 min`."""
+    if not habit.at:
+        return ""
+    days = f" on {(',' if short else ', ').join(WEEKDAY_NAMES[d] for d in habit.remind_on)}" if habit.remind_on else ""
+    repeats = f", {'every' if short else 'repeated every'} {habit.repeat} min" if habit.repeat else ""
+    repeats += " until done" if repeats and not short else ""
+    return f"{', '.join(habit.at)}{days}{repeats}"

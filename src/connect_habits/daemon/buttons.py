@@ -9,17 +9,18 @@ from datetime import date, datetime, timedelta
 from ..core.habits import resolve_active, who_logs
 from ..core.history import History
 from ..core.model import Habit
-from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end
+from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end, wall_instant
+from ..core.repeats import evening_offered
 from ..errors import ConnectError
 from ..storage.actions import record_done
 from .messages import reminder_notification, together_notification
-from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
+from .notify import DONE_ACTION, SNOOZE_ACTION, SNOOZE_EVENING_ACTION, SNOOZE_HOUR_ACTION, Notification
 from .part import DaemonPart
-from .state import Pending
 
 log = logging.getLogger("connect.daemon")
 
 RETRY = timedelta(seconds=30)  # until a failed send is tried again
+SNOOZES = (SNOOZE_ACTION, SNOOZE_HOUR_ACTION, SNOOZE_EVENING_ACTION)
 
 
 class Buttons(DaemonPart):
@@ -30,7 +31,8 @@ class Buttons(DaemonPart):
     ) -> tuple[Notification, dict]:
         """A reminder's notification, and what its buttons mean (Done only where one click can log it)."""
         done = one_click(habit, history, day, self.snapshot.me, bool(self.snapshot.persons))
-        notification = reminder_notification(habit, history, now, self.settings.first_weekday, done)
+        evening = evening_offered(now, self.settings)
+        notification = reminder_notification(habit, history, now, self.settings.first_weekday, done, evening)
         return notification, {"habit": habit.id, "day": day.isoformat(), "key": key, "done": done}
 
     def _worded(self, group: list, habits: dict, histories: dict, now: datetime) -> tuple[Notification, dict | None]:
@@ -58,18 +60,9 @@ class Buttons(DaemonPart):
                 elif event.action == DONE_ACTION:
                     outcome = self._done(target, now)
                     log.info("'%s' marked done from the notification", outcome.habit.name)
-                elif event.action == SNOOZE_ACTION:
-                    due = now + SNOOZE
-                    self.state.pending.append(
-                        Pending(
-                            key=f"{target['key']}/snooze/{due:%H%M%S}",
-                            due=due,
-                            next_try=due,
-                            habit=target["habit"],
-                            day=target["day"],
-                        )
-                    )
-                    log.info("snoozed %s until %s", target["key"], f"{due:%H:%M}")
+                elif event.action in SNOOZES:
+                    due = self._snoozed_until(event.action, now)
+                    self.snooze(target["habit"], target["day"], due, f"{target['key']}/snooze/{due:%H%M%S}")
                 self.state.buttons.pop(str(event.notification_id), None)
                 self._save_state()
             except ConnectError as error:
@@ -78,6 +71,12 @@ class Buttons(DaemonPart):
                 self._deliver(Notification("connect could not log that", error.message), now)
                 self.state.buttons.pop(str(event.notification_id), None)
                 self._save_state()
+
+    def _snoozed_until(self, action: str, now: datetime) -> datetime:
+        if action == SNOOZE_EVENING_ACTION:
+            evening = wall_instant(now.date(), self.settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
+            return max(evening, now + SNOOZE)  # a click long after the reminder came: not at once
+        return now + (timedelta(hours=1) if action == SNOOZE_HOUR_ACTION else SNOOZE)
 
     def _done(self, target: dict, now: datetime):
         """Log what a Done button stands for: the habit on its day, for whoever this device logs for."""

@@ -16,7 +16,6 @@ import signal
 import socket
 import time
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import schedule
 
@@ -34,32 +33,33 @@ from ..core.reminders import (
     summary_due,
     wall_instant,
 )
+from ..core.repeats import repeat_times
 from ..errors import ConnectError
 from ..storage.actions import settle_sessions
 from ..storage.config import load_config
 from ..storage.fileio import try_lock
-from ..storage.layout import HISTORY_FILE
 from ..storage.paths import Paths, ensure_private_dir
 from ..storage.store import Store
 from .buttons import Buttons
 from .digest import Digest
+from .folders import DAEMON_LOCK, Folders
 from .messages import summary_notification
 from .notify import Notification, Notifier
 from .partner import PartnerNews
+from .snoozes import Snoozes
 from .state import DaemonState, Pending, load_state, save_state, set_aside
-from .watch import POLL_SECONDS, FileWatcher
+from .watch import POLL_SECONDS
 
 log = logging.getLogger("connect.daemon")
 
 MAX_SLEEP = 60.0  # wake at least once a minute, so a suspend or a clock change is noticed
 RETRY = 30.0  # seconds until a failed send or scan is tried again
 CLOCK_JUMP = 5.0
-DAEMON_LOCK = "daemon.lock"
 EXIT_ALREADY_RUNNING = 3  # the unit's RestartPreventExitStatus: no restart loop beside a running daemon
 WEEKDAY_JOBS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-class Daemon(Buttons, Digest, PartnerNews):
+class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
     """One reminder daemon for one connect home. `scan(now)` is the whole decision; `run()` the loop."""
 
     def __init__(self, paths: Paths, notifier: Notifier, now=clock.now_aware):
@@ -140,7 +140,7 @@ class Daemon(Buttons, Digest, PartnerNews):
             for slot in unsure:
                 self.state.mark_sent(slot.key, now)
                 log.info("did not send %s: it may have gone out before the state was damaged", slot.key)
-        decision = self.fold_into_digest(decision, now)
+        decision = self.fold_into_digest(self.with_snoozes_and_repeats(decision, mine, histories, now), now)
         for slot in decision.drop:
             self.state.mark_sent(slot.key, now)  # superseded by a later time: never a backlog
             log.info("dropped reminder %s, superseded by a later one", slot.key)
@@ -236,6 +236,7 @@ class Daemon(Buttons, Digest, PartnerNews):
         now = self.now()
         zone = now.tzinfo or UTC
         times = [p.next_try for p in self.state.pending] + [s.ends for s in self.snapshot.sessions]
+        times += repeat_times(self.snapshot.habits, now, self.state.sent)
         for day in (now.date(), now.date() + timedelta(days=1)):
             times += [slot.instant for slot in slots_on(self.snapshot.habits, day, zone)]
             if self.settings.quiet is not None:
@@ -363,36 +364,6 @@ class Daemon(Buttons, Digest, PartnerNews):
             os.close(self.lock)
             log.info("stopped")
         return 0
-
-    def _relock(self) -> bool:
-        """Hold the daemon lock of the data folder as it is now (a restored folder has a new lock file);
-        False when another daemon holds it."""
-        path = self.paths.data_dir / DAEMON_LOCK
-        try:
-            if os.stat(path).st_ino == os.fstat(self.lock).st_ino:
-                return True  # the same folder, moved away and back
-        except OSError:
-            pass
-        try:
-            lock = try_lock(path)
-        except ConnectError as error:
-            log.warning("could not take the daemon lock again: %s", error.message)
-            return True
-        if lock is None:
-            log.error("another connect daemon runs for %s now; leaving it to that one", self.paths.data_dir)
-            return False
-        os.close(self.lock)
-        self.lock = lock
-        return True
-
-    def _watched_folders(self) -> set[Path]:
-        return {self.paths.data_file.parent, self.paths.config_file.parent} | (
-            {self.store.layout.folder} if self.store.layout.folder else set()
-        )
-
-    def _watcher(self) -> FileWatcher:
-        """Watch the data, the config and, when shared, every device's file in the shared folder."""
-        return FileWatcher([self.paths.data_file, self.paths.config_file], self._watched_folders(), HISTORY_FILE)
 
     def _safely(self, action, default=None):
         try:

@@ -11,24 +11,30 @@ from ..core.model import Habit, Snapshot
 from ..core.week import habit_week, week_summary
 from ..core.words import progress_text, row_label, streak_text
 from ..errors import ConnectError
-from .notify import DONE_ACTION, SNOOZE_ACTION, Notification
+from .notify import DONE_ACTION, SNOOZE_ACTION, SNOOZE_EVENING_ACTION, SNOOZE_HOUR_ACTION, Notification
 
 
 def reminder_notification(
-    habit: Habit, history: History, now: datetime, first_weekday: int = 0, done: int | None = 0
+    habit: Habit,
+    history: History,
+    now: datetime,
+    first_weekday: int = 0,
+    done: int | None = 0,
+    evening: bool = False,
 ) -> Notification:
-    """A reminder: the habit's name, a prompt of the day, the week's progress and the streak; Snooze, and
-    Done where one click can log it (`done`: 0 for a check, N for N minutes, None for no Done button)."""
+    """A reminder: the habit's name, a prompt of the day, the week's progress and the streak; Done where one
+    click can log it (`done`: 0 for a check, N for N minutes, None for no Done button), then Snooze 15 min,
+    1 hour, and "This evening" when `evening` (while the evening is still some way off)."""
     row = habit_week(habit, history, now.date(), now.date(), first_weekday)
     prompt = _pick_prompt(habit, now)
     progress = f"This week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
     body = f"{prompt}\n{progress}" if prompt else progress
-    snooze = (SNOOZE_ACTION, "Snooze 15 min")
+    snooze: tuple[tuple[str, str], ...] = ((SNOOZE_ACTION, "Snooze 15 min"), (SNOOZE_HOUR_ACTION, "Snooze 1 hour"))
+    if evening:
+        snooze += ((SNOOZE_EVENING_ACTION, "This evening"),)
     if done is None:
-        actions: tuple[tuple[str, str], ...] = (snooze,)
-    else:
-        actions = ((DONE_ACTION, f"Done ({done} min)" if done else "Done"), snooze)
-    return Notification(habit.name, body, actions)
+        return Notification(habit.name, body, snooze)
+    return Notification(habit.name, body, ((DONE_ACTION, f"Done ({done} min)" if done else "Done"), *snooze))
 
 
 def together_notification(items: list[tuple[Habit, History]], now: datetime, first_weekday: int = 0) -> Notification:

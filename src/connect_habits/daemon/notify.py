@@ -15,6 +15,7 @@ from typing import Protocol
 APP_NAME = "connect"
 # Namespaced, so a button of another application's notification can never pass for ours.
 DONE_ACTION, SNOOZE_ACTION = "connect-done", "connect-snooze"
+SNOOZE_HOUR_ACTION, SNOOZE_EVENING_ACTION = "connect-snooze-hour", "connect-snooze-evening"
 # A local bus answers in milliseconds; a short limit keeps SIGTERM prompt even when a server hangs.
 SEND_TIMEOUT = 1.0
 _MEMBER, _SENDER = 3, 7  # jeepney.low_level.HeaderFields, without importing jeepney on the CLI path

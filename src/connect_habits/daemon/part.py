@@ -28,3 +28,6 @@ class DaemonPart:
 
     def _save_state(self) -> None:
         raise NotImplementedError  # the daemon's
+
+    def snooze(self, habit_id: str, day: str, until: datetime, key: str) -> None:
+        raise NotImplementedError  # the Snoozes part's

@@ -14,14 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from ..core.couple import check_partner_names
-from ..core.model import (
-    CheckIn,
-    Habit,
-    Skip,
-    Snapshot,
-    parse_time,
-    partner_id,
-)
+from ..core.model import CheckIn, Habit, Skip, Snapshot, parse_time, partner_id
 from ..core.names import Taken
 from ..errors import ConnectError, InvalidInput, UsageError
 from ..storage.records import (
@@ -34,14 +27,7 @@ from ..storage.records import (
     ritual_record,
     skip_record,
 )
-from .importing import (
-    ImportSummary,
-    add_checkins,
-    fit_in,
-    known_ids,
-    sorted_checkins,
-    sorted_skips,
-)
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
 
 BACKUP_FORMAT = "connect-backup"
 BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
@@ -49,16 +35,17 @@ BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits na
 DEVICE_KEYS = ("sync_folder", "device")
 
 
-def export_json(snapshot: Snapshot, config) -> str:
+def export_json(snapshot: Snapshot, config, progress: Report | None = None) -> str:
     """A complete, versioned backup: habits (with ids), check-ins, skips and settings.
 
     Deterministic (sorted keys; habits in their order, check-ins by date, time logged and id,
     skips by date and id), so exporting, importing into an empty home and exporting again gives
-    the same text. Running tech-free sessions are left out: they end as check-ins.
+    the same text. Running tech-free sessions are left out: they end as check-ins. `progress` hears of the check-ins.
     """
     settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
     settings.update(week_start=config.week_start)
     couple = snapshot.couple
+    checkins = counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
     backup = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
@@ -68,7 +55,7 @@ def export_json(snapshot: Snapshot, config) -> str:
             "aliases": dict(couple.aliases) if couple is not None else {},
         },
         "habits": [habit.as_dict() for habit in snapshot.habits],
-        "checkins": [checkin_record(c) for c in sorted_checkins(snapshot.checkins)],
+        "checkins": [checkin_record(c) for c in checkins],
         "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
         "rituals": [ritual_record(r) for r in sorted(snapshot.rituals, key=lambda r: (r.day, r.id))],
         "config": settings,
@@ -96,8 +83,8 @@ def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def parse_backup(text: str, source: str = "The file") -> _Backup:
-    """Read and check a whole backup; anything unexpected is refused with one sentence."""
+def parse_backup(text: str, source: str = "The file", progress: Report | None = None) -> _Backup:
+    """Read and check a whole backup; anything unexpected is refused with one sentence (`progress` hears how far)."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as error:
@@ -124,9 +111,10 @@ def parse_backup(text: str, source: str = "The file") -> _Backup:
     habits = [_backup_habit(source, n, record) for n, record in enumerate(data["habits"], start=1)]
     _unique_ids(source, "habit", habits)
     known = {h.id for h in habits}
+    records = counting(data["checkins"], progress, "check-ins checked", len(data["checkins"]))
     checkins = [
         _backup_record(source, "check-in", n, record, checked_checkin, known, _CHECKIN_TYPES)
-        for n, record in enumerate(data["checkins"], start=1)
+        for n, record in enumerate(records, start=1)
     ]
     skips = [
         _backup_record(source, "skip", n, record, checked_skip, known, _SKIP_TYPES)
@@ -345,14 +333,16 @@ def restored_config(current, settings: dict):
     return Config(week_start=settings.get("week_start", "monday"), extra=extra)
 
 
-def import_backup(transaction, text: str, merge: bool, source: str = "The file") -> ImportSummary:
+def import_backup(
+    transaction, text: str, merge: bool, source: str = "The file", progress: Report | None = None
+) -> ImportSummary:
     """Restore a backup into an empty home, or (with `merge`) add what a non-empty home lacks.
 
     Restoring keeps every id and field. Merging adds the habits, check-ins and skips whose ids
     are not here yet: a habit with the same id is left as it is, so importing a file twice
-    changes nothing. A merged habit whose name is taken here gets " (imported)" added.
+    changes nothing. A merged habit whose name is taken here gets " (imported)" added. `progress` hears how far.
     """
-    backup = parse_backup(text, source)
+    backup = parse_backup(text, source, progress)
     snapshot = transaction.snapshot
     taken = Taken(snapshot.habits)
     empty = not snapshot.habits and not snapshot.checkins and not snapshot.skips
@@ -377,7 +367,7 @@ def import_backup(transaction, text: str, merge: bool, source: str = "The file")
         summary.habits += 1
     skipped_days = {(s.habit_id, s.day) for s in snapshot.skips}
     new_checkins = [c for c in backup.checkins if c.id not in checkin_ids and c.habit_id in live]
-    add_checkins(transaction, new_checkins)
+    add_checkins(transaction, new_checkins, progress)
     summary.checkins = len(new_checkins)
     new_skips = []
     for skip in backup.skips:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from ..core.model import Snapshot
-from .importing import sorted_checkins
+from .importing import Report, counting, sorted_checkins
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
 
 
-def export_csv(snapshot: Snapshot) -> str:
+def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     """One row per check-in (`date,habit,minutes,note,by,source`), oldest first, quoted as RFC 4180 says.
 
     Notes are written as they are (commas, quotes and newlines quoted), so the file reads back with any
-    CSV reader, except that a text starting like a formula gets a leading ' (`inert`).
+    CSV reader, except that a text starting like a formula gets a leading ' (`inert`). `progress` is told
+    every so many rows (see importing.Report).
     """
     import csv
     import io
@@ -22,7 +23,8 @@ def export_csv(snapshot: Snapshot) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for c in sorted_checkins(snapshot.checkins):
+    checkins = sorted_checkins(snapshot.checkins)
+    for c in counting(checkins, progress, "check-ins", len(checkins)):
         minutes = "" if c.minutes is None else str(c.minutes)
         by = (couple.name(c.by) if couple is not None else c.by) if c.by else ""
         cells = (names.get(c.habit_id, c.habit_id), c.note, by)

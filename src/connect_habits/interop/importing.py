@@ -1,12 +1,22 @@
-"""What every import shares: the summary of what it did, the records already present, names that fit in, sorted output."""
+"""What every import shares: the summary of what it did, the records already present, names that fit in, sorted output,
+and telling a progress callback how far the work has got.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from ..core.model import NAME_MAX, CheckIn, Habit, Skip
 from ..core.names import Taken
+
+# What long work is told as it goes: `report(done, total, what)`, total None when not known yet (the command
+# line's cli/progress.py draws it on a terminal). The long imports and exports take one as `progress=None`.
+Report = Callable[[int, int | None, str], None]
+EVERY = 500  # items between two reports: the calls cost nothing next to the work
+CHUNK = 5000  # check-ins added at once when progress is told (each add is one insert per month)
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -48,14 +58,38 @@ def known_ids(transaction) -> tuple[set[str], set[str], set[str]]:
     return habits, checkins, skips
 
 
-def add_checkins(transaction, checkins: list[CheckIn]) -> None:
-    """Add check-ins in one go where the store can (one insert each costs time in the table's size)."""
+def counting(
+    items: Iterable[_T], progress: Report | None, what: str, total: int | None = None, before: int = 0
+) -> Iterable[_T]:
+    """`items` as they are, telling `progress` every EVERY items how many have gone by (`items` itself without one).
+
+    `before`: how many went by in earlier batches of the same work, so that many small ones are told too.
+    """
+    return items if progress is None else _counting(items, progress, what, total, before)
+
+
+def _counting(items: Iterable[_T], progress: Report, what: str, total: int | None, before: int) -> Iterator[_T]:
+    for done, item in enumerate(items, start=before):
+        if done and done % EVERY == 0:
+            progress(done, total, what)
+        yield item
+
+
+def add_checkins(transaction, checkins: list[CheckIn], progress: Report | None = None) -> None:
+    """Add check-ins in one go where the store can (one insert each costs time in the table's size).
+
+    With `progress`, in chunks of CHUNK, each told as "check-ins added": the same records, in the same order.
+    """
     bulk = getattr(transaction, "add_checkins", None)
-    if bulk is not None:
+    if bulk is None:
+        for checkin in counting(checkins, progress, "check-ins added", len(checkins)):
+            transaction.add_checkin(checkin)
+    elif progress is None:
         bulk(checkins)
     else:
-        for checkin in checkins:
-            transaction.add_checkin(checkin)
+        for start in range(0, len(checkins), CHUNK):
+            bulk(checkins[start : start + CHUNK])
+            progress(min(start + CHUNK, len(checkins)), len(checkins), "check-ins added")
     transaction.snapshot.checkins.extend(checkins)
 
 

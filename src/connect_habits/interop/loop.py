@@ -20,7 +20,7 @@ from ..core.model import (
     Skip,
 )
 from ..core.names import Taken
-from .importing import ImportSummary, add_checkins, fit_in, known_ids
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
 from .loop_csv import LoopHabit, parse_loop
 
 LOOP_SOURCE = "loop"
@@ -83,7 +83,12 @@ def _clean_text(text: str, limit: int, newlines: bool = False) -> str:
 
 
 def import_loop(
-    transaction, zip_bytes: bytes, today: date, by: str | None = None, source: str = "The file"
+    transaction,
+    zip_bytes: bytes,
+    today: date,
+    by: str | None = None,
+    source: str = "The file",
+    progress: Report | None = None,
 ) -> ImportSummary:
     """Import a Loop Habit Tracker CSV export: habits, their manual check-marks as check-ins, skips as skips.
 
@@ -95,9 +100,9 @@ def import_loop(
     "at most" target: a value at or under it), the amount kept in the check-in's note. Loop's
     question becomes the habit's prompt, its description the note; archived stays archived; a
     name taken here gets " (Loop)". Ids come from the export and this device, so importing the
-    same (or a later) export again adds only what is new.
+    same (or a later) export again adds only what is new. `progress` hears of the rows read, then imported.
     """
-    habits = parse_loop(zip_bytes, source)
+    habits = parse_loop(zip_bytes, source, progress)
     snapshot = transaction.snapshot
     taken = Taken(snapshot.habits)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
@@ -105,12 +110,14 @@ def import_loop(
     summary = ImportSummary()
     seen_names: dict[str, int] = {}
     salt = getattr(transaction.device, "device", "") or ""
+    done, total = 0, sum(len(loop.entries) for loop in habits)  # rows, for `progress`
     for loop in habits:
         name = _clean_text(loop.name, NAME_MAX) or f"Loop habit {loop.position}"
         occurrence = seen_names.get(name.casefold(), 0)
         seen_names[name.casefold()] = occurrence + 1
         habit_id = uuid.uuid5(_LOOP_NAMESPACE, f"{salt}/{name}/{occurrence}").hex
         entries = [e for e in loop.entries if e[0] <= today]
+        before, done = done, done + len(loop.entries)
         if habit_id in habit_ids:
             if habit_id not in live:
                 continue  # deleted here: it stays deleted
@@ -125,7 +132,7 @@ def import_loop(
         goal_minutes = _loop_minutes(loop) if _loop_goal(loop) else None
         new_skips, new_checkins = [], []
         skipped = {s.day for s in snapshot.skips if s.habit_id == habit_id}
-        for day, kind, amount, note in entries:
+        for day, kind, amount, note in counting(entries, progress, "rows imported", total, before):
             record_id = uuid.uuid5(_LOOP_NAMESPACE, f"{habit_id}/{day.isoformat()}").hex
             if kind == "skip":
                 if record_id not in skip_ids and day not in skipped:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ..errors import ConnectError
+from .importing import Report, counting
 
 LOOP_COLUMNS = ("Position", "Name", "FrequencyNumerator", "FrequencyDenominator")
 
@@ -129,9 +130,11 @@ def _parse_loop_habits(source: str, text: str) -> list[LoopHabit]:
     return habits
 
 
-def _parse_checkmarks(source: str, where: str, text: str, numerical: bool) -> list[tuple[date, str, float, str]]:
+def _parse_checkmarks(
+    source: str, where: str, text: str, numerical: bool, progress: Report | None = None, before: int = 0
+) -> list[tuple[date, str, float, str]]:
     entries = []
-    for line, row in enumerate(_rows(text), start=1):
+    for line, row in enumerate(counting(_rows(text), progress, "rows read", None, before), start=1):
         first = row[0].strip()
         if line == 1 and first.casefold() == "date":
             continue  # a header row
@@ -167,8 +170,8 @@ def _parse_checkmarks(source: str, where: str, text: str, numerical: bool) -> li
     return entries
 
 
-def parse_loop(zip_bytes: bytes, source: str = "The file") -> list[LoopHabit]:
-    """Read and check a Loop Habit Tracker CSV export (a zip) without changing anything."""
+def parse_loop(zip_bytes: bytes, source: str = "The file", progress: Report | None = None) -> list[LoopHabit]:
+    """Read and check a Loop Habit Tracker CSV export (a zip) without changing anything; `progress` hears of the rows."""
     import io
     import zipfile
     import zlib
@@ -202,13 +205,14 @@ def parse_loop(zip_bytes: bytes, source: str = "The file") -> list[LoopHabit]:
                 match = re.match(r"(\d+)(?: |$)", parts[0])
                 if match:
                     folders.setdefault(int(match[1]), info)
+            read = 0  # rows, for `progress`
             for habit in habits:
                 folder = folders.get(habit.position)
                 if folder is not None:
                     where = folder.filename[len(base) :]
-                    habit.entries = _parse_checkmarks(
-                        source, where, _decode_member(source, archive, folder), habit.numerical
-                    )
+                    text = _decode_member(source, archive, folder)
+                    habit.entries = _parse_checkmarks(source, where, text, habit.numerical, progress, read)
+                    read += text.count("\n")
         except (
             zipfile.BadZipFile,
             zipfile.LargeZipFile,

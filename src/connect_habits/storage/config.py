@@ -41,7 +41,7 @@ class Setting(namedtuple("Setting", "key default help parse")):
 def settings() -> dict[str, Setting]:
     """Every setting `connect config` knows, by key, each checked by the rule that reads it (core/reminders.py)."""
     from ..core.model import parse_duration
-    from ..core.reminders import parse_digest_at, parse_quiet_hours, parse_summary_at, parse_switch
+    from ..core.reminders import parse_digest_at, parse_evening_at, parse_quiet_hours, parse_summary_at, parse_switch
     from ..core.rituals import parse_partner_notifications
     from ..errors import InvalidInput
 
@@ -89,6 +89,7 @@ def settings() -> dict[str, Setting]:
                 "one reminder a day at this time with all that is left, instead of one per habit (off: per habit)",
                 digest_at,
             ),
+            Setting("evening_at", "20:00", 'when a reminder snoozed until "this evening" comes back', parse_evening_at),
             Setting(
                 "partner_notifications",
                 "messages",

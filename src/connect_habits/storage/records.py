@@ -9,10 +9,22 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ..core.model import CheckIn, Goal, Habit, Ritual, Session, Skip, parse_cadence, parse_name, parse_note, parse_time
+from ..core.habits import day_list, parse_repeat
+from ..core.model import (
+    CheckIn,
+    Goal,
+    Habit,
+    Ritual,
+    Session,
+    Skip,
+    parse_cadence,
+    parse_name,
+    parse_note,
+    parse_time,
+)
 from ..errors import InvalidInput
 
-HABIT_FIELDS = ("name", "slug", "cadence", "goal", "at", "created", "archived", "template", "prompts", "note", "who")
+HABIT_FIELDS = "name slug cadence goal at created archived template prompts note who remind_on repeat".split()
 
 
 class RecordError(ValueError):
@@ -90,6 +102,8 @@ _FIELD_CHECKS = {
     "prompts": lambda v: isinstance(v, list) and len(v) <= 50 and all(_note_ok(p) for p in v),
     "note": _note_ok,
     "who": _short_text_ok,
+    "remind_on": lambda v: isinstance(v, list) and all(isinstance(d, str) and day_list(d) for d in v),
+    "repeat": lambda v: v is None or (type(v) is int and parse_repeat(f"{v}m") == v),
     "deleted": lambda v: isinstance(v, bool),
 }
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -114,6 +128,8 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             note=_text(fields.get("note", "")),
             archived=bool(fields.get("archived", False)),
             who=_text(fields.get("who", "together")),
+            remind_on=tuple(sorted(day_list(",".join(fields.get("remind_on") or [])) or ())),
+            repeat=int(fields.get("repeat") or 0),
         )
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         raise RecordError(_reason(error)) from None

@@ -1,0 +1,57 @@
+"""The folders the daemon lives on: the lock that keeps it alone on its data, and the watch on its files."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from ..errors import ConnectError
+from ..storage.fileio import try_lock
+from ..storage.layout import HISTORY_FILE
+from ..storage.paths import Paths
+from ..storage.snoozes import snooze_file
+from .part import DaemonPart
+from .watch import FileWatcher
+
+log = logging.getLogger("connect.daemon")
+
+DAEMON_LOCK = "daemon.lock"
+
+
+class Folders(DaemonPart):
+    """The part of the daemon that holds its lock and watches its files (a mixin of Daemon)."""
+
+    paths: Paths
+    lock: int
+
+    def _relock(self) -> bool:
+        """Hold the daemon lock of the data folder as it is now (a restored folder has a new lock file);
+        False when another daemon holds it."""
+        path = self.paths.data_dir / DAEMON_LOCK
+        try:
+            if os.stat(path).st_ino == os.fstat(self.lock).st_ino:
+                return True  # the same folder, moved away and back
+        except OSError:
+            pass
+        try:
+            lock = try_lock(path)
+        except ConnectError as error:
+            log.warning("could not take the daemon lock again: %s", error.message)
+            return True
+        if lock is None:
+            log.error("another connect daemon runs for %s now; leaving it to that one", self.paths.data_dir)
+            return False
+        os.close(self.lock)
+        self.lock = lock
+        return True
+
+    def _watched_folders(self) -> set[Path]:
+        return {self.paths.data_file.parent, self.paths.config_file.parent} | (
+            {self.store.layout.folder} if self.store.layout.folder else set()
+        )
+
+    def _watcher(self) -> FileWatcher:
+        """Watch the data, the config and, when shared, every device's file in the shared folder."""
+        files = [self.paths.data_file, self.paths.config_file, snooze_file(self.paths)]
+        return FileWatcher(files, self._watched_folders(), HISTORY_FILE)
