@@ -28,10 +28,10 @@ WEEKLY_M = 0.5 ** (math.sqrt(1 / 7) / 13)
     "cadence, goal, expected_f, expected_window",
     [
         ("daily", None, 1, (1, 1)),
-        ("3/week", None, 3 / 7, (7, 3)),
-        ("weekly", None, 1 / 7, (7, 1)),
-        ("mon,wed,fri", None, 3 / 7, (7, 3)),
-        ("every 3 days", None, 1 / 3, (3, 1)),
+        ("3/week", None, 3 / 7, (14, 6)),  # below daily: twice the window, twice the count (Loop)
+        ("weekly", None, 1 / 7, (14, 2)),
+        ("mon,wed,fri", None, 3 / 7, (14, 6)),
+        ("every 3 days", None, 1 / 3, (6, 2)),
         ("daily", "30m/day", 1, (1, 30)),
         (None, "2h/week", 1 / 7, (7, 120)),
     ],
@@ -52,13 +52,13 @@ def test_frequency_and_rolling_target(cadence, goal, expected_f, expected_window
         ("daily", None, "xx", 2, 1 - DAILY_M**2),  # today, open and unmet, changes nothing yet
         ("daily", None, "x..", 2, (1 - DAILY_M) * DAILY_M),  # day 1 missed; today still open
         ("daily", None, "x..", 3, (1 - DAILY_M) * DAILY_M**2),
-        # 3/week: the value is the share of 3 check-ins in the last 7 days
+        # 3/week: the value is the share of 6 check-ins in the last 14 days
         (
             "3/week",
             None,
             "x.x",
             2,
-            ((1 / 3) * (1 - THREE_M) * THREE_M + (1 / 3) * (1 - THREE_M)) * THREE_M + (2 / 3) * (1 - THREE_M),
+            ((1 / 6) * (1 - THREE_M) * THREE_M + (1 / 6) * (1 - THREE_M)) * THREE_M + (2 / 6) * (1 - THREE_M),
         ),
         # minutes goal: the share of 120 minutes in the last 7 days
         (None, "2h/week", [60], 0, 0.5 * (1 - WEEKLY_M)),

@@ -38,18 +38,24 @@ def frequency(habit: Habit) -> float:
 
 
 def rolling_target(habit: Habit) -> tuple[int, float]:
-    """(window in days, what must be reached in it): the target a day's value is measured against."""
+    """(window in days, what must be reached in it): the target a day's value is measured against.
+
+    As in Loop, a check habit done less than daily is measured over twice its window, for twice the
+    count (3/week: 6 in 14 days), to smooth out an irregular rhythm: a weekly ritual kept every week,
+    once on its Monday and once on its Sunday, is at full strength. Amounts are not doubled."""
     cadence = habit.cadence
     if habit.goal is not None and habit.goal.per == "week":
         return 7, habit.goal.minutes
     per_occasion = habit.goal.minutes if habit.goal is not None else 1
     if cadence.per_week:
-        return 7, cadence.per_week * per_occasion
-    if cadence.interval:
-        return cadence.interval, per_occasion
-    if len(cadence.weekdays) == 7:
+        window, target = 7, cadence.per_week * per_occasion
+    elif cadence.interval:
+        window, target = cadence.interval, per_occasion
+    elif len(cadence.weekdays) == 7:
         return 1, per_occasion
-    return 7, len(cadence.weekdays) * per_occasion
+    else:
+        window, target = 7, len(cadence.weekdays) * per_occasion
+    return (window, target) if habit.goal is not None else (2 * window, 2 * target)
 
 
 def strength(habit: Habit, history: History, today: date) -> float:

@@ -28,7 +28,8 @@ from .fileio import read_bytes
 from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
 from .layout import month_of
 
-CACHE_VERSION = 3  # 2: several folds (the first of last month, and of this month); 3: the day added is neutral
+CACHE_VERSION = 4  # 2: several folds (the first of last month, and of this month); 3: the day added is neutral;
+# 4: the strength of a rhythm below daily is measured over twice its window
 
 
 class Cache(namedtuple("Cache", "at files with_history folds warnings")):
