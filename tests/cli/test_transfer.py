@@ -519,7 +519,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     assert habits["Meditate"]["created"] == "2026-11-21"  # the first day Loop has a row for
     assert habits["Reading"]["goal"] == {"minutes": 120, "per": "week"} and habits["Reading"]["cadence"] == "weekly"
     assert habits["Run"]["cadence"] == "3/week" and habits["Run"]["archived"] is False
-    assert habits["Walk together (Loop)"]["cadence"] == "every 3 days" and habits["Walk together (Loop)"]["archived"]
+    assert habits["Walk together (Loop)"]["cadence"] == "1 in 3 days" and habits["Walk together (Loop)"]["archived"]
     assert habits["Walk together"]["archived"] is False  # the habit that was here is left as it is
     assert habits["Pages"]["goal"] is None and "at least 10 pages a day" in habits["Pages"]["note"]
 
@@ -661,22 +661,20 @@ def test_the_loop_refusals_say_what_is_wrong(connect, tmp_path):
         (1, 7, "weekly"),
         (3, 7, "3/week"),
         (6, 7, "6/week"),
-        (1, 2, "every 2 days"),
-        (1, 3, "every 3 days"),
-        (1, 30, "every 30 days"),
-        (1, 1000, "every 365 days"),
-        (2, 14, "weekly"),
-        (6, 14, "3/week"),
-        (12, 14, "6/week"),
-        (13, 14, "daily"),
-        (27, 28, "daily"),
-        (2, 30, "every 15 days"),
-        (4, 30, "every 8 days"),
-        (5, 30, "weekly"),
-        (10, 30, "2/week"),
+        (1, 2, "1 in 2 days"),  # Loop's "every 2 days": at least once in any 2 days
+        (1, 3, "1 in 3 days"),
+        (1, 30, "1/month"),  # Loop's "N times per month" is N/30 or N/31
+        (2, 31, "2/month"),
+        (1, 1000, "1 in 365 days"),
+        (2, 14, "2 in 14 days"),
+        (6, 14, "6 in 14 days"),
+        (13, 14, "13 in 14 days"),
+        (27, 28, "27 in 28 days"),
+        (4, 30, "4/month"),
+        (29, 30, "29 in 30 days"),
     ],
 )
-def test_loop_frequencies_map_to_the_nearest_cadence(numerator, denominator, cadence):
+def test_loop_frequencies_map_to_the_same_rhythm(numerator, denominator, cadence):
     from connect_habits.interop.loop import loop_cadence
 
     assert str(loop_cadence(numerator, denominator)) == cadence

@@ -35,6 +35,11 @@ RHYTHMS = [
     ("daily", "30m/day"),
     (None, "2h/week"),
     ("weekends", None),
+    ("2/month", None),
+    ("2 in 3 days", None),
+    ("1 in 5 days", None),
+    ("first sat", None),
+    ("last sun", None),
 ]
 BEGIN = date(2025, 1, 1)
 

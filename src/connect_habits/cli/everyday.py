@@ -86,9 +86,9 @@ def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:
 
 
 def _progress_line(row: HabitWeek) -> str:
-    from ..core.words import progress_text, streak_text
+    from ..core.words import period_progress, streak_text
 
-    week = f"This week {progress_text(row)}" if row.progress.target else "Not due this week"
+    week = period_progress(row) if row.progress.target else "Not due this week"
     return f"{week}, streak {streak_text(row.streak, row.streak_unit)}."
 
 

@@ -12,7 +12,11 @@ from .output import echo
 from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
 
 EVERY = Option(
-    ("--every",), "every", TEXT, None, "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days'."
+    ("--every",),
+    "every",
+    TEXT,
+    None,
+    "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days', 2/month, '2 in 3 days', 'first sat'.",
 )
 GOAL = Option(("--goal",), "goal", TEXT, None, "Minutes to reach: 30m/day, 2h/week, 1h30m/week.")
 AT = Option(("--at",), "at", MANY, None, "Reminder time HH:MM; repeat for several.")

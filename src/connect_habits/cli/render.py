@@ -389,10 +389,12 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0, whose: str |
 
 
 def run_end(run, habit):
-    """The last day a streak covers: for a habit counted in weeks, the end of its last week."""
+    """The last day a streak covers: for a habit counted in weeks or months, the end of its last period."""
     from datetime import timedelta
 
-    return run.last + timedelta(days=6) if habit.week_based else run.last
+    from ..core.cadence import next_period
+
+    return next_period(habit, run.last) - timedelta(days=1) if habit.week_based else run.last
 
 
 def stats_json(result) -> dict:

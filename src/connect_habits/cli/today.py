@@ -53,7 +53,7 @@ def _today(ctx: Context, day):
 
 def show_today(ctx: Context, as_json: bool) -> None:
     """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
-    from ..core.words import clean, progress_text, row_label
+    from ..core.words import clean, period_progress, row_label
     from .render import UNREAD_HABITS, week_json
 
     day = clock.today()
@@ -80,9 +80,9 @@ def show_today(ctx: Context, as_json: bool) -> None:
         width = max(len(clean(row_label(r, summary.names))) for r in left)
         for row in sorted(left, key=lambda r: (r.habit.at[0] if r.habit.at else "99", r.habit.name.casefold())):
             at = ", ".join(row.habit.at) or "any time"
-            unit = "day" if row.streak_unit == "days" else "week"
+            unit = row.streak_unit[:-1]
             streak = f", a {row.streak}-{unit} streak at stake" if row.streak else ""
-            week = f"this week {progress_text(row)}" if row.progress.target else ""
+            week = period_progress(row, capital=False) if row.progress.target else ""
             echo(f"  {clean(row_label(row, summary.names)):<{width}}  {at:<8} {week}{streak}".rstrip())
         echo("Log one with `connect done NAME`.")
     if done:

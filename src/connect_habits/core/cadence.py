@@ -1,8 +1,9 @@
-"""When a habit is due, what its weekly target is, and when a day or week counts as met."""
+"""When a habit is due, what its period's target is, and when a day or a period counts as met."""
 
 from __future__ import annotations
 
 import math
+from calendar import monthrange
 from datetime import date, timedelta
 
 from .model import Habit
@@ -20,25 +21,77 @@ def week_days(start: date) -> list[date]:
     return [start + timedelta(days=i) for i in range(7)]
 
 
+def monthly(habit: Habit) -> bool:
+    """Counted per calendar month (`2/month`) rather than per week."""
+    return habit.cadence.per_month > 0
+
+
+def period_start(habit: Habit, day: date, first_weekday: int = 0) -> date:
+    """The first day of the period a period-based habit counts `day` in: its week, or its month for N/month."""
+    return day.replace(day=1) if monthly(habit) else week_start(day, first_weekday)
+
+
+def period_days(habit: Habit, start: date) -> list[date]:
+    """The days of the period that begins on `start`."""
+    length = monthrange(start.year, start.month)[1] if monthly(habit) else 7
+    return [start + timedelta(days=i) for i in range(length)]
+
+
+def next_period(habit: Habit, start: date) -> date:
+    """The first day of the period after the one that begins on `start`."""
+    return start + timedelta(days=len(period_days(habit, start)))
+
+
 def is_due(habit: Habit, day: date) -> bool:
-    """Whether a day-based habit is due on `day` (week-based habits have no fixed days)."""
+    """Whether a day-based habit is due on `day` (period-based habits have no fixed days; a rolling
+    window is due any day: whether a day is needed depends on the history, see `rolling_met`)."""
     cadence = habit.cadence
+    if cadence.rolling:
+        return True
     if cadence.interval:
         # Anchored at creation, so the rhythm does not shift when a day is missed.
         return (day - habit.created).days % cadence.interval == 0
+    if cadence.nth:
+        last = day.day + 7 > monthrange(day.year, day.month)[1]
+        return day.weekday() in cadence.weekdays and (last if cadence.nth == -1 else nth_of_month(day) == cadence.nth)
     return day.weekday() in cadence.weekdays
+
+
+def nth_of_month(day: date) -> int:
+    """Which of its weekday in the month `day` is: 1 for the first Saturday, and so on."""
+    return (day.day - 1) // 7 + 1
 
 
 def next_due(habit: Habit, day: date) -> date:
     """The first day from `day` on that a day-based habit is due."""
-    span = habit.cadence.interval or 7
+    span = habit.cadence.interval or (37 if habit.cadence.nth else 7)
     return next((day + timedelta(days=n) for n in range(span + 1) if is_due(habit, day + timedelta(days=n))), day)
 
 
-def weekly_target(habit: Habit, unskipped_days: int) -> int:
-    """A week-based habit's target for a week, prorated to its unskipped days and rounded up."""
-    base = habit.goal.minutes if habit.goal else habit.cadence.per_week
-    return math.ceil(base * unskipped_days / 7)
+def full_target(habit: Habit) -> int:
+    """What a period-based habit asks for in a whole period: times, or minutes for a goal per week."""
+    return habit.goal.minutes if habit.goal else habit.cadence.per_week or habit.cadence.per_month
+
+
+def period_target(habit: Habit, start: date, unskipped_days: int) -> int:
+    """A period-based habit's target for the period beginning `start`, prorated to its unskipped days and
+    rounded up."""
+    return math.ceil(full_target(habit) * unskipped_days / len(period_days(habit, start)))
+
+
+def rolling_met(habit: Habit, history, day: date) -> bool:
+    """Whether the window of a rolling habit (`2 in 3 days`) that ends on `day` holds enough check-ins.
+
+    Skipped days are left out of the window, which reaches back past them: a skip never breaks a window."""
+    times, days = habit.cadence.rolling
+    done = seen = 0
+    moment = day
+    while seen < days and (day - moment).days <= days + 366:
+        if moment not in history.skipped or history.logged(moment):
+            seen += 1
+            done += history.logged(moment)
+        moment -= timedelta(days=1)
+    return done >= times
 
 
 def day_met(habit: Habit, count: int, minutes: int) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from .cadence import week_start
+from .cadence import period_start
 from .history import Fold, History, history_start
 from .model import Habit
 from .streaks import RunState, period_outcomes
@@ -41,7 +41,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
 
     old = history.fold if history.fold is not None and history.fold.at < at else None
     resume = history.resume_point(habit, first_weekday, at) if old is not None else None
-    stop = week_start(at, first_weekday) if habit.week_based else at
+    stop = period_start(habit, at, first_weekday) if habit.week_based else at
     if resume is not None and old is not None:
         runs, start = old.runs.copy(), resume
         score, rolling = strength_scan(habit, history, old.at, at, old.score, old.rolling, stop=at)

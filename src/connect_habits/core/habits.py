@@ -158,9 +158,10 @@ def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None
             raise UsageError("A goal per week sets its own rhythm; leave out --every (or use a goal per day).")
     if goal is not None and goal.per == "week":
         cadence = WEEKLY
-    elif goal is not None and cadence.week_based:
+    elif goal is not None and (cadence.week_based or cadence.rolling):
         raise InvalidInput(
-            "A goal per day needs a day-based cadence: daily, weekdays, weekends, a list of days or every N days."
+            "A goal per day needs a day-based cadence: daily, weekdays, weekends, a list of days, every N days "
+            "or a weekday of the month."
         )
     return cadence, goal
 

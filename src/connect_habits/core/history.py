@@ -10,7 +10,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable
 from datetime import date
 
-from .cadence import week_start
+from .cadence import period_start
 from .model import CheckIn, Habit, Skip
 
 
@@ -55,7 +55,7 @@ class History:
             return None
         if today < fold.at:
             raise ValueError("a streak before the folded months needs the whole history")
-        return week_start(fold.at, first_weekday) if habit.week_based else fold.at
+        return period_start(habit, fold.at, first_weekday) if habit.week_based else fold.at
 
     def attach(self, fold: Fold, since: date | None) -> None:
         """Take a fold, and the few days before it that resumed scans look back at."""

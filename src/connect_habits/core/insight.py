@@ -47,16 +47,17 @@ def suggestion(row: HabitWeek, prompts: Sequence[str], today: date, names=None) 
 
 
 def reduced_by_skips(summary: WeekSummary) -> list[str]:
-    """A sentence for each week-based habit whose target this week is smaller because days were skipped."""
-    from .cadence import weekly_target
+    """A sentence for each period-based habit whose target is smaller because days were skipped."""
+    from .cadence import full_target, monthly
 
     notes = []
     for row in summary.habits:
-        full, target = weekly_target(row.habit, 7) if row.habit.week_based else 0, row.progress.target
+        full, target = full_target(row.habit) if row.habit.week_based else 0, row.progress.target
         if row.habit.week_based and 0 < target < full:  # the skipped days may be ahead: no count that could mislead
             unit = " min" if row.progress.unit == "minutes" else ""
+            period = "month" if monthly(row.habit) else "week"
             notes.append(
-                f"{_label(row, summary.names)}: {target}{unit} this week instead of {full}{unit}, "
-                "as days of this week are skipped."
+                f"{_label(row, summary.names)}: {target}{unit} this {period} instead of {full}{unit}, "
+                f"as days of this {period} are skipped."
             )
     return notes

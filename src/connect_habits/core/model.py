@@ -35,18 +35,29 @@ def new_id() -> str:
 # and `dataclasses` costs about 10 ms to import plus 0.6 ms a class.
 
 
-class Cadence(namedtuple("Cadence", "weekdays per_week interval", defaults=(ALL_DAYS, 0, 0))):
-    """How often a habit is due: on certain weekdays (a frozenset of 0-6), N times a week, or every N days."""
+class Cadence(
+    namedtuple("Cadence", "weekdays per_week interval per_month nth rolling", defaults=(ALL_DAYS, 0, 0, 0, 0, ()))
+):
+    """How often a habit is due: on certain weekdays (a frozenset of 0-6), N times a week, every N days,
+    N days a month (`per_month`), on the `nth` of its weekday in each month (1 to 4, or -1 for the last;
+    `weekdays` holds that one weekday), or N times in any M days (`rolling` = (N, M))."""
 
     __slots__ = ()
 
     @property
     def week_based(self) -> bool:
-        return self.per_week > 0
+        """Counted per period (a week, or a month for N/month) rather than per due day."""
+        return self.per_week > 0 or self.per_month > 0
 
     def __str__(self) -> str:
         if self.per_week:
             return "weekly" if self.per_week == 1 else f"{self.per_week}/week"
+        if self.per_month:
+            return f"{self.per_month}/month"
+        if self.rolling:
+            return f"{self.rolling[0]} in {self.rolling[1]} days"
+        if self.nth:
+            return f"{ORDINALS[self.nth]} {WEEKDAY_NAMES[min(self.weekdays)]}"
         if self.interval:
             return f"every {self.interval} days"
         if self.weekdays == ALL_DAYS:
@@ -58,6 +69,8 @@ class Cadence(namedtuple("Cadence", "weekdays per_week interval", defaults=(ALL_
         return ",".join(WEEKDAY_NAMES[d] for d in sorted(self.weekdays))
 
 
+ORDINALS = {1: "first", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
+_ORDINAL_WORDS = {**{v: k for k, v in ORDINALS.items()}, "1st": 1, "second": 2, "third": 3, "fourth": 4}
 DAILY = Cadence()
 WEEKLY = Cadence(weekdays=frozenset(), per_week=1)
 
@@ -266,7 +279,8 @@ class Snapshot:
 
 
 def parse_cadence(text: str) -> Cadence:
-    """Parse `daily`, `weekdays`, `weekends`, `mon,wed,fri`, `3/week`, `weekly` or `every N days`."""
+    """Parse `daily`, `weekdays`, `weekends`, `mon,wed,fri`, `3/week`, `weekly`, `every N days`, `2/month`,
+    `2 in 3 days` or `first sat` / `2nd fri` / `last sun`."""
     spec = " ".join(text.strip().lower().split())
     if spec in ("daily", "every day", "each day"):
         return DAILY
@@ -288,12 +302,25 @@ def parse_cadence(text: str) -> Cadence:
         if not 1 <= interval <= 365:
             raise InvalidInput(f"'{text}' is not a usable interval; use every 1 to 365 days.")
         return DAILY if interval == 1 else Cadence(weekdays=frozenset(), interval=interval)
+    if match := re.fullmatch(r"([0-9]{1,6})\s*(?:/|x|times?\s+(?:a|per))\s*month", spec):
+        times = int(match[1])
+        if not 1 <= times <= 28:
+            raise InvalidInput(f"'{text}' asks for {times} days a month; use 1 to 28.")
+        return Cadence(weekdays=frozenset(), per_month=times)
+    if match := re.fullmatch(r"([0-9]{1,6}) (?:times? )?in ([0-9]{1,6}) days?", spec):
+        times, days = int(match[1]), int(match[2])
+        if not 1 <= times <= days <= 365:
+            raise InvalidInput(f"'{text}' is not a usable window; use N in M days with 1 <= N <= M <= 365.")
+        return DAILY if times == days else Cadence(weekdays=frozenset(), rolling=(times, days))
+    if (match := re.fullmatch(r"(\S+) (\S+?)(?: of the month)?", spec)) and match[1] in _ORDINAL_WORDS:
+        if match[2] in DAY_ALIASES:
+            return Cadence(weekdays=frozenset([DAY_ALIASES[match[2]]]), nth=_ORDINAL_WORDS[match[1]])
     parts = [p.strip() for p in spec.replace(" ", ",").split(",") if p.strip()]
     if parts and all(p in DAY_ALIASES for p in parts):
         return Cadence(weekdays=frozenset(DAY_ALIASES[p] for p in parts))
     raise InvalidInput(
-        f"'{text}' is not a cadence; use daily, weekdays, weekends, a list like mon,wed,fri, "
-        "3/week, weekly or 'every 3 days'."
+        f"'{text}' is not a cadence; use daily, weekdays, weekends, a list like mon,wed,fri, 3/week, weekly, "
+        "'every 3 days', 2/month, '2 in 3 days' or a weekday of the month like 'first sat' or 'last sun'."
     )
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
-from .cadence import day_met, is_due, week_start
+from .cadence import day_met, is_due, period_days, period_start, rolling_met
 from .history import History
 from .model import WEEKDAY_NAMES, Habit, parse_duration, parse_time
 from .streaks import week_result
@@ -178,8 +178,10 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     """Whether `habit` is due on `day` and not yet met, skipped or archived."""
     if habit.archived or day in history.skipped or day < habit.created:
         return False
+    if habit.cadence.rolling:  # only when the window would fall short without today
+        return not history.logged(day) and not rolling_met(habit, history, day)
     if habit.week_based:
-        start = week_start(day, first_weekday)
+        start = period_start(habit, day, first_weekday)
         result = week_result(habit, history, start)
         if history.logged(day) or result.met:
             return False
@@ -187,8 +189,8 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
             return day.weekday() in habit.remind_on  # the days the couple chose
         if habit.measured_in_minutes:
             return True  # how many minutes a day can hold is the couple's to say: every day until it is met
-        # A count a week: only once the week can no longer be met without this day (3/week, none done: Friday).
-        left = [d for d in (start + timedelta(days=n) for n in range(7)) if d >= day and d not in history.skipped]
+        # A count a period: only once it can no longer be met without this day (3/week, none done: Friday).
+        left = [d for d in period_days(habit, start) if d >= day and d not in history.skipped]
         return result.target - result.amount >= len(left)
     if not is_due(habit, day):
         return False
@@ -362,6 +364,6 @@ def _outlook(habit: Habit, history: History, slot: Slot, fires: datetime, settin
         return "skipped"
     if history.logged(slot.day):
         return "done"
-    if habit.week_based and week_result(habit, history, week_start(slot.day, settings.first_weekday)).met:
+    if habit.week_based and week_result(habit, history, period_start(habit, slot.day, settings.first_weekday)).met:
         return "done"
     return "not_due"  # not one of its days, or a week that does not need this day yet

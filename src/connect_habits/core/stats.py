@@ -9,7 +9,7 @@ import math
 from collections import namedtuple
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, week_start
+from .cadence import day_met, is_due, period_start, week_start
 from .history import History, history_start
 from .model import Habit
 from .streaks import (
@@ -21,6 +21,7 @@ from .streaks import (
     period_outcomes,
     streak_runs,
 )
+from .week import streak_unit
 
 PARTIAL = "partial"
 
@@ -32,6 +33,12 @@ def frequency(habit: Habit) -> float:
         return 1 / 7
     if cadence.per_week:
         return cadence.per_week / 7
+    if cadence.per_month:  # as Loop's X/30
+        return cadence.per_month / 30
+    if cadence.rolling:
+        return cadence.rolling[0] / cadence.rolling[1]
+    if cadence.nth:
+        return 1 / 30
     if cadence.interval:
         return 1 / cadence.interval
     return len(cadence.weekdays) / 7
@@ -49,6 +56,12 @@ def rolling_target(habit: Habit) -> tuple[int, float]:
     per_occasion = habit.goal.minutes if habit.goal is not None else 1
     if cadence.per_week:
         window, target = 7, cadence.per_week * per_occasion
+    elif cadence.per_month:
+        window, target = 30, cadence.per_month * per_occasion
+    elif cadence.rolling:
+        window, target = cadence.rolling[1], cadence.rolling[0] * per_occasion
+    elif cadence.nth:
+        window, target = 30, per_occasion
     elif cadence.interval:
         window, target = cadence.interval, per_occasion
     elif len(cadence.weekdays) == 7:
@@ -133,7 +146,7 @@ def completion_rate(habit: Habit, history: History, today: date, weeks: int, fir
     outcomes = [
         o
         for period, o in period_outcomes(habit, history, since, today, first_weekday)
-        if o is not None and (not habit.week_based or period >= week_start(since, first_weekday))
+        if o is not None and (not habit.week_based or period >= period_start(habit, since, first_weekday))
     ]
     return sum(outcomes) / len(outcomes) if outcomes else None
 
@@ -154,7 +167,7 @@ def weekday_scan(
     """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
     day = start
     while day <= today and (stop is None or day < stop):
-        counts = habit.week_based or is_due(habit, day)
+        counts = habit.week_based or bool(habit.cadence.rolling) or is_due(habit, day)
         if counts and day not in history.skipped and not (day == today and not history.logged(day)):
             due[day.weekday()] += 1
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
@@ -187,7 +200,7 @@ def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, fi
         habit=habit,
         streak=runs.current.length,
         best_streak=runs.longest,
-        streak_unit="weeks" if habit.week_based else "days",
+        streak_unit=streak_unit(habit),
         best_streaks=runs.best,
         rates={n: completion_rate(habit, history, today, n, first_weekday) for n in (4, 12, 52)},
         weekdays=weekday_completion(habit, history, today),

@@ -9,7 +9,7 @@ from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, week_days, week_start, weekly_target
+from .cadence import day_met, is_due, next_period, period_days, period_start, period_target, rolling_met
 from .history import History, history_start
 from .model import Habit
 
@@ -21,7 +21,7 @@ ONE_DAY = timedelta(days=1)
 
 
 class WeekResult(namedtuple("WeekResult", "start amount target unskipped")):
-    """How a week-based habit did in one week."""
+    """How a period-based habit did in one period (a week, or a month for N/month)."""
 
     __slots__ = ()
 
@@ -31,14 +31,14 @@ class WeekResult(namedtuple("WeekResult", "start amount target unskipped")):
 
 
 def week_result(habit: Habit, history: History, start: date) -> WeekResult:
-    """Progress of a week-based habit over the week beginning `start`."""
-    days = week_days(start)
+    """Progress of a period-based habit over the period (its week or month) beginning `start`."""
+    days = period_days(habit, start)
     unskipped = sum(1 for d in days if d not in history.skipped)
     if habit.goal is not None:
         amount = sum(history.minutes.get(d, 0) for d in days)
     else:
         amount = sum(1 for d in days if history.logged(d))
-    return WeekResult(start, amount, weekly_target(habit, unskipped), unskipped)
+    return WeekResult(start, amount, period_target(habit, start, unskipped), unskipped)
 
 
 # ---------------------------------------------------------------- day statuses
@@ -55,13 +55,15 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
             return DONE
         if day in history.skipped:
             return SKIPPED
-        start = week_start(day, first_weekday)
-        week = week_result(habit, history, start)
-        if week.met:
+        start = period_start(habit, day, first_weekday)
+        period = week_result(habit, history, start)
+        if period.met:
             return NOT_DUE
-        if start + timedelta(days=6) < today and start != week_start(habit.created, first_weekday):
+        if next_period(habit, start) <= today and start != period_start(habit, habit.created, first_weekday):
             return MISSED
         return PENDING if day == today else NOT_DUE
+    if habit.cadence.rolling:
+        return _rolling_status(habit, history, day, today)
     if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
         return DONE
     if day in history.skipped:
@@ -71,6 +73,24 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
     if day == today:
         return PENDING
     return NOT_DUE if day == habit.created else MISSED  # the day it was added counts only when done
+
+
+def _rolling_status(habit: Habit, history: History, day: date, today: date) -> str:
+    """A day of `N in M days`: done when done; missed when the window ending on it falls short, once the
+    habit is old enough to have had a whole window; otherwise not due (the window is kept) or pending."""
+    if history.logged(day):
+        return DONE
+    if day in history.skipped:
+        return SKIPPED
+    if rolling_met(habit, history, day):
+        return NOT_DUE
+    if day == today:
+        return PENDING
+    return MISSED if _whole_window(habit, history, day) else NOT_DUE
+
+
+def _whole_window(habit: Habit, history: History, day: date) -> bool:
+    return (day - history_start(habit, history)).days + 1 >= habit.cadence.rolling[1]
 
 
 # ---------------------------------------------------------------- streaks
@@ -152,18 +172,29 @@ def period_outcomes(
 ):
     """Yield (period start, True met / False broken / None neutral) from `start` to `today` (or before `stop`)."""
     if habit.week_based:
-        week = week_start(start, first_weekday)
-        this_week = week_start(today, first_weekday)
-        first_week = week_start(habit.created, first_weekday)
-        while week <= this_week and (stop is None or week < stop):
-            result = week_result(habit, history, week)
+        period = period_start(habit, start, first_weekday)
+        this_period = period_start(habit, today, first_weekday)
+        first_period = period_start(habit, habit.created, first_weekday)
+        while period <= this_period and (stop is None or period < stop):
+            result = week_result(habit, history, period)
             if result.unskipped == 0:
-                yield week, None
+                yield period, None
             elif result.met:
-                yield week, True
-            else:  # this week is not over; the week it was added in counts only when met
-                yield week, None if week in (this_week, first_week) else False
-            week += timedelta(days=7)
+                yield period, True
+            else:  # this period is not over; the period it was added in counts only when met
+                yield period, None if period in (this_period, first_period) else False
+            period = next_period(habit, period)
+        return
+    if habit.cadence.rolling:  # a streak of days whose window held enough check-ins
+        day = start
+        while day <= today and (stop is None or day < stop):
+            if rolling_met(habit, history, day):
+                yield day, True
+            elif day in history.skipped or day == today or not _whole_window(habit, history, day):
+                yield day, None
+            else:
+                yield day, False
+            day += ONE_DAY
         return
     day = start
     while day <= today and (stop is None or day < stop):

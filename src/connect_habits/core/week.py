@@ -9,7 +9,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, week_days, week_start
+from .cadence import day_met, is_due, monthly, period_start, week_days, week_start
 from .history import Folds, History, build_histories, history_start, person_histories
 from .model import CheckIn, Habit, Skip
 from .streaks import current_streak, day_status, streak_runs, week_result
@@ -53,9 +53,13 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
     The day a habit was added is in the target while it can still be done (`today`), and after that only if it was.
     """
     unit = "minutes" if habit.measured_in_minutes else "times"
-    if habit.week_based:
-        result = week_result(habit, history, start)
+    as_of = min(start + timedelta(days=6), today or start + timedelta(days=6))
+    if habit.week_based:  # a month's habit: the month the week (so far) ends in
+        result = week_result(habit, history, period_start(habit, as_of) if monthly(habit) else start)
         return Progress(result.amount, result.target, unit)
+    if habit.cadence.rolling:  # how many in the window that ends on the week's last day so far
+        times, days = habit.cadence.rolling
+        return Progress(sum(1 for n in range(days) if history.logged(as_of - timedelta(days=n))), times, unit)
     begin = history_start(habit, history)
     days = [d for d in week_days(start) if d >= begin]
     met = {d for d in days if day_met(habit, history.count.get(d, 0), history.minutes.get(d, 0))}
@@ -68,6 +72,11 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
     if habit.goal is not None:
         return Progress(sum(history.minutes.get(d, 0) for d in days), habit.goal.minutes * len(due), unit)
     return Progress(sum(1 for d in due if d in met), len(due), unit)
+
+
+def streak_unit(habit: Habit) -> str:
+    """What a habit's streak counts: days, weeks, or months for N/month."""
+    return "months" if monthly(habit) else "weeks" if habit.week_based else "days"
 
 
 def habit_week(
@@ -83,7 +92,7 @@ def habit_week(
         habit=habit,
         streak=current,
         best_streak=runs.longest,
-        streak_unit="weeks" if habit.week_based else "days",
+        streak_unit=streak_unit(habit),
         progress=week_progress(habit, history, start, today),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
         person=person,

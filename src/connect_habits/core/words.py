@@ -88,6 +88,16 @@ def progress_text(row: HabitWeek) -> str:
     return f"{done}/{target} min" if row.progress.unit == "minutes" else f"{done}/{target}"
 
 
+def period_progress(row: HabitWeek, capital: bool = True) -> str:
+    """`This week 2/3`, `This month 1/2`, or `1 of 2 in the last 3 days` for a rolling window."""
+    cadence = row.habit.cadence
+    if cadence.rolling:
+        text = f"{row.progress.done} of {cadence.rolling[0]} in the last {cadence.rolling[1]} days"
+    else:
+        text = f"this {'month' if cadence.per_month else 'week'} {progress_text(row)}"
+    return text[0].upper() + text[1:] if capital else text
+
+
 def short_date(day: date, today: date) -> str:
     """`today`, `yesterday` or `Mon 23 Nov`."""
     delta = (today - day).days

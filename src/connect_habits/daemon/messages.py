@@ -9,7 +9,7 @@ from ..core.catalog import find_template
 from ..core.history import History
 from ..core.model import Habit, Snapshot
 from ..core.week import habit_week, week_summary
-from ..core.words import progress_text, row_label, streak_text
+from ..core.words import period_progress, progress_text, row_label, streak_text
 from ..errors import ConnectError
 from .notify import DONE_ACTION, SNOOZE_ACTION, SNOOZE_EVENING_ACTION, SNOOZE_HOUR_ACTION, Notification
 
@@ -27,7 +27,7 @@ def reminder_notification(
     1 hour, and "This evening" when `evening` (while the evening is still some way off)."""
     row = habit_week(habit, history, now.date(), now.date(), first_weekday)
     prompt = _pick_prompt(habit, now)
-    progress = f"This week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
+    progress = f"{period_progress(row)} · streak {streak_text(row.streak, row.streak_unit)}"
     body = f"{prompt}\n{progress}" if prompt else progress
     snooze: tuple[tuple[str, str], ...] = ((SNOOZE_ACTION, "Snooze 15 min"), (SNOOZE_HOUR_ACTION, "Snooze 1 hour"))
     if evening:
@@ -44,9 +44,7 @@ def together_notification(items: list[tuple[Habit, History]], now: datetime, fir
     lines = []
     for habit, history in items:
         row = habit_week(habit, history, now.date(), now.date(), first_weekday)
-        lines.append(
-            f"{habit.name}: this week {progress_text(row)} · streak {streak_text(row.streak, row.streak_unit)}"
-        )
+        lines.append(f"{habit.name}: {period_progress(row, False)} · streak {streak_text(row.streak, row.streak_unit)}")
     return Notification(title, "\n".join(lines))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from ..core.cadence import next_due
 from ..core.model import ALL_DAYS, Habit, Snapshot
 
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -51,14 +52,19 @@ def recurrence(habit: Habit) -> dict:
     """The RRULE of a habit's reminders.
 
     Day-based cadences map one to one: daily → FREQ=DAILY; a list of days, weekdays and
-    weekends → FREQ=WEEKLY;BYDAY=…; every N days → FREQ=DAILY;INTERVAL=N (from its anchor day).
-    Week-based habits (N/week, weekly, a goal per week) have no fixed days: like the daemon,
-    which reminds every day until the week's target is met, they recur daily (a calendar
-    cannot know when the target is met, so it reminds every day).
+    weekends → FREQ=WEEKLY;BYDAY=…; every N days → FREQ=DAILY;INTERVAL=N (from its anchor day); a
+    weekday of the month → FREQ=MONTHLY;BYDAY=1SA (or -1SU for the last). Habits counted per
+    period (N/week, weekly, a goal per week, N/month) have no fixed days: a calendar cannot know
+    when the target is met, so they recur daily; `N in M days` recurs every M/N days, the even
+    spread that keeps every window.
     """
     cadence = habit.cadence
     if habit.week_based:
         return {"FREQ": "DAILY"}
+    if cadence.nth:  # first sat → the first Saturday of every month; last sun → -1SU
+        return {"FREQ": "MONTHLY", "BYDAY": [f"{cadence.nth}{_BYDAY[min(cadence.weekdays)]}"]}
+    if cadence.rolling:  # N in M days: every M/N days is the even spread that keeps every window
+        return {"FREQ": "DAILY", "INTERVAL": max(1, cadence.rolling[1] // cadence.rolling[0])}
     if cadence.interval:
         return {"FREQ": "DAILY", "INTERVAL": cadence.interval}
     if cadence.weekdays == ALL_DAYS:
@@ -70,8 +76,10 @@ def first_reminder_day(habit: Habit, today: date) -> date:
     """The first day on or after today (or the habit's creation) that the recurrence holds, so DTSTART is in it."""
     start = max(today, habit.created)
     cadence = habit.cadence
-    if habit.week_based:
+    if habit.week_based or cadence.rolling:
         return start
+    if cadence.nth:
+        return next_due(habit, start)
     if cadence.interval:
         return start + timedelta(days=-(start - habit.created).days % cadence.interval)
     days = (start + timedelta(days=i) for i in range(7))

@@ -36,23 +36,19 @@ _LOOP_NAMESPACE = uuid.UUID("7a1d6e2c-5b8f-4c1e-9f3a-2d4b6c8e0a1f")
 
 
 def loop_cadence(numerator: int, denominator: int) -> Cadence:
-    """A cadence from Loop's frequency, `numerator` times every `denominator` days.
+    """A cadence from Loop's frequency, `numerator` times in `denominator` days, exactly.
 
-    1/1 (or more often) → daily; 1/7 → weekly; N/7 → N/week; 1/N → every N days. Other fractions
-    go to the nearest: at least once a week → N/week with N the times per week rounded (7 → daily,
-    1 → weekly); less often → every N days with N the days per time rounded (2/30 → every 15 days).
+    N/N (or more often) → daily; 1/7 → weekly; N/7 → N/week; N/30 and N/31 → N/month (Loop's "N times
+    per month"); any other N/M → `N in M days`, Loop's own meaning of it (1/5 "every 5 days" is at least
+    once in any 5 days, not a fixed schedule).
     """
     if numerator >= denominator:
         return Cadence()
     if denominator == 7:
         return WEEKLY if numerator == 1 else Cadence(weekdays=frozenset(), per_week=numerator)
-    if numerator == 1:
-        return Cadence(weekdays=frozenset(), interval=min(denominator, 365))
-    per_week = 7 * numerator / denominator
-    if per_week >= 1:
-        times = min(7, int(per_week + 0.5))
-        return Cadence() if times == 7 else WEEKLY if times == 1 else Cadence(weekdays=frozenset(), per_week=times)
-    return Cadence(weekdays=frozenset(), interval=min(365, int(denominator / numerator + 0.5)))
+    if denominator in (30, 31) and numerator <= 28:
+        return Cadence(weekdays=frozenset(), per_month=numerator)
+    return Cadence(weekdays=frozenset(), rolling=(numerator, min(denominator, 365)))
 
 
 def _loop_minutes(habit: LoopHabit) -> float | None:
