@@ -232,3 +232,24 @@ def test_a_snoozed_habits_reminders_wait_for_the_snooze():
     decision = hold(Decision([walk, talk], []), {"walk": at("19:30")}, at("19:00"))
     assert (decision.send, decision.drop) == ([talk], [walk])
     assert hold(Decision([walk], []), {"walk": at("18:50")}, at("19:00")).send == [walk]  # that snooze is over
+
+
+@pytest.mark.parametrize(
+    "cadence, remind_on, rule, asked",
+    [
+        ("3/week", (), False, True),  # Monday: the rule waits for Friday; a snooze asked for comes
+        ("3/week", (5,), False, True),  # not a chosen day
+        ("2 in 3 days", (), False, True),  # the window is kept without today; asked, it still comes
+        ("sat", (), False, False),  # not one of its days: nothing to remind of, asked or not
+    ],
+)
+def test_a_reminder_asked_for_comes_whenever_the_habit_is_open(cadence, remind_on, rule, asked):
+    h = habit(cadence, remind_on=remind_on)
+    monday = date(2026, 11, 23)
+    history = build_histories(
+        [CheckIn(id="c", habit_id="h", day=monday - timedelta(days=1), logged_at="")] * (cadence == "2 in 3 days")
+        + [CheckIn(id="d", habit_id="h", day=monday - timedelta(days=2), logged_at="")] * (cadence == "2 in 3 days"),
+        [],
+    )["h"]
+    assert needs_reminder(h, history, monday) is rule
+    assert needs_reminder(h, history, monday, asked=True) is asked

@@ -88,6 +88,7 @@ def ask(day: str) -> int | None:
                     echo(error.message, err=True)  # asked again
             counts[reply.action] += 1
     except (EOFError, KeyboardInterrupt) as stop:
+        counts["leave"] = len(rows) - counts["done"] - counts["skip"]  # the unanswered stay open too
         echo(f"\nStopped: {_summary(counts)}; what was answered is saved.", err=True)
         return 130 if isinstance(stop, KeyboardInterrupt) else 1
     echo(_summary(counts).capitalize() + ".")

@@ -81,7 +81,7 @@ def snooze(name: str, duration: str) -> None:
 
     from ..core.cadence import week_start
     from ..core.habits import resolve_active
-    from ..core.reminders import is_quiet, needs_reminder, quiet_end, reminder_view, settings_from_config
+    from ..core.reminders import is_quiet, needs_reminder, quiet_end, reminder_view, settings_from_config, wall_instant
     from ..core.repeats import snooze_until
     from ..daemon.folders import DAEMON_LOCK
     from ..storage.fileio import is_locked
@@ -100,12 +100,15 @@ def snooze(name: str, duration: str) -> None:
             f"'{habit.name}' is {snapshot.names.get(habit.who, habit.who)}'s; this device does not remind of it."
         )
     history = histories[habit.id]
-    if not needs_reminder(habit, history, now.date(), first):
+    if not needs_reminder(habit, history, now.date(), first, asked=True):
         why = "skipped" if now.date() in history.skipped else "done" if history.logged(now.date()) else "not due"
         raise InvalidInput(f"'{habit.name}' is {why} today: there is no reminder to snooze.")
     until = snooze_until(duration, now, settings)
     add_snooze(ctx.paths, Snooze(habit.id, now.date(), until), now)
     echo(f"Snoozed '{habit.name}' until {until:%H:%M}; its reminders wait until then.")
+    later = [at for at in habit.at if wall_instant(now.date(), at, until.tzinfo) > until]  # type: ignore[arg-type]
+    if later:
+        echo(f"Its reminder at {', '.join(later)} still comes.")
     if is_quiet(until, settings):
         late = quiet_end(until, settings) - until >= settings.grace
         comes = "so it will not come (they end after the grace)" if late else "it comes when they end"

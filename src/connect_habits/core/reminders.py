@@ -174,17 +174,22 @@ def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
 # ---------------------------------------------------------------- the rules
 
 
-def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0) -> bool:
-    """Whether `habit` is due on `day` and not yet met, skipped or archived."""
+def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0, asked: bool = False) -> bool:
+    """Whether `habit` is due on `day` and not yet met, skipped or archived.
+
+    `asked`: a reminder the user asked for (a snooze) comes whenever the habit is still open that day,
+    also on a day the rules would not remind on (a 3/week habit on a Monday, a window already kept)."""
     if habit.archived or day in history.skipped or day < habit.created:
         return False
     if habit.cadence.rolling:  # only when the window would fall short without today
-        return not history.logged(day) and not rolling_met(habit, history, day)
+        return not history.logged(day) and (asked or not rolling_met(habit, history, day))
     if habit.week_based:
         start = period_start(habit, day, first_weekday)
         result = week_result(habit, history, start)
         if history.logged(day) or result.met:
             return False
+        if asked:
+            return True
         if habit.remind_on:
             return day.weekday() in habit.remind_on  # the days the couple chose
         if habit.measured_in_minutes:

@@ -122,7 +122,7 @@ def snooze_until(text: str, now: datetime, settings: ReminderSettings) -> dateti
             ) from None
         what = f"{until:%H:%M}"
     if until <= now:
-        raise InvalidInput(f"{what} has already passed today; snooze until later.")
+        raise InvalidInput(f"{what[0].upper()}{what[1:]} has already passed today; snooze until later.")
     if until.date() != now.date():
         raise InvalidInput(f"A snooze lasts until the end of the day at most; {text} from now is tomorrow.")
     return until

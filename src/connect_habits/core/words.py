@@ -121,6 +121,8 @@ def reminders_text(habit: Habit, short: bool = False) -> str:
     if not habit.at:
         return ""
     days = f" on {(',' if short else ', ').join(WEEKDAY_NAMES[d] for d in habit.remind_on)}" if habit.remind_on else ""
-    repeats = f", {'every' if short else 'repeated every'} {habit.repeat} min" if habit.repeat else ""
+    hours, minutes = divmod(habit.repeat, 60)
+    every = " ".join(part for part in (f"{hours} h" if hours else "", f"{minutes} min" if minutes else "") if part)
+    repeats = f", {'every' if short else 'repeated every'} {every}" if habit.repeat else ""
     repeats += " until done" if repeats and not short else ""
     return f"{', '.join(habit.at)}{days}{repeats}"

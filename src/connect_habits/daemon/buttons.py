@@ -103,7 +103,8 @@ class Buttons(DaemonPart):
                 log.info("let go of %s: too late", item.key)
                 continue
             if item.habit is not None and (
-                habit is None or not needs_reminder(habit, histories[habit.id], day, self.settings.first_weekday)
+                habit is None
+                or not needs_reminder(habit, histories[habit.id], day, self.settings.first_weekday, asked=True)
             ):
                 continue  # done meanwhile, or removed
             if is_quiet(now, self.settings):

@@ -32,7 +32,8 @@ class Snoozes(DaemonPart):
         habit = next((h for h in self.snapshot.habits if h.id == habit_id), None)
         for repeat in ended_by_snooze(habit, date.fromisoformat(day), until) if habit else []:
             self.state.mark_sent(repeat, until)
-        log.info("snoozed %s until %s", key.partition("/snooze/")[0], f"{until:%H:%M}")
+        name = habit.name if habit is not None else habit_id
+        log.info("snoozed '%s' of %s until %s", name, day, f"{until:%H:%M}")
 
     def take_snoozes(self, now: datetime) -> None:
         """The snoozes asked for in a shell become owed reminders, each once."""
