@@ -53,6 +53,9 @@ def script(home: Path, shell: str, tmp_path: Path) -> Path:
         ("connect done ev", ["evening-walk"]),
         ("connect done t", ["tech-free-dinner", "thanks"]),
         ("connect done T", ["Thanks"]),
+        ("connect done Ev", ["evening-walk"]),  # "Evening walk" has a space: its slug stands for it
+        ("connect snooze thanks ", ["15m", "1h", "evening"]),
+        ("connect add x --repeat ", ["15m", "30m", "1h", "none"]),
         ("connect done --m", ["--minutes"]),
         ("connect sync j", ["join"]),
         ("connect status --format w", ["waybar"]),

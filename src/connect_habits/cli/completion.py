@@ -76,7 +76,9 @@ def candidates(words: list[str], index: int) -> list[str]:
             if spec is None:
                 return []
             found = _for_command(spec, before, current)
-    return [f for f in found if f.startswith(current)]
+    exact = [f for f in found if f.startswith(current)]
+    # `Date` finds the habit "Date night" by its slug (a name with a space is offered as its slug only).
+    return exact or [f for f in found if f.casefold().startswith(current.casefold())]
 
 
 def _for_command(spec, before: list[str], current: str) -> list[str]:
