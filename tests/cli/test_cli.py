@@ -52,6 +52,7 @@ def test_list_json_has_the_contract_fields(connect):
         "who": "together",
         "remind_on": [],  # the days a week-based habit reminds on (--remind-on), none chosen
         "repeat": None,  # the minutes between a reminder's repeats (--repeat), none
+        "limit": None,  # an amount not to pass (--limit), none
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"
@@ -160,7 +161,7 @@ def test_a_future_date_is_refused_and_changes_nothing(connect, home):
         (("add", "  "), "cannot be empty"),
         (("add", "x" * 81), "at most 80"),
         (("add", "--from", "no-such-template"), "no template"),
-        (("done", "walk", "--minutes", "0"), "1 to 1440"),
+        (("done", "walk", "--minutes", "0"), "without minutes"),  # a habit done or not takes no minutes
         (("skip", "walk", "--from", "2026-12-27", "--to", "2026-12-24"), "before it starts"),
         (("edit", "walk", "--rename", "Wash up"), "already a habit"),
     ],

@@ -411,7 +411,7 @@ def test_the_typer_command_made_from_a_declaration_means_what_the_fast_path_read
 def test_only_plain_command_lines_are_taken(monkeypatch):
     assert fastpath.parse(["done", "walk", "-m", "5"]) == (
         FAST_COMMANDS["done"],
-        {"name": "walk", "day": "today", "minutes": 5, "note": None, "by": None},
+        {"name": "walk", "day": "today", "minutes": 5, "amount": None, "note": None, "by": None},
     )
     assert fastpath.parse(["week", "--json", "--weeks", "3"]) == (
         FAST_COMMANDS["week"],

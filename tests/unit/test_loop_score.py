@@ -70,3 +70,38 @@ def test_a_weekly_ritual_kept_every_week_alternately_on_monday_and_sunday_is_at_
     done = [monday + timedelta(days=6 if w % 2 else 0) for w, monday in enumerate(mondays)]
     today = max(done)
     assert strength(habit("weekly", date(2011, 3, 7)), history(done), today) == pytest.approx(1.0, abs=1e-3)
+
+
+def measured(goal: str = "", limit: str = "") -> Habit:
+    from connect_habits.core.model import parse_goal
+
+    return Habit(
+        id="h",
+        name="H",
+        slug="h",
+        cadence=parse_cadence("daily"),
+        created=date(2013, 1, 1),
+        goal=parse_goal(goal) if goal else None,
+        limit=parse_goal(limit, "limit") if limit else None,
+    )
+
+
+def amounts(per_day: dict[date, int]):
+    return build_histories(
+        [CheckIn(id=f"c{d}", habit_id="h", day=d, logged_at="", minutes=n) for d, n in per_day.items()], []
+    )["h"]
+
+
+def test_an_amount_of_two_a_day_with_one_logged_every_day_for_500_days():
+    history = amounts({back(n): 1 for n in range(500)})
+    assert strength(measured(goal="2 glasses/day"), history, TODAY) == pytest.approx(0.5, abs=1e-4)
+
+
+def test_a_limit_of_two_a_day_passed_on_the_twenty_days_up_to_today():
+    over = {back(n): 5 for n in range(20)} | {back(20): 1}
+    assert strength(measured(limit="2 coffees/day"), amounts(over), TODAY) == pytest.approx(0.344253, abs=1e-4)
+
+
+def test_a_limit_with_today_still_open_leaves_today_out():
+    over = {back(n): 5 for n in range(1, 20)} | {back(20): 1}
+    assert strength(measured(limit="2 coffees/day"), amounts(over), TODAY) == pytest.approx(0.363106, abs=1e-4)

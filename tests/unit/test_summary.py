@@ -40,15 +40,22 @@ RHYTHMS = [
     ("1 in 5 days", None),
     ("first sat", None),
     ("last sun", None),
+    ("daily", "limit 30m/day"),
+    (None, "limit 2h/week"),
+    ("daily", "3 compliments/day"),
 ]
 BEGIN = date(2025, 1, 1)
 
 
 def habit_of(rhythm: int, created: int) -> Habit:
     cadence, goal = RHYTHMS[rhythm]
-    parsed = parse_goal(goal) if goal else None
+    limit = goal is not None and goal.startswith("limit ")
+    parsed = parse_goal(goal.removeprefix("limit ")) if goal else None
     rule = WEEKLY if parsed and parsed.per == "week" else parse_cadence(cadence)
-    return Habit(id="h", name="H", slug="h", cadence=rule, created=BEGIN + timedelta(days=created), goal=parsed)
+    created_on = BEGIN + timedelta(days=created)
+    if limit:
+        return Habit(id="h", name="H", slug="h", cadence=rule, created=created_on, limit=parsed)
+    return Habit(id="h", name="H", slug="h", cadence=rule, created=created_on, goal=parsed)
 
 
 def records(marks: list[int], minutes: bool):
@@ -127,7 +134,7 @@ def check_fold_of_this_month(rhythm, created, seed, kept, today_offset, first_we
     """
     habit = habit_of(rhythm, created)
     marks = history_marks(random.Random(seed), kept, 560)
-    checkins, skips = records(marks, minutes=habit.goal is not None)
+    checkins, skips = records(marks, minutes=habit.measured)
     today = BEGIN + timedelta(days=today_offset)
     at = month_start(today)
     recent, folds = windowed(habit, checkins, skips, at, at, first_weekday, fold_point(today) if advance else None)
@@ -156,7 +163,7 @@ def check_fold(rhythm, created, seed, kept, today_offset, first_weekday, earlier
     """Stats and the week, from a fold and the recent months, equal those of the whole history."""
     habit = habit_of(rhythm, created)
     marks = history_marks(random.Random(seed), kept, 560)
-    checkins, skips = records(marks, minutes=habit.goal is not None)
+    checkins, skips = records(marks, minutes=habit.measured)
     today = BEGIN + timedelta(days=today_offset)
     at = fold_point(today)
     since = (at - timedelta(days=31 * earlier)).replace(day=1)  # stats reads further back than the fold

@@ -15,7 +15,9 @@ from .context import Context
 from .output import echo
 from .spec import DATE, command
 
-HELP_LINE = "y: done (y: a note), n: not (it stays open), s: skip the day (s: why), a number: minutes; empty: n."
+HELP_LINE = (
+    "y: done (y: a note), n: not (it stays open), s: skip the day (s: why), a number: minutes or how many; empty: n."
+)
 
 
 class Reply(namedtuple("Reply", "action minutes note")):
@@ -33,7 +35,7 @@ def parse_reply(text: str, in_minutes: bool) -> Reply:
         return Reply("leave", None, None)
     if word in ("y", "yes"):
         if in_minutes:
-            raise InvalidInput("This one is measured in minutes: answer with a number of minutes.")
+            raise InvalidInput("This one is measured: answer with a number (minutes, or how many).")
         return Reply("done", None, note)
     if word in ("s", "skip"):
         return Reply("skip", None, note)
@@ -71,11 +73,12 @@ def ask(day: str) -> int | None:
     try:
         for row in rows:
             habit = row.habit
-            question = f"{clean(row_label(row, names))}{' (minutes)' if habit.measured_in_minutes else ''}?"
+            unit = (habit.measure.unit or "minutes") if habit.measure is not None else ""
+            question = f"{clean(row_label(row, names))}{f' ({unit})' if unit else ''}?"
             while True:
                 text = _read(question)
                 try:
-                    reply = parse_reply(text, habit.measured_in_minutes)
+                    reply = parse_reply(text, habit.measured)
                     if reply.action != "leave":
                         with ctx.transaction(since=min(when, week_start(now.date(), ctx.config.first_weekday))) as tx:
                             if reply.action == "done":

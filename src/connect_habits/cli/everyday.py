@@ -24,29 +24,34 @@ if TYPE_CHECKING:
     "done",
     Argument("name", "The habit (a unique prefix of its name or slug is enough)."),
     DATE,
-    Option(("--minutes", "-m"), "minutes", integer(), None, "Minutes spent (for minutes goals)."),
+    Option(("--minutes", "-m"), "minutes", integer(), None, "Minutes spent (for a goal or limit in minutes)."),
+    Option(("--amount", "-a"), "amount", integer(), None, "How many (for a goal or limit like '3 compliments/day')."),
     NOTE,
     Option(("--by",), "by", TEXT, None, "Log it for a partner (default: you)."),
     fast=True,
 )
-def done(name: str, day: str, minutes: int | None, note: str | None, by: str | None) -> None:
+def done(name: str, day: str, minutes: int | None, amount: int | None, note: str | None, by: str | None) -> None:
     """Log a habit as done (today unless --date)."""
     from ..core.cadence import is_due, next_due, week_start
     from ..core.couple import find_partner
     from ..core.habits import resolve_active, who_logs
-    from ..core.model import parse_date, parse_minutes
-    from ..core.words import short_date
+    from ..core.model import parse_date
+    from ..core.words import amount_text, short_date
     from ..storage.actions import record_done
 
+    if minutes is not None and amount is not None:
+        from ..errors import UsageError
+
+        raise UsageError("Give either --minutes or --amount, not both.")
     ctx = Context.from_environment()
     now = clock.now()
     when = parse_date(day, now.date())
-    amount = parse_minutes(minutes) if minutes is not None else None
     first = ctx.config.first_weekday
     with ctx.transaction(since=min(when, week_start(now.date(), first)), select=only(name)) as tx:
         names = tx.snapshot.names
         habit = resolve_active(tx.snapshot.habits, name)
         person = who_logs(habit, tx.snapshot.me, find_partner(names, by) if by is not None else None, names)
+        amount = measured_amount(habit, minutes, amount)
         outcome = record_done(tx, habit.id, when, now, minutes=amount, note=note, by=person)
     label = short_date(when, now.date())
     couple = tx.snapshot.couple
@@ -59,7 +64,7 @@ def done(name: str, day: str, minutes: int | None, note: str | None, by: str | N
     if tx.folds_outdated:  # the check-in (or a session it settled) changed a folded month: its streak needs them anew
         snapshot = ctx.store.load(week_start(now.date(), first), now.date(), only(habit.id))
     row = _week_row(snapshot, habit, now.date(), first, person)
-    logged = f"Logged {amount} min of '{habit.name}'" if amount else f"'{habit.name}' done"
+    logged = f"Logged {amount_text(amount, habit)} of '{habit.name}'" if amount else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
     echo(f"{logged} {label}{who}. {_progress_line(row)}")
     if not habit.week_based and not is_due(habit, when):
@@ -68,6 +73,25 @@ def done(name: str, day: str, minutes: int | None, note: str | None, by: str | N
             f"({when:%A} is not one of its days (next: {short_date(upcoming, now.date())}): it is in the log, "
             "but does not add to the streak.)"
         )
+
+
+def measured_amount(habit, minutes: int | None, amount: int | None) -> int | None:
+    """What `done` logs: minutes for a habit measured in minutes (`--amount` reads as minutes there too), an
+    amount for one measured in something else; nothing for a habit that is simply done."""
+    from ..core.model import parse_minutes
+    from ..errors import InvalidInput
+
+    measure = habit.measure
+    if measure is not None and measure.unit:
+        if minutes is not None:
+            raise InvalidInput(f"'{habit.name}' counts {measure.unit}; give how many with --amount N.")
+        if amount is not None and not 1 <= amount <= 100_000:
+            raise InvalidInput(f"{amount} is not an amount to log; use 1 to 100000.")
+        return amount
+    given = minutes if minutes is not None else amount
+    if given is not None and measure is None:
+        raise InvalidInput(f"'{habit.name}' is done or not, without minutes; leave out --minutes.")
+    return parse_minutes(given) if given is not None else None
 
 
 def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:

@@ -18,7 +18,8 @@ EVERY = Option(
     None,
     "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days', 2/month, '2 in 3 days', 'first sat'.",
 )
-GOAL = Option(("--goal",), "goal", TEXT, None, "Minutes to reach: 30m/day, 2h/week, 1h30m/week.")
+GOAL = Option(("--goal",), "goal", TEXT, None, "An amount to reach: 30m/day, 2h/week, '3 compliments/day'.")
+LIMIT = Option(("--limit",), "limit", TEXT, None, "An amount not to pass: 1h/day, 5h/week, '2 coffees/day'.")
 AT = Option(("--at",), "at", MANY, None, "Reminder time HH:MM; repeat for several.")
 FROM = Option(("--from",), "template", TEXT, None, "Start from a catalog template (see `connect catalog`).")
 WHO = Option(
@@ -35,7 +36,7 @@ REMIND_ON = Option(
 REPEAT = Option(("--repeat",), "repeat", TEXT, None, "Repeat a reminder every 30m until done (at most 4 times; none).")
 
 
-def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None):
+def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None):
     """What `add` and `edit` were told, with the template looked up."""
     from ..core.habits import HabitOptions
 
@@ -45,7 +46,15 @@ def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, 
 
         template = find_template(template_id)
     return HabitOptions(
-        every=every, goal=goal, at=at or None, note=note, template=template, who=who, remind_on=remind_on, repeat=repeat
+        every=every,
+        goal=goal,
+        at=at or None,
+        note=note,
+        template=template,
+        who=who,
+        remind_on=remind_on,
+        repeat=repeat,
+        limit=limit,
     )
 
 
@@ -64,6 +73,7 @@ def described(habit, names=None) -> str:
     Argument("name", "The habit's name (optional with --from).", required=False),
     EVERY,
     GOAL,
+    LIMIT,
     AT,
     FROM,
     NOTE,
@@ -75,6 +85,7 @@ def add(
     name: str | None,
     every: str | None,
     goal: str | None,
+    limit: str | None,
     at: list[str] | None,
     template: str | None,
     note: str | None,
@@ -86,7 +97,7 @@ def add(
     from ..core.habits import new_habit
 
     ctx = Context.from_environment()
-    options = habit_options(every, goal, at, note, template, who, remind_on, repeat)
+    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit)
     with ctx.transaction(since=clock.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
         tx.add_habit(habit)
@@ -150,7 +161,8 @@ def _hours(delta) -> str:
     Argument("name", "The habit to change."),
     Option(("--rename",), "rename", TEXT, None, "A new name."),
     EVERY,
-    GOAL.with_help("30m/day, 2h/week, or 'none' to drop the goal."),
+    GOAL.with_help("30m/day, 2h/week, '3 compliments/day', or 'none' to drop the goal."),
+    LIMIT.with_help("1h/day, 5h/week, '2 coffees/day', or 'none' to drop the limit."),
     AT,
     Option(("--clear-at",), "clear_at", FLAG, False, "Remove all reminder times."),
     FROM,
@@ -165,6 +177,7 @@ def edit(
     rename: str | None,
     every: str | None,
     goal: str | None,
+    limit: str | None,
     at: list[str] | None,
     clear_at: bool,
     template: str | None,
@@ -181,7 +194,7 @@ def edit(
     if clear_at and at:
         raise UsageError("Use either --at or --clear-at, not both.")
     ctx = Context.from_environment()
-    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat)
+    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, limit)
     if clear_at:
         options = options._replace(at=())
     with ctx.transaction(since=clock.today()) as tx:

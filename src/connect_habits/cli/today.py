@@ -170,6 +170,10 @@ def open_on(ctx: Context, day, today) -> tuple[list, dict]:
     rows = []
     for row in rows_for(summary, snapshot.me):
         status = row.days.get(day)
+        if row.habit.limit is not None:  # a limit asks for nothing: a day still within it is there to log
+            if status == PENDING:
+                rows.append(row)
+            continue
         unmet_week = row.habit.week_based and row.progress.done < row.progress.target
         if status in (PENDING, MISSED) or (status == NOT_DUE and unmet_week and day >= row.habit.created):
             rows.append(row)

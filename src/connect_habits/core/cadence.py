@@ -69,8 +69,9 @@ def next_due(habit: Habit, day: date) -> date:
 
 
 def full_target(habit: Habit) -> int:
-    """What a period-based habit asks for in a whole period: times, or minutes for a goal per week."""
-    return habit.goal.minutes if habit.goal else habit.cadence.per_week or habit.cadence.per_month
+    """What a period-based habit asks for in a whole period: times, or the amount of a goal (or limit) per week."""
+    measure = habit.measure
+    return measure.minutes if measure else habit.cadence.per_week or habit.cadence.per_month
 
 
 def period_target(habit: Habit, start: date, unskipped_days: int) -> int:
@@ -95,7 +96,15 @@ def rolling_met(habit: Habit, history, day: date) -> bool:
 
 
 def day_met(habit: Habit, count: int, minutes: int) -> bool:
-    """Whether one day's check-ins meet a day-based habit."""
+    """Whether one day's check-ins meet a day-based habit (`minutes`: the day's amount): a goal reached,
+    a limit not passed (a day with nothing logged keeps it), or simply done."""
+    if habit.limit is not None:
+        return minutes <= habit.limit.minutes
     if habit.goal is not None:
         return minutes >= habit.goal.minutes
     return count > 0
+
+
+def over_limit(habit: Habit, amount: int, limit: int) -> bool:
+    """Whether `amount` has passed a limit habit's `limit` (never, for a habit without a limit)."""
+    return habit.limit is not None and amount > limit

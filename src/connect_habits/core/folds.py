@@ -37,7 +37,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
     if begin >= at:  # nothing before `at` to sum up: scans start at the history's beginning
         return Fold(at, None, RunState(), 0.0, 0.0, [0] * 7, [0] * 7, {})
     # Only a fold with history before it needs the scans: an everyday command on a new month does not load them.
-    from .stats import rolling_target, strength_scan, weekday_scan
+    from .stats import initial_strength, rolling_target, strength_scan, weekday_scan
 
     old = history.fold if history.fold is not None and history.fold.at < at else None
     resume = history.resume_point(habit, first_weekday, at) if old is not None else None
@@ -48,7 +48,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
         met, due = weekday_scan(habit, history, old.at, at, list(old.met), list(old.due), stop=at)
     else:
         runs, start = RunState(), begin
-        score, rolling = strength_scan(habit, history, begin, at, stop=at)
+        score, rolling = strength_scan(habit, history, begin, at, initial_strength(habit), stop=at)
         met, due = weekday_scan(habit, history, begin, at, [0] * 7, [0] * 7, stop=at)
     for period, outcome in period_outcomes(habit, history, start, at, first_weekday, stop=stop):
         runs.add(period, outcome)
@@ -68,6 +68,8 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
 def rules_of(habit: Habit, person: str | None, persons: list[str], first_weekday: int) -> str:
     """What a fold depends on besides the history: when this changes, the fold is made again."""
     goal = [habit.goal.minutes, habit.goal.per] if habit.goal else None
+    if habit.limit is not None:  # a limit scores and streaks otherwise than a goal of the same amount
+        goal = ["limit", habit.limit.minutes, habit.limit.per]
     return json.dumps(
         [
             str(habit.cadence),

@@ -54,8 +54,8 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
 class HabitOptions(
     namedtuple(
         "HabitOptions",
-        "every goal at note template who remind_on repeat",
-        defaults=(None, None, None, None, None, None, None, None),
+        "every goal at note template who remind_on repeat limit",
+        defaults=(None, None, None, None, None, None, None, None, None),
     )
 ):
     """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
@@ -149,21 +149,35 @@ def who_logs(habit: Habit, me: str | None, by: str | None, names: Mapping[str, s
     return me
 
 
-def _cadence_and_goal(options: HabitOptions, cadence: Cadence, goal: Goal | None) -> tuple[Cadence, Goal | None]:
+def _rhythm(
+    options: HabitOptions, cadence: Cadence, goal: Goal | None, limit: Goal | None
+) -> tuple[Cadence, Goal | None, Goal | None]:
+    """The cadence, goal and limit a habit gets from the options (a habit has a goal or a limit, not both)."""
+    if options.goal is not None and options.limit is not None and not _none(options.goal) and not _none(options.limit):
+        raise UsageError("A habit has a goal or a limit, not both.")
     if options.goal is not None:
-        goal = None if options.goal.strip().lower() in ("none", "") else parse_goal(options.goal)
+        goal = None if _none(options.goal) else parse_goal(options.goal)
+        limit = None if goal is not None else limit
+    if options.limit is not None:
+        limit = None if _none(options.limit) else parse_goal(options.limit, "limit")
+        goal = None if limit is not None else goal
+    measure, word = (goal, "goal") if goal is not None else (limit, "limit")
     if options.every is not None:
         cadence = parse_cadence(options.every)
-        if goal is not None and goal.per == "week":
-            raise UsageError("A goal per week sets its own rhythm; leave out --every (or use a goal per day).")
-    if goal is not None and goal.per == "week":
+        if measure is not None and measure.per == "week":
+            raise UsageError(f"A {word} per week sets its own rhythm; leave out --every (or use a {word} per day).")
+    if measure is not None and measure.per == "week":
         cadence = WEEKLY
-    elif goal is not None and (cadence.week_based or cadence.rolling):
+    elif measure is not None and (cadence.week_based or cadence.rolling):
         raise InvalidInput(
-            "A goal per day needs a day-based cadence: daily, weekdays, weekends, a list of days, every N days "
+            f"A {word} per day needs a day-based cadence: daily, weekdays, weekends, a list of days, every N days "
             "or a weekday of the month."
         )
-    return cadence, goal
+    return cadence, goal, limit
+
+
+def _none(text: str) -> bool:
+    return text.strip().lower() in ("none", "")
 
 
 def new_habit(
@@ -183,7 +197,7 @@ def new_habit(
         raise DuplicateHabit(f"There is already a habit named '{existing.name}'{state}; choose another name.")
     base_cadence = template.cadence if template else Cadence()
     base_goal = template.goal if template else None
-    cadence, goal = _cadence_and_goal(options, base_cadence, base_goal)
+    cadence, goal, limit = _rhythm(options, base_cadence, base_goal, None)
     at = options.at if options.at is not None else (template.at if template else ())
     habit = Habit(
         id=new_id(),
@@ -192,6 +206,7 @@ def new_habit(
         cadence=cadence,
         created=today,
         goal=goal,
+        limit=limit,
         at=_times(at),
         template=template.id if template else None,
         prompts=template.prompts if template else (),
@@ -213,7 +228,8 @@ def changed_habit(
     template = options.template
     cadence = template.cadence if template else habit.cadence
     goal = template.goal if template else habit.goal
-    cadence, goal = _cadence_and_goal(options, cadence, goal)
+    limit = None if template else habit.limit
+    cadence, goal, limit = _rhythm(options, cadence, goal, limit)
     name, slug = habit.name, habit.slug
     if rename is not None:
         name = parse_name(rename)
@@ -227,6 +243,7 @@ def changed_habit(
         slug=slug,
         cadence=cadence,
         goal=goal,
+        limit=limit,
         at=_times(at),
         template=template.id if template else habit.template,
         prompts=template.prompts if template else habit.prompts,
@@ -256,7 +273,7 @@ def skip_days(start: date, end: date) -> list[date]:
 
 def default_session_habit(habits: Sequence[Habit]) -> Habit:
     """The habit `connect unplug` logs to when none is named: the first with a minutes goal."""
-    habit = next((h for h in habits if not h.archived and h.measured_in_minutes), None)
+    habit = next((h for h in habits if not h.archived and h.goal is not None and not h.goal.unit), None)
     if habit is None:
         raise InvalidInput(
             'No habit is measured in minutes; add one (connect add "Tech-free time" --goal 2h/week) '

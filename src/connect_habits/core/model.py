@@ -75,25 +75,30 @@ DAILY = Cadence()
 WEEKLY = Cadence(weekdays=frozenset(), per_week=1)
 
 
-class Goal(namedtuple("Goal", "minutes per")):
-    """A number of minutes to reach per day or per week (`per` is "day" or "week")."""
+class Goal(namedtuple("Goal", "minutes per unit", defaults=("",))):
+    """An amount per day or per week (`per` is "day" or "week") to reach, or as a habit's limit not to pass:
+    `minutes` is the amount, in minutes when `unit` is empty, else in `unit` (compliments, pages)."""
 
     __slots__ = ()
 
     def __str__(self) -> str:
+        if self.unit:
+            return f"{self.minutes} {self.unit}/{self.per}"
         hours, minutes = divmod(self.minutes, 60)
         amount = (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes else "")
         return f"{amount}/{self.per}"
 
     def as_dict(self) -> dict:
+        if self.unit:
+            return {"amount": self.minutes, "unit": self.unit, "per": self.per}
         return {"minutes": self.minutes, "per": self.per}
 
 
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat",
-        defaults=(None, (), None, (), "", False, "together", (), (), 0),
+        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat limit",
+        defaults=(None, (), None, (), "", False, "together", (), (), 0, None),
     )
 ):
     """A ritual the couple wants to repeat.
@@ -101,18 +106,25 @@ class Habit(
     `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
     `who` is "together" (either partner's check-in counts), "each", or one partner's name; `aka` the
     names and slugs it had before a rename (the change records hold them); `remind_on` the weekdays (0 is
-    Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none)."""
+    Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none);
+    `limit` a Goal not to pass (at most 1h/day of screens), in place of a goal."""
 
     __slots__ = ()
 
     @property
     def week_based(self) -> bool:
-        """Counted per week (N/week, weekly, per-week goals) rather than per due day."""
-        return self.cadence.week_based or (self.goal is not None and self.goal.per == "week")
+        """Counted per period (N/week, weekly, N/month, per-week goals and limits) rather than per due day."""
+        return self.cadence.week_based or (self.measure is not None and self.measure.per == "week")
 
     @property
-    def measured_in_minutes(self) -> bool:
-        return self.goal is not None
+    def measure(self) -> Goal | None:
+        """What is measured: the goal, or the limit (None for a habit that is simply done)."""
+        return self.goal if self.goal is not None else self.limit
+
+    @property
+    def measured(self) -> bool:
+        """Logged as an amount (minutes, or the goal's unit) rather than done once a day."""
+        return self.measure is not None
 
     def as_dict(self) -> dict:
         """Plain data: the stored record and the public JSON (`connect list --json`) alike."""
@@ -131,6 +143,7 @@ class Habit(
             "who": self.who,
             "remind_on": [WEEKDAY_NAMES[d] for d in self.remind_on],
             "repeat": self.repeat or None,
+            "limit": self.limit.as_dict() if self.limit else None,
         }
 
 
@@ -336,18 +349,31 @@ def parse_duration(text: str) -> int:
     return minutes
 
 
-def parse_goal(text: str) -> Goal:
-    """Parse a minutes goal such as `30m/day`, `2h/week` or `1h30m/week`."""
-    spec = text.strip().lower().replace(" ", "")
-    amount, slash, unit = spec.rpartition("/")
-    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(unit)
-    if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in)?)?", amount or "-"):
-        raise InvalidInput(f"'{text}' is not a goal; use minutes per day or week, like 30m/day or 2h/week.")
-    minutes = parse_duration(amount)
-    limit = 24 * 60 if period == "day" else 7 * 24 * 60
-    if minutes > limit:
+def parse_goal(text: str, what: str = "goal") -> Goal:
+    """Parse an amount per day or week: minutes (`30m/day`, `2h/week`, `1h30m/week`) or a number of
+    anything (`3 compliments/day`, `20 pages/week`)."""
+    spec = " ".join(text.strip().split())
+    head, slash, unit = spec.rpartition("/")
+    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(unit.strip().lower())
+    counted = re.fullmatch(r"([0-9]{1,6}) ([^\W\d][\w .'-]{0,39})", head.strip())
+    if slash and period and counted and counted[2].strip().lower() not in _TIME_UNITS:
+        amount = int(counted[1])
+        if not 1 <= amount <= 100_000:
+            raise InvalidInput(f"'{text}' asks for {amount}; use 1 to 100000 a {period}.")
+        return Goal(minutes=amount, per=period, unit=counted[2].strip())
+    compact = head.lower().replace(" ", "")
+    if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in|ins|inutes?)?)?", compact or "-"):
+        raise InvalidInput(
+            f"'{text}' is not a {what}; use minutes or a number of something per day or week, like 30m/day, "
+            "2h/week or '3 compliments/day'."
+        )
+    minutes = parse_duration(compact)
+    if minutes > (24 * 60 if period == "day" else 7 * 24 * 60):
         raise InvalidInput(f"'{text}' is more minutes than a {period} has.")
     return Goal(minutes=minutes, per=period)
+
+
+_TIME_UNITS = {"m", "min", "mins", "minute", "minutes", "h", "hour", "hours"}
 
 
 def parse_time(text: str) -> str:

@@ -181,6 +181,10 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     also on a day the rules would not remind on (a 3/week habit on a Monday, a window already kept)."""
     if habit.archived or day in history.skipped or day < habit.created:
         return False
+    if habit.limit is not None:  # a nudge while it is kept; nothing once it has been passed
+        if habit.week_based:
+            return week_result(habit, history, period_start(habit, day, first_weekday)).met
+        return is_due(habit, day) and day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0))
     if habit.cadence.rolling:  # only when the window would fall short without today
         return not history.logged(day) and (asked or not rolling_met(habit, history, day))
     if habit.week_based:
@@ -192,7 +196,7 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
             return True
         if habit.remind_on:
             return day.weekday() in habit.remind_on  # the days the couple chose
-        if habit.measured_in_minutes:
+        if habit.measured:
             return True  # how many minutes a day can hold is the couple's to say: every day until it is met
         # A count a period: only once it can no longer be met without this day (3/week, none done: Friday).
         left = [d for d in period_days(habit, start) if d >= day and d not in history.skipped]
@@ -208,9 +212,9 @@ def one_click(habit: Habit, history: History, day: date, me: str | None, couple:
     each of you does, on a device that does not know whose it is)."""
     if habit.who == "each" and couple and me is None:
         return None
-    if not habit.measured_in_minutes:
+    if not habit.measured:
         return 0
-    if habit.goal is None or habit.goal.per != "day":
+    if habit.goal is None or habit.goal.per != "day":  # a limit, too: one click cannot say how much
         return None
     left = habit.goal.minutes - history.minutes.get(day, 0)
     return left if left > 0 else None

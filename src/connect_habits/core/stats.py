@@ -29,7 +29,7 @@ PARTIAL = "partial"
 def frequency(habit: Habit) -> float:
     """Times per day the habit asks for: daily 1, 3/week 3/7, weekly 1/7, every 3 days 1/3."""
     cadence = habit.cadence
-    if habit.goal is not None and habit.goal.per == "week":
+    if habit.measure is not None and habit.measure.per == "week":
         return 1 / 7
     if cadence.per_week:
         return cadence.per_week / 7
@@ -50,10 +50,10 @@ def rolling_target(habit: Habit) -> tuple[int, float]:
     As in Loop, a check habit done less than daily is measured over twice its window, for twice the
     count (3/week: 6 in 14 days), to smooth out an irregular rhythm: a weekly ritual kept every week,
     once on its Monday and once on its Sunday, is at full strength. Amounts are not doubled."""
-    cadence = habit.cadence
-    if habit.goal is not None and habit.goal.per == "week":
-        return 7, habit.goal.minutes
-    per_occasion = habit.goal.minutes if habit.goal is not None else 1
+    cadence, measure = habit.cadence, habit.measure
+    if measure is not None and measure.per == "week":
+        return 7, measure.minutes
+    per_occasion = measure.minutes if measure is not None else 1
     if cadence.per_week:
         window, target = 7, cadence.per_week * per_occasion
     elif cadence.per_month:
@@ -68,7 +68,7 @@ def rolling_target(habit: Habit) -> tuple[int, float]:
         return 1, per_occasion
     else:
         window, target = 7, len(cadence.weekdays) * per_occasion
-    return (window, target) if habit.goal is not None else (2 * window, 2 * target)
+    return (window, target) if measure is not None else (2 * window, 2 * target)
 
 
 def strength(habit: Habit, history: History, today: date) -> float:
@@ -81,7 +81,12 @@ def strength(habit: Habit, history: History, today: date) -> float:
     fold = history.fold
     if fold is not None and history.resume_point(habit, 0, today) is not None:
         return strength_scan(habit, history, fold.at, today, fold.score, fold.rolling)[0]
-    return strength_scan(habit, history, history_start(habit, history), today)[0]
+    return strength_scan(habit, history, history_start(habit, history), today, initial_strength(habit))[0]
+
+
+def initial_strength(habit: Habit) -> float:
+    """Where the score starts: 0, or 1 for a limit (kept until it is passed), as in Loop."""
+    return 1.0 if habit.limit is not None else 0.0
 
 
 def strength_scan(
@@ -96,7 +101,7 @@ def strength_scan(
     """The strength scan from `start` (with the score and rolling sum it had there) to `today` or before `stop`."""
     m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
     window, target = rolling_target(habit)
-    measured = habit.goal is not None
+    measured, limit = habit.measured, habit.limit is not None
     begin = history_start(habit, history)
     span = timedelta(days=window)
 
@@ -108,9 +113,15 @@ def strength_scan(
         rolling += units(day)
         if (day - span) >= begin:
             rolling -= units(day - span)
-        value = min(1.0, rolling / target) if target else 0.0
+        if limit:  # Loop's "at most": full while under, nothing at twice the limit
+            value = min(1.0, max(0.0, 1 - (rolling - target) / target))
+        else:
+            value = min(1.0, rolling / target) if target else 0.0
         skipped = day in history.skipped and not history.logged(day)
-        still_open = day == today and value < 1 and not history.logged(day)
+        if limit:
+            still_open = day == today and rolling <= target
+        else:
+            still_open = day == today and value < 1 and not history.logged(day)
         if not skipped and not still_open:
             score = score * m + value * (1 - m)
         day += ONE_DAY

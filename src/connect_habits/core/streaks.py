@@ -20,25 +20,26 @@ ONE_DAY = timedelta(days=1)
 # ---------------------------------------------------------------- weeks
 
 
-class WeekResult(namedtuple("WeekResult", "start amount target unskipped")):
-    """How a period-based habit did in one period (a week, or a month for N/month)."""
+class WeekResult(namedtuple("WeekResult", "start amount target unskipped limit", defaults=(False,))):
+    """How a period-based habit did in one period (a week, or a month for N/month); `limit`: the target is
+    a limit, kept while the amount stays at or under it."""
 
     __slots__ = ()
 
     @property
     def met(self) -> bool:
-        return self.unskipped > 0 and self.amount >= self.target
+        return self.unskipped > 0 and (self.amount <= self.target if self.limit else self.amount >= self.target)
 
 
 def week_result(habit: Habit, history: History, start: date) -> WeekResult:
     """Progress of a period-based habit over the period (its week or month) beginning `start`."""
     days = period_days(habit, start)
     unskipped = sum(1 for d in days if d not in history.skipped)
-    if habit.goal is not None:
+    if habit.measured:
         amount = sum(history.minutes.get(d, 0) for d in days)
     else:
         amount = sum(1 for d in days if history.logged(d))
-    return WeekResult(start, amount, period_target(habit, start, unskipped), unskipped)
+    return WeekResult(start, amount, period_target(habit, start, unskipped), unskipped, habit.limit is not None)
 
 
 # ---------------------------------------------------------------- day statuses
@@ -50,6 +51,8 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
         return FUTURE
     if day < history_start(habit, history):
         return NOT_DUE
+    if habit.limit is not None:
+        return _limit_status(habit, history, day, today, first_weekday)
     if habit.week_based:
         if history.logged(day):
             return DONE
@@ -73,6 +76,25 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
     if day == today:
         return PENDING
     return NOT_DUE if day == habit.created else MISSED  # the day it was added counts only when done
+
+
+def _limit_status(habit: Habit, history: History, day: date, today: date, first_weekday: int) -> str:
+    """A day of a limit: missed once the day (or its week) went over; a finished day kept is done, with or
+    without anything logged; today, still within, is pending (a weekly limit's days without a log are not due)."""
+    if day in history.skipped and not history.logged(day):
+        return SKIPPED
+    if habit.week_based:
+        kept = week_result(habit, history, period_start(habit, day, first_weekday)).met
+        if history.logged(day):
+            return DONE if kept else MISSED
+        return NOT_DUE
+    if not is_due(habit, day):
+        return NOT_DUE
+    if not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
+        return MISSED
+    if day == today:
+        return PENDING
+    return NOT_DUE if day == habit.created and not history.logged(day) else DONE
 
 
 def _rolling_status(habit: Habit, history: History, day: date, today: date) -> str:
@@ -179,6 +201,8 @@ def period_outcomes(
             result = week_result(habit, history, period)
             if result.unskipped == 0:
                 yield period, None
+            elif result.limit:  # broken as soon as it goes over; kept once the period is over
+                yield period, False if not result.met else None if period in (this_period, first_period) else True
             elif result.met:
                 yield period, True
             else:  # this period is not over; the period it was added in counts only when met
@@ -198,7 +222,14 @@ def period_outcomes(
         return
     day = start
     while day <= today and (stop is None or day < stop):
-        if is_due(habit, day):
+        if is_due(habit, day) and habit.limit is not None:
+            if not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
+                yield day, False
+            elif day in history.skipped or day == today or (day == habit.created and not history.logged(day)):
+                yield day, None
+            else:
+                yield day, True
+        elif is_due(habit, day):
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
                 yield day, True
             elif day in history.skipped or day == today or day == habit.created:

@@ -48,11 +48,12 @@ class WeekSummary(namedtuple("WeekSummary", "week_start week_end today habits na
 
 
 def week_progress(habit: Habit, history: History, start: date, today: date | None = None) -> Progress:
-    """Progress over the week beginning `start`: times or minutes done against the week's target.
+    """Progress over the week beginning `start`: times, minutes or an amount done against the week's target
+    (or, for a limit, against what it allows).
 
     The day a habit was added is in the target while it can still be done (`today`), and after that only if it was.
     """
-    unit = "minutes" if habit.measured_in_minutes else "times"
+    unit = progress_unit(habit)
     as_of = min(start + timedelta(days=6), today or start + timedelta(days=6))
     if habit.week_based:  # a month's habit: the month the week (so far) ends in
         result = week_result(habit, history, period_start(habit, as_of) if monthly(habit) else start)
@@ -69,9 +70,15 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
         if is_due(habit, d)
         and (d in met or (d not in history.skipped and not (d == habit.created and today is not None and d < today)))
     ]
-    if habit.goal is not None:
-        return Progress(sum(history.minutes.get(d, 0) for d in days), habit.goal.minutes * len(due), unit)
+    if habit.measure is not None:
+        return Progress(sum(history.minutes.get(d, 0) for d in days), habit.measure.minutes * len(due), unit)
     return Progress(sum(1 for d in due if d in met), len(due), unit)
+
+
+def progress_unit(habit: Habit) -> str:
+    """What a habit's progress counts: "times", "minutes", or the unit of its goal or limit ("compliments")."""
+    measure = habit.measure
+    return "times" if measure is None else measure.unit or "minutes"
 
 
 def streak_unit(habit: Habit) -> str:

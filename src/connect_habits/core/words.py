@@ -53,7 +53,10 @@ def clean(text: str) -> str:
 
 
 def rhythm_text(habit: Habit | Template) -> str:
-    """`goal 2h/week` for a minutes habit, else its cadence."""
+    """`goal 2h/week` for a minutes habit, `at most 1h/day` for a limit, else its cadence."""
+    limit = getattr(habit, "limit", None)  # a catalog template has none
+    if limit is not None:
+        return f"at most {limit}"
     return f"goal {habit.goal}" if habit.goal else str(habit.cadence)
 
 
@@ -78,14 +81,14 @@ def person_name(person: str) -> str:
 def progress_text(row: HabitWeek) -> str:
     """`2/3`, `95/120 min`, or `2/5 days` for a daily minutes goal; `none due` in a week without a due day (never `0/0`)."""
     done, target = row.progress.done, row.progress.target
+    unit = {"minutes": " min", "times": ""}.get(row.progress.unit, f" {row.progress.unit}")
     if not target:
-        unit = " min" if row.progress.unit == "minutes" else ""
         return f"{done}{unit}, none due" if done else "none due"
-    goal = row.habit.goal
-    if goal is not None and goal.per == "day":  # each day stands alone: how many days met the goal
+    measure = row.habit.measure
+    if measure is not None and measure.per == "day":  # each day stands alone: how many days met the goal
         met = sum(1 for status in row.days.values() if status == "done")
-        return f"{met}/{target // goal.minutes} days"
-    return f"{done}/{target} min" if row.progress.unit == "minutes" else f"{done}/{target}"
+        return f"{met}/{target // measure.minutes} days"
+    return f"{done}/{target}{unit}"
 
 
 def period_progress(row: HabitWeek, capital: bool = True) -> str:
@@ -113,6 +116,12 @@ def percent(value: float | None) -> str:
 def counted(n: int, noun: str) -> str:
     """`1 check-in`, `2 check-ins`: a number and its noun, in the right number."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def amount_text(amount: int, habit: Habit) -> str:
+    """`45 min`, or `3 compliments` for a habit measured in something else."""
+    measure = habit.measure
+    return f"{amount} {measure.unit}" if measure is not None and measure.unit else f"{amount} min"
 
 
 def reminders_text(habit: Habit, short: bool = False) -> str:

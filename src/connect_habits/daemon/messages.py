@@ -34,7 +34,8 @@ def reminder_notification(
         snooze += ((SNOOZE_EVENING_ACTION, "This evening"),)
     if done is None:
         return Notification(habit.name, body, snooze)
-    return Notification(habit.name, body, ((DONE_ACTION, f"Done ({done} min)" if done else "Done"), *snooze))
+    unit = habit.goal.unit if habit.goal is not None and habit.goal.unit else "min"
+    return Notification(habit.name, body, ((DONE_ACTION, f"Done ({done} {unit})" if done else "Done"), *snooze))
 
 
 def together_notification(items: list[tuple[Habit, History]], now: datetime, first_weekday: int = 0) -> Notification:

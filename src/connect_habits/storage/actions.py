@@ -42,9 +42,14 @@ def record_done(
     habit = resolve_active(snapshot.habits, query)
     if day > now.date():
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only log what has happened.")
-    if habit.measured_in_minutes and minutes is None:
-        raise InvalidInput(f"'{habit.name}' is measured in minutes; add --minutes N.")
-    if minutes:
+    if habit.measured and minutes is None:
+        unit = habit.measure.unit if habit.measure is not None else ""
+        raise InvalidInput(
+            f"'{habit.name}' counts {unit}; add --amount N."
+            if unit
+            else f"'{habit.name}' is measured in minutes; add --minutes N."
+        )
+    if minutes and not (habit.measure is not None and habit.measure.unit):  # a day holds 24 hours, not 24 coffees
         logged = sum(
             c.minutes or 0
             for c in snapshot.checkins
@@ -59,7 +64,7 @@ def record_done(
         listed = ", ".join(snapshot.names.values())
         raise InvalidInput(f"Each of you does '{habit.name}': say who with --by ({listed}).")
     # A check habit counts once a day: once for the two of you, or once per partner for `each`.
-    if not habit.measured_in_minutes:
+    if not habit.measured:
         existing = next(
             (
                 c

@@ -18,13 +18,14 @@ from ..core.model import (
     Session,
     Skip,
     parse_cadence,
+    parse_goal,
     parse_name,
     parse_note,
     parse_time,
 )
 from ..errors import InvalidInput
 
-HABIT_FIELDS = "name slug cadence goal at created archived template prompts note who remind_on repeat".split()
+HABIT_FIELDS = "name slug cadence goal at created archived template prompts note who remind_on repeat limit".split()
 
 
 class RecordError(ValueError):
@@ -77,8 +78,18 @@ def _day_ok(value: object) -> bool:
 def _goal_ok(value: object) -> bool:
     if value is None:
         return True
-    minutes, per = value["minutes"], value["per"]  # type: ignore[index]
-    return type(minutes) is int and per in ("day", "week") and 0 < minutes <= (1440 if per == "day" else 10080)
+    if not isinstance(value, dict) or type(value.get("minutes", value.get("amount"))) is not int:
+        return False
+    goal = goal_from(value)
+    return goal == parse_goal(str(goal)) and set(value) == set(goal.as_dict())
+
+
+def goal_from(value: dict) -> Goal:
+    """A goal (or limit) from its stored form: `{"minutes", "per"}`, or `{"amount", "unit", "per"}`."""
+    per = _choice(value["per"], ("day", "week"))
+    if "unit" in value:
+        return Goal(minutes=int(value["amount"]), per=per, unit=_text(value["unit"]))
+    return Goal(minutes=int(value["minutes"]), per=per)
 
 
 def _times_ok(value: object) -> bool:
@@ -95,6 +106,7 @@ _FIELD_CHECKS = {
     "slug": _short_text_ok,
     "cadence": lambda v: isinstance(v, str) and bool(parse_cadence(v)),
     "goal": _goal_ok,
+    "limit": _goal_ok,
     "at": _times_ok,
     "created": _day_ok,
     "archived": lambda v: isinstance(v, bool),
@@ -121,7 +133,7 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             slug=_text(fields["slug"]),
             cadence=parse_cadence(_text(fields["cadence"])),
             created=date.fromisoformat(_text(fields["created"])),
-            goal=Goal(minutes=int(goal["minutes"]), per=_choice(goal["per"], ("day", "week"))) if goal else None,
+            goal=goal_from(goal) if goal else None,
             at=tuple(_text(t) for t in fields.get("at", [])),
             template=fields.get("template") if isinstance(fields.get("template"), str) else None,
             prompts=tuple(_text(p) for p in fields.get("prompts", [])),
@@ -130,6 +142,7 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             who=_text(fields.get("who", "together")),
             remind_on=tuple(sorted(day_list(",".join(fields.get("remind_on") or [])) or ())),
             repeat=int(fields.get("repeat") or 0),
+            limit=goal_from(fields["limit"]) if fields.get("limit") else None,
         )
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         raise RecordError(_reason(error)) from None

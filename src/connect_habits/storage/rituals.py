@@ -56,12 +56,7 @@ def log_ritual_habit(
     """Log the couple's habit for a ritual (their weekly check-in, their thank-you), if they have one."""
     snapshot = transaction.snapshot
     habit = next(
-        (
-            h
-            for t in templates
-            for h in snapshot.habits
-            if not h.archived and h.template == t and not h.measured_in_minutes
-        ),
+        (h for t in templates for h in snapshot.habits if not h.archived and h.template == t and not h.measured),
         None,
     )
     if habit is None:
