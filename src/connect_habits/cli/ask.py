@@ -60,11 +60,12 @@ def ask(day: str) -> int | None:
 
     ctx = Context.from_environment()
     now = clock.now()
-    when = parse_date(day, now.date())
-    if when > now.date():
+    today = ctx.today(now)
+    when = parse_date(day, today)
+    if when > today:
         raise InvalidInput(f"{when.isoformat()} is in the future; the round is for a day that has begun.")
-    rows, names = open_on(ctx, when, now.date())
-    label = short_date(when, now.date())
+    rows, names = open_on(ctx, when, today)
+    label = short_date(when, today)
     if not rows:
         echo(f"Nothing open {label}: every habit due was done or skipped.")
         return None
@@ -80,10 +81,10 @@ def ask(day: str) -> int | None:
                 try:
                     reply = parse_reply(text, habit.measured)
                     if reply.action != "leave":
-                        with ctx.transaction(since=min(when, week_start(now.date(), ctx.config.first_weekday))) as tx:
+                        with ctx.transaction(since=min(when, week_start(today, ctx.config.first_weekday))) as tx:
                             if reply.action == "done":
                                 person = row.person or who_logs(habit, tx.snapshot.me, None, tx.snapshot.names)
-                                record_done(tx, habit.id, when, now, reply.minutes, reply.note, "ask", person)
+                                record_done(tx, habit.id, when, now, reply.minutes, reply.note, "ask", person, today)
                             else:
                                 record_skips(tx, habit.id, [when], reply.note)
                     break

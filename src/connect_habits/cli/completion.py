@@ -119,11 +119,11 @@ def _is_value(words: list[str], index: int, options) -> bool:
 
 
 def _habits() -> list[str]:
-    from .. import clock
     from .context import Context
 
     try:
-        snapshot = Context.from_environment().load(since=clock.today())
+        ctx = Context.from_environment()
+        snapshot = ctx.load(since=ctx.today())
     except Exception:  # noqa: BLE001 — a completion request never fails loudly; it offers nothing
         return []
     active = [h for h in snapshot.habits if not h.archived]
@@ -137,11 +137,11 @@ def _templates() -> list[str]:
 
 
 def _partners() -> list[str]:
-    from .. import clock
     from .context import Context
 
     try:
-        return list(Context.from_environment().load(since=clock.today()).names.values())  # the couple, not the history
+        ctx = Context.from_environment()
+        return list(ctx.load(since=ctx.today()).names.values())  # the couple, not the history
     except Exception:  # noqa: BLE001 — as above
         return []
 

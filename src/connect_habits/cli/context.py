@@ -11,6 +11,8 @@ from .output import echo
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from ..core.model import Snapshot
     from ..storage.config import Config
     from ..storage.paths import Paths
@@ -36,6 +38,19 @@ class Context:
         config = load_config(paths.config_file)
         return cls(paths, config, Store(paths, config))
 
+    def today(self, now: datetime | None = None) -> date:
+        """The day it is for connect: the local date, or the day before until the config's `day_starts`.
+
+        Every command asks this (not the calendar): at 00:30 with `day_starts = "04:00"` it is still the
+        evening before. `now`: the clock reading the command already took (clock.now()).
+        """
+        from ..core.daystart import logical_day
+
+        moment = clock.now() if now is None else now
+        if moment.fold:  # the clock's second pass of a repeated hour: whether the day began takes the zone
+            moment = clock.now_aware()
+        return logical_day(moment, self.config.day_starts)
+
     @contextlib.contextmanager
     def transaction(self, since=None, select=None) -> Iterator[Transaction]:
         """A store transaction that first logs any tech-free session whose time is up.
@@ -44,10 +59,10 @@ class Context:
         """
         from ..storage.actions import settle_sessions
 
-        with self.store.transaction(since, clock.today() if since is not None else None, select) as tx:
+        with self.store.transaction(since, self.today() if since is not None else None, select) as tx:
             warn(tx.snapshot)
             if tx.snapshot.sessions:  # the time zone's rules load only when a session may have ended
-                settle_sessions(tx, clock.now_aware())
+                settle_sessions(tx, clock.now_aware(), self.config.day_starts)
             yield tx
 
     def load(self, since=None, select=None, as_of=None) -> Snapshot:
@@ -58,7 +73,7 @@ class Context:
         store read the whole history when the folds come too late for it. Without `since`, all.
         """
         store = self.store
-        today = clock.today() if since is not None else None
+        today = self.today() if since is not None else None
         since = store.reading_from(since, today, as_of)
         snapshot = store.load(since, today, select)
         if snapshot.sessions and any(session.ends <= clock.now_aware() for session in snapshot.sessions):

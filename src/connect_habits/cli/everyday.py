@@ -45,15 +45,16 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
         raise UsageError("Give either --minutes or --amount, not both.")
     ctx = Context.from_environment()
     now = clock.now()
-    when = parse_date(day, now.date())
+    today = ctx.today(now)  # at 00:30 with a later day start, still the evening before
+    when = parse_date(day, today)
     first = ctx.config.first_weekday
-    with ctx.transaction(since=min(when, week_start(now.date(), first)), select=only(name)) as tx:
+    with ctx.transaction(since=min(when, week_start(today, first)), select=only(name)) as tx:
         names = tx.snapshot.names
         habit = resolve_active(tx.snapshot.habits, name)
         person = who_logs(habit, tx.snapshot.me, find_partner(names, by) if by is not None else None, names)
         amount = measured_amount(habit, minutes, amount)
-        outcome = record_done(tx, habit.id, when, now, minutes=amount, note=note, by=person)
-    label = short_date(when, now.date())
+        outcome = record_done(tx, habit.id, when, now, minutes=amount, note=note, by=person, today=today)
+    label = short_date(when, today)
     couple = tx.snapshot.couple
     if outcome.checkin is None:
         done_by = outcome.existing.by if outcome.existing is not None else None
@@ -62,15 +63,15 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
         return
     snapshot = tx.snapshot
     if tx.folds_outdated:  # the check-in (or a session it settled) changed a folded month: its streak needs them anew
-        snapshot = ctx.store.load(week_start(now.date(), first), now.date(), only(habit.id))
-    row = _week_row(snapshot, habit, now.date(), first, person)
+        snapshot = ctx.store.load(week_start(today, first), today, only(habit.id))
+    row = _week_row(snapshot, habit, today, first, person)
     logged = f"Logged {amount_text(amount, habit)} of '{habit.name}'" if amount else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
     echo(f"{logged} {label}{who}. {_progress_line(row)}")
     if not habit.week_based and not is_due(habit, when):
         upcoming = next_due(habit, when)
         echo(
-            f"({when:%A} is not one of its days (next: {short_date(upcoming, now.date())}): it is in the log, "
+            f"({when:%A} is not one of its days (next: {short_date(upcoming, today)}): it is in the log, "
             "but does not add to the streak.)"
         )
 
@@ -147,7 +148,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
         week_json,
     )
 
-    today = clock.today()
+    today = ctx.today()
     when = parse_date(day, today)
     if not as_json:
         check_weeks_fit(weeks, style().width)  # before reading: a refusal should not cost the time of the work
@@ -256,7 +257,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
     ctx = Context.from_environment()
-    today = clock.today()
+    today = ctx.today()
     first = ctx.config.first_weekday
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
@@ -360,7 +361,8 @@ def list_habits(as_json: bool) -> None:
     """List the habits (archived ones too, at the end)."""
     from .render import UNREAD_HABITS, habit_json, render_habits
 
-    snapshot = Context.from_environment().load(since=clock.today())
+    ctx = Context.from_environment()
+    snapshot = ctx.load(since=ctx.today())
     habits, names = snapshot.habits, snapshot.names
     if as_json:
         echo(json.dumps([habit_json(h, names) for h in habits], ensure_ascii=False, indent=2))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 
-from .. import clock
 from ..errors import ConnectError, UsageError
 from .context import Context
 from .output import echo, style
@@ -35,7 +34,7 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
     asker = None if yes else Asker.for_stdin()
     partners = check_partner_names(partner or [])
     if not partners and asker is not None:
-        defaults = list(ctx.load(since=clock.today()).names.values()) + ["", ""]
+        defaults = list(ctx.load(since=ctx.today()).names.values()) + ["", ""]
         first = asker.ask("Partner 1's name", defaults[0], lambda text: check_partner_names([text])[0])
         partners = [
             first,
@@ -50,7 +49,7 @@ def init(partner: list[str] | None, habit: list[str] | None, yes: bool) -> None:
         ids = list(STARTER_TEMPLATES)
     templates = [find_template(i) for i in ids]
 
-    today = clock.today()
+    today = ctx.today()
     added = []
     with ctx.transaction(since=today) as tx:
         add_partners(tx, partners)
@@ -237,7 +236,8 @@ def _habit_prompts(query: str, not_a_template: ConnectError) -> list[str]:
     from ..core.catalog import find_template
     from ..core.habits import resolve_active
 
-    habits = Context.from_environment().load(since=clock.today()).habits  # a broken file says so itself
+    ctx = Context.from_environment()
+    habits = ctx.load(since=ctx.today()).habits  # a broken file says so itself
     try:
         habit = resolve_active(habits, query)
     except ConnectError:

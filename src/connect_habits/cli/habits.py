@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from .. import clock
 from ..core.words import counted
 from ..errors import ConnectError, UsageError
 from .context import Context
@@ -98,8 +97,8 @@ def add(
 
     ctx = Context.from_environment()
     options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit)
-    with ctx.transaction(since=clock.today()) as tx:
-        habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
+    with ctx.transaction(since=ctx.today()) as tx:
+        habit = new_habit(tx.snapshot.habits, name, options, ctx.today(), tx.snapshot.names)
         tx.add_habit(habit)
     echo(f"Added '{habit.name}' ({described(habit, tx.snapshot.names)}). Log it with `connect done {habit.slug}`.")
     _quiet_note(ctx, habit)
@@ -137,7 +136,7 @@ def _quiet_note(ctx, habit) -> None:
     if settings.quiet is None:
         return
     for at in habit.at:
-        moment = datetime.combine(clock.today(), datetime.strptime(at, "%H:%M").time())
+        moment = datetime.combine(ctx.today(), datetime.strptime(at, "%H:%M").time())
         fires = quiet_end(moment, settings)
         if fires == moment:
             continue
@@ -197,7 +196,7 @@ def edit(
     options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, limit)
     if clear_at:
         options = options._replace(at=())
-    with ctx.transaction(since=clock.today()) as tx:
+    with ctx.transaction(since=ctx.today()) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
         updated = changed_habit(habits, habit, options, rename=rename, restore=restore, names=tx.snapshot.names)
@@ -234,7 +233,7 @@ def remove(name: str, purge: bool, yes: bool) -> None:
 
         count = sum(1 for c in snapshot.checkins if c.habit_id == habit.id)
         click.confirm(f"Delete '{habit.name}' and its {counted(count, 'check-in')} for good?", abort=True)
-    with ctx.transaction(since=clock.today()) as tx:
+    with ctx.transaction(since=ctx.today()) as tx:
         habit = resolve(tx.snapshot.habits, name)
         if purge:
             tx.purge_habit(habit.id)

@@ -28,7 +28,7 @@ def undo(name: str, day: str, by: str | None) -> None:
     from ..storage.actions import undo as undo_day
 
     ctx = Context.from_environment()
-    today = clock.today()
+    today = ctx.today()
     when = parse_date(day, today)
     with ctx.transaction(since=when) as tx:
         person = find_partner(tx.snapshot.names, by) if by is not None else tx.snapshot.me
@@ -51,7 +51,7 @@ RANGE = (
 )
 
 
-def _days(day: str | None, start: str | None, end: str | None):
+def _days(ctx: Context, day: str | None, start: str | None, end: str | None):
     """The days --date, or --from and --to, name; one sentence when they are missing or mixed."""
     from ..core.habits import skip_days
     from ..core.model import parse_date
@@ -60,7 +60,7 @@ def _days(day: str | None, start: str | None, end: str | None):
         raise UsageError("Use either --date or --from/--to, not both.")
     if day is None and (start is None or end is None):
         raise UsageError("Say which days: --date DATE, or --from DATE --to DATE.")
-    today = clock.today()
+    today = ctx.today()
     if day is not None:
         return [parse_date(day, today)]
     return skip_days(parse_date(start or "", today), parse_date(end or "", today))  # both given: checked above
@@ -87,8 +87,8 @@ def skip(
     from ..storage.actions import record_skips
 
     _which(name, every)
-    days = _days(day, start, end)
     ctx = Context.from_environment()
+    days = _days(ctx, day, start, end)
     with ctx.transaction(since=min(days)) as tx:
         queries = [h.id for h in tx.snapshot.habits if not h.archived] if every else [name or ""]
         outcomes = [record_skips(tx, query, days, reason) for query in queries]
@@ -132,8 +132,8 @@ def unskip(name: str | None, day: str | None, start: str | None, end: str | None
     from ..storage.actions import remove_skips
 
     _which(name, every)
-    days = _days(day, start, end)
     ctx = Context.from_environment()
+    days = _days(ctx, day, start, end)
     with ctx.transaction(since=min(days)) as tx:
         habits = (
             [h for h in tx.snapshot.habits if not h.archived]
@@ -228,7 +228,7 @@ def unplug(duration: str | None, habit: str | None, stop: bool) -> None:
     recent = now.date() - timedelta(days=2)  # a session may have begun before midnight
     if stop:
         with ctx.transaction(since=recent) as tx:
-            ended = stop_session(tx, now)
+            ended = stop_session(tx, now, ctx.config.day_starts)
         minutes = ended.checkin.minutes if ended.checkin else 0
         echo(
             f"Ended the tech-free session: {minutes} min logged to '{ended.habit.name}'."
@@ -263,8 +263,9 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     from ..core.model import parse_date
     from ..core.words import clean
 
-    start = parse_date(since, clock.today()) if since else None  # before reading: a refusal changes nothing
-    snapshot = Context.from_environment().load()
+    ctx = Context.from_environment()
+    start = parse_date(since, ctx.today()) if since else None  # before reading: a refusal changes nothing
+    snapshot = ctx.load()
     couple = snapshot.couple
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}

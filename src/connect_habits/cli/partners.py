@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from .. import clock
 from ..core.words import counted
 from ..errors import InvalidInput, UsageError
 from .context import Context
@@ -16,7 +15,7 @@ def partners_report(ctx: Context) -> list[dict]:
     """Each partner with their id, whether this device is theirs, and their devices with each one's last change."""
     from ..storage.syncstatus import device_reports
 
-    snapshot = ctx.load(since=clock.today())
+    snapshot = ctx.load(since=ctx.today())
     couple = snapshot.couple
     layout = ctx.store.layout
     last = {}
@@ -64,7 +63,7 @@ def rename(old: str, new: str) -> None:
     from ..core.couple import PARTNER_KEY, renamed
 
     ctx = Context.from_environment()
-    with ctx.transaction(since=clock.today()) as tx:
+    with ctx.transaction(since=ctx.today()) as tx:
         pid, name = renamed(tx.snapshot.names, old, new)
         before = tx.snapshot.names[pid]
         if before != name:
@@ -84,7 +83,7 @@ def set_me(ctx: Context, text: str) -> None:
     from ..core.couple import find_partner
     from ..storage.config import save_config
 
-    with ctx.transaction(since=clock.today()) as tx:
+    with ctx.transaction(since=ctx.today()) as tx:
         pid = None if text.strip().lower() in ("none", "both", "") else find_partner(tx.snapshot.names, text, "me")
         tx.set_me(pid)
         tx.keep_couple()

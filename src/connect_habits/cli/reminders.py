@@ -20,7 +20,7 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
     from ..core.reminders import reminder_view, settings_from_config, upcoming
 
     # This week and the last: a reminder's streak comes from the folds.
-    window = week_start(clock.today(), ctx.config.first_weekday) - timedelta(days=7)
+    window = week_start(ctx.today(), ctx.config.first_weekday) - timedelta(days=7)
     snapshot = ctx.load(since=window)
     settings = settings_from_config(ctx.config.extra, ctx.config.first_weekday)
     names = {h.id: h for h in snapshot.habits}
@@ -44,7 +44,8 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
 @command("remind", JSON)
 def remind(as_json: bool) -> None:
     """The next reminders (today and tomorrow), from the same rules the daemon uses."""
-    items = upcoming_reminders(Context.from_environment())
+    ctx = Context.from_environment()
+    items = upcoming_reminders(ctx)
     if as_json:
         echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
@@ -59,7 +60,7 @@ def remind(as_json: bool) -> None:
         "quiet_hours": "(quiet hours: not sent)",
         "notifications_off": "(notifications off)",
     }
-    today = clock.today().isoformat()
+    today = ctx.today().isoformat()
     for item in items:
         if item["status"] == "not_due":
             continue  # not one of its days: nothing to say about it
@@ -89,9 +90,10 @@ def snooze(name: str, duration: str) -> None:
 
     ctx = Context.from_environment()
     now, first = clock.now_aware(), ctx.config.first_weekday
-    snapshot = ctx.load(since=week_start(now.date(), first) - timedelta(days=7))
-    habit = resolve_active(snapshot.habits, name)
     settings = settings_from_config(ctx.config.extra, first)
+    today = settings.today(now)
+    snapshot = ctx.load(since=week_start(today, first) - timedelta(days=7))
+    habit = resolve_active(snapshot.habits, name)
     mine, histories = reminder_view(
         snapshot.habits, snapshot.checkins, snapshot.skips, snapshot.me, snapshot.folds, snapshot.since
     )
@@ -100,11 +102,11 @@ def snooze(name: str, duration: str) -> None:
             f"'{habit.name}' is {snapshot.names.get(habit.who, habit.who)}'s; this device does not remind of it."
         )
     history = histories[habit.id]
-    if not needs_reminder(habit, history, now.date(), first, asked=True):
-        why = "skipped" if now.date() in history.skipped else "done" if history.logged(now.date()) else "not due"
+    if not needs_reminder(habit, history, today, first, asked=True):
+        why = "skipped" if today in history.skipped else "done" if history.logged(today) else "not due"
         raise InvalidInput(f"'{habit.name}' is {why} today: there is no reminder to snooze.")
     until = snooze_until(duration, now, settings)
-    add_snooze(ctx.paths, Snooze(habit.id, now.date(), until), now)
+    add_snooze(ctx.paths, Snooze(habit.id, today, until), now)
     echo(f"Snoozed '{habit.name}' until {until:%H:%M}; its reminders wait until then.")
     later = [at for at in habit.at if wall_instant(now.date(), at, until.tzinfo) > until]  # type: ignore[arg-type]
     if later:

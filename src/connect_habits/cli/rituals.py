@@ -57,7 +57,7 @@ def question(as_json: bool, history: bool) -> None:
     from ..core.rituals import answer_view, answered_days, answers_on, question_of
 
     ctx = Context.from_environment()
-    today = clock.today()
+    today = ctx.today()
     snapshot = ctx.load(since=None if history else today)
     deck = load_questions()
     by_id = {q.id: q for q in deck}
@@ -117,15 +117,16 @@ def answer(text: str, by: str | None) -> None:
 
     ctx = Context.from_environment()
     now = clock.now()
+    today = ctx.today(now)  # after midnight, before a later day start: still the evening's question
     value = checked_text(text, "answer")
-    with ctx.transaction(since=now.date()) as tx:
+    with ctx.transaction(since=today) as tx:
         snapshot = tx.snapshot
         person = _who(snapshot, by, "Answers")
-        chosen = question_of(now.date(), load_questions(), _seed(snapshot))
-        add_answer(tx, chosen.id, now.date(), person, value, now)
+        chosen = question_of(today, load_questions(), _seed(snapshot))
+        add_answer(tx, chosen.id, today, person, value, now)
     names = snapshot.names
     echo(f"Saved {names.get(person, 'your')}'s answer to today's question." if by else "Saved your answer.")
-    others = {p: a for p, a in answers_on(snapshot.rituals, now.date()).items() if p != person}
+    others = {p: a for p, a in answers_on(snapshot.rituals, today).items() if p != person}
     for other in [p for p in snapshot.persons if p != person]:
         given = others.get(other)
         name = names.get(other, other)
@@ -150,7 +151,8 @@ def _send(kind: str, text: str) -> None:
         )
     value = checked_text(text, what)
     now = clock.now()
-    with ctx.transaction(since=now.date()) as tx:
+    today = ctx.today(now)
+    with ctx.transaction(since=today) as tx:
         snapshot = tx.snapshot
         me = snapshot.me
         others = [p for p in snapshot.persons if p != me]
@@ -159,7 +161,7 @@ def _send(kind: str, text: str) -> None:
                 f"A {what} needs to know who sends it and to whom: name both partners (connect partners)."
             )
         add_message(tx, kind, me, others[0], value, now)
-        logged = log_ritual_habit(tx, THANKS_TEMPLATES, now.date(), now, me, "thanks") if kind == "thanks" else None
+        logged = log_ritual_habit(tx, THANKS_TEMPLATES, today, now, me, "thanks") if kind == "thanks" else None
     to = snapshot.names.get(others[0], others[0])
     echo(f"Sent to {to}: it shows on their desktop once the shared folder has synced.")
     if logged is not None and logged.checkin is not None:

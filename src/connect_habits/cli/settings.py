@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-from .. import clock
 from ..errors import InvalidInput
 from .context import Context
 from .output import echo
@@ -23,7 +22,7 @@ SHARED_KEYS = {
 def _values(ctx: Context) -> list[dict]:
     from ..storage.config import setting_value, settings
 
-    snapshot = ctx.load(since=clock.today())  # who the partners are needs no history
+    snapshot = ctx.load(since=ctx.today())  # who the partners are needs no history
     names = snapshot.names
     rows = [
         {"key": s.key, "value": setting_value(ctx.config, s.key), "default": s.default, "help": s.help}

@@ -60,7 +60,7 @@ GROUPS = {
     "daemon": "The reminder daemon: install it, check it, test a notification, run it.",
     "sync": "Share one log between your two machines through a synced folder.",
     "partners": "Who the two of you are: list, rename, say whose this device is, merge a ghost.",
-    "config": "Settings: week start, quiet hours, grace, weekly summary, notifications, partners.",
+    "config": "Settings: week start, day start, quiet hours, grace, weekly summary, notifications, partners.",
     "completion": "Complete commands, options and habit names in bash, zsh or fish.",
 }
 

@@ -40,7 +40,8 @@ def checkin(again: bool) -> int | None:
 
     ctx = Context.from_environment()
     now = clock.now()
-    first = week_start(now.date(), ctx.config.first_weekday)
+    today = ctx.today(now)
+    first = week_start(today, ctx.config.first_weekday)
     snapshot = ctx.load(since=first - timedelta(days=HISTORY_DAYS))
     persons, names = list(snapshot.persons), snapshot.names
     if len(persons) < 2:
@@ -61,9 +62,9 @@ def checkin(again: bool) -> int | None:
             f"Carrying on with the check-in begun on {day:%A %d %B}: {counted(sum(1 for _, t in saved if str(t).strip()), 'answer')} kept."
         )
     else:
-        talk_id, day, saved = new_id(), now.date(), []
+        talk_id, day, saved = new_id(), today, []
         started, seconds = now.isoformat(timespec="seconds"), 0
-    week_text = _week_text(snapshot, ctx.config.first_weekday)
+    week_text = _week_text(snapshot, ctx.config.first_weekday, today)
     conversation = Conversation(talk_id, persons, names, open_promises(snapshot.rituals, talk), week_text)
     answers = list(saved)
     sitting = time.monotonic()
@@ -150,13 +151,12 @@ def _read(prompt: str) -> str:
     return line.rstrip("\r\n")
 
 
-def _week_text(snapshot, first_weekday: int) -> str:
+def _week_text(snapshot, first_weekday: int, today) -> str:
     """The week as `connect week` shows it, for the check-in's third step."""
     from ..core.week import week_summary
     from .output import style
     from .render import EMPTY_WEEK, render_week
 
-    today = clock.today()
     summary = week_summary(
         snapshot.habits,
         snapshot.checkins,

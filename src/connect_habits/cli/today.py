@@ -53,10 +53,11 @@ def _today(ctx: Context, day):
 
 def show_today(ctx: Context, as_json: bool) -> None:
     """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
+    from ..core.daystart import day_order
     from ..core.words import clean, period_progress, row_label
     from .render import UNREAD_HABITS, week_json
 
-    day = clock.today()
+    day = ctx.today()
     summary, left, done, snapshot = _today(ctx, day)
     if as_json:
         rows = {id(r): h for r, h in zip(summary.habits, week_json(summary)["habits"], strict=True)}
@@ -78,7 +79,11 @@ def show_today(ctx: Context, as_json: bool) -> None:
     else:
         echo(f"Left today ({day:%a %d %b}):")
         width = max(len(clean(row_label(r, summary.names))) for r in left)
-        for row in sorted(left, key=lambda r: (r.habit.at[0] if r.habit.at else "99", r.habit.name.casefold())):
+        starts = ctx.config.day_starts
+        first = {id(r): min(r.habit.at, key=lambda at: day_order(at, starts)) if r.habit.at else None for r in left}
+        for row in sorted(
+            left, key=lambda r: (first[id(r)] is None, day_order(first[id(r)] or "", starts), r.habit.name.casefold())
+        ):
             at = ", ".join(row.habit.at) or "any time"
             unit = row.streak_unit[:-1]
             streak = f", a {row.streak}-{unit} streak at stake" if row.streak else ""
@@ -115,6 +120,7 @@ BARE = Command("", _bare, (), None, True)
 )
 def status(form: str) -> None:
     """One line for a status bar: how many are left today, the next one and its time, the longest streak."""
+    from ..core.daystart import day_order
     from ..core.week import rows_for
     from ..core.words import clean, row_label
     from ..errors import InvalidInput
@@ -122,10 +128,18 @@ def status(form: str) -> None:
     if form not in STATUS_FORMATS:
         raise InvalidInput(f"There is no format '{form}'; choose {', '.join(STATUS_FORMATS[:-1])} or json.")
     now = clock.now()
-    summary, left, done, snapshot = _today(Context.from_environment(), now.date())
+    ctx = Context.from_environment()
+    today = ctx.today(now)
+    summary, left, done, snapshot = _today(ctx, today)
     me = snapshot.me
-    later = f"{now:%H:%M}"
-    timed = sorted(((min((t for t in r.habit.at if t >= later), default=None), r) for r in left), key=_soonest)
+    starts = ctx.config.day_starts
+
+    def order(at: str) -> tuple:  # the times of the night after the day (before its start) come after its evening
+        return day_order(at, starts)
+
+    later = order(f"{now:%H:%M}")
+    nexts = ((min((t for t in r.habit.at if order(t) >= later), key=order, default=None), r) for r in left)
+    timed = sorted(nexts, key=lambda pair: (pair[0] is None, order(pair[0] or ""), pair[1].habit.name.casefold()))
     upcoming = timed[0] if timed else None
     best = max(rows_for(summary, me), key=lambda r: (r.streak, r.streak_unit == "weeks"), default=None)
     parts = [f"{len(left)} left" if left else ("all done" if done else "nothing due")]
@@ -146,7 +160,7 @@ def status(form: str) -> None:
         names = summary.names
         item = {
             "text": text,
-            "date": now.date().isoformat(),
+            "date": today.isoformat(),
             "left": [clean(row_label(r, names)) for r in left],
             "done": [clean(row_label(r, names)) for r in done],
         }
@@ -154,11 +168,6 @@ def status(form: str) -> None:
             tooltip = "\n".join([*(f"{n}: left" for n in item["left"]), *(f"{n}: done" for n in item["done"])])
             item = {"text": text, "tooltip": tooltip or "Nothing due today", "class": state, "alt": state}
         echo(json.dumps(item, ensure_ascii=False))
-
-
-def _soonest(pair) -> tuple:
-    at, row = pair
-    return (at is None, at or "", row.habit.name.casefold())
 
 
 def open_on(ctx: Context, day, today) -> tuple[list, dict]:

@@ -54,7 +54,9 @@ def export(format: str, output: str | None) -> None:
         else:
             from ..interop.ics import export_ics
 
-            text = export_ics(snapshot, clock.local_zone(), clock.today(), stamp=clock.now_aware())
+            text = export_ics(
+                snapshot, clock.local_zone(), ctx.today(), stamp=clock.now_aware(), day_starts=ctx.config.day_starts
+            )
             events = sum(len(h.at) for h in snapshot.habits if not h.archived)
             what = f"{counted(events, 'reminder')} as calendar events"
         data = text.encode("utf-8")
@@ -108,7 +110,7 @@ def import_(file: str, merge: bool, source: str) -> None:
         from ..interop.loop import import_loop
 
         with progress, ctx.transaction() as tx:
-            summary = import_loop(tx, raw, clock.today(), by=tx.snapshot.me, source=name, progress=progress)
+            summary = import_loop(tx, raw, ctx.today(), by=tx.snapshot.me, source=name, progress=progress)
         _report(summary, f"from Loop ({name})")
         return
     if raw[:4] == b"PK\x03\x04":

@@ -1,7 +1,9 @@
 """When a reminder is due: pure rules over habits, history and a clock reading.
 
 The daemon and `connect remind` share these functions. `now` is always an aware
-datetime in the local zone; reminder times are local wall-clock times.
+datetime in the local zone; reminder times are local wall-clock times. A day is the logical
+day of core/daystart.py: with `day_starts = "04:00"`, a reminder at 01:00 is the night after its
+day (the next date on the clock), and what it looks at (done, due, skipped) is that day's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
 from .cadence import day_met, is_due, period_days, period_start, rolling_met
+from .daystart import MIDNIGHT, logical_day, parse_day_starts, wall_date
 from .history import History
 from .model import WEEKDAY_NAMES, Habit, parse_duration, parse_time
 from .streaks import week_result
@@ -54,6 +57,15 @@ class ReminderSettings:
     partner: str = "messages"  # `partner_notifications`: all, messages or off (core/rituals.py)
     digest_at: str | None = None  # `digest_at`: one notification with all that is left, instead of one per habit
     evening_at: str = "20:00"  # `evening_at`: when a reminder snoozed until "this evening" comes back
+    day_starts: time = MIDNIGHT  # `day_starts`: before it, it is still the day before (core/daystart.py)
+
+    def today(self, now: datetime) -> date:
+        """The day it is at `now`: the day before its date until `day_starts`."""
+        return logical_day(now, self.day_starts)
+
+    def instant(self, day: date, hhmm: str, zone: tzinfo) -> datetime:
+        """When the wall-clock time `hhmm` of the day `day` comes: before `day_starts`, on the next date."""
+        return wall_instant(wall_date(day, hhmm, self.day_starts), hhmm, zone)
 
 
 def parse_quiet_hours(text: str) -> QuietHours | None:
@@ -102,7 +114,8 @@ def settings_from_config(
     partner = read("partner_notifications", parse_partner_notifications, "messages")
     digest = read("digest_at", parse_digest_at, "")
     evening = read("evening_at", parse_evening_at, "20:00")
-    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner, digest, evening)
+    starts = read("day_starts", parse_day_starts, "00:00")
+    return ReminderSettings(quiet, weekday, at, grace, first_weekday, notify, partner, digest, evening, starts)
 
 
 def parse_evening_at(text: str) -> str:
@@ -165,9 +178,15 @@ class Slot:
         return f"{self.habit_id}/{self.day.isoformat()}/{self.at}"
 
 
-def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
-    """Every reminder time of every active habit on `day`, in time order."""
-    slots = [Slot(h.id, day, at, wall_instant(day, at, zone)) for h in habits if not h.archived for at in h.at]
+def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo, day_starts: time = MIDNIGHT) -> list[Slot]:
+    """Every reminder time of every active habit on the day `day`, in time order (those before `day_starts`
+    the night after it)."""
+    slots = [
+        Slot(h.id, day, at, wall_instant(wall_date(day, at, day_starts), at, zone))
+        for h in habits
+        if not h.archived
+        for at in h.at
+    ]
     return sorted(slots, key=lambda s: (s.instant, s.habit_id))
 
 
@@ -281,11 +300,11 @@ def reminders_due(
     habits = [h for h in habits if not h.archived]
     by_id = {h.id: h for h in habits}
     already = set(sent)
-    today = now.date()
+    today = settings.today(now)
     latest: dict[str, Slot] = {}
     drop: list[Slot] = []
     for day in (today - timedelta(days=1), today):
-        for slot in slots_on(habits, day, now.tzinfo):  # type: ignore[arg-type]
+        for slot in slots_on(habits, day, now.tzinfo, settings.day_starts):  # type: ignore[arg-type]
             if slot.key in already or slot.instant > now:
                 continue
             late = now - slot.instant
@@ -316,8 +335,9 @@ def digest_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) -
     """The key of today's digest to send at `now`: its time has come, less than `grace` ago, not sent yet."""
     if settings.digest_at is None or not settings.notify:
         return None
-    key = f"digest/{now.date().isoformat()}"
-    at = wall_instant(now.date(), settings.digest_at, now.tzinfo)  # type: ignore[arg-type]
+    today = settings.today(now)
+    key = f"digest/{today.isoformat()}"
+    at = settings.instant(today, settings.digest_at, now.tzinfo)  # type: ignore[arg-type]
     if key in set(sent) or now < at or now - at >= settings.grace:
         return None
     return key
@@ -329,10 +349,10 @@ def summary_due(now: datetime, sent: Iterable[str], settings: ReminderSettings) 
         return None
     already = set(sent)
     for back in range(7):
-        day = now.date() - timedelta(days=back)
+        day = settings.today(now) - timedelta(days=back)
         if day.weekday() != settings.summary_weekday:
             continue
-        instant = wall_instant(day, settings.summary_at, now.tzinfo)  # type: ignore[arg-type]
+        instant = settings.instant(day, settings.summary_at, now.tzinfo)  # type: ignore[arg-type]
         key = f"summary/{day.isoformat()}"
         if instant <= now < instant + settings.grace and key not in already and not is_quiet(now, settings):
             return key
@@ -353,8 +373,8 @@ def upcoming(
     by_id = {h.id: h for h in habits}
     result = []
     for offset in range(days):
-        day = now.date() + timedelta(days=offset)
-        for slot in slots_on(habits, day, now.tzinfo):  # type: ignore[arg-type]
+        day = settings.today(now) + timedelta(days=offset)
+        for slot in slots_on(habits, day, now.tzinfo, settings.day_starts):  # type: ignore[arg-type]
             if slot.instant <= now:
                 continue
             habit = by_id[slot.habit_id]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from ..errors import InvalidInput
+from .daystart import MIDNIGHT
 from .history import History
 from .model import Habit, parse_duration, parse_time
 from .reminders import Decision, ReminderSettings, Slot, is_quiet, needs_reminder, slots_on, wall_instant
@@ -47,7 +48,7 @@ def repeats_due(
     if not settings.notify or settings.digest_at is not None:
         return Decision(send, drop)  # the digest is the day's one reminder: nothing repeats it
     for habit in habits:
-        reminder = _last_reminder(habit, now, sent)
+        reminder = _last_reminder(habit, now, sent, settings)
         if reminder is None or not needs_reminder(habit, histories[habit.id], reminder.day, settings.first_weekday):
             continue
         slot, went_out = reminder, _instant(sent[reminder.key], now)
@@ -59,7 +60,7 @@ def repeats_due(
             repeat = Repeat(slot.habit_id, slot.day, slot.at, instant, number)
             if instant > now or repeat.key in sent:
                 continue
-            if instant.date() != slot.day or (quiet_from is not None and instant >= quiet_from):
+            if settings.today(instant) != slot.day or (quiet_from is not None and instant >= quiet_from):
                 continue  # its day is over, or quiet hours came: the repeats end there
             owed.append(repeat)
         if not owed:
@@ -74,23 +75,25 @@ def repeats_due(
     return Decision(sorted(send, key=lambda s: s.instant), drop)
 
 
-def repeat_times(habits: Iterable[Habit], now: datetime, sent: Mapping[str, str]) -> list[datetime]:
+def repeat_times(
+    habits: Iterable[Habit], now: datetime, sent: Mapping[str, str], settings: ReminderSettings | None = None
+) -> list[datetime]:
     """When the daemon must wake for a repeat today (the rules above decide whether it goes out)."""
     times = []
     for habit in habits:
-        reminder = _last_reminder(habit, now, sent)
+        reminder = _last_reminder(habit, now, sent, settings or ReminderSettings())
         if reminder is not None:
             went_out = _instant(sent[reminder.key], now)
             times += [went_out + timedelta(minutes=habit.repeat) * n for n in range(1, REPEATS + 1)]
     return times
 
 
-def ended_by_snooze(habit: Habit, day: date, until: datetime) -> list[str]:
+def ended_by_snooze(habit: Habit, day: date, until: datetime, day_starts: time = MIDNIGHT) -> list[str]:
     """The repeat keys a snooze until `until` ends: those of the habit's reminders of `day` before then (the
     snoozed reminder comes back once, with its own Snooze)."""
     return [
         Repeat(slot.habit_id, slot.day, slot.at, slot.instant, number).key
-        for slot in slots_on([habit], day, until.tzinfo)  # type: ignore[arg-type]
+        for slot in slots_on([habit], day, until.tzinfo, day_starts)  # type: ignore[arg-type]
         if slot.instant < until
         for number in range(1, REPEATS + 1)
     ]
@@ -105,13 +108,14 @@ def hold(decision: Decision, held: Mapping[str, datetime], now: datetime) -> Dec
 
 def snooze_until(text: str, now: datetime, settings: ReminderSettings) -> datetime:
     """When a snooze of `text` ends: a duration (`15m`, `1h`), `evening` (`evening_at`) or a time (`21:30`);
-    always later today."""
+    always later today (the day of `day_starts`: with a later day start, 01:00 is the night after the evening)."""
     spec = " ".join(text.strip().lower().split())
+    today = settings.today(now)
     if spec in ("evening", "this evening", "tonight"):
-        until = wall_instant(now.date(), settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
+        until = settings.instant(today, settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
         what = f"the evening ({settings.evening_at})"
     elif re.fullmatch(r"[0-9]{1,2}:[0-9]{2}", spec):
-        until = wall_instant(now.date(), parse_time(spec), now.tzinfo)  # type: ignore[arg-type]
+        until = settings.instant(today, parse_time(spec), now.tzinfo)  # type: ignore[arg-type]
         what = spec
     else:
         try:
@@ -123,14 +127,15 @@ def snooze_until(text: str, now: datetime, settings: ReminderSettings) -> dateti
         what = f"{until:%H:%M}"
     if until <= now:
         raise InvalidInput(f"{what[0].upper()}{what[1:]} has already passed today; snooze until later.")
-    if until.date() != now.date():
+    if settings.today(until) != today:
         raise InvalidInput(f"A snooze lasts until the end of the day at most; {text} from now is tomorrow.")
     return until
 
 
 def evening_offered(now: datetime, settings: ReminderSettings) -> bool:
     """Whether a reminder at `now` offers "this evening": only while the evening is still some way off."""
-    return now + EVENING_LEAD <= wall_instant(now.date(), settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
+    evening = settings.instant(settings.today(now), settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
+    return now + EVENING_LEAD <= evening
 
 
 def snooze_key(habit_id: str, day: date, until: datetime) -> str:
@@ -138,11 +143,12 @@ def snooze_key(habit_id: str, day: date, until: datetime) -> str:
     return f"{habit_id}/{day.isoformat()}/snooze/{until:%H%M%S}"
 
 
-def _last_reminder(habit: Habit, now: datetime, sent: Mapping[str, str]) -> Slot | None:
+def _last_reminder(habit: Habit, now: datetime, sent: Mapping[str, str], settings: ReminderSettings) -> Slot | None:
     """Today's latest reminder time of a repeating habit that has come, when it went out."""
     if not habit.repeat or habit.archived:
         return None
-    past = [s for s in slots_on([habit], now.date(), now.tzinfo) if s.instant <= now]  # type: ignore[arg-type]
+    today = settings.today(now)
+    past = [s for s in slots_on([habit], today, now.tzinfo, settings.day_starts) if s.instant <= now]  # type: ignore[arg-type]
     last = past[-1] if past else None
     return last if last is not None and last.key in sent else None
 

@@ -192,9 +192,10 @@ class News(namedtuple("News", "key title body message")):
     __slots__ = ()
 
 
-def partner_news(snapshot, now, setting: str, sent: Iterable[str], grace) -> list[News]:
+def partner_news(snapshot, now, setting: str, sent: Iterable[str], grace, today=None) -> list[News]:
     """What of the partner's this device shows now: messages and thanks not yet seen here, that the partner
-    answered today's question, and (`all`) their check-ins of today; each once."""
+    answered today's question, and (`all`) their check-ins of today; each once. `today`: the day it is
+    (core/daystart.py), `now`'s date unless given."""
     me = snapshot.me
     if me is None or setting == "off":
         return []
@@ -209,7 +210,7 @@ def partner_news(snapshot, now, setting: str, sent: Iterable[str], grace) -> lis
         sender = names.get(message.by, message.by or "Your partner")
         title = f"{sender} thanks you" if message.kind == "thanks" else f"From {sender}"
         news.append(News(key, title, str(message.fields.get("text", "")), message.id))
-    today = now.date()
+    today = now.date() if today is None else today
     for person, _answer in answers_on(snapshot.rituals, today).items():
         key = f"answered/{today.isoformat()}/{person}"
         if person != me and key not in already:

@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 from ..core.habits import resolve_active, who_logs
 from ..core.history import History
 from ..core.model import Habit
-from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end, wall_instant
+from ..core.reminders import SNOOZE, is_quiet, needs_reminder, one_click, quiet_end
 from ..core.repeats import evening_offered
 from ..errors import ConnectError
 from ..storage.actions import record_done
@@ -32,7 +32,8 @@ class Buttons(DaemonPart):
         """A reminder's notification, and what its buttons mean (Done only where one click can log it)."""
         done = one_click(habit, history, day, self.snapshot.me, bool(self.snapshot.persons))
         evening = evening_offered(now, self.settings)
-        notification = reminder_notification(habit, history, now, self.settings.first_weekday, done, evening)
+        today = self.settings.today(now)
+        notification = reminder_notification(habit, history, now, self.settings.first_weekday, done, evening, today)
         return notification, {"habit": habit.id, "day": day.isoformat(), "key": key, "done": done}
 
     def _worded(self, group: list, habits: dict, histories: dict, now: datetime) -> tuple[Notification, dict | None]:
@@ -42,7 +43,7 @@ class Buttons(DaemonPart):
             slot = group[0]
             return self._reminder(habits[slot.habit_id], histories[slot.habit_id], slot.day, slot.key, now)
         items = [(habits[s.habit_id], histories[s.habit_id]) for s in group]
-        return together_notification(items, now, self.settings.first_weekday), None
+        return together_notification(items, now, self.settings.first_weekday, self.settings.today(now)), None
 
     def handle_actions(self) -> None:
         """Log a check-in for Done, plan a new reminder for Snooze; only for our own notifications."""
@@ -74,7 +75,8 @@ class Buttons(DaemonPart):
 
     def _snoozed_until(self, action: str, now: datetime) -> datetime:
         if action == SNOOZE_EVENING_ACTION:
-            evening = wall_instant(now.date(), self.settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
+            today = self.settings.today(now)
+            evening = self.settings.instant(today, self.settings.evening_at, now.tzinfo)  # type: ignore[arg-type]
             return max(evening, now + SNOOZE)  # a click long after the reminder came: not at once
         return now + (timedelta(hours=1) if action == SNOOZE_HOUR_ACTION else SNOOZE)
 
@@ -82,7 +84,7 @@ class Buttons(DaemonPart):
         """Log what a Done button stands for: the habit on its day, for whoever this device logs for."""
         day = date.fromisoformat(target["day"])
         minutes = target.get("done") or None
-        with self.store.transaction(since=day, today=max(day, now.date())) as transaction:
+        with self.store.transaction(since=day, today=max(day, self.settings.today(now))) as transaction:
             snapshot = transaction.snapshot
             habit = resolve_active(snapshot.habits, target["habit"])
             by = who_logs(habit, snapshot.me, None, snapshot.names)
@@ -95,7 +97,7 @@ class Buttons(DaemonPart):
         keep = []
         for item in self.state.pending:
             habit = habits.get(item.habit) if item.habit else None
-            day = date.fromisoformat(item.day) if item.day else now.date()
+            day = date.fromisoformat(item.day) if item.day else self.settings.today(now)
             if item.next_try > now or self.stopping:
                 keep.append(item)
                 continue

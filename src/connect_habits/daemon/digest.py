@@ -31,11 +31,10 @@ class Digest(DaemonPart):
         key = digest_due(now, self.state.sent, self.settings)
         if key is None or is_quiet(now, self.settings) or self.stopping:
             return  # quiet hours hold it until they end (within the grace)
+        today = self.settings.today(now)
         left = [
-            (h, histories[h.id])
-            for h in mine
-            if needs_reminder(h, histories[h.id], now.date(), self.settings.first_weekday)
+            (h, histories[h.id]) for h in mine if needs_reminder(h, histories[h.id], today, self.settings.first_weekday)
         ]
-        if not left or self._deliver(digest_notification(left, now, self.settings.first_weekday), now):
+        if not left or self._deliver(digest_notification(left, now, self.settings.first_weekday, today), now):
             self.state.mark_sent(key, now)
             self._save_state()

@@ -162,13 +162,15 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
         summary_key = summary_due(now, self.state.sent, self.settings)
         if summary_key and self.repeat_nothing_before is not None:
             day = date.fromisoformat(summary_key.split("/")[1])
-            if wall_instant(day, self.settings.summary_at, now.tzinfo or UTC) < self.repeat_nothing_before:
+            if self.settings.instant(day, self.settings.summary_at, now.tzinfo or UTC) < self.repeat_nothing_before:
                 self.state.mark_sent(summary_key, now)
                 summary_key = None
         if (
             summary_key
             and not self.stopping
-            and self._deliver(summary_notification(snapshot, now, self.settings.first_weekday), now)
+            and self._deliver(
+                summary_notification(snapshot, now, self.settings.first_weekday, self.settings.today(now)), now
+            )
         ):
             self.state.mark_sent(summary_key, now)
         self.state.prune(now)
@@ -176,17 +178,17 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
 
     def _load(self, now: datetime) -> Snapshot:
         """The recent weeks and the habits' folds: a reminder looks at this week, its streak further back."""
-        today = now.date()
+        today = self.settings.today(now)
         return self.store.load(since=week_start(today, self.settings.first_weekday) - timedelta(days=7), today=today)
 
     def _settled_snapshot(self, now: datetime) -> Snapshot:
         snapshot = self._load(now)
         if any(s.ends <= now for s in snapshot.sessions):
-            today = now.date()
+            today = self.settings.today(now)
             with self.store.transaction(
                 since=week_start(today, self.settings.first_weekday) - timedelta(days=7), today=today
             ) as transaction:
-                ended = settle_sessions(transaction, now)
+                ended = settle_sessions(transaction, now, self.settings.day_starts)
             # A session begun in a month the folds sum up changes them: read again, as a command would.
             snapshot = self._load(now) if transaction.folds_outdated else transaction.snapshot
             for end in ended:
@@ -236,15 +238,16 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
         now = self.now()
         zone = now.tzinfo or UTC
         times = [p.next_try for p in self.state.pending] + [s.ends for s in self.snapshot.sessions]
-        times += repeat_times(self.snapshot.habits, now, self.state.sent)
-        for day in (now.date(), now.date() + timedelta(days=1)):
-            times += [slot.instant for slot in slots_on(self.snapshot.habits, day, zone)]
+        times += repeat_times(self.snapshot.habits, now, self.state.sent, self.settings)
+        today = self.settings.today(now)  # the day of `day_starts`: a time before it is the night after
+        for day in (today, today + timedelta(days=1)):
+            times += [slot.instant for slot in slots_on(self.snapshot.habits, day, zone, self.settings.day_starts)]
             if self.settings.quiet is not None:
                 times.append(wall_instant(day, f"{self.settings.quiet.end:%H:%M}", zone))
             if day.weekday() == self.settings.summary_weekday:
-                times.append(wall_instant(day, self.settings.summary_at, zone))
+                times.append(self.settings.instant(day, self.settings.summary_at, zone))
             if self.settings.digest_at is not None:
-                times.append(wall_instant(day, self.settings.digest_at, zone))
+                times.append(self.settings.instant(day, self.settings.digest_at, zone))
         return times
 
     def sleep_seconds(self, now: datetime) -> float:

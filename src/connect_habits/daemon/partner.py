@@ -24,7 +24,8 @@ class PartnerNews(DaemonPart):
         """Show what is new from the partner, unless quiet hours hold it back (it goes when they end)."""
         if not self.settings.notify or is_quiet(now, self.settings):
             return
-        news = partner_news(snapshot, now, self.settings.partner, self.state.sent, self.settings.grace)
+        today = self.settings.today(now)
+        news = partner_news(snapshot, now, self.settings.partner, self.state.sent, self.settings.grace, today)
         shown = []
         for item in news:
             if self.stopping:
@@ -36,7 +37,7 @@ class PartnerNews(DaemonPart):
                     shown.append(item.message)
         if shown and snapshot.me is not None:
             try:  # kept in the data too: the state forgets after a few days, and `connect inbox` shows it seen
-                with self.store.transaction(since=now.date(), today=now.date()) as transaction:
+                with self.store.transaction(since=today, today=today) as transaction:
                     mark_seen(transaction, shown, snapshot.me, now.replace(tzinfo=None))
             except ConnectError as error:
                 log.warning("could not note the messages as seen: %s", error.message)

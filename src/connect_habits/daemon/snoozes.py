@@ -30,7 +30,7 @@ class Snoozes(DaemonPart):
         self.state.pending = [p for p in self.state.pending if not (p.habit == habit_id and p.day == day)]
         self.state.pending.append(Pending(key=key, due=until, next_try=until, habit=habit_id, day=day))
         habit = next((h for h in self.snapshot.habits if h.id == habit_id), None)
-        for repeat in ended_by_snooze(habit, date.fromisoformat(day), until) if habit else []:
+        for repeat in ended_by_snooze(habit, date.fromisoformat(day), until, self.settings.day_starts) if habit else []:
             self.state.mark_sent(repeat, until)
         name = habit.name if habit is not None else habit_id
         log.info("snoozed '%s' of %s until %s", name, day, f"{until:%H:%M}")
@@ -51,7 +51,7 @@ class Snoozes(DaemonPart):
 
     def held(self, now: datetime) -> dict[str, datetime]:
         """The habits snoozed until later today, and until when."""
-        today = now.date().isoformat()
+        today = self.settings.today(now).isoformat()
         return {p.habit: p.due for p in self.state.pending if p.habit and p.day == today and p.due > now}
 
     def with_snoozes_and_repeats(

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..core.cadence import next_due
+from ..core.daystart import MIDNIGHT, wall_date
 from ..core.model import ALL_DAYS, Habit, Snapshot
 
 _BYDAY = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -94,7 +95,9 @@ def _description(habit: Habit) -> str:
     return "\n".join(lines)
 
 
-def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | None = None) -> str:
+def export_ics(
+    snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | None = None, day_starts: time = MIDNIGHT
+) -> str:
     """The active habits' reminder times as recurring events with an alarm each (RFC 5545).
 
     One VEVENT per habit and reminder time, at that local time in the zone: TZID (the zone's
@@ -102,7 +105,8 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
     `TZ` rule, a copied /etc/localtime) gets floating local times, which a calendar shows at that
     wall-clock time wherever it is: never times anchored in UTC, which a DST change would shift.
     UIDs are stable (`<habit id>-<HHMM>@connect`), so importing a newer export updates the
-    events instead of doubling them. `stamp` (DTSTAMP) defaults to the start of `today`.
+    events instead of doubling them. `stamp` (DTSTAMP) defaults to the start of `today`. A time before
+    `day_starts` is the night after its day (core/daystart.py): on the next date, and the next weekday.
     """
     from icalendar import Alarm, Calendar, Event
 
@@ -125,12 +129,15 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
         day = first_reminder_day(habit, today)
         first_day = min(first_day or day, day)
         for at in habit.at:
-            start = datetime.combine(day, time.fromisoformat(at), tzinfo=local)
+            start = datetime.combine(wall_date(day, at, day_starts), time.fromisoformat(at), tzinfo=local)
+            rule = recurrence(habit)
+            if start.date() != day and "BYDAY" in rule and set(rule["BYDAY"]) <= set(_BYDAY):  # plain weekdays
+                rule = {**rule, "BYDAY": [_BYDAY[(_BYDAY.index(d) + 1) % 7] for d in rule["BYDAY"]]}
             event = Event()
             event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
             event.add("dtstamp", when)
             event.add("dtstart", start if key is not None else start.replace(tzinfo=None))
-            event.add("rrule", recurrence(habit))
+            event.add("rrule", rule)
             event.add("summary", habit.name)
             event.add("description", _description(habit))
             event.add("transp", "TRANSPARENT")  # a reminder, not busy time

@@ -6,8 +6,9 @@ The CLI and the daemon parse and print; these functions decide. They take `today
 from __future__ import annotations
 
 from collections import namedtuple
-from datetime import date, datetime
+from datetime import date, datetime, time
 
+from ..core.daystart import MIDNIGHT, logical_day
 from ..core.habits import default_session_habit, resolve_active
 from ..core.model import CheckIn, Session, Skip, new_id, parse_note
 from ..errors import InvalidInput
@@ -36,11 +37,15 @@ def record_done(
     note: str | None = None,
     source: str = "cli",
     by: str | None = None,
+    today: date | None = None,
 ) -> DoneOutcome:
-    """Log a habit on `day`: once a day for a check habit, adding up for a minutes habit."""
+    """Log a habit on `day`: once a day for a check habit, adding up for a minutes habit.
+
+    `today`: the day it is (the day before `now`'s date until a later `day_starts`); `now`'s date if None.
+    """
     snapshot = transaction.snapshot
     habit = resolve_active(snapshot.habits, query)
-    if day > now.date():
+    if day > (now.date() if today is None else today):
         raise InvalidInput(f"{day.isoformat()} is in the future; you can only log what has happened.")
     if habit.measured and minutes is None:
         unit = habit.measure.unit if habit.measure is not None else ""
@@ -181,7 +186,9 @@ class SessionEnd(namedtuple("SessionEnd", "session habit checkin")):
     __slots__ = ()
 
 
-def _end_session(transaction: Transaction, session: Session, minutes: int, at: datetime) -> SessionEnd:
+def _end_session(
+    transaction: Transaction, session: Session, minutes: int, at: datetime, day_starts: time
+) -> SessionEnd:
     snapshot = transaction.snapshot
     habit = next(h for h in snapshot.habits if h.id == session.habit_id)
     transaction.remove_session(session.id)
@@ -191,7 +198,7 @@ def _end_session(transaction: Transaction, session: Session, minutes: int, at: d
         checkin = CheckIn(
             id=session.id,  # the session's own id: logged again after a crash, it is the same record
             habit_id=habit.id,
-            day=session.started.date(),
+            day=logical_day(session.started, day_starts),  # begun at 00:30, before a 04:00 day start: the evening's
             logged_at=at.replace(tzinfo=None).isoformat(timespec="seconds"),
             minutes=minutes,
             note="tech-free session",
@@ -203,16 +210,19 @@ def _end_session(transaction: Transaction, session: Session, minutes: int, at: d
     return SessionEnd(session, habit, checkin)
 
 
-def settle_sessions(transaction: Transaction, now: datetime) -> list[SessionEnd]:
-    """Log every session whose time is up, once: removing it and adding its check-in is one write."""
+def settle_sessions(transaction: Transaction, now: datetime, day_starts: time = MIDNIGHT) -> list[SessionEnd]:
+    """Log every session whose time is up, once: removing it and adding its check-in is one write.
+
+    Its minutes count for the day it began on (`day_starts`: when a day begins, see core/daystart.py).
+    """
     ended = [s for s in transaction.snapshot.sessions if s.ends <= now]
-    return [_end_session(transaction, s, s.minutes, s.ends) for s in ended]
+    return [_end_session(transaction, s, s.minutes, s.ends, day_starts) for s in ended]
 
 
-def stop_session(transaction: Transaction, now: datetime) -> SessionEnd:
+def stop_session(transaction: Transaction, now: datetime, day_starts: time = MIDNIGHT) -> SessionEnd:
     """End the running session early, logging the whole minutes so far."""
     if not transaction.snapshot.sessions:
         raise InvalidInput("No tech-free session is running; start one with `connect unplug 90m`.")
     session = transaction.snapshot.sessions[0]
     elapsed = int((now - session.started).total_seconds() // 60)
-    return _end_session(transaction, session, max(0, min(elapsed, session.minutes)), now)
+    return _end_session(transaction, session, max(0, min(elapsed, session.minutes)), now, day_starts)

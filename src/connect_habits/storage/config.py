@@ -1,13 +1,15 @@
-"""The user's settings: partner names, the first day of the week, and the daemon's options."""
+"""The user's settings: partner names, the first day of the week, when a day starts, and the daemon's options."""
 
 from __future__ import annotations
 
 import re
 from collections import namedtuple
+from datetime import time
 from pathlib import Path
 
 from ..core.cadence import WEEK_STARTS
-from ..errors import DataFileError
+from ..core.daystart import DEFAULT_DAY_STARTS, parse_day_starts
+from ..errors import DataFileError, InvalidInput
 from .fileio import atomic_write, read_bytes
 from .paths import ensure_private_dir
 
@@ -28,6 +30,11 @@ class Config(namedtuple("Config", "partners week_start extra", defaults=((), "mo
     def first_weekday(self) -> int:
         return WEEK_STARTS[self.week_start]
 
+    @property
+    def day_starts(self) -> time:
+        """When a new day begins (`day_starts`, midnight unless said): before it, "today" is the day before."""
+        return parse_day_starts(self.extra.get("day_starts", DEFAULT_DAY_STARTS))
+
     def with_partners(self, partners: tuple[str, ...]) -> Config:
         return self._replace(partners=partners)
 
@@ -43,7 +50,6 @@ def settings() -> dict[str, Setting]:
     from ..core.model import parse_duration
     from ..core.reminders import parse_digest_at, parse_evening_at, parse_quiet_hours, parse_summary_at, parse_switch
     from ..core.rituals import parse_partner_notifications
-    from ..errors import InvalidInput
 
     def week_start(text: str) -> str:
         value = text.strip().lower()
@@ -67,6 +73,9 @@ def settings() -> dict[str, Setting]:
     def digest_at(text: str) -> str:
         return parse_digest_at(text) or ""
 
+    def day_starts(text: str) -> str:
+        return f"{parse_day_starts(text):%H:%M}"
+
     def switch(text: str) -> bool:
         return parse_switch(text)
 
@@ -74,6 +83,12 @@ def settings() -> dict[str, Setting]:
         s.key: s
         for s in (
             Setting("week_start", "monday", "the first day of the week: monday or sunday", week_start),
+            Setting(
+                "day_starts",
+                DEFAULT_DAY_STARTS,
+                "when a new day begins (00:00 to 12:00): before it, a check-in still counts for the day before",
+                day_starts,
+            ),
             Setting(
                 "quiet_hours",
                 "",
@@ -110,8 +125,6 @@ def setting_value(config: Config, key: str) -> object:
 
 def with_setting(config: Config, key: str, text: str) -> Config:
     """The config with one setting changed, checked as the file's reader checks it."""
-    from ..errors import InvalidInput
-
     known = settings()
     if key not in known:
         raise InvalidInput(f"There is no setting '{key}'; the settings are {', '.join([*known, 'partners', 'me'])}.")
@@ -144,6 +157,11 @@ def load_config(path: Path) -> Config:
         raise DataFileError(f"In {path}, partners must be a list of names.")
     if week_start not in WEEK_STARTS:
         raise DataFileError(f'In {path}, week_start must be "monday" or "sunday".')
+    if "day_starts" in values:
+        try:
+            parse_day_starts(values["day_starts"])
+        except InvalidInput as error:
+            raise DataFileError(f"In {path}, {error.message}") from None
     return Config(partners=tuple(partners), week_start=week_start, extra=values)
 
 
