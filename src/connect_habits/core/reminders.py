@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
-from .cadence import day_met, is_due, week_start
+from .cadence import day_met, in_span, is_due, week_start
 from .history import History
 from .model import WEEKDAY_NAMES, Habit, parse_duration, parse_time
 from .streaks import week_result
@@ -166,8 +166,13 @@ class Slot:
 
 
 def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
-    """Every reminder time of every active habit on `day`, in time order."""
-    slots = [Slot(h.id, day, at, wall_instant(day, at, zone)) for h in habits if not h.archived for at in h.at]
+    """Every reminder time of every active habit on `day` (within its span: a challenge's), in time order."""
+    slots = [
+        Slot(h.id, day, at, wall_instant(day, at, zone))
+        for h in habits
+        if not h.archived and in_span(h, day)
+        for at in h.at
+    ]
     return sorted(slots, key=lambda s: (s.instant, s.habit_id))
 
 
@@ -175,8 +180,8 @@ def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo) -> list[Slot]:
 
 
 def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0) -> bool:
-    """Whether `habit` is due on `day` and not yet met, skipped or archived."""
-    if habit.archived or day in history.skipped or day < habit.created:
+    """Whether `habit` is due on `day` and not yet met, skipped or archived (never before its start or after its end)."""
+    if habit.archived or day in history.skipped or day < habit.created or not in_span(habit, day):
         return False
     if habit.week_based:
         start = week_start(day, first_weekday)
@@ -188,7 +193,8 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
         if habit.measured_in_minutes:
             return True  # how many minutes a day can hold is the couple's to say: every day until it is met
         # A count a week: only once the week can no longer be met without this day (3/week, none done: Friday).
-        left = [d for d in (start + timedelta(days=n) for n in range(7)) if d >= day and d not in history.skipped]
+        week = (start + timedelta(days=n) for n in range(7))
+        left = [d for d in week if d >= day and d not in history.skipped and in_span(habit, d)]
         return result.target - result.amount >= len(left)
     if not is_due(habit, day):
         return False

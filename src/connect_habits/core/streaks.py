@@ -9,7 +9,7 @@ from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, week_days, week_start, weekly_target
+from .cadence import day_met, first_day, in_span, is_due, week_days, week_start, weekly_target
 from .history import History, history_start
 from .model import Habit
 
@@ -31,8 +31,10 @@ class WeekResult(namedtuple("WeekResult", "start amount target unskipped")):
 
 
 def week_result(habit: Habit, history: History, start: date) -> WeekResult:
-    """Progress of a week-based habit over the week beginning `start`."""
+    """Progress of a week-based habit over the week beginning `start` (of its days within its span, prorated)."""
     days = week_days(start)
+    if habit.starts is not None or habit.ends is not None:
+        days = [d for d in days if in_span(habit, d)]
     unskipped = sum(1 for d in days if d not in history.skipped)
     if habit.goal is not None:
         amount = sum(history.minutes.get(d, 0) for d in days)
@@ -55,11 +57,13 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
             return DONE
         if day in history.skipped:
             return SKIPPED
+        if not in_span(habit, day):
+            return NOT_DUE
         start = week_start(day, first_weekday)
         week = week_result(habit, history, start)
         if week.met:
             return NOT_DUE
-        if start + timedelta(days=6) < today and start != week_start(habit.created, first_weekday):
+        if start + timedelta(days=6) < today and start != week_start(first_day(habit), first_weekday):
             return MISSED
         return PENDING if day == today else NOT_DUE
     if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
@@ -70,7 +74,7 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
         return NOT_DUE
     if day == today:
         return PENDING
-    return NOT_DUE if day == habit.created else MISSED  # the day it was added counts only when done
+    return NOT_DUE if day == first_day(habit) else MISSED  # the day it was added (or starts) counts only when done
 
 
 # ---------------------------------------------------------------- streaks
@@ -154,7 +158,7 @@ def period_outcomes(
     if habit.week_based:
         week = week_start(start, first_weekday)
         this_week = week_start(today, first_weekday)
-        first_week = week_start(habit.created, first_weekday)
+        first_week = week_start(first_day(habit), first_weekday)
         while week <= this_week and (stop is None or week < stop):
             result = week_result(habit, history, week)
             if result.unskipped == 0:
@@ -170,7 +174,7 @@ def period_outcomes(
         if is_due(habit, day):
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
                 yield day, True
-            elif day in history.skipped or day == today or day == habit.created:
+            elif day in history.skipped or day == today or day == first_day(habit):
                 yield day, None
             else:
                 yield day, False

@@ -67,13 +67,15 @@ def recurrence(habit: Habit) -> dict:
 
 
 def first_reminder_day(habit: Habit, today: date) -> date:
-    """The first day on or after today (or the habit's creation) that the recurrence holds, so DTSTART is in it."""
-    start = max(today, habit.created)
+    """The first day on or after today (or the habit's creation, or its start) that the recurrence holds, so
+    DTSTART is in it. For a habit whose end (a challenge's) comes before it: a day after that end."""
+    anchor = habit.starts or habit.created
+    start = max(today, habit.created, anchor)
     cadence = habit.cadence
     if habit.week_based:
         return start
     if cadence.interval:
-        return start + timedelta(days=-(start - habit.created).days % cadence.interval)
+        return start + timedelta(days=-(start - anchor).days % cadence.interval)
     days = (start + timedelta(days=i) for i in range(7))
     return next(day for day in days if day.weekday() in cadence.weekdays)
 
@@ -115,14 +117,20 @@ def export_ics(snapshot: Snapshot, zone: tzinfo, today: date, stamp: datetime | 
         if habit.archived or not habit.at:
             continue
         day = first_reminder_day(habit, today)
+        if habit.ends is not None and day > habit.ends:
+            continue  # a finished challenge (or one with no due day left) has no reminders to come
         first_day = min(first_day or day, day)
         for at in habit.at:
             start = datetime.combine(day, time.fromisoformat(at), tzinfo=local)
+            rule = recurrence(habit)
+            if habit.ends is not None:  # its last reminder: on the end day (UTC when the start has a zone, RFC 5545)
+                last = datetime.combine(habit.ends, time.fromisoformat(at), tzinfo=local)
+                rule["UNTIL"] = last.astimezone(UTC) if key is not None else last.replace(tzinfo=None)
             event = Event()
             event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
             event.add("dtstamp", when)
             event.add("dtstart", start if key is not None else start.replace(tzinfo=None))
-            event.add("rrule", recurrence(habit))
+            event.add("rrule", rule)
             event.add("summary", habit.name)
             event.add("description", _description(habit))
             event.add("transp", "TRANSPARENT")  # a reminder, not busy time
