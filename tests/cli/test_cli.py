@@ -53,6 +53,10 @@ def test_list_json_has_the_contract_fields(connect):
         "remind_on": [],  # the days a week-based habit reminds on (--remind-on), none chosen
         "repeat": None,  # the minutes between a reminder's repeats (--repeat), none
         "limit": None,  # an amount not to pass (--limit), none
+        "starts": None,  # a challenge's first and last day (--starts, --for, --until), none
+        "ends": None,
+        "finished": False,
+        "result": None,  # a challenge's days (or weeks) met of those it has
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"

@@ -84,6 +84,21 @@ def test_a_done_before_the_time_means_no_reminder(paths):
     assert titles(d) == []
 
 
+def test_a_challenge_reminds_until_its_last_day_and_not_after(paths):
+    add(paths, "Thanks", at=["19:00"], until=(THURSDAY - timedelta(days=1)).isoformat())  # ended yesterday
+    add(paths, "Later", at=["19:10"], starts=(THURSDAY + timedelta(days=1)).isoformat())  # starts tomorrow
+    add(paths, "Walk together", at=["19:20"])
+    clock = Clock("18:50", THURSDAY - timedelta(days=1))
+    d = daemon(paths, clock)
+    for expected in (["Thanks", "Walk together"], ["Walk together"], ["Later", "Walk together"]):
+        for _ in range(4):  # 18:50 to 19:20
+            d.scan(clock())
+            clock.advance(minutes=10)
+        assert titles(d) == expected  # its last day reminded; the day after its end (and before the start) not
+        d.notifier.sent.clear()
+        clock.advance(days=1, minutes=-40)
+
+
 def test_a_restart_does_not_repeat_a_reminder(paths):
     add(paths, "Walk together", at=["20:00"])
     clock = Clock("20:00")

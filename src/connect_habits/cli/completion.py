@@ -23,6 +23,9 @@ VALUES = {
     "--who": ("together", "each"),
     "--remind-on": ("auto", "sat,sun", "fri,sat,sun", "sun"),
     "--repeat": ("15m", "30m", "1h", "none"),
+    "--for": ("7d", "30d", "4w", "none"),
+    "--until": ("none",),
+    "--starts": ("today", "tomorrow"),
 }
 SNOOZES = ("15m", "1h", "evening")
 

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 )
 def done(name: str, day: str, minutes: int | None, amount: int | None, note: str | None, by: str | None) -> None:
     """Log a habit as done (today unless --date)."""
-    from ..core.cadence import is_due, next_due, week_start
+    from ..core.cadence import in_span, is_due, next_due, week_start
     from ..core.couple import find_partner
     from ..core.habits import resolve_active, who_logs
     from ..core.model import parse_date
@@ -68,12 +68,16 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
     logged = f"Logged {amount_text(amount, habit)} of '{habit.name}'" if amount else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
     echo(f"{logged} {label}{who}. {_progress_line(row)}")
-    if not habit.week_based and not is_due(habit, when):
+    if not in_span(habit, when):
+        from ..core.words import long_date
+
+        before = habit.starts is not None and when < habit.starts
+        edge = f"starts on {long_date(habit.starts)}" if before else f"ended on {long_date(habit.ends)}"
+        echo(f"('{habit.name}' {edge}: {when:%A} is in the log, but does not count.)")
+    elif not habit.week_based and not is_due(habit, when):
         upcoming = next_due(habit, when)
-        echo(
-            f"({when:%A} is not one of its days (next: {short_date(upcoming, today)}): it is in the log, "
-            "but does not add to the streak.)"
-        )
+        upcoming_text = f"next: {short_date(upcoming, today)}" if upcoming else "no more before its end"
+        echo(f"({when:%A} is not one of its days ({upcoming_text}): it is in the log, but does not add to the streak.)")
 
 
 def measured_amount(habit, minutes: int | None, amount: int | None) -> int | None:
@@ -312,6 +316,8 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
                 "strength": round(r.strength, 4),
                 "weekly": w,
                 "completion": {str(k): v for k, v in r.rates.items()},
+                "finished": r.result is not None and r.result.finished,
+                "result": r.result.as_dict() if r.result is not None else None,
             }
             for r, person, w in rows
         ]
@@ -351,6 +357,11 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     else:
         closing = f"Together you kept {percent(overall)} of what you planned over the last 12 weeks."
     echo("\n" + "\n".join(textwrap.wrap(closing, min(drawn.width, 100))))
+    over = [(r, label) for (r, _, _), label in zip(rows, labels, strict=True) if r.result and r.result.finished]
+    if over:
+        from ..core.challenges import result_text
+
+        echo("Finished: " + "; ".join(f"{label}, {result_text(r.result)}" for r, label in over) + ".")
 
 
 # ---------------------------------------------------------------- list
@@ -364,9 +375,22 @@ def list_habits(as_json: bool) -> None:
     ctx = Context.from_environment()
     snapshot = ctx.load(since=ctx.today())
     habits, names = snapshot.habits, snapshot.names
+    results = challenge_results(snapshot, ctx.today(), ctx.config.first_weekday)
     if as_json:
-        echo(json.dumps([habit_json(h, names) for h in habits], ensure_ascii=False, indent=2))
+        echo(json.dumps([habit_json(h, names, results.get(h.id)) for h in habits], ensure_ascii=False, indent=2))
     elif not habits and snapshot.warnings:
         echo(UNREAD_HABITS)
     else:
-        echo(render_habits(habits, style(), names))
+        echo(render_habits(habits, style(), names, results))
+
+
+def challenge_results(snapshot, today, first_weekday: int) -> dict:
+    """Each challenge's result (core/challenges.py), by habit id; from the snapshot's months and folds."""
+    challenges = [h for h in snapshot.habits if h.ends is not None]
+    if not challenges:
+        return {}
+    from ..core.challenges import challenge_result
+    from ..core.history import build_histories
+
+    histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
+    return {h.id: challenge_result(h, histories[h.id], today, first_weekday) for h in challenges}

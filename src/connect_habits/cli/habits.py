@@ -33,10 +33,17 @@ REMIND_ON = Option(
     "For a habit counted by the week: the days it reminds on (sat,sun; auto).",
 )
 REPEAT = Option(("--repeat",), "repeat", TEXT, None, "Repeat a reminder every 30m until done (at most 4 times; none).")
+LENGTH = Option(
+    ("--for",), "length", TEXT, None, "A challenge: how long from its start, like 30d or 4w (none: no end)."
+)
+UNTIL = Option(("--until",), "until", TEXT, None, "A challenge: its last day, YYYY-MM-DD (none: no end).")
+STARTS = Option(("--starts",), "starts", TEXT, None, "The first day it counts: YYYY-MM-DD, today or tomorrow.")
 
 
-def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None):
-    """What `add` and `edit` were told, with the template looked up."""
+def habit_options(
+    every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None, span=(None,) * 3
+):
+    """What `add` and `edit` were told, with the template looked up (`span`: --starts, --until and --for)."""
     from ..core.habits import HabitOptions
 
     template = None
@@ -44,6 +51,7 @@ def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, 
         from ..core.catalog import find_template
 
         template = find_template(template_id)
+    starts, until, length = span
     return HabitOptions(
         every=every,
         goal=goal,
@@ -54,17 +62,18 @@ def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, 
         remind_on=remind_on,
         repeat=repeat,
         limit=limit,
-    )
+    )._replace(starts=starts, until=until, length=length)
 
 
 def described(habit, names=None) -> str:
     """`weekly, reminders at 19:00`: the habit's rhythm, reminder times, and whose it is when it is one partner's."""
-    from ..core.words import reminders_text, rhythm_text
+    from ..core.words import reminders_text, rhythm_text, span_text
     from .render import who_text
 
     reminders = f", reminders at {reminders_text(habit)}" if habit.at else ""
     who = {"together": "", "each": ", each of you"}.get(habit.who, f", {who_text(habit.who, names)}'s")
-    return f"{rhythm_text(habit)}{reminders}{who}"
+    span = f", {span_text(habit)}" if habit.starts or habit.ends else ""
+    return f"{rhythm_text(habit)}{span}{reminders}{who}"
 
 
 @command(
@@ -79,6 +88,9 @@ def described(habit, names=None) -> str:
     WHO,
     REMIND_ON,
     REPEAT,
+    LENGTH,
+    UNTIL,
+    STARTS,
 )
 def add(
     name: str | None,
@@ -91,12 +103,15 @@ def add(
     who: str | None,
     remind_on: str | None,
     repeat: str | None,
+    length: str | None,
+    until: str | None,
+    starts: str | None,
 ) -> None:
-    """Add a habit."""
+    """Add a habit; with --for or --until, a challenge (and with --starts, one that starts later)."""
     from ..core.habits import new_habit
 
     ctx = Context.from_environment()
-    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit)
+    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit, (starts, until, length))
     with ctx.transaction(since=ctx.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, ctx.today(), tx.snapshot.names)
         tx.add_habit(habit)
@@ -110,9 +125,12 @@ def _changes(before, after, names) -> list[str]:
     from .render import who_text
 
     def shown(habit) -> dict[str, str]:
+        from ..core.words import span_text
+
         return {
             "name": habit.name,
             "rhythm": rhythm_text(habit),
+            "dates": span_text(habit) or "none",
             "reminders": reminders_text(habit) or "none",
             "note": habit.note or "none",
             "whose": who_text(habit.who, names) if habit.who not in ("together", "each") else habit.who,
@@ -169,6 +187,9 @@ def _hours(delta) -> str:
     WHO,
     REMIND_ON,
     REPEAT,
+    LENGTH,
+    UNTIL,
+    STARTS,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
 def edit(
@@ -184,22 +205,26 @@ def edit(
     who: str | None,
     remind_on: str | None,
     repeat: str | None,
+    length: str | None,
+    until: str | None,
+    starts: str | None,
     restore: bool,
 ) -> None:
-    """Change a habit's name, cadence, goal, reminder times or note."""
+    """Change a habit's name, cadence, goal, reminder times, note, or a challenge's start and end."""
     from ..core.habits import changed_habit, resolve_active
     from ..core.names import resolve
 
     if clear_at and at:
         raise UsageError("Use either --at or --clear-at, not both.")
     ctx = Context.from_environment()
-    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, limit)
+    span = (starts, until, length)
+    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, limit, span)
     if clear_at:
         options = options._replace(at=())
     with ctx.transaction(since=ctx.today()) as tx:
         habits = tx.snapshot.habits
         habit = resolve(habits, name) if restore else resolve_active(habits, name)
-        updated = changed_habit(habits, habit, options, rename=rename, restore=restore, names=tx.snapshot.names)
+        updated = changed_habit(habits, habit, options, rename, restore, tx.snapshot.names, ctx.today())
         if updated != habit:
             tx.replace_habit(updated)
     if updated == habit:

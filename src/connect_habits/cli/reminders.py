@@ -82,7 +82,7 @@ def snooze(name: str, duration: str) -> None:
 
     from ..core.cadence import week_start
     from ..core.habits import resolve_active
-    from ..core.reminders import is_quiet, needs_reminder, quiet_end, reminder_view, settings_from_config, wall_instant
+    from ..core.reminders import is_quiet, needs_reminder, quiet_end, reminder_view, settings_from_config
     from ..core.repeats import snooze_until
     from ..daemon.folders import DAEMON_LOCK
     from ..storage.fileio import is_locked
@@ -108,7 +108,7 @@ def snooze(name: str, duration: str) -> None:
     until = snooze_until(duration, now, settings)
     add_snooze(ctx.paths, Snooze(habit.id, today, until), now)
     echo(f"Snoozed '{habit.name}' until {until:%H:%M}; its reminders wait until then.")
-    later = [at for at in habit.at if wall_instant(now.date(), at, until.tzinfo) > until]  # type: ignore[arg-type]
+    later = [at for at in habit.at if settings.instant(today, at, until.tzinfo) > until]  # type: ignore[arg-type]
     if later:
         echo(f"Its reminder at {', '.join(later)} still comes.")
     if is_quiet(until, settings):

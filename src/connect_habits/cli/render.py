@@ -19,14 +19,13 @@ from ..core.words import (
     reminders_text,
     rhythm_text,
     row_label,
+    span_text,
     streak_text,
 )
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
-if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
+if TYPE_CHECKING:
     from typing import TextIO
-
-    from ..core.catalog import Template
 
 WIDTH = 80  # the width of a pipe, and the most a table's text needs when the names are short
 MIN_WIDTH, MAX_WIDTH = 40, 250
@@ -94,9 +93,15 @@ _LEGEND = ((DONE, "done"), (MISSED, "missed"), (SKIPPED, "skipped"), (NOT_DUE, "
 # ---------------------------------------------------------------- JSON
 
 
-def habit_json(habit: Habit, names: Mapping[str, str] | None = None) -> dict:
-    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name."""
-    return {**habit.as_dict(), "who": who_text(habit.who, names)}
+def habit_json(habit: Habit, names: Mapping[str, str] | None = None, result=None) -> dict:
+    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name;
+    a challenge's `result` (core/challenges.py) and whether it is `finished`."""
+    over = result is not None and result.finished
+    return {**habit.as_dict(), "who": who_text(habit.who, names), "finished": over, "result": _result_json(result)}
+
+
+def _result_json(result) -> dict | None:
+    return None if result is None else result.as_dict()
 
 
 def who_text(who: str, names: Mapping[str, str] | None = None) -> str:
@@ -261,9 +266,14 @@ EMPTY_WEEK = (
 )
 
 
-def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str] | None = None) -> str:
-    """`connect list`: one line per active habit (with whose it is, when it is one partner's), then the archived."""
-    active = [h for h in habits if not h.archived]
+def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str] | None = None, results=None) -> str:
+    """`connect list`: one line per active habit (with whose it is, when it is one partner's), then the finished
+    challenges with their `results` (by habit id), then the archived."""
+    from ..core.challenges import result_text
+
+    results = results or {}
+    over = [h for h in habits if not h.archived and h.id in results and results[h.id].finished]
+    active = [h for h in habits if not h.archived and h not in over]
     archived = [h for h in habits if h.archived]
     if not habits:
         return "No habits yet; add one with `connect add NAME` or start with `connect init`."
@@ -274,6 +284,7 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
             habit.slug,
             rhythm_text(habit),
             f"at {reminders_text(habit, short=True)}" if habit.at else "no reminder",
+            span_text(habit),
         )
         for habit in active
     ]
@@ -283,36 +294,17 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
     room, dropped = shrink_to(style.width - slug_width - 1, 14 + 1 + at_width + 1, (at_width + 1, 15), 14)
     name_width = min(room, max([32, *(display_width(r[0]) for r in rows)]))
     ellipsis = "…" if style.unicode else "..."
-    for label, slug, rhythm, at in rows:
-        columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), at][: 4 - dropped]
-        lines.append(" ".join(columns).rstrip())
+    for label, slug, rhythm, at, span in rows:
+        columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), f"{at:<{at_width}}"]
+        lines.append(" ".join(columns[: 4 - dropped] + ([span] if span and not dropped else [])).rstrip())
     if not active:
         lines.append("No active habits.")
+    if over:
+        lines.append(style.paint("Finished:", "bold"))
+        for habit in over:
+            lines.append(f"  {clean(habit.name)} ({habit.slug}): {result_text(results[habit.id])}, {span_text(habit)}")
     if archived:
         lines.append(style.paint("Archived: " + ", ".join(clean(h.name) for h in archived), "dim"))
-    return "\n".join(lines)
-
-
-def render_catalog(templates: Sequence[Template], style: Style) -> str:
-    """`connect catalog`: templates grouped by the strategy they serve."""
-    import textwrap
-
-    from ..core.catalog import STRATEGIES
-
-    lines: list[str] = []
-    for strategy, title in STRATEGIES.items():
-        group = [t for t in templates if t.strategy == strategy]
-        if not group:
-            continue
-        lines.append(style.paint(title, "bold"))
-        for t in group:
-            rhythm = rhythm_text(t)
-            at = f" at {', '.join(t.at)}" if t.at else ""
-            lines.append(f"  {fit(t.id, 22)} {fit(t.name, 26)} {rhythm}{at}")
-            for line in textwrap.wrap(t.why, WIDTH - 25):
-                lines.append(style.paint(f"  {'':22} {line}", "dim"))
-        lines.append("")
-    lines.append("Add one with `connect add --from ID`; `connect prompt ID` gives a prompt from it.")
     return "\n".join(lines)
 
 
@@ -345,7 +337,8 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0, whose: str |
     """
     unit = stats.streak_unit
     title = f"{stats.habit.name} · {whose}" if whose else stats.habit.name
-    lines = [style.paint(clean(title), "bold") + f"  ({rhythm_text(stats.habit)})", ""]
+    span = span_text(stats.habit)
+    lines = [style.paint(clean(title), "bold") + f"  ({rhythm_text(stats.habit)}{', ' + span if span else ''})", ""]
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     columns = stats.calendar
     months = ""
@@ -380,6 +373,10 @@ def render_habit_stats(stats, style: Style, first_weekday: int = 0, whose: str |
         f"Completion: 4 weeks {percent(rates[4])} · 12 weeks {percent(rates[12])} · 52 weeks {percent(rates[52])}"
     )
     lines.append("By weekday: " + "  ".join(f"{names[i]} {percent(v)}" for i, v in enumerate(stats.weekdays)))
+    if stats.result is not None:
+        from ..core.challenges import result_text
+
+        lines.append(f"{'Finished' if stats.result.finished else 'Challenge'}: {result_text(stats.result)}")
     if stats.best_streaks:
         lines.append("Best streaks:")
         for run in stats.best_streaks:
@@ -413,4 +410,8 @@ def stats_json(result) -> dict:
         "completion": {str(k): v for k, v in result.rates.items()},
         "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
         "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},
+        "starts": result.habit.starts and result.habit.starts.isoformat(),
+        "ends": result.habit.ends and result.habit.ends.isoformat(),
+        "finished": result.result is not None and result.result.finished,
+        "result": _result_json(result.result),
     }

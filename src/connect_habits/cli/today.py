@@ -172,6 +172,7 @@ def status(form: str) -> None:
 
 def open_on(ctx: Context, day, today) -> tuple[list, dict]:
     """The rows of this device's person still open on `day`: due and not met, nor skipped; with the names."""
+    from ..core.cadence import in_span
     from ..core.streaks import MISSED, NOT_DUE, PENDING
     from ..core.week import rows_for
 
@@ -184,6 +185,7 @@ def open_on(ctx: Context, day, today) -> tuple[list, dict]:
                 rows.append(row)
             continue
         unmet_week = row.habit.week_based and row.progress.done < row.progress.target
-        if status in (PENDING, MISSED) or (status == NOT_DUE and unmet_week and day >= row.habit.created):
+        open_week = unmet_week and day >= row.habit.created and in_span(row.habit, day)
+        if status in (PENDING, MISSED) or (status == NOT_DUE and open_week):
             rows.append(row)
     return rows, summary.names

@@ -42,15 +42,33 @@ def next_period(habit: Habit, start: date) -> date:
     return start + timedelta(days=len(period_days(habit, start)))
 
 
+def first_day(habit: Habit) -> date:
+    """The first day a habit counts: its start when it has one (a challenge's), else the day it was added."""
+    return habit.starts or habit.created
+
+
+def in_span(habit: Habit, day: date) -> bool:
+    """Whether `day` is within the habit's start and end (each inclusive; a habit without them: always)."""
+    return (habit.starts is None or day >= habit.starts) and (habit.ends is None or day <= habit.ends)
+
+
+def finished(habit: Habit, today: date) -> bool:
+    """Whether the habit's last day (a challenge's end) is behind `today`."""
+    return habit.ends is not None and today > habit.ends
+
+
 def is_due(habit: Habit, day: date) -> bool:
     """Whether a day-based habit is due on `day` (period-based habits have no fixed days; a rolling
-    window is due any day: whether a day is needed depends on the history, see `rolling_met`)."""
+    window is due any day: whether a day is needed depends on the history, see `rolling_met`); never
+    outside its span."""
+    if (habit.starts is not None or habit.ends is not None) and not in_span(habit, day):
+        return False
     cadence = habit.cadence
     if cadence.rolling:
         return True
     if cadence.interval:
-        # Anchored at creation, so the rhythm does not shift when a day is missed.
-        return (day - habit.created).days % cadence.interval == 0
+        # Anchored at its first day, so the rhythm does not shift when a day is missed.
+        return (day - (habit.starts or habit.created)).days % cadence.interval == 0
     if cadence.nth:
         last = day.day + 7 > monthrange(day.year, day.month)[1]
         return day.weekday() in cadence.weekdays and (last if cadence.nth == -1 else nth_of_month(day) == cadence.nth)
@@ -62,10 +80,13 @@ def nth_of_month(day: date) -> int:
     return (day.day - 1) // 7 + 1
 
 
-def next_due(habit: Habit, day: date) -> date:
-    """The first day from `day` on that a day-based habit is due."""
+def next_due(habit: Habit, day: date) -> date | None:
+    """The first day from `day` on that a day-based habit is due (None: its span ends before another one)."""
+    if habit.starts is not None and day < habit.starts:
+        day = habit.starts
     span = habit.cadence.interval or (37 if habit.cadence.nth else 7)
-    return next((day + timedelta(days=n) for n in range(span + 1) if is_due(habit, day + timedelta(days=n))), day)
+    found = next((day + timedelta(days=n) for n in range(span + 1) if is_due(habit, day + timedelta(days=n))), None)
+    return found if found is not None or habit.ends is not None else day
 
 
 def full_target(habit: Habit) -> int:

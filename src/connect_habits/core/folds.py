@@ -37,6 +37,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
     if begin >= at:  # nothing before `at` to sum up: scans start at the history's beginning
         return Fold(at, None, RunState(), 0.0, 0.0, [0] * 7, [0] * 7, {})
     # Only a fold with history before it needs the scans: an everyday command on a new month does not load them.
+    from .challenges import tally_scan
     from .stats import initial_strength, rolling_target, strength_scan, weekday_scan
 
     old = history.fold if history.fold is not None and history.fold.at < at else None
@@ -46,10 +47,12 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
         runs, start = old.runs.copy(), resume
         score, rolling = strength_scan(habit, history, old.at, at, old.score, old.rolling, stop=at)
         met, due = weekday_scan(habit, history, old.at, at, list(old.met), list(old.due), stop=at)
+        tally = tally_scan(habit, history, start, at, tuple(old.tally), first_weekday, stop=stop)
     else:
         runs, start = RunState(), begin
         score, rolling = strength_scan(habit, history, begin, at, initial_strength(habit), stop=at)
         met, due = weekday_scan(habit, history, begin, at, [0] * 7, [0] * 7, stop=at)
+        tally = tally_scan(habit, history, start, at, (0, 0), first_weekday, stop=stop)
     for period, outcome in period_outcomes(habit, history, start, at, first_weekday, stop=stop):
         runs.add(period, outcome)
     earlier = [d for d, n in history.count.items() if n and d < at]
@@ -62,7 +65,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
         entry = (history.count.get(day, 0), history.minutes.get(day, 0), day in history.skipped)
         if any(entry):
             tail[day] = entry
-    return Fold(at, min(earlier, default=None), runs, score, rolling, met, due, tail)
+    return Fold(at, min(earlier, default=None), runs, score, rolling, met, due, tail, tally)
 
 
 def rules_of(habit: Habit, person: str | None, persons: list[str], first_weekday: int) -> str:
@@ -70,17 +73,18 @@ def rules_of(habit: Habit, person: str | None, persons: list[str], first_weekday
     goal = [habit.goal.minutes, habit.goal.per] if habit.goal else None
     if habit.limit is not None:  # a limit scores and streaks otherwise than a goal of the same amount
         goal = ["limit", habit.limit.minutes, habit.limit.per]
-    return json.dumps(
-        [
-            str(habit.cadence),
-            goal,
-            habit.created.isoformat(),
-            habit.who,
-            person,
-            persons if habit.who == "each" else [],
-            first_weekday,
-        ]
-    )
+    rules = [
+        str(habit.cadence),
+        goal,
+        habit.created.isoformat(),
+        habit.who,
+        person,
+        persons if habit.who == "each" else [],
+        first_weekday,
+    ]
+    if habit.starts is not None or habit.ends is not None:  # a challenge's span (none: the rules stay as they were)
+        rules.append([habit.starts and habit.starts.isoformat(), habit.ends and habit.ends.isoformat()])
+    return json.dumps(rules)
 
 
 def month_start(today: date) -> date:

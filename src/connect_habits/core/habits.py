@@ -54,11 +54,12 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
 class HabitOptions(
     namedtuple(
         "HabitOptions",
-        "every goal at note template who remind_on repeat limit",
-        defaults=(None, None, None, None, None, None, None, None, None),
+        "every goal at note template who remind_on repeat limit starts until length",
+        defaults=(None, None, None, None, None, None, None, None, None, None, None, None),
     )
 ):
-    """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template)."""
+    """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template;
+    `starts`, `until` and `length` a challenge's `--starts`, `--until` and `--for`)."""
 
     __slots__ = ()
 
@@ -213,7 +214,7 @@ def new_habit(
         note=parse_note(options.note),
         who=parse_who(options.who, names or {}) if options.who is not None else "together",
     )
-    return _reminder_rules(habit, options)
+    return _reminder_rules(_span(habit, options, today), options)
 
 
 def changed_habit(
@@ -223,8 +224,9 @@ def changed_habit(
     rename: str | None = None,
     restore: bool = False,
     names: Mapping[str, str] | None = None,
+    today: date | None = None,
 ) -> Habit:
-    """`habit` with the options applied; flags override the template they name."""
+    """`habit` with the options applied; flags override the template they name (`today` reads --starts and --until)."""
     template = options.template
     cadence = template.cadence if template else habit.cadence
     goal = template.goal if template else habit.goal
@@ -251,7 +253,16 @@ def changed_habit(
         archived=False if restore else habit.archived,
         who=parse_who(options.who, names or {}) if options.who is not None else habit.who,
     )
-    return _reminder_rules(changed, options)
+    return _reminder_rules(_span(changed, options, today or habit.created), options)
+
+
+def _span(habit: Habit, options: HabitOptions, today: date) -> Habit:
+    """The habit with a challenge's start and end, when any option gives them (core/challenges.py)."""
+    if options.starts is None and options.until is None and options.length is None:
+        return habit
+    from .challenges import with_span
+
+    return with_span(habit, options.starts, options.until, options.length, today)
 
 
 def _times(values: Sequence[str]) -> tuple[str, ...]:

@@ -14,12 +14,13 @@ from .cadence import period_start
 from .model import CheckIn, Habit, Skip
 
 
-class Fold(namedtuple("Fold", "at first runs score rolling met due tail")):
+class Fold(namedtuple("Fold", "at first runs score rolling met due tail tally", defaults=((0, 0),))):
     """Every scan's state just before the day `at`: streak runs, strength score, weekday tallies.
 
     `first` is the first check-in before `at`, `runs` a RunState, `score` and `rolling` the strength
     scan's, `met` and `due` the weekday tallies (seven each), and `tail` the last days before `at`
-    that resumed scans look back at: day -> (count, minutes, skipped).
+    that resumed scans look back at: day -> (count, minutes, skipped); `tally` a challenge's periods
+    met and counted before `at` (core/challenges.py; (0, 0) for a habit without an end).
     """
 
     __slots__ = ()
@@ -117,6 +118,7 @@ def build_histories(
 
 
 def history_start(habit: Habit, history: History) -> date:
-    """A habit's history begins at its creation or its first check-in, whichever is earlier."""
+    """A habit's history begins at its creation, its start or its first check-in, whichever is earliest."""
     first = history.first_checkin()
-    return min(habit.created, first) if first else habit.created
+    begin = habit.starts if habit.starts is not None and habit.starts < habit.created else habit.created
+    return min(begin, first) if first else begin

@@ -97,17 +97,16 @@ class Goal(namedtuple("Goal", "minutes per unit", defaults=("",))):
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat limit",
-        defaults=(None, (), None, (), "", False, "together", (), (), 0, None),
+        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat limit starts ends",
+        defaults=(None, (), None, (), "", False, "together", (), (), 0, None, None, None),
     )
 ):
-    """A ritual the couple wants to repeat.
-
-    `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
+    """A ritual the couple wants to repeat. `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
     `who` is "together" (either partner's check-in counts), "each", or one partner's name; `aka` the
     names and slugs it had before a rename (the change records hold them); `remind_on` the weekdays (0 is
     Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none);
-    `limit` a Goal not to pass (at most 1h/day of screens), in place of a goal."""
+    `limit` a Goal not to pass (at most 1h/day of screens), in place of a goal; `starts` and `ends` the first
+    and last day it counts (None: from its creation, and open-ended), a challenge's span (core/challenges.py)."""
 
     __slots__ = ()
 
@@ -144,6 +143,8 @@ class Habit(
             "remind_on": [WEEKDAY_NAMES[d] for d in self.remind_on],
             "repeat": self.repeat or None,
             "limit": self.limit.as_dict() if self.limit else None,
+            "starts": self.starts.isoformat() if self.starts else None,
+            "ends": self.ends.isoformat() if self.ends else None,
         }
 
 

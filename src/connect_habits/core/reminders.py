@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
-from .cadence import day_met, is_due, period_days, period_start, rolling_met
+from .cadence import day_met, in_span, is_due, period_days, period_start, rolling_met
 from .daystart import MIDNIGHT, logical_day, parse_day_starts, wall_date
 from .history import History
 from .model import WEEKDAY_NAMES, Habit, parse_duration, parse_time
@@ -179,12 +179,12 @@ class Slot:
 
 
 def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo, day_starts: time = MIDNIGHT) -> list[Slot]:
-    """Every reminder time of every active habit on the day `day`, in time order (those before `day_starts`
-    the night after it)."""
+    """Every reminder time of every active habit on the day `day` (within its span: a challenge's), in time
+    order (those before `day_starts` the night after it)."""
     slots = [
         Slot(h.id, day, at, wall_instant(wall_date(day, at, day_starts), at, zone))
         for h in habits
-        if not h.archived
+        if not h.archived and in_span(h, day)
         for at in h.at
     ]
     return sorted(slots, key=lambda s: (s.instant, s.habit_id))
@@ -194,11 +194,12 @@ def slots_on(habits: Iterable[Habit], day: date, zone: tzinfo, day_starts: time 
 
 
 def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int = 0, asked: bool = False) -> bool:
-    """Whether `habit` is due on `day` and not yet met, skipped or archived.
+    """Whether `habit` is due on `day` and not yet met, skipped or archived (never before its start or after
+    its end).
 
     `asked`: a reminder the user asked for (a snooze) comes whenever the habit is still open that day,
     also on a day the rules would not remind on (a 3/week habit on a Monday, a window already kept)."""
-    if habit.archived or day in history.skipped or day < habit.created:
+    if habit.archived or day in history.skipped or day < habit.created or not in_span(habit, day):
         return False
     if habit.limit is not None:  # a nudge while it is kept; nothing once it has been passed
         if habit.week_based:
@@ -218,7 +219,7 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
         if habit.measured:
             return True  # how many minutes a day can hold is the couple's to say: every day until it is met
         # A count a period: only once it can no longer be met without this day (3/week, none done: Friday).
-        left = [d for d in period_days(habit, start) if d >= day and d not in history.skipped]
+        left = [d for d in period_days(habit, start) if d >= day and d not in history.skipped and in_span(habit, d)]
         return result.target - result.amount >= len(left)
     if not is_due(habit, day):
         return False

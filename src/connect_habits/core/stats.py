@@ -9,7 +9,8 @@ import math
 from collections import namedtuple
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, period_start, week_start
+from .cadence import day_met, in_span, is_due, period_start, week_start
+from .challenges import challenge_result
 from .history import History, history_start
 from .model import Habit
 from .streaks import (
@@ -76,7 +77,8 @@ def strength(habit: Habit, history: History, today: date) -> float:
 
     Per day: score = previous * m + value * (1 - m), m = 0.5 ** (sqrt(f) / 13), where f is
     the frequency and value the share of the rolling target met (capped at 1). A skipped
-    day leaves the score as it was; so does today while it is still open and unmet.
+    day leaves the score as it was; so does today while it is still open and unmet, and so does
+    a day before a habit's start or after its end (a finished challenge keeps its score).
     """
     fold = history.fold
     if fold is not None and history.resume_point(habit, 0, today) is not None:
@@ -102,6 +104,7 @@ def strength_scan(
     m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
     window, target = rolling_target(habit)
     measured, limit = habit.measured, habit.limit is not None
+    bounded = habit.starts is not None or habit.ends is not None
     begin = history_start(habit, history)
     span = timedelta(days=window)
 
@@ -117,7 +120,7 @@ def strength_scan(
             value = min(1.0, max(0.0, 1 - (rolling - target) / target))
         else:
             value = min(1.0, rolling / target) if target else 0.0
-        skipped = day in history.skipped and not history.logged(day)
+        skipped = (day in history.skipped and not history.logged(day)) or (bounded and not in_span(habit, day))
         if limit:
             still_open = day == today and rolling <= target
         else:
@@ -178,7 +181,7 @@ def weekday_scan(
     """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
     day = start
     while day <= today and (stop is None or day < stop):
-        counts = habit.week_based or bool(habit.cadence.rolling) or is_due(habit, day)
+        counts = ((habit.week_based or bool(habit.cadence.rolling)) and in_span(habit, day)) or is_due(habit, day)
         if counts and day not in history.skipped and not (day == today and not history.logged(day)):
             due[day.weekday()] += 1
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
@@ -192,13 +195,15 @@ def weekday_scan(
 class HabitStats(
     namedtuple(
         "HabitStats",
-        "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar",
+        "habit streak best_streak streak_unit best_streaks rates weekdays strength calendar result",
+        defaults=(None,),
     )
 ):
     """Everything `connect stats NAME` shows.
 
     `rates` maps 4, 12 and 52 weeks to a completion rate (None: no due day), `weekdays` has one rate a
-    weekday, and `calendar` is a list of weeks, each a list of (day, status).
+    weekday, `calendar` is a list of weeks, each a list of (day, status), and `result` a challenge's
+    (core/challenges.py; None for a habit without an end).
     """
 
     __slots__ = ()
@@ -217,6 +222,7 @@ def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, fi
         weekdays=weekday_completion(habit, history, today),
         strength=strength(habit, history, today),
         calendar=calendar(habit, history, today, weeks, first_weekday),
+        result=challenge_result(habit, history, today, first_weekday),
     )
 
 

@@ -9,7 +9,17 @@ from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, next_period, period_days, period_start, period_target, rolling_met
+from .cadence import (
+    day_met,
+    first_day,
+    in_span,
+    is_due,
+    next_period,
+    period_days,
+    period_start,
+    period_target,
+    rolling_met,
+)
 from .history import History, history_start
 from .model import Habit
 
@@ -32,8 +42,11 @@ class WeekResult(namedtuple("WeekResult", "start amount target unskipped limit",
 
 
 def week_result(habit: Habit, history: History, start: date) -> WeekResult:
-    """Progress of a period-based habit over the period (its week or month) beginning `start`."""
+    """Progress of a period-based habit over the period (its week or month) beginning `start` (of its days
+    within its span, prorated)."""
     days = period_days(habit, start)
+    if habit.starts is not None or habit.ends is not None:
+        days = [d for d in days if in_span(habit, d)]
     unskipped = sum(1 for d in days if d not in history.skipped)
     if habit.measured:
         amount = sum(history.minutes.get(d, 0) for d in days)
@@ -58,11 +71,13 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
             return DONE
         if day in history.skipped:
             return SKIPPED
+        if not in_span(habit, day):
+            return NOT_DUE
         start = period_start(habit, day, first_weekday)
         period = week_result(habit, history, start)
         if period.met:
             return NOT_DUE
-        if next_period(habit, start) <= today and start != period_start(habit, habit.created, first_weekday):
+        if next_period(habit, start) <= today and start != period_start(habit, first_day(habit), first_weekday):
             return MISSED
         return PENDING if day == today else NOT_DUE
     if habit.cadence.rolling:
@@ -75,7 +90,7 @@ def day_status(habit: Habit, history: History, day: date, today: date, first_wee
         return NOT_DUE
     if day == today:
         return PENDING
-    return NOT_DUE if day == habit.created else MISSED  # the day it was added counts only when done
+    return NOT_DUE if day == first_day(habit) else MISSED  # the day it was added (or starts) counts only when done
 
 
 def _limit_status(habit: Habit, history: History, day: date, today: date, first_weekday: int) -> str:
@@ -196,7 +211,7 @@ def period_outcomes(
     if habit.week_based:
         period = period_start(habit, start, first_weekday)
         this_period = period_start(habit, today, first_weekday)
-        first_period = period_start(habit, habit.created, first_weekday)
+        first_period = period_start(habit, first_day(habit), first_weekday)
         while period <= this_period and (stop is None or period < stop):
             result = week_result(habit, history, period)
             if result.unskipped == 0:
@@ -232,7 +247,7 @@ def period_outcomes(
         elif is_due(habit, day):
             if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
                 yield day, True
-            elif day in history.skipped or day == today or day == habit.created:
+            elif day in history.skipped or day == today or day == first_day(habit):
                 yield day, None
             else:
                 yield day, False

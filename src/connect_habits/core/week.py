@@ -9,7 +9,7 @@ from collections import defaultdict, namedtuple
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 
-from .cadence import day_met, is_due, monthly, period_start, week_days, week_start
+from .cadence import day_met, first_day, in_span, is_due, monthly, period_start, week_days, week_start
 from .history import Folds, History, build_histories, history_start, person_histories
 from .model import CheckIn, Habit, Skip
 from .streaks import current_streak, day_status, streak_runs, week_result
@@ -51,7 +51,8 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
     """Progress over the week beginning `start`: times, minutes or an amount done against the week's target
     (or, for a limit, against what it allows).
 
-    The day a habit was added is in the target while it can still be done (`today`), and after that only if it was.
+    The day a habit was added (or starts) is in the target while it can still be done (`today`), and after that
+    only if it was.
     """
     unit = progress_unit(habit)
     as_of = min(start + timedelta(days=6), today or start + timedelta(days=6))
@@ -62,13 +63,14 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
         times, days = habit.cadence.rolling
         return Progress(sum(1 for n in range(days) if history.logged(as_of - timedelta(days=n))), times, unit)
     begin = history_start(habit, history)
-    days = [d for d in week_days(start) if d >= begin]
+    days = [d for d in week_days(start) if d >= begin and in_span(habit, d)]
     met = {d for d in days if day_met(habit, history.count.get(d, 0), history.minutes.get(d, 0))}
+    first = first_day(habit)
     due = [
         d
         for d in days
         if is_due(habit, d)
-        and (d in met or (d not in history.skipped and not (d == habit.created and today is not None and d < today)))
+        and (d in met or (d not in history.skipped and not (d == first and today is not None and d < today)))
     ]
     if habit.measure is not None:
         return Progress(sum(history.minutes.get(d, 0) for d in days), habit.measure.minutes * len(due), unit)
@@ -121,7 +123,7 @@ def week_summary(
 ) -> WeekSummary:
     """The weekly summary of every active habit for the week containing `day` (default: today).
 
-    A habit each partner does (`who = each`) gets a row per partner. `persons` are the partners' ids,
+    A habit whose end (a challenge's) is before the week is left out. A habit each partner does (`who = each`) gets a row per partner. `persons` are the partners' ids,
     `names` their names (each id stands for itself when not given).
     """
     day = day or today
@@ -135,7 +137,7 @@ def week_summary(
             attributed[checkin.habit_id, checkin.day].append(checkin.by)
     rows = []
     for habit in habits:
-        if habit.archived:
+        if habit.archived or (habit.ends is not None and habit.ends < start):
             continue
         if habit.who == "each" and partners:
             rows += [

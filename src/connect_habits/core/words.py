@@ -60,6 +60,21 @@ def rhythm_text(habit: Habit | Template) -> str:
     return f"goal {habit.goal}" if habit.goal else str(habit.cadence)
 
 
+def span_text(habit: Habit) -> str:
+    """`1 Jan 2027 to 30 Jan 2027`, `from 1 Feb 2027` or `until 31 Dec 2026`: a habit's start and end ("" without)."""
+    starts, ends = habit.starts, habit.ends
+    if starts is not None and ends is not None:
+        return f"{long_date(starts)} to {long_date(ends)}"
+    if starts is not None:
+        return f"from {long_date(starts)}"
+    return f"until {long_date(ends)}" if ends is not None else ""
+
+
+def long_date(day: date) -> str:
+    """`1 Jan 2027`."""
+    return f"{day.day} {day:%b %Y}"
+
+
 def streak_text(length: int, unit: str) -> str:
     """`1 day`, `3 weeks`."""
     return f"{length} {unit[:-1] if length == 1 else unit}"

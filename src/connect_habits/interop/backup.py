@@ -223,6 +223,8 @@ _HABIT_TYPES = {
     "who": _TEXT,
     "template": _OPTIONAL_TEXT,
     "goal": (dict, type(None)),
+    "starts": _OPTIONAL_TEXT,
+    "ends": _OPTIONAL_TEXT,
 }
 
 
@@ -240,6 +242,8 @@ _OPTIONAL_FIELDS = {
     "template",
     "prompts",
     "who",
+    "starts",
+    "ends",
 }
 
 

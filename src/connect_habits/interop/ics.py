@@ -74,15 +74,17 @@ def recurrence(habit: Habit) -> dict:
 
 
 def first_reminder_day(habit: Habit, today: date) -> date:
-    """The first day on or after today (or the habit's creation) that the recurrence holds, so DTSTART is in it."""
-    start = max(today, habit.created)
+    """The first day on or after today (or the habit's creation, or its start) that the recurrence holds, so
+    DTSTART is in it. For a habit whose end (a challenge's) comes before it: a day after that end."""
+    anchor = habit.starts or habit.created
+    start = max(today, habit.created, anchor)
     cadence = habit.cadence
     if habit.week_based or cadence.rolling:
         return start
-    if cadence.nth:
-        return next_due(habit, start)
+    if cadence.nth:  # its next day, or (past a challenge's end) the day after that end
+        return next_due(habit, start) or start
     if cadence.interval:
-        return start + timedelta(days=-(start - habit.created).days % cadence.interval)
+        return start + timedelta(days=-(start - anchor).days % cadence.interval)
     days = (start + timedelta(days=i) for i in range(7))
     return next(day for day in days if day.weekday() in cadence.weekdays)
 
@@ -127,12 +129,17 @@ def export_ics(
         if habit.archived or not habit.at:
             continue
         day = first_reminder_day(habit, today)
+        if habit.ends is not None and day > habit.ends:
+            continue  # a finished challenge (or one with no due day left) has no reminders to come
         first_day = min(first_day or day, day)
         for at in habit.at:
             start = datetime.combine(wall_date(day, at, day_starts), time.fromisoformat(at), tzinfo=local)
             rule = recurrence(habit)
             if start.date() != day and "BYDAY" in rule and set(rule["BYDAY"]) <= set(_BYDAY):  # plain weekdays
                 rule = {**rule, "BYDAY": [_BYDAY[(_BYDAY.index(d) + 1) % 7] for d in rule["BYDAY"]]}
+            if habit.ends is not None:  # its last reminder: on the end day (UTC when the start has a zone, RFC 5545)
+                last = datetime.combine(wall_date(habit.ends, at, day_starts), time.fromisoformat(at), tzinfo=local)
+                rule["UNTIL"] = last.astimezone(UTC) if key is not None else last.replace(tzinfo=None)
             event = Event()
             event.add("uid", f"{habit.id}-{at.replace(':', '')}@connect")
             event.add("dtstamp", when)

@@ -138,7 +138,7 @@ def record_skips(transaction: Transaction, query: str, days: list[date], reason:
     skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
     done = {c.day for c in snapshot.checkins if c.habit_id == habit.id}
     text = parse_note(reason, what="reason")
-    start = min([habit.created, *done])
+    start = min([habit.created, habit.starts or habit.created, *done])  # a challenge may start before it was added
     before = [d for d in days if d < start]
     days = [d for d in days if d >= start]
     new = [Skip(id=new_id(), habit_id=habit.id, day=d, reason=text) for d in days if d not in skipped and d not in done]

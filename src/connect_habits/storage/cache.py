@@ -5,9 +5,9 @@ of last month and one at the first of this month. A fold is only trusted while t
 is unchanged: the cache records the inode, size and modification time of every month file before its
 point (the way git's index recognises unchanged files; a file changed in the last two seconds gets no
 fingerprint, as it may change again unseen within its timestamp's tick), the habit's rules (cadence,
-goal, creation, who, the partners) and the first weekday. A back-dated check-in, a partner's old month
-arriving, an edited cadence: the fold is made again, from the newest fold that still holds. The cache
-is derived data: deleting it is always safe.
+goal, creation, who, the partners, a challenge's span) and the first weekday. A back-dated check-in, a
+partner's old month arriving, an edited cadence: the fold is made again, from the newest fold that
+still holds. The cache is derived data: deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def _fold_record(fold: Fold) -> dict:
         "met": fold.met,
         "due": fold.due,
         "tail": [[d.isoformat(), *entry] for d, entry in sorted(fold.tail.items())],
+        "tally": list(fold.tally),
     }
 
 
@@ -119,8 +120,9 @@ def _fold_from(raw: dict) -> Fold:
     length, first, last = raw["run"]
     best = [Streak(int(n), _day(a), _day(b)) for n, a, b in raw["best"]]
     met, due = [int(n) for n in raw["met"]], [int(n) for n in raw["due"]]
-    if len(met) != 7 or len(due) != 7:
-        raise ValueError("weekday tallies need seven days")
+    tally = tuple(int(n) for n in raw.get("tally", (0, 0)))  # before challenges: none
+    if len(met) != 7 or len(due) != 7 or len(tally) != 2:
+        raise ValueError("weekday tallies need seven days, a challenge's tally two numbers")
     return Fold(
         at=date.fromisoformat(raw["at"]),
         first=_day(raw["first"]),
@@ -130,6 +132,7 @@ def _fold_from(raw: dict) -> Fold:
         met=met,
         due=due,
         tail={date.fromisoformat(d): (int(c), int(m), bool(s)) for d, c, m, s in raw["tail"]},
+        tally=tally,
     )
 
 

@@ -25,7 +25,9 @@ from ..core.model import (
 )
 from ..errors import InvalidInput
 
-HABIT_FIELDS = "name slug cadence goal at created archived template prompts note who remind_on repeat limit".split()
+HABIT_FIELDS = (
+    "name slug cadence goal at created archived template prompts note who remind_on repeat limit starts ends".split()
+)
 
 
 class RecordError(ValueError):
@@ -116,6 +118,8 @@ _FIELD_CHECKS = {
     "who": _short_text_ok,
     "remind_on": lambda v: isinstance(v, list) and all(isinstance(d, str) and day_list(d) for d in v),
     "repeat": lambda v: v is None or (type(v) is int and parse_repeat(f"{v}m") == v),
+    "starts": lambda v: v is None or _day_ok(v),
+    "ends": lambda v: v is None or _day_ok(v),
     "deleted": lambda v: isinstance(v, bool),
 }
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -143,6 +147,8 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             remind_on=tuple(sorted(day_list(",".join(fields.get("remind_on") or [])) or ())),
             repeat=int(fields.get("repeat") or 0),
             limit=goal_from(fields["limit"]) if fields.get("limit") else None,
+            starts=_optional_day(fields.get("starts")),
+            ends=_optional_day(fields.get("ends")),
         )
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         raise RecordError(_reason(error)) from None
@@ -314,6 +320,10 @@ def session_from(record: dict) -> Session:
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise RecordError(_reason(error)) from None
+
+
+def _optional_day(value: object) -> date | None:
+    return None if value is None else date.fromisoformat(_text(value))
 
 
 def _text(value: object) -> str:
