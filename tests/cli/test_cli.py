@@ -52,6 +52,7 @@ def test_list_json_has_the_contract_fields(connect):
         "who": "together",
         "remind_on": [],  # the days a week-based habit reminds on (--remind-on), none chosen
         "repeat": None,  # the minutes between a reminder's repeats (--repeat), none
+        "group": None,  # the heading it is shown under (--group), none
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"

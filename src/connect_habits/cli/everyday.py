@@ -227,7 +227,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     from ..core.stats import habit_stats, weekly_rates
     from ..core.words import clean, display_width, fit, percent, streak_text
     from ..errors import UsageError
-    from .render import UNREAD_HABITS, render_habit_stats, shrink_to, sparkline, stats_json, who_text
+    from .render import UNREAD_HABITS, Headings, render_habit_stats, shrink_to, sparkline, stats_json, who_text
 
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
@@ -279,6 +279,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
             {
                 "name": r.habit.name,
                 "slug": r.habit.slug,
+                "group": r.habit.group or None,
                 "who": who_text(r.habit.who, names),
                 "person": names.get(person) if person else None,
                 "streak": r.streak,
@@ -311,7 +312,10 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         + (f"{'best':<10} " if best else "")
         + "strength"
     )
+    headings = Headings(drawn)
     for (result, _, weekly), label in zip(rows, labels, strict=True):
+        for heading in headings(result.habit):
+            echo(heading)
         echo(
             f"{fit(label, name_width, '…' if drawn.unicode else '...')} "
             + (f"{sparkline(weekly, drawn):<13}  " if spark else "")

@@ -193,7 +193,6 @@ def chosen_numbers(text: str, count: int) -> list[int]:
 def catalog(name: str | None, as_json: bool) -> None:
     """Browse the habit templates, grouped by the strategy they serve; or one of them in full."""
     from ..core.catalog import find_template, load_catalog
-    from .render import render_catalog
 
     if name is not None:
         template = find_template(name)
@@ -215,6 +214,31 @@ def catalog(name: str | None, as_json: bool) -> None:
         echo(json.dumps([t.as_dict() for t in templates], ensure_ascii=False, indent=2))
     else:
         echo(render_catalog(templates, style()))
+
+
+def render_catalog(templates, style) -> str:
+    """`connect catalog`: templates grouped by the strategy they serve."""
+    import textwrap
+
+    from ..core.catalog import STRATEGIES
+    from ..core.words import fit, rhythm_text
+    from .render import WIDTH
+
+    lines: list[str] = []
+    for strategy, title in STRATEGIES.items():
+        group = [t for t in templates if t.strategy == strategy]
+        if not group:
+            continue
+        lines.append(style.paint(title, "bold"))
+        for t in group:
+            rhythm = rhythm_text(t)
+            at = f" at {', '.join(t.at)}" if t.at else ""
+            lines.append(f"  {fit(t.id, 22)} {fit(t.name, 26)} {rhythm}{at}")
+            for line in textwrap.wrap(t.why, WIDTH - 25):
+                lines.append(style.paint(f"  {'':22} {line}", "dim"))
+        lines.append("")
+    lines.append("Add one with `connect add --from ID`; `connect prompt ID` gives a prompt from it.")
+    return "\n".join(lines)
 
 
 @command("prompt", Argument("source", "A template id or one of your habits; any when left out.", required=False))

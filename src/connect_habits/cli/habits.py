@@ -9,7 +9,7 @@ from ..core.words import counted
 from ..errors import ConnectError, UsageError
 from .context import Context
 from .output import echo
-from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
+from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command, integer
 
 EVERY = Option(
     ("--every",), "every", TEXT, None, "daily, weekdays, weekends, mon,wed,fri, 3/week, weekly, 'every 3 days'."
@@ -29,9 +29,10 @@ REMIND_ON = Option(
     "For a habit counted by the week: the days it reminds on (sat,sun; auto).",
 )
 REPEAT = Option(("--repeat",), "repeat", TEXT, None, "Repeat a reminder every 30m until done (at most 4 times; none).")
+GROUP = Option(("--group",), "group", TEXT, None, 'Show it under a heading, like "Evenings" (none: no group).')
 
 
-def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None):
+def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, group=None):
     """What `add` and `edit` were told, with the template looked up."""
     from ..core.habits import HabitOptions
 
@@ -41,7 +42,15 @@ def habit_options(every, goal, at, note, template_id, who=None, remind_on=None, 
 
         template = find_template(template_id)
     return HabitOptions(
-        every=every, goal=goal, at=at or None, note=note, template=template, who=who, remind_on=remind_on, repeat=repeat
+        every=every,
+        goal=goal,
+        at=at or None,
+        note=note,
+        template=template,
+        who=who,
+        remind_on=remind_on,
+        repeat=repeat,
+        group=group,
     )
 
 
@@ -52,7 +61,8 @@ def described(habit, names=None) -> str:
 
     reminders = f", reminders at {reminders_text(habit)}" if habit.at else ""
     who = {"together": "", "each": ", each of you"}.get(habit.who, f", {who_text(habit.who, names)}'s")
-    return f"{rhythm_text(habit)}{reminders}{who}"
+    group = f", in {habit.group}" if habit.group else ""
+    return f"{rhythm_text(habit)}{reminders}{who}{group}"
 
 
 @command(
@@ -66,6 +76,7 @@ def described(habit, names=None) -> str:
     WHO,
     REMIND_ON,
     REPEAT,
+    GROUP,
 )
 def add(
     name: str | None,
@@ -77,12 +88,13 @@ def add(
     who: str | None,
     remind_on: str | None,
     repeat: str | None,
+    group: str | None,
 ) -> None:
     """Add a habit."""
     from ..core.habits import new_habit
 
     ctx = Context.from_environment()
-    options = habit_options(every, goal, at, note, template, who, remind_on, repeat)
+    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, group)
     with ctx.transaction(since=clock.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, clock.today(), tx.snapshot.names)
         tx.add_habit(habit)
@@ -103,6 +115,7 @@ def _changes(before, after, names) -> list[str]:
             "note": habit.note or "none",
             "whose": who_text(habit.who, names) if habit.who not in ("together", "each") else habit.who,
             "prompts": "its template's" if habit.template else ("its own" if habit.prompts else "none"),
+            "group": habit.group or "none",
         }
 
     old, new = shown(before), shown(after)
@@ -154,6 +167,7 @@ def _hours(delta) -> str:
     WHO,
     REMIND_ON,
     REPEAT,
+    GROUP,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
 def edit(
@@ -168,16 +182,17 @@ def edit(
     who: str | None,
     remind_on: str | None,
     repeat: str | None,
+    group: str | None,
     restore: bool,
 ) -> None:
-    """Change a habit's name, cadence, goal, reminder times or note."""
+    """Change a habit's name, cadence, goal, reminder times, note or group."""
     from ..core.habits import changed_habit, resolve_active
     from ..core.names import resolve
 
     if clear_at and at:
         raise UsageError("Use either --at or --clear-at, not both.")
     ctx = Context.from_environment()
-    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat)
+    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, group)
     if clear_at:
         options = options._replace(at=())
     with ctx.transaction(since=clock.today()) as tx:
@@ -195,6 +210,36 @@ def edit(
             echo("Changed: " + "; ".join(changes) + ".")
         if updated.at != habit.at:
             _quiet_note(ctx, updated)
+
+
+@command(
+    "move",
+    Argument("name", "The habit to move."),
+    Option(("--before",), "before", TEXT, None, "Put it just before this habit."),
+    Option(("--to",), "to", integer(), None, "Put it at this place among the active habits (1 is first)."),
+)
+def move(name: str, before: str | None, to: int | None) -> None:
+    """Change the order habits are shown in (week, list, stats); a group's habits stay together."""
+    from ..core.habits import resolve_active
+    from ..core.order import moved
+
+    if before is not None and to is not None:
+        raise UsageError("Use either --before or --to, not both.")
+    if before is None and to is None:
+        raise UsageError("Say where it goes: --before OTHER or --to N.")
+    with Context.from_environment().transaction(since=clock.today()) as tx:
+        habits = tx.snapshot.habits
+        habit = resolve_active(habits, name)
+        other = resolve_active(habits, before) if before is not None else None
+        changed, order = moved(habits, habit, other, to)
+        for each in changed:
+            tx.replace_habit(each)
+    ids = [h.id for h in order]
+    place = ids.index(habit.id) + 1
+    where = f"place {place} of {len(ids)}" + (f", in {habit.group}" if habit.group else "")
+    echo(f"Moved '{habit.name}' to {where}." if changed else f"'{habit.name}' is already there: {where}.")
+    if place != (to if other is None else ids.index(other.id)):
+        echo("(The habits of a group stay together, and those without a group come first.)")
 
 
 @command(

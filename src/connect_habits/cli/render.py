@@ -23,10 +23,8 @@ from ..core.words import (
 )
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
-if TYPE_CHECKING:  # the catalog loads only for `connect catalog`
+if TYPE_CHECKING:
     from typing import TextIO
-
-    from ..core.catalog import Template
 
 WIDTH = 80  # the width of a pipe, and the most a table's text needs when the names are short
 MIN_WIDTH, MAX_WIDTH = 40, 250
@@ -55,6 +53,20 @@ class Style(namedtuple("Style", "colour unicode width", defaults=(False, True, W
     def symbol(self, status: str) -> str:
         unicode, ascii_, colour = _SYMBOLS[status]
         return self.paint(unicode if self.unicode else ascii_, colour)
+
+
+class Headings:
+    """The lines before a habit's row: its group's heading when its group starts there (`── Evenings`)."""
+
+    def __init__(self, style: Style):
+        self.style, self.group = style, ""
+
+    def __call__(self, habit: Habit) -> list[str]:
+        if habit.group == self.group:
+            return []
+        self.group, rule = habit.group, "──" if self.style.unicode else "--"
+        text = fit(clean(f"{rule} {habit.group or 'No group'}"), self.style.width, "…" if self.style.unicode else "...")
+        return [self.style.paint(text.rstrip(), "bold")]
 
 
 def _columns(stream: TextIO, tty: bool) -> int:
@@ -95,8 +107,9 @@ _LEGEND = ((DONE, "done"), (MISSED, "missed"), (SKIPPED, "skipped"), (NOT_DUE, "
 
 
 def habit_json(habit: Habit, names: Mapping[str, str] | None = None) -> dict:
-    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name."""
-    return {**habit.as_dict(), "who": who_text(habit.who, names)}
+    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name;
+    its position is the list's order."""
+    return {k: v for k, v in habit.as_dict().items() if k != "position"} | {"who": who_text(habit.who, names)}
 
 
 def who_text(who: str, names: Mapping[str, str] | None = None) -> str:
@@ -119,6 +132,7 @@ def week_json(summary: WeekSummary) -> dict:
             {
                 "name": row.habit.name,
                 "slug": row.habit.slug,
+                "group": row.habit.group or None,
                 "who": who_text(row.habit.who, names),
                 "person": name(row.person),
                 "cadence": str(row.habit.cadence),
@@ -167,8 +181,9 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
     lines.append(
         (header + (f"{'Streak':<11}" if show_streak else "") + (f"{'This week':>11}" if show_progress else "")).rstrip()
     )
-    ellipsis = "…" if style.unicode else "..."
+    ellipsis, headings = "…" if style.unicode else "...", Headings(style)
     for row, label in zip(summary.habits, labels, strict=True):
+        lines += headings(row.habit)
         cells = "".join(f" {style.symbol(row.days[d])}  " for d in days)
         line = fit(label, name_width, ellipsis) + " " + cells
         if show_streak:
@@ -212,6 +227,7 @@ def render_weeks(
     header = " " * (name_width + 1) + "".join(f"{s.week_start:%d %b}".ljust(8) for s in summaries)
     lines.append(header + f"{'Streak':<11}{'This week':>11}")
     rows: dict[tuple[str, str | None], list] = {(r.habit.id, r.person): [] for r in last.habits}
+    headings = Headings(style)
     for summary in summaries:
         for r in summary.habits:
             rows.setdefault((r.habit.id, r.person), [])
@@ -223,6 +239,7 @@ def render_weeks(
         current = next((r for r in last.habits if (r.habit.id, r.person) == key), None)
         if current is None:
             continue
+        lines += headings(current.habit)
         lines.append(
             fit(clean(row_label(current, last.names)), name_width, "…" if style.unicode else "...")
             + " "
@@ -282,37 +299,15 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
     at_width = max([11, *(len(r[3]) for r in rows)])
     room, dropped = shrink_to(style.width - slug_width - 1, 14 + 1 + at_width + 1, (at_width + 1, 15), 14)
     name_width = min(room, max([32, *(display_width(r[0]) for r in rows)]))
-    ellipsis = "…" if style.unicode else "..."
-    for label, slug, rhythm, at in rows:
+    ellipsis, headings = "…" if style.unicode else "...", Headings(style)
+    for habit, (label, slug, rhythm, at) in zip(active, rows, strict=True):
+        lines += headings(habit)
         columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), at][: 4 - dropped]
         lines.append(" ".join(columns).rstrip())
     if not active:
         lines.append("No active habits.")
     if archived:
         lines.append(style.paint("Archived: " + ", ".join(clean(h.name) for h in archived), "dim"))
-    return "\n".join(lines)
-
-
-def render_catalog(templates: Sequence[Template], style: Style) -> str:
-    """`connect catalog`: templates grouped by the strategy they serve."""
-    import textwrap
-
-    from ..core.catalog import STRATEGIES
-
-    lines: list[str] = []
-    for strategy, title in STRATEGIES.items():
-        group = [t for t in templates if t.strategy == strategy]
-        if not group:
-            continue
-        lines.append(style.paint(title, "bold"))
-        for t in group:
-            rhythm = rhythm_text(t)
-            at = f" at {', '.join(t.at)}" if t.at else ""
-            lines.append(f"  {fit(t.id, 22)} {fit(t.name, 26)} {rhythm}{at}")
-            for line in textwrap.wrap(t.why, WIDTH - 25):
-                lines.append(style.paint(f"  {'':22} {line}", "dim"))
-        lines.append("")
-    lines.append("Add one with `connect add --from ID`; `connect prompt ID` gives a prompt from it.")
     return "\n".join(lines)
 
 
@@ -400,6 +395,7 @@ def stats_json(result) -> dict:
     return {
         "name": result.habit.name,
         "slug": result.habit.slug,
+        "group": result.habit.group or None,
         "streak": result.streak,
         "best_streak": result.best_streak,
         "streak_unit": result.streak_unit,

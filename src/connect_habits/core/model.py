@@ -79,8 +79,8 @@ class Goal(namedtuple("Goal", "minutes per")):
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat",
-        defaults=(None, (), None, (), "", False, "together", (), (), 0),
+        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat group position",
+        defaults=(None, (), None, (), "", False, "together", (), (), 0, "", 0),
     )
 ):
     """A ritual the couple wants to repeat.
@@ -88,7 +88,8 @@ class Habit(
     `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
     `who` is "together" (either partner's check-in counts), "each", or one partner's name; `aka` the
     names and slugs it had before a rename (the change records hold them); `remind_on` the weekdays (0 is
-    Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none)."""
+    Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none);
+    `group` the heading it is shown under ("": none), `position` its place in the order (core/order.py)."""
 
     __slots__ = ()
 
@@ -118,6 +119,8 @@ class Habit(
             "who": self.who,
             "remind_on": [WEEKDAY_NAMES[d] for d in self.remind_on],
             "repeat": self.repeat or None,
+            "group": self.group or None,
+            "position": self.position,
         }
 
 

@@ -16,6 +16,7 @@ from typing import TypeGuard
 from ..core.couple import check_partner_names
 from ..core.model import CheckIn, Habit, Skip, Snapshot, parse_time, partner_id
 from ..core.names import Taken
+from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
 from ..storage.records import (
     RecordError,
@@ -223,6 +224,8 @@ _HABIT_TYPES = {
     "who": _TEXT,
     "template": _OPTIONAL_TEXT,
     "goal": (dict, type(None)),
+    "group": _OPTIONAL_TEXT,
+    "position": (int,),
 }
 
 
@@ -240,6 +243,8 @@ _OPTIONAL_FIELDS = {
     "template",
     "prompts",
     "who",
+    "group",
+    "position",
 }
 
 
@@ -359,8 +364,8 @@ def import_backup(
         if habit.id in habit_ids:
             summary.already += int(habit.id in live)
             continue
-        if not empty:
-            habit = fit_in(habit, taken, "imported", summary)
+        if not empty:  # a merged habit goes after this home's own
+            habit = fit_in(habit, taken, "imported", summary)._replace(position=next_position(snapshot.habits))
         transaction.add_habit(habit)
         snapshot.habits.append(habit)
         live.add(habit.id)

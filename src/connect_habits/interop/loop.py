@@ -20,6 +20,7 @@ from ..core.model import (
     Skip,
 )
 from ..core.names import Taken
+from ..core.order import next_position
 from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
 from .loop_csv import LoopHabit, parse_loop
 
@@ -124,7 +125,7 @@ def import_loop(
             summary.already += 1
         else:
             habit = _loop_habit(loop, habit_id, name, entries, today)
-            habit = fit_in(habit, taken, "Loop", summary)
+            habit = fit_in(habit, taken, "Loop", summary)._replace(position=next_position(snapshot.habits))
             transaction.add_habit(habit)
             snapshot.habits.append(habit)
             live.add(habit_id)

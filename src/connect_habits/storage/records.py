@@ -24,7 +24,10 @@ from ..core.model import (
 )
 from ..errors import InvalidInput
 
-HABIT_FIELDS = "name slug cadence goal at created archived template prompts note who remind_on repeat".split()
+HABIT_FIELDS = (
+    "name slug cadence goal at created archived template prompts note who remind_on repeat group position"
+).split()
+MAX_POSITION = 10**9
 
 
 class RecordError(ValueError):
@@ -104,6 +107,8 @@ _FIELD_CHECKS = {
     "who": _short_text_ok,
     "remind_on": lambda v: isinstance(v, list) and all(isinstance(d, str) and day_list(d) for d in v),
     "repeat": lambda v: v is None or (type(v) is int and parse_repeat(f"{v}m") == v),
+    "group": lambda v: v is None or _name_ok(v),
+    "position": lambda v: type(v) is int and 0 <= v <= MAX_POSITION,
     "deleted": lambda v: isinstance(v, bool),
 }
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -130,6 +135,8 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             who=_text(fields.get("who", "together")),
             remind_on=tuple(sorted(day_list(",".join(fields.get("remind_on") or [])) or ())),
             repeat=int(fields.get("repeat") or 0),
+            group=_text(fields.get("group") or ""),
+            position=int(fields.get("position") or 0),
         )
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         raise RecordError(_reason(error)) from None
