@@ -197,6 +197,29 @@ def test_a_file_from_before_order_and_groups_is_read_and_upgraded(connect, home)
     assert slugs(connect) == ["third", "first", "second", "fourth"]
 
 
+def test_a_backup_keeps_the_order_and_groups_and_a_merged_one_goes_after_the_own(plan, tmp_path):
+    plan("move", "breakfast", "--before", "read")
+    backup = tmp_path / "backup.json"
+    plan("export", "-o", str(backup))
+    restored = tmp_path / "restored"
+    assert run_connect(restored, "import", str(backup)).code == 0
+    assert json.loads(run_connect(restored, "list", "--json").out) == plan("list", "--json").json()
+    merged = tmp_path / "merged"
+    run_connect(merged, "add", "Own habit")
+    run_connect(merged, "add", "Own evening", "--group", "Evenings")
+    assert run_connect(merged, "import", str(backup), "--merge").code == 0
+    listed = json.loads(run_connect(merged, "list", "--json").out)
+    assert [(h["name"], h["group"]) for h in listed] == [
+        ("Own habit", None),
+        ("Walk together", None),
+        ("Tech-free time", None),
+        ("Own evening", "Evenings"),
+        ("Read aloud", "Evenings"),
+        ("Massage", "Evenings"),
+        ("Breakfast", "Mornings"),
+    ]
+
+
 def test_completion_offers_habits_to_move_and_the_groups(plan, home):
     def complete(*words: str) -> list[str]:
         env = {"_CONNECT_COMPLETE": "words", "COMP_WORDS": " ".join(("connect", *words)), "COMP_CWORD": str(len(words))}

@@ -359,13 +359,15 @@ def import_backup(
     summary = ImportSummary(restored=empty, config=backup.config if empty else None)
     _take_couple(transaction, backup, restore=empty)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
+    place = next_position(snapshot.habits)  # a merged habit goes after this home's own
     live = {h.id for h in snapshot.habits}
     for habit in backup.habits:
         if habit.id in habit_ids:
             summary.already += int(habit.id in live)
             continue
-        if not empty:  # a merged habit goes after this home's own
-            habit = fit_in(habit, taken, "imported", summary)._replace(position=next_position(snapshot.habits))
+        if not empty:
+            habit = fit_in(habit, taken, "imported", summary)._replace(position=place)
+            place += 1
         transaction.add_habit(habit)
         snapshot.habits.append(habit)
         live.add(habit.id)

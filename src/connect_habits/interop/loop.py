@@ -109,6 +109,7 @@ def import_loop(
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
     live = {h.id for h in snapshot.habits}
     summary = ImportSummary()
+    place = next_position(snapshot.habits)  # each new habit after every other, in Loop's order
     seen_names: dict[str, int] = {}
     salt = getattr(transaction.device, "device", "") or ""
     done, total = 0, sum(len(loop.entries) for loop in habits)  # rows, for `progress`
@@ -125,7 +126,8 @@ def import_loop(
             summary.already += 1
         else:
             habit = _loop_habit(loop, habit_id, name, entries, today)
-            habit = fit_in(habit, taken, "Loop", summary)._replace(position=next_position(snapshot.habits))
+            habit = fit_in(habit, taken, "Loop", summary)._replace(position=place)
+            place += 1
             transaction.add_habit(habit)
             snapshot.habits.append(habit)
             live.add(habit_id)
