@@ -57,6 +57,7 @@ def test_list_json_has_the_contract_fields(connect):
         "ends": None,
         "finished": False,
         "result": None,  # a challenge's days (or weeks) met of those it has
+        "group": None,  # the heading it is shown under (--group), none
     }
     assert habits[1]["goal"] == {"minutes": 90, "per": "week"}
     assert habits[1]["cadence"] == "weekly"

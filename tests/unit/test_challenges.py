@@ -106,8 +106,10 @@ def test_an_edit_moves_the_end_or_drops_it():
     assert (later.starts, later.ends) == (date(2027, 2, 10), date(2027, 3, 1))  # the end it had stays
     with pytest.raises(InvalidInput):
         with_span(habit, "2027-03-02", None, None, CREATED)  # a start after the end it has
-    assert with_span(habit, None, "none", None, CREATED)[-2:] == (None, None)  # open-ended again: a plain habit
-    assert with_span(habit, None, None, "none", CREATED)[-2:] == (None, None)
+    dropped = with_span(habit, None, "none", None, CREATED)
+    assert (dropped.starts, dropped.ends) == (None, None)  # open-ended again: a plain habit
+    dropped = with_span(habit, None, None, "none", CREATED)
+    assert (dropped.starts, dropped.ends) == (None, None)
 
 
 # ---------------------------------------------------------------- which days count

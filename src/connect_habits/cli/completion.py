@@ -2,7 +2,7 @@
 
 A request (`_CONNECT_COMPLETE=words`, the command line in COMP_WORDS and the word's index in COMP_CWORD)
 is answered before Typer is imported, since it runs on every Tab: commands and groups, a command's
-options, habit slugs and names where a habit is expected, template ids, partners' names after --by.
+options, habit slugs and names where a habit is expected, template ids, partners' names after --by, groups.
 """
 
 from __future__ import annotations
@@ -16,7 +16,20 @@ from .spec import Argument, Option, command
 
 REQUEST_VARIABLE = "_CONNECT_COMPLETE"
 SHELLS = ("bash", "zsh", "fish")
-HABIT_COMMANDS = {"done", "stats", "edit", "remove", "undo", "skip", "unskip", "skips", "log", "prompt", "snooze"}
+HABIT_COMMANDS = {
+    "done",
+    "stats",
+    "edit",
+    "remove",
+    "undo",
+    "skip",
+    "unskip",
+    "skips",
+    "log",
+    "prompt",
+    "snooze",
+    "move",
+}
 TEMPLATE_COMMANDS = {"catalog", "prompt"}
 VALUES = {
     "--date": ("today", "yesterday", "mon", "tue", "wed", "thu", "fri", "sat", "sun", "last"),
@@ -93,6 +106,10 @@ def _for_command(spec, before: list[str], current: str) -> list[str]:
             return _partners()
         if last == "--from" and spec.name in ("add", "edit"):
             return _templates()
+        if last == "--before" and spec.name == "move":
+            return _habits()
+        if last == "--group":
+            return _habits(groups=True)
         if last == "--format":
             return list(FORMATS.get(spec.name, ()))
         return list(VALUES.get(last, ()))
@@ -121,7 +138,7 @@ def _is_value(words: list[str], index: int, options) -> bool:
     return any(previous in o.flags and o.kind != "flag" for o in options)
 
 
-def _habits() -> list[str]:
+def _habits(groups: bool = False) -> list[str]:
     from .context import Context
 
     try:
@@ -130,6 +147,8 @@ def _habits() -> list[str]:
     except Exception:  # noqa: BLE001 — a completion request never fails loudly; it offers nothing
         return []
     active = [h for h in snapshot.habits if not h.archived]
+    if groups:  # the groups there are, in their order (as names: those without a space)
+        return list(dict.fromkeys(h.group for h in active if h.group and " " not in h.group))
     return [h.slug for h in active] + [h.name for h in active if " " not in h.name and h.name != h.slug]
 
 

@@ -143,13 +143,13 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     from ..core.cadence import week_start
     from ..core.model import parse_date
     from ..core.week import week_summary
+    from .jsonforms import week_json
     from .render import (
         EMPTY_WEEK,
         UNREAD_HABITS,
         check_weeks_fit,
         render_week,
         render_weeks,
-        week_json,
     )
 
     today = ctx.today()
@@ -256,7 +256,8 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     from ..core.stats import habit_stats, weekly_rates
     from ..core.words import clean, display_width, fit, percent, streak_text
     from ..errors import UsageError
-    from .render import UNREAD_HABITS, render_habit_stats, shrink_to, sparkline, stats_json, who_text
+    from .jsonforms import stats_json
+    from .render import UNREAD_HABITS, Headings, render_habit_stats, shrink_to, sparkline, who_text
 
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
@@ -308,6 +309,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
             {
                 "name": r.habit.name,
                 "slug": r.habit.slug,
+                "group": r.habit.group or None,
                 "who": who_text(r.habit.who, names),
                 "person": names.get(person) if person else None,
                 "streak": r.streak,
@@ -342,7 +344,10 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         + (f"{'best':<10} " if best else "")
         + "strength"
     )
+    headings = Headings(drawn)
     for (result, _, weekly), label in zip(rows, labels, strict=True):
+        for heading in headings(result.habit):
+            echo(heading)
         echo(
             f"{fit(label, name_width, '…' if drawn.unicode else '...')} "
             + (f"{sparkline(weekly, drawn):<13}  " if spark else "")
@@ -370,7 +375,8 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
 @command("list", JSON, fast=True)
 def list_habits(as_json: bool) -> None:
     """List the habits (archived ones too, at the end)."""
-    from .render import UNREAD_HABITS, habit_json, render_habits
+    from .jsonforms import habit_json
+    from .render import UNREAD_HABITS, render_habits
 
     ctx = Context.from_environment()
     snapshot = ctx.load(since=ctx.today())

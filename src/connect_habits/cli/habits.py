@@ -8,7 +8,7 @@ from ..core.words import counted
 from ..errors import ConnectError, UsageError
 from .context import Context
 from .output import echo
-from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command
+from .spec import FLAG, MANY, NOTE, TEXT, Argument, Option, command, integer
 
 EVERY = Option(
     ("--every",),
@@ -38,10 +38,11 @@ LENGTH = Option(
 )
 UNTIL = Option(("--until",), "until", TEXT, None, "A challenge: its last day, YYYY-MM-DD (none: no end).")
 STARTS = Option(("--starts",), "starts", TEXT, None, "The first day it counts: YYYY-MM-DD, today or tomorrow.")
+GROUP = Option(("--group",), "group", TEXT, None, 'Show it under a heading, like "Evenings" (none: no group).')
 
 
 def habit_options(
-    every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None, span=(None,) * 3
+    every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None, span=(None,) * 3, group=None
 ):
     """What `add` and `edit` were told, with the template looked up (`span`: --starts, --until and --for)."""
     from ..core.habits import HabitOptions
@@ -62,6 +63,7 @@ def habit_options(
         remind_on=remind_on,
         repeat=repeat,
         limit=limit,
+        group=group,
     )._replace(starts=starts, until=until, length=length)
 
 
@@ -73,7 +75,8 @@ def described(habit, names=None) -> str:
     reminders = f", reminders at {reminders_text(habit)}" if habit.at else ""
     who = {"together": "", "each": ", each of you"}.get(habit.who, f", {who_text(habit.who, names)}'s")
     span = f", {span_text(habit)}" if habit.starts or habit.ends else ""
-    return f"{rhythm_text(habit)}{span}{reminders}{who}"
+    group = f", in {habit.group}" if habit.group else ""
+    return f"{rhythm_text(habit)}{span}{reminders}{who}{group}"
 
 
 @command(
@@ -91,6 +94,7 @@ def described(habit, names=None) -> str:
     LENGTH,
     UNTIL,
     STARTS,
+    GROUP,
 )
 def add(
     name: str | None,
@@ -106,12 +110,14 @@ def add(
     length: str | None,
     until: str | None,
     starts: str | None,
+    group: str | None,
 ) -> None:
     """Add a habit; with --for or --until, a challenge (and with --starts, one that starts later)."""
     from ..core.habits import new_habit
 
     ctx = Context.from_environment()
-    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit, (starts, until, length))
+    span = (starts, until, length)
+    options = habit_options(every, goal, at, note, template, who, remind_on, repeat, limit, span, group)
     with ctx.transaction(since=ctx.today()) as tx:
         habit = new_habit(tx.snapshot.habits, name, options, ctx.today(), tx.snapshot.names)
         tx.add_habit(habit)
@@ -135,6 +141,7 @@ def _changes(before, after, names) -> list[str]:
             "note": habit.note or "none",
             "whose": who_text(habit.who, names) if habit.who not in ("together", "each") else habit.who,
             "prompts": "its template's" if habit.template else ("its own" if habit.prompts else "none"),
+            "group": habit.group or "none",
         }
 
     old, new = shown(before), shown(after)
@@ -190,6 +197,7 @@ def _hours(delta) -> str:
     LENGTH,
     UNTIL,
     STARTS,
+    GROUP,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
 def edit(
@@ -208,9 +216,10 @@ def edit(
     length: str | None,
     until: str | None,
     starts: str | None,
+    group: str | None,
     restore: bool,
 ) -> None:
-    """Change a habit's name, cadence, goal, reminder times, note, or a challenge's start and end."""
+    """Change a habit's name, cadence, goal, reminder times, note, group, or a challenge's start and end."""
     from ..core.habits import changed_habit, resolve_active
     from ..core.names import resolve
 
@@ -218,7 +227,8 @@ def edit(
         raise UsageError("Use either --at or --clear-at, not both.")
     ctx = Context.from_environment()
     span = (starts, until, length)
-    options = habit_options(every, goal, [] if clear_at else at, note, template, who, remind_on, repeat, limit, span)
+    at_given = [] if clear_at else at
+    options = habit_options(every, goal, at_given, note, template, who, remind_on, repeat, limit, span, group)
     if clear_at:
         options = options._replace(at=())
     with ctx.transaction(since=ctx.today()) as tx:
@@ -236,6 +246,37 @@ def edit(
             echo("Changed: " + "; ".join(changes) + ".")
         if updated.at != habit.at:
             _quiet_note(ctx, updated)
+
+
+@command(
+    "move",
+    Argument("name", "The habit to move."),
+    Option(("--before",), "before", TEXT, None, "Put it just before this habit."),
+    Option(("--to",), "to", integer(), None, "Put it at this place among the active habits (1 is first)."),
+)
+def move(name: str, before: str | None, to: int | None) -> None:
+    """Change the order habits are shown in (week, list, stats); a group's habits stay together."""
+    from ..core.habits import resolve_active
+    from ..core.order import moved
+
+    if before is not None and to is not None:
+        raise UsageError("Use either --before or --to, not both.")
+    if before is None and to is None:
+        raise UsageError("Say where it goes: --before OTHER or --to N.")
+    ctx = Context.from_environment()
+    with ctx.transaction(since=ctx.today()) as tx:
+        habits = tx.snapshot.habits
+        habit = resolve_active(habits, name)
+        other = resolve_active(habits, before) if before is not None else None
+        changed, order = moved(habits, habit, other, to)
+        for each in changed:
+            tx.replace_habit(each)
+    ids = [h.id for h in order]
+    place = ids.index(habit.id) + 1
+    where = f"place {place} of {len(ids)}" + (f", in {habit.group}" if habit.group else "")
+    echo(f"Moved '{habit.name}' to {where}." if changed else f"'{habit.name}' is already there: {where}.")
+    if place != (to if other is None else ids.index(other.id)):
+        echo("(The habits of a group stay together, and those without a group come first.)")
 
 
 @command(

@@ -56,6 +56,20 @@ class Style(namedtuple("Style", "colour unicode width", defaults=(False, True, W
         return self.paint(unicode if self.unicode else ascii_, colour)
 
 
+class Headings:
+    """The lines before a habit's row: its group's heading when its group starts there (`── Evenings`)."""
+
+    def __init__(self, style: Style):
+        self.style, self.group = style, ""
+
+    def __call__(self, habit: Habit) -> list[str]:
+        if habit.group == self.group:
+            return []
+        self.group, rule = habit.group, "──" if self.style.unicode else "--"
+        text = fit(clean(f"{rule} {habit.group or 'No group'}"), self.style.width, "…" if self.style.unicode else "...")
+        return [self.style.paint(text.rstrip(), "bold")]
+
+
 def _columns(stream: TextIO, tty: bool) -> int:
     """The width to draw in: COLUMNS, else the terminal's, else 80 (a pipe), kept between 40 and 250."""
     columns = os.environ.get("COLUMNS", "")
@@ -93,54 +107,9 @@ _LEGEND = ((DONE, "done"), (MISSED, "missed"), (SKIPPED, "skipped"), (NOT_DUE, "
 # ---------------------------------------------------------------- JSON
 
 
-def habit_json(habit: Habit, names: Mapping[str, str] | None = None, result=None) -> dict:
-    """The public JSON form of a habit (`connect list --json`): `who` is together, each or the partner's name;
-    a challenge's `result` (core/challenges.py) and whether it is `finished`."""
-    over = result is not None and result.finished
-    return {**habit.as_dict(), "who": who_text(habit.who, names), "finished": over, "result": _result_json(result)}
-
-
-def _result_json(result) -> dict | None:
-    return None if result is None else result.as_dict()
-
-
 def who_text(who: str, names: Mapping[str, str] | None = None) -> str:
     """together, each, or the name of the partner a habit belongs to."""
     return who if who in ("together", "each") else (names or {}).get(who, person_name(who))
-
-
-def week_json(summary: WeekSummary) -> dict:
-    """The public JSON form of a weekly summary (`connect week --json`); partners by name."""
-    names = summary.names or {}
-
-    def name(person: str | None) -> str | None:
-        return None if person is None else names.get(person, person_name(person))
-
-    return {
-        "week_start": summary.week_start.isoformat(),
-        "week_end": summary.week_end.isoformat(),
-        "today": summary.today.isoformat(),
-        "habits": [
-            {
-                "name": row.habit.name,
-                "slug": row.habit.slug,
-                "who": who_text(row.habit.who, names),
-                "person": name(row.person),
-                "cadence": str(row.habit.cadence),
-                "goal": row.habit.goal.as_dict() if row.habit.goal else None,
-                "streak": row.streak,
-                "best_streak": row.best_streak,
-                "streak_unit": row.streak_unit,
-                "progress": {"done": row.progress.done, "target": row.progress.target, "unit": row.progress.unit},
-                "days": {day.isoformat(): status for day, status in row.days.items()},
-                "by": {day.isoformat(): sorted(name(p) for p in people) for day, people in (row.by or {}).items()},
-            }
-            for row in summary.habits
-        ],
-    }
-
-
-# ---------------------------------------------------------------- text
 
 
 def week_title(summary: WeekSummary, partners: Sequence[str]) -> str:
@@ -172,8 +141,9 @@ def render_week(summary: WeekSummary, style: Style, partners: Sequence[str] = ()
     lines.append(
         (header + (f"{'Streak':<11}" if show_streak else "") + (f"{'This week':>11}" if show_progress else "")).rstrip()
     )
-    ellipsis = "…" if style.unicode else "..."
+    ellipsis, headings = "…" if style.unicode else "...", Headings(style)
     for row, label in zip(summary.habits, labels, strict=True):
+        lines += headings(row.habit)
         cells = "".join(f" {style.symbol(row.days[d])}  " for d in days)
         line = fit(label, name_width, ellipsis) + " " + cells
         if show_streak:
@@ -217,6 +187,7 @@ def render_weeks(
     header = " " * (name_width + 1) + "".join(f"{s.week_start:%d %b}".ljust(8) for s in summaries)
     lines.append(header + f"{'Streak':<11}{'This week':>11}")
     rows: dict[tuple[str, str | None], list] = {(r.habit.id, r.person): [] for r in last.habits}
+    headings = Headings(style)
     for summary in summaries:
         for r in summary.habits:
             rows.setdefault((r.habit.id, r.person), [])
@@ -228,6 +199,7 @@ def render_weeks(
         current = next((r for r in last.habits if (r.habit.id, r.person) == key), None)
         if current is None:
             continue
+        lines += headings(current.habit)
         lines.append(
             fit(clean(row_label(current, last.names)), name_width, "…" if style.unicode else "...")
             + " "
@@ -293,8 +265,9 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
     at_width = max([11, *(len(r[3]) for r in rows)])
     room, dropped = shrink_to(style.width - slug_width - 1, 14 + 1 + at_width + 1, (at_width + 1, 15), 14)
     name_width = min(room, max([32, *(display_width(r[0]) for r in rows)]))
-    ellipsis = "…" if style.unicode else "..."
-    for label, slug, rhythm, at, span in rows:
+    ellipsis, headings = "…" if style.unicode else "...", Headings(style)
+    for habit, (label, slug, rhythm, at, span) in zip(active, rows, strict=True):
+        lines += headings(habit)
         columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), f"{at:<{at_width}}"]
         lines.append(" ".join(columns[: 4 - dropped] + ([span] if span and not dropped else [])).rstrip())
     if not active:
@@ -392,26 +365,3 @@ def run_end(run, habit):
     from ..core.cadence import next_period
 
     return next_period(habit, run.last) - timedelta(days=1) if habit.week_based else run.last
-
-
-def stats_json(result) -> dict:
-    """The public JSON form of one habit's stats (`connect stats NAME --json`)."""
-    return {
-        "name": result.habit.name,
-        "slug": result.habit.slug,
-        "streak": result.streak,
-        "best_streak": result.best_streak,
-        "streak_unit": result.streak_unit,
-        "strength": round(result.strength, 4),
-        "best_streaks": [
-            {"length": r.length, "first": r.first.isoformat(), "last": run_end(r, result.habit).isoformat()}
-            for r in result.best_streaks
-        ],
-        "completion": {str(k): v for k, v in result.rates.items()},
-        "weekdays": dict(zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), result.weekdays)),
-        "calendar": {d.isoformat(): status for week in result.calendar for d, status in week},
-        "starts": result.habit.starts and result.habit.starts.isoformat(),
-        "ends": result.habit.ends and result.habit.ends.isoformat(),
-        "finished": result.result is not None and result.result.finished,
-        "result": _result_json(result.result),
-    }

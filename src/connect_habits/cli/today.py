@@ -55,7 +55,8 @@ def show_today(ctx: Context, as_json: bool) -> None:
     """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
     from ..core.daystart import day_order
     from ..core.words import clean, period_progress, row_label
-    from .render import UNREAD_HABITS, week_json
+    from .jsonforms import week_json
+    from .render import UNREAD_HABITS
 
     day = ctx.today()
     summary, left, done, snapshot = _today(ctx, day)

@@ -26,6 +26,7 @@ from .model import (
     parse_time,
 )
 from .names import find_by_name, resolve, unique_slug
+from .order import joined_position, next_position, parse_group
 
 MAX_SKIP_DAYS = 366
 
@@ -54,8 +55,8 @@ def resolve_active(habits: Sequence[Habit], query: str) -> Habit:
 class HabitOptions(
     namedtuple(
         "HabitOptions",
-        "every goal at note template who remind_on repeat limit starts until length",
-        defaults=(None, None, None, None, None, None, None, None, None, None, None, None),
+        "every goal at note template who remind_on repeat limit starts until length group",
+        defaults=(None, None, None, None, None, None, None, None, None, None, None, None, None),
     )
 ):
     """The options `add` and `edit` share, as typed by the user (None: not given; `template` a catalog Template;
@@ -213,6 +214,8 @@ def new_habit(
         prompts=template.prompts if template else (),
         note=parse_note(options.note),
         who=parse_who(options.who, names or {}) if options.who is not None else "together",
+        group=parse_group(options.group, habits) if options.group is not None else "",
+        position=next_position(habits),
     )
     return _reminder_rules(_span(habit, options, today), options)
 
@@ -240,6 +243,7 @@ def changed_habit(
             raise DuplicateHabit(f"There is already a habit named '{other.name}'; choose another name.")
         slug = unique_slug(name, habits, own_id=habit.id)
     at = options.at if options.at is not None else (template.at if template else habit.at)
+    group = parse_group(options.group, habits) if options.group is not None else habit.group
     changed = habit._replace(
         name=name,
         slug=slug,
@@ -252,6 +256,8 @@ def changed_habit(
         note=parse_note(options.note) if options.note is not None else habit.note,
         archived=False if restore else habit.archived,
         who=parse_who(options.who, names or {}) if options.who is not None else habit.who,
+        group=group,
+        position=joined_position(habits, habit, group),
     )
     return _reminder_rules(_span(changed, options, today or habit.created), options)
 

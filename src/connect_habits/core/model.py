@@ -97,8 +97,9 @@ class Goal(namedtuple("Goal", "minutes per unit", defaults=("",))):
 class Habit(
     namedtuple(
         "Habit",
-        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat limit starts ends",
-        defaults=(None, (), None, (), "", False, "together", (), (), 0, None, None, None),
+        "id name slug cadence created goal at template prompts note archived who aka remind_on repeat limit starts ends "
+        "group position",
+        defaults=(None, (), None, (), "", False, "together", (), (), 0, None, None, None, "", 0),
     )
 ):
     """A ritual the couple wants to repeat. `at` holds reminder times ("HH:MM"), `prompts` the template's questions, `goal` a Goal or None;
@@ -106,7 +107,8 @@ class Habit(
     names and slugs it had before a rename (the change records hold them); `remind_on` the weekdays (0 is
     Monday) a week-based habit reminds on, `repeat` the minutes between a reminder's repeats (0: none);
     `limit` a Goal not to pass (at most 1h/day of screens), in place of a goal; `starts` and `ends` the first
-    and last day it counts (None: from its creation, and open-ended), a challenge's span (core/challenges.py)."""
+    and last day it counts (None: from its creation, and open-ended), a challenge's span (core/challenges.py);
+    `group` the heading it is shown under ("": none), `position` its place in the order (core/order.py)."""
 
     __slots__ = ()
 
@@ -145,15 +147,13 @@ class Habit(
             "limit": self.limit.as_dict() if self.limit else None,
             "starts": self.starts.isoformat() if self.starts else None,
             "ends": self.ends.isoformat() if self.ends else None,
+            "group": self.group or None,
+            "position": self.position,
         }
 
 
 class CheckIn(
-    namedtuple(
-        "CheckIn",
-        "id habit_id day logged_at minutes note source by",
-        defaults=(None, "", "cli", None),
-    )
+    namedtuple("CheckIn", "id habit_id day logged_at minutes note source by", defaults=(None, "", "cli", None))
 ):
     """One logged occurrence of a habit on a day (`minutes` for a minutes habit, `by` the partner)."""
 

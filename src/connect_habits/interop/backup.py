@@ -16,6 +16,7 @@ from typing import TypeGuard
 from ..core.couple import check_partner_names
 from ..core.model import CheckIn, Habit, Skip, Snapshot, parse_time, partner_id
 from ..core.names import Taken
+from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
 from ..storage.records import (
     RecordError,
@@ -225,6 +226,8 @@ _HABIT_TYPES = {
     "goal": (dict, type(None)),
     "starts": _OPTIONAL_TEXT,
     "ends": _OPTIONAL_TEXT,
+    "group": _OPTIONAL_TEXT,
+    "position": (int,),
 }
 
 
@@ -244,6 +247,8 @@ _OPTIONAL_FIELDS = {
     "who",
     "starts",
     "ends",
+    "group",
+    "position",
 }
 
 
@@ -358,13 +363,15 @@ def import_backup(
     summary = ImportSummary(restored=empty, config=backup.config if empty else None)
     _take_couple(transaction, backup, restore=empty)
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
+    place = next_position(snapshot.habits)  # a merged habit goes after this home's own
     live = {h.id for h in snapshot.habits}
     for habit in backup.habits:
         if habit.id in habit_ids:
             summary.already += int(habit.id in live)
             continue
         if not empty:
-            habit = fit_in(habit, taken, "imported", summary)
+            habit = fit_in(habit, taken, "imported", summary)._replace(position=place)
+            place += 1
         transaction.add_habit(habit)
         snapshot.habits.append(habit)
         live.add(habit.id)

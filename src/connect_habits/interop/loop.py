@@ -20,6 +20,7 @@ from ..core.model import (
     Skip,
 )
 from ..core.names import Taken
+from ..core.order import next_position
 from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
 from .loop_csv import LoopHabit, parse_loop
 
@@ -104,6 +105,7 @@ def import_loop(
     habit_ids, checkin_ids, skip_ids = known_ids(transaction)
     live = {h.id for h in snapshot.habits}
     summary = ImportSummary()
+    place = next_position(snapshot.habits)  # each new habit after every other, in Loop's order
     seen_names: dict[str, int] = {}
     salt = getattr(transaction.device, "device", "") or ""
     done, total = 0, sum(len(loop.entries) for loop in habits)  # rows, for `progress`
@@ -120,7 +122,8 @@ def import_loop(
             summary.already += 1
         else:
             habit = _loop_habit(loop, habit_id, name, entries, today)
-            habit = fit_in(habit, taken, "Loop", summary)
+            habit = fit_in(habit, taken, "Loop", summary)._replace(position=place)
+            place += 1
             transaction.add_habit(habit)
             snapshot.habits.append(habit)
             live.add(habit_id)

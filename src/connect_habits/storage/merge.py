@@ -15,6 +15,7 @@ from operator import attrgetter
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY, Couple, Device, partner_id
 from ..core.model import Habit, Ritual, Snapshot
+from ..core.order import in_order
 from .records import RecordError, habit_from_fields
 
 
@@ -83,7 +84,7 @@ def merge(
             if strict:
                 raise
             continue  # only edits have arrived so far, not the habit itself: wait for its file
-    habits = [_owned(h, couple) for h in _unique_slugs(habits)]
+    habits = in_order([_owned(h, couple) for h in _unique_slugs(habits)])  # as they are shown: by group and position
     live = {h.id for h in habits}
     removed = {r["target"] for d in devices for r in d.removals}
     checkins = _union((c for d in devices for c in d.checkins), live, removed, couple)

@@ -26,8 +26,10 @@ from ..core.model import (
 from ..errors import InvalidInput
 
 HABIT_FIELDS = (
-    "name slug cadence goal at created archived template prompts note who remind_on repeat limit starts ends".split()
-)
+    "name slug cadence goal at created archived template prompts note who remind_on repeat limit starts ends group "
+    "position"
+).split()
+MAX_POSITION = 10**9
 
 
 class RecordError(ValueError):
@@ -120,6 +122,8 @@ _FIELD_CHECKS = {
     "repeat": lambda v: v is None or (type(v) is int and parse_repeat(f"{v}m") == v),
     "starts": lambda v: v is None or _day_ok(v),
     "ends": lambda v: v is None or _day_ok(v),
+    "group": lambda v: v is None or _name_ok(v),
+    "position": lambda v: type(v) is int and 0 <= v <= MAX_POSITION,
     "deleted": lambda v: isinstance(v, bool),
 }
 MIN_YEAR, MAX_YEAR = 1900, 2999
@@ -149,6 +153,8 @@ def habit_from_fields(habit_id: str, fields: dict, checked: bool = False) -> Hab
             limit=goal_from(fields["limit"]) if fields.get("limit") else None,
             starts=_optional_day(fields.get("starts")),
             ends=_optional_day(fields.get("ends")),
+            group=_text(fields.get("group") or ""),
+            position=int(fields.get("position") or 0),
         )
     except (KeyError, TypeError, ValueError, AttributeError, InvalidInput) as error:
         raise RecordError(_reason(error)) from None
