@@ -521,7 +521,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     assert habits["Run"]["cadence"] == "3/week" and habits["Run"]["archived"] is False
     assert habits["Walk together (Loop)"]["cadence"] == "1 in 3 days" and habits["Walk together (Loop)"]["archived"]
     assert habits["Walk together"]["archived"] is False  # the habit that was here is left as it is
-    assert habits["Pages"]["goal"] is None and "at least 10 pages a day" in habits["Pages"]["note"]
+    assert habits["Pages"]["goal"] == {"amount": 10, "unit": "pages", "per": "day"}  # at least 10 pages a day
 
     week = {h["name"]: h for h in connect("week", "--json").json()["habits"]}
     meditate = week["Meditate"]["days"]
@@ -540,7 +540,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
         ("2026-11-23", "Reading", "30", "a novel", "loop"),
         ("2026-11-24", "Reading", "46", "", "loop"),
         ("2026-11-26", "Meditate", "", "", "loop"),
-        ("2026-11-26", "Pages", "", "12 pages", "loop"),
+        ("2026-11-26", "Pages", "12", "", "loop"),
     ]
     data = json.loads(connect("export").out)
     loop_checkins = sorted(
@@ -552,7 +552,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
             ("2026-11-23", 30, "a novel"),
             ("2026-11-24", 46, ""),
             ("2026-11-26", None, ""),
-            ("2026-11-26", None, "12 pages"),
+            ("2026-11-26", 12, ""),
         ],
         key=repr,
     )
@@ -678,6 +678,20 @@ def test_loop_frequencies_map_to_the_same_rhythm(numerator, denominator, cadence
     from connect_habits.interop.loop import loop_cadence
 
     assert str(loop_cadence(numerator, denominator)) == cadence
+
+
+def test_a_loop_at_most_habit_becomes_a_limit(connect, tmp_path):
+    coffee = ("001", "Coffee", "1", "", "", "1", "1", "#FF8F00", "cups", "1", "2.0", "false")
+    export = tmp_path / "loop.zip"
+    rows = [("2026-11-26", "3000", ""), ("2026-11-25", "1000", ""), ("2026-11-24", "2000", "")]
+    export.write_bytes(
+        loop_zip(habits=[coffee], folders={"001 Coffee/Checkmarks.csv": "Date,Value,Notes\n" + _csv_text(rows)})
+    )
+    assert connect("import", "--from", "loop", str(export)).code == 0
+    [habit] = connect("list", "--json").json()
+    assert (habit["goal"], habit["limit"]) == (None, {"amount": 2, "unit": "cups", "per": "day"})
+    [row] = connect("week", "--json").json()["habits"]
+    assert [row["days"][f"2026-11-{d}"] for d in (24, 25, 26)] == ["done", "done", "missed"]  # 3 cups: over
 
 
 # ---------------------------------------------------------------- staying out of the way

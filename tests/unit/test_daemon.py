@@ -565,3 +565,38 @@ def test_a_snooze_from_the_shell_is_taken_up_once(paths):
     d2 = daemon(paths, clock)  # a restart does not take it up again
     d2.scan(clock.advance(minutes=1))
     assert titles(d) == ["Walk together"] and titles(d2) == []
+
+
+# ---------------------------------------------------------------- amounts and limits
+
+
+@pytest.mark.parametrize(
+    "options, logged, reminded",
+    [
+        ({"goal": "3 compliments/day"}, None, True),
+        ({"goal": "3 compliments/day"}, 2, True),  # under the target
+        ({"goal": "3 compliments/day"}, 3, False),  # met
+        ({"limit": "1h/day"}, 40, True),  # within: a nudge
+        ({"limit": "1h/day"}, 70, False),  # passed
+    ],
+)
+def test_an_amount_is_reminded_until_met_and_a_limit_while_it_is_kept_through_the_daemon(
+    paths, options, logged, reminded
+):
+    habit = add(paths, "Measured", at=["19:00"], **options)
+    if logged:
+        log_done(paths, habit, minutes=logged)
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    assert titles(d) == (["Measured"] if reminded else [])
+
+
+def test_an_amounts_done_button_logs_what_is_left_in_its_unit(paths):
+    habit = add(paths, "Compliments", at=["19:00"], goal="3 compliments/day")
+    log_done(paths, habit, minutes=1)
+    clock = Clock("19:00")
+    d = daemon(paths, clock)
+    d.scan(clock())
+    [note] = d.notifier.sent
+    assert note.actions[0] == ("connect-done", "Done (2 compliments)")

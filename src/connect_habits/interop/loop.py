@@ -59,17 +59,29 @@ def _loop_minutes(habit: LoopHabit) -> float | None:
 
 
 def _loop_goal(habit: LoopHabit) -> Goal | None:
-    """A minutes goal for a measurable "at least N minutes" habit: per day, or per week (a month's made weekly)."""
-    factor = _loop_minutes(habit)
-    if not habit.numerical or habit.at_most or factor is None:
+    """The goal ("at least") or limit ("at most") of a measurable habit, in minutes when its unit is a time,
+    else in its own unit: per day, or per week (another period's made weekly)."""
+    if not habit.numerical:
         return None
-    if habit.denominator <= 1:
-        minutes, per = habit.target * factor, "day"
-    else:
-        minutes, per = habit.target * factor * 7 / habit.denominator, "week"
-    minutes = int(minutes + 0.5)
-    limit = 24 * 60 if per == "day" else 7 * 24 * 60
-    return Goal(minutes=min(minutes, limit), per=per) if minutes >= 1 else None
+    factor = _loop_minutes(habit)
+    unit = "" if factor is not None else _unit_name(habit.unit)
+    per = "day" if habit.denominator <= 1 else "week"
+    scale = (factor or 1.0) * (1 if per == "day" else 7 / habit.denominator)
+    amount = int(habit.target * scale + 0.5)
+    most = (24 * 60 if per == "day" else 7 * 24 * 60) if not unit else 100_000
+    return Goal(minutes=min(amount, most), per=per, unit=unit) if amount >= 1 else None
+
+
+def _unit_name(unit: str) -> str:
+    """A Loop unit as a goal's unit ("times" when it has none connect can show)."""
+    from ..core.model import parse_goal
+    from ..errors import InvalidInput
+
+    text = " ".join(unit.split())[:40]
+    try:
+        return parse_goal(f"1 {text}/day").unit or "times"
+    except InvalidInput:
+        return "times"
 
 
 def _clean_text(text: str, limit: int, newlines: bool = False) -> str:
@@ -128,7 +140,7 @@ def import_loop(
             snapshot.habits.append(habit)
             live.add(habit_id)
             summary.habits += 1
-        goal_minutes = _loop_minutes(loop) if _loop_goal(loop) else None
+        goal_minutes = (_loop_minutes(loop) or 1.0) if _loop_goal(loop) else None
         new_skips, new_checkins = [], []
         skipped = {s.day for s in snapshot.skips if s.habit_id == habit_id}
         for day, kind, amount, note in counting(entries, progress, "rows imported", total, before):
@@ -156,15 +168,16 @@ def import_loop(
 
 
 def _loop_habit(loop: LoopHabit, habit_id: str, name: str, entries: list, today: date) -> Habit:
-    goal = _loop_goal(loop)
+    measure = _loop_goal(loop)
+    goal, limit = (None, measure) if loop.at_most else (measure, None)
     cadence = loop_cadence(loop.numerator, loop.denominator)
-    if goal is not None:
-        cadence = WEEKLY if goal.per == "week" else Cadence()
+    if measure is not None:
+        cadence = WEEKLY if measure.per == "week" else Cadence()
     notes = [_clean_text(loop.description, NOTE_MAX, newlines=True)]
-    if loop.numerical and goal is None:
-        limit = "at most" if loop.at_most else "at least"
+    if loop.numerical and measure is None:
+        most = "at most" if loop.at_most else "at least"
         period = {1: "a day", 7: "a week"}.get(loop.denominator, f"every {loop.denominator} days")
-        notes.append(f"From Loop: {limit} {_amount(loop.target)} {loop.unit.strip()} {period}.".replace("  ", " "))
+        notes.append(f"From Loop: {most} {_amount(loop.target)} {loop.unit.strip()} {period}.".replace("  ", " "))
     question = _clean_text(loop.question, NOTE_MAX)
     return Habit(
         id=habit_id,
@@ -173,6 +186,7 @@ def _loop_habit(loop: LoopHabit, habit_id: str, name: str, entries: list, today:
         cadence=cadence,
         created=min((e[0] for e in entries), default=today),
         goal=goal,
+        limit=limit,
         prompts=(question,) if question else (),
         note="\n".join(n for n in notes if n)[:NOTE_MAX],
         archived=loop.archived,
@@ -200,7 +214,8 @@ def _loop_checkin(
         if kind != "amount":
             return None
         if goal_minutes is not None:
-            minutes = min(24 * 60, int(amount * goal_minutes + 0.5))
+            cap = 24 * 60 if _loop_minutes(loop) is not None else 100_000  # minutes, or the habit's own unit
+            minutes = min(cap, int(amount * goal_minutes + 0.5))
             if minutes < 1:
                 return None
         else:
