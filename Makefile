@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 
 # The rules that depend on the clock run once more in zones with unusual daylight saving.
 TIME_TESTS := tests/unit/test_streaks.py tests/unit/test_reminders.py tests/unit/test_daemon.py \
-  tests/unit/test_stats.py tests/unit/test_summary.py tests/unit/test_daystart.py
+  tests/unit/test_stats.py tests/unit/test_summary.py tests/unit/test_daystart.py tests/unit/test_rhythms.py \
+  tests/unit/test_limits.py tests/unit/test_repeats.py tests/unit/test_challenges.py tests/unit/test_loop_score.py
 ZONES := Europe/Berlin America/New_York Australia/Lord_Howe
 
 # The wall clock of every Python process of a run moved to hard dates (tests/support/wallclock): a test
