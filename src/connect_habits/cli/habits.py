@@ -41,6 +41,10 @@ STARTS = Option(("--starts",), "starts", TEXT, None, "The first day it counts: Y
 GROUP = Option(("--group",), "group", TEXT, None, 'Show it under a heading, like "Evenings" (none: no group).')
 
 
+# The options that come last on both `add` and `edit`, in their parameters' order.
+SHARED = (WHO, REMIND_ON, REPEAT, LENGTH, UNTIL, STARTS, GROUP)
+
+
 def habit_options(
     every, goal, at, note, template_id, who=None, remind_on=None, repeat=None, limit=None, span=(None,) * 3, group=None
 ):
@@ -88,13 +92,7 @@ def described(habit, names=None) -> str:
     AT,
     FROM,
     NOTE,
-    WHO,
-    REMIND_ON,
-    REPEAT,
-    LENGTH,
-    UNTIL,
-    STARTS,
-    GROUP,
+    *SHARED,
 )
 def add(
     name: str | None,
@@ -191,13 +189,7 @@ def _hours(delta) -> str:
     Option(("--clear-at",), "clear_at", FLAG, False, "Remove all reminder times."),
     FROM,
     NOTE,
-    WHO,
-    REMIND_ON,
-    REPEAT,
-    LENGTH,
-    UNTIL,
-    STARTS,
-    GROUP,
+    *SHARED,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
 )
 def edit(
