@@ -114,3 +114,14 @@ def test_the_daemon_takes_up_a_snooze_made_in_the_shell(home):
     moment[0] = datetime(2026, 11, 26, 19, 0, tzinfo=local_zone())
     daemon.scan(moment[0])
     assert [n.title for n in daemon.notifier.sent] == ["Walk"]
+
+
+def test_remind_shows_what_a_snooze_holds_and_when_it_comes(home):
+    run_connect(home, "add", "Walk", "--at", "19:00")
+    run_connect(home, "snooze", "walk", "19:30", now=THURSDAY)
+    today = [r for r in run_connect(home, "remind", "--json", now=THURSDAY).json() if r["date"] == "2026-11-26"]
+    assert [(r["at"], r["status"], r.get("snooze", False)) for r in today] == [
+        ("19:00", "snoozed", False),
+        ("19:30", "will_fire", True),
+    ]
+    assert "today     19:00  Walk (snoozed)" in run_connect(home, "remind", now=THURSDAY).out

@@ -27,18 +27,48 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
     habits, histories = reminder_view(
         snapshot.habits, snapshot.checkins, snapshot.skips, snapshot.me, snapshot.folds, snapshot.since
     )
-    return [
-        {
-            "habit": names[slot.habit_id].name,
-            "slug": names[slot.habit_id].slug,
-            "date": slot.day.isoformat(),
-            "at": slot.at,
-            "time": slot.instant.isoformat(timespec="minutes"),
-            "status": status,
-            "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None,
-        }
-        for slot, status, fires in upcoming(habits, histories, clock.now_aware(), settings)
-    ]
+    now = clock.now_aware()
+    held = _snoozed(ctx, now)
+    items = []
+    for slot, status, fires in upcoming(habits, histories, now, settings):
+        until = held.get((slot.habit_id, slot.day))
+        if until is not None and status == "will_fire" and slot.instant < until:
+            status = "snoozed"  # the snooze holds it, and sends its own
+        items.append(
+            {
+                "habit": names[slot.habit_id].name,
+                "slug": names[slot.habit_id].slug,
+                "date": slot.day.isoformat(),
+                "at": slot.at,
+                "time": slot.instant.isoformat(timespec="minutes"),
+                "status": status,
+                "fires_at": fires.isoformat(timespec="minutes") if status == "will_fire" else None,
+            }
+        )
+    for (habit_id, day), until in held.items():
+        if until > now and habit_id in names:
+            at, time = f"{until:%H:%M}", until.isoformat(timespec="minutes")
+            habit = names[habit_id]
+            items.append(
+                {"habit": habit.name, "slug": habit.slug, "date": day.isoformat(), "at": at, "time": time}
+                | {"status": "will_fire", "fires_at": time, "snooze": True}
+            )
+    return sorted(items, key=lambda item: item["time"])
+
+
+def _snoozed(ctx: Context, now) -> dict:
+    """The snoozes that still hold (asked for in a shell, or clicked on a notification), by habit and day:
+    when each ends."""
+    from datetime import date
+
+    from ..daemon.state import load_state
+    from ..storage.snoozes import read_snoozes
+
+    held = {(s.habit_id, s.day): s.until for s in read_snoozes(ctx.paths) if s.until > now}
+    for owed in load_state(ctx.paths.state_file).pending:
+        if owed.habit and owed.day and "/snooze/" in owed.key and owed.due > now:
+            held[(owed.habit, date.fromisoformat(owed.day))] = owed.due  # the daemon's word is the latest
+    return held
 
 
 @command("remind", JSON)
@@ -59,13 +89,14 @@ def remind(as_json: bool) -> None:
         "skipped": "(skipped)",
         "quiet_hours": "(quiet hours: not sent)",
         "notifications_off": "(notifications off)",
+        "snoozed": "(snoozed)",
     }
     today = ctx.today().isoformat()
     for item in items:
         if item["status"] == "not_due":
             continue  # not one of its days: nothing to say about it
         when = "today" if item["date"] == today else "tomorrow"
-        label = labels[item["status"]]
+        label = "(snoozed to then)" if item.get("snooze") else labels[item["status"]]
         if item["fires_at"] and item["fires_at"][11:16] != item["at"]:
             label = f"(after quiet hours, at {item['fires_at'][11:16]})"
         echo(f"{when:<9} {item['at']}  {item['habit']} {label}".rstrip())
