@@ -148,7 +148,7 @@ def status(form: str) -> None:
         at, row = upcoming
         parts.append(f"{row.habit.slug} {at}" if at else row.habit.slug)
     if best is not None and best.streak:
-        parts.append(f"{best.streak}-{'day' if best.streak_unit == 'days' else 'week'} streak")
+        parts.append(f"{best.streak}-{best.streak_unit[:-1]} streak")
     text = " · ".join(parts)
     if len(text) > STATUS_WIDTH:
         text = text[: STATUS_WIDTH - 3] + "..."
