@@ -12,14 +12,18 @@ def test_a_limit_is_listed_logged_and_missed_once_passed(home):
     assert added.out.startswith("Added 'Screens' (at most 1h/day, reminders at 21:00).")
     [habit] = run_connect(home, "list", "--json").json()
     assert (habit["limit"], habit["goal"]) == ({"minutes": 60, "per": "day"}, None)
-    assert run_connect(home, "done", "screens", "--minutes", "40", now=THURSDAY).code == 0
+    logged = run_connect(home, "done", "screens", "--minutes", "40", now=THURSDAY)
+    assert "40 min of at most 60 min that day." in logged.out
     today = run_connect(home, "today", "--json", now=THURSDAY).json()
-    assert [h["slug"] for h in today["left"]] == ["screens"]  # still within: there to log
-    run_connect(home, "done", "screens", "--minutes", "30", now=THURSDAY)
+    assert today["left"] == [] and today["done"] == []  # a limit asks for nothing to be done
+    assert "Limits: Screens kept so far." in run_connect(home, "today", now=THURSDAY).out
+    over = run_connect(home, "done", "screens", "--minutes", "30", now=THURSDAY)
+    assert "70 min of at most 60 min that day, over the limit." in over.out
+    assert "today     21:00  Screens (over the limit)" in run_connect(home, "remind", now=THURSDAY).out
     [row] = run_connect(home, "week", "--json", now=THURSDAY).json()["habits"]
     assert row["days"]["2026-11-26"] == "missed" and row["days"]["2026-11-25"] == "done"
     assert row["streak"] == 0 and row["best_streak"] == 5  # the 21st to the 25th kept, nothing logged
-    assert run_connect(home, "today", "--json", now=THURSDAY).json()["left"] == []
+    assert "Limits: Screens over." in run_connect(home, "today", now=THURSDAY).out
 
 
 def test_an_amount_in_any_unit_is_logged_with_amount(home):
@@ -28,6 +32,8 @@ def test_an_amount_in_any_unit_is_logged_with_amount(home):
     assert habit["goal"] == {"amount": 3, "unit": "compliments", "per": "day"}
     logged = run_connect(home, "done", "compliments", "--amount", "2", now=THURSDAY)
     assert logged.out.startswith("Logged 2 compliments of 'Compliments' today.")
+    assert run_connect(home, "log", now=THURSDAY).out.splitlines()[0].endswith("Compliments: 2 compliments")
+    assert run_connect(home, "log", "--json", now=THURSDAY).json()[0]["unit"] == "compliments"
     assert "counts compliments; add --amount N" in one_error_line(
         run_connect(home, "done", "compliments", now=THURSDAY)
     )

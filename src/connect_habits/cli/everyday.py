@@ -67,7 +67,7 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
     row = _week_row(snapshot, habit, today, first, person)
     logged = f"Logged {amount_text(amount, habit)} of '{habit.name}'" if amount else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
-    echo(f"{logged} {label}{who}. {_progress_line(row)}")
+    echo(f"{logged} {label}{who}. {_limit_line(habit, snapshot, when, person)}{_progress_line(row)}")
     if not in_span(habit, when):
         from ..core.words import long_date
 
@@ -78,6 +78,22 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
         upcoming = next_due(habit, when)
         upcoming_text = f"next: {short_date(upcoming, today)}" if upcoming else "no more before its end"
         echo(f"({when:%A} is not one of its days ({upcoming_text}): it is in the log, but does not add to the streak.)")
+
+
+def _limit_line(habit, snapshot, day, person) -> str:
+    """`61 min of 1h today, over the limit. `: where a day's limit stands after a check-in ("" for others)."""
+    from ..core.words import amount_text
+
+    limit = habit.limit
+    if limit is None or limit.per != "day":
+        return ""
+    used = sum(
+        c.minutes or 0
+        for c in snapshot.checkins
+        if c.habit_id == habit.id and c.day == day and (habit.who != "each" or c.by == person)
+    )
+    over = ", over the limit" if used > limit.minutes else ""
+    return f"{amount_text(used, habit)} of at most {amount_text(limit.minutes, habit)} that day{over}. "
 
 
 def measured_amount(habit, minutes: int | None, amount: int | None) -> int | None:

@@ -261,7 +261,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     """The raw history, newest first, with notes and who logged it."""
     from ..core.habits import resolve_active
     from ..core.model import parse_date
-    from ..core.words import clean
+    from ..core.words import amount_text, clean
 
     ctx = Context.from_environment()
     start = parse_date(since, ctx.today()) if since else None  # before reading: a refusal changes nothing
@@ -276,6 +276,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "habit": names[c.habit_id].name,
             "slug": names[c.habit_id].slug,
             "minutes": c.minutes,
+            "unit": _unit_of(names[c.habit_id]) if c.minutes else None,
             "note": c.note,
             "by": couple.name(c.by) if couple is not None and c.by else c.by,
             "source": c.source,
@@ -290,6 +291,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "habit": names[s.habit_id].name,
             "slug": names[s.habit_id].slug,
             "minutes": None,
+            "unit": None,
             "note": s.reason,
             "by": None,
             "source": "skip",
@@ -299,6 +301,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
         if s.habit_id in habit_ids and (start is None or s.day >= start)
     ]
     entries.sort(key=lambda e: (e["date"], e["logged_at"]), reverse=True)
+    by_slug = {h.slug: h.id for h in snapshot.habits}
     if as_json:
         echo(json.dumps(entries, ensure_ascii=False, indent=2))
         return
@@ -306,7 +309,8 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
         echo("Nothing logged yet.")
         return
     for entry in entries:
-        what = "skipped" if entry["kind"] == "skip" else (f"{entry['minutes']} min" if entry["minutes"] else "done")
+        amount = amount_text(entry["minutes"], names[by_slug[entry["slug"]]]) if entry["minutes"] else "done"
+        what = "skipped" if entry["kind"] == "skip" else amount
         who = f" by {entry['by']}" if entry["by"] else ""
         note = f" — {clean(entry['note'])}" if entry["note"] else ""
         # The time it was logged, and the day too when that was another one (logged later, with --date).
@@ -317,3 +321,8 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
         )
         echo(f"{entry['date']} {at:<5}  {clean(entry['habit'])}: {what}{who}{note}")
+
+
+def _unit_of(habit) -> str:
+    """What a check-in's `minutes` counts: "minutes", or the unit of the habit's goal or limit."""
+    return (habit.measure.unit or "minutes") if habit.measure is not None else "minutes"

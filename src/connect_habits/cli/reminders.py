@@ -90,6 +90,7 @@ def remind(as_json: bool) -> None:
         "quiet_hours": "(quiet hours: not sent)",
         "notifications_off": "(notifications off)",
         "snoozed": "(snoozed)",
+        "over": "(over the limit)",
     }
     today = ctx.today().isoformat()
     for item in items:

@@ -54,6 +54,7 @@ def _today(ctx: Context, day):
 def show_today(ctx: Context, as_json: bool) -> None:
     """Print today's open and done habits, as text or JSON (`{"date", "left", "done"}`)."""
     from ..core.daystart import day_order
+    from ..core.week import rows_for
     from ..core.words import clean, period_progress, row_label
     from .jsonforms import week_json
     from .render import UNREAD_HABITS
@@ -93,6 +94,11 @@ def show_today(ctx: Context, as_json: bool) -> None:
         echo("Log one with `connect done NAME`.")
     if done:
         echo("Done today: " + ", ".join(clean(row_label(r, summary.names)) for r in done) + ".")
+    limits = [r for r in rows_for(summary, snapshot.me) if r.habit.limit is not None]
+    if limits:
+        kept = {"done": "kept", "pending": "kept so far", "missed": "over"}
+        shown = (f"{clean(row_label(r, summary.names))} {kept.get(r.days.get(day, ''), 'not counted')}" for r in limits)
+        echo("Limits: " + ", ".join(shown) + ".")
 
 
 def has_data() -> bool:

@@ -22,11 +22,16 @@ def best_moment(summary: WeekSummary) -> str | None:
         row = max(records, key=lambda r: (r.streak, r.streak_unit == "weeks"))
         unit = row.streak_unit if row.streak != 1 else row.streak_unit[:-1]
         return f"A new best: {_label(row, summary.names)}, {row.streak} {unit} in a row."
-    reached = [r for r in summary.habits if r.progress.target and r.progress.done >= r.progress.target]
+    reached = [
+        r
+        for r in summary.habits
+        if r.progress.target and r.progress.done >= r.progress.target and r.habit.limit is None  # a limit is not a goal
+    ]
     if reached:
+        from .words import period_progress
+
         row = max(reached, key=lambda r: r.progress.done / r.progress.target)
-        amount = f"{row.progress.done}/{row.progress.target}" + (" min" if row.progress.unit == "minutes" else "")
-        return f"Goal reached: {_label(row, summary.names)}, {amount} this week."
+        return f"Goal reached: {_label(row, summary.names)}, {period_progress(row, capital=False)}."
     return None
 
 
@@ -53,7 +58,8 @@ def reduced_by_skips(summary: WeekSummary) -> list[str]:
     notes = []
     for row in summary.habits:
         full, target = full_target(row.habit) if row.habit.week_based else 0, row.progress.target
-        if row.habit.week_based and 0 < target < full:  # the skipped days may be ahead: no count that could mislead
+        skipped = "skipped" in row.days.values()  # a challenge that starts mid-week has a smaller target too
+        if row.habit.week_based and skipped and 0 < target < full:  # the skipped days may be ahead: no count
             unit = " min" if row.progress.unit == "minutes" else ""
             period = "month" if monthly(row.habit) else "week"
             notes.append(

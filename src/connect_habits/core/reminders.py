@@ -390,6 +390,8 @@ def upcoming(
 def _outlook(habit: Habit, history: History, slot: Slot, fires: datetime, settings: ReminderSettings) -> str:
     if needs_reminder(habit, history, slot.day, settings.first_weekday):
         return "will_fire" if fires - slot.instant < settings.grace else "quiet_hours"
+    if habit.limit is not None and slot.day not in history.skipped and in_span(habit, slot.day):
+        return "over"  # passed: nothing to remind of
     if slot.day in history.skipped:
         return "skipped"
     if history.logged(slot.day):

@@ -169,6 +169,8 @@ def todays_rows(summary: WeekSummary, me: str | None) -> tuple[list[HabitWeek], 
     """
     left, done = [], []
     for row in rows_for(summary, me):
+        if row.habit.limit is not None:
+            continue  # a limit asks for nothing to be done: neither left nor done (`today` shows where it stands)
         status = row.days.get(summary.today)
         if status == "pending":
             left.append(row)

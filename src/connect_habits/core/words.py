@@ -103,7 +103,8 @@ def progress_text(row: HabitWeek) -> str:
     if measure is not None and measure.per == "day":  # each day stands alone: how many days met the goal
         met = sum(1 for status in row.days.values() if status == "done")
         return f"{met}/{target // measure.minutes} days"
-    return f"{done}/{target}{unit}"
+    over = ", over the limit" if row.habit.limit is not None and done > target else ""
+    return f"{done}/{target}{unit}{over}"
 
 
 def period_progress(row: HabitWeek, capital: bool = True) -> str:
@@ -134,9 +135,16 @@ def counted(n: int, noun: str) -> str:
 
 
 def amount_text(amount: int, habit: Habit) -> str:
-    """`45 min`, or `3 compliments` for a habit measured in something else."""
+    """`45 min`, or `3 compliments` (`1 compliment`) for a habit measured in something else."""
     measure = habit.measure
-    return f"{amount} {measure.unit}" if measure is not None and measure.unit else f"{amount} min"
+    if measure is None or not measure.unit:
+        return f"{amount} min"
+    unit = measure.unit
+    if amount == 1 and unit.endswith("s") and not unit.endswith("ss"):
+        unit = unit[:-1]  # 1 coffee
+    elif amount != 1 and not unit.endswith("s"):
+        unit += "s"  # 2 compliments, from a goal of "1 compliment/day"
+    return f"{amount} {unit}"
 
 
 def reminders_text(habit: Habit, short: bool = False) -> str:
