@@ -136,3 +136,9 @@ def test_the_week_counts_an_amount_in_its_unit():
     h = with_id(habit(goal="20 pages/week"))
     row = habit_week(h, history({23: 8, 25: 5}), date(2026, 11, 26), date(2026, 11, 26))
     assert (row.progress.unit, progress_text(row)) == ("pages", "13/20 pages")
+
+
+def test_a_past_weeks_streak_counts_its_last_day_kept():
+    h = with_id(habit(limit="1h/day"))
+    row = habit_week(h, history({}), date(2026, 11, 26), date(2026, 12, 8))
+    assert row.streak == 28  # the 2nd to the 29th: every finished day kept, the Sunday included

@@ -97,6 +97,12 @@ def habit_week(
     runs = streak_runs(habit, history, today, first_weekday)
     as_of = min(end, today)
     current = runs.current.length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+    after = as_of + timedelta(days=1)
+    if as_of < today and habit.limit is not None and not habit.week_based:
+        # A past week's last day is over: kept, it counts (as its own "today" it would still be open). Seen from
+        # the day after, which is open then unless that day went over the limit.
+        if day_met(habit, history.count.get(after, 0), history.minutes.get(after, 0)):
+            current = current_streak(habit, history, after, first_weekday)
     return HabitWeek(
         habit=habit,
         streak=current,
