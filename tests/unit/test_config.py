@@ -119,9 +119,11 @@ NAMES = st.one_of(
     TRICKY,
     st.lists(TRICKY, max_size=5).map("".join),
 )
+# The keys the reader checks itself (a bad value there is refused, tests/unit/test_daystart.py) are left out.
+CHECKED_KEYS = ("partners", "week_start", "day_starts")
 BARE_KEY = st.text(
     alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-", min_size=1, max_size=12
-).filter(lambda key: key not in ("partners", "week_start"))
+).filter(lambda key: key not in CHECKED_KEYS)
 INTS = st.integers(-(10**18 - 1), 10**18 - 1)
 SCALARS = st.one_of(NAMES, INTS, st.booleans())
 VALUES = st.one_of(SCALARS, st.lists(SCALARS, max_size=5))
@@ -136,7 +138,9 @@ CONFIGS = st.builds(
 # nested lists, keys that are not bare).
 ANY_SCALAR = st.one_of(SCALARS, st.integers(), st.floats())
 ANY_VALUE = st.recursive(ANY_SCALAR, lambda inner: st.lists(inner, max_size=3), max_leaves=8)
-ANY_KEY = st.one_of(BARE_KEY, st.text(max_size=6), st.sampled_from(["a.b", '"a"', "'a'", "a b", "a=b", "#"]))
+ANY_KEY = st.one_of(BARE_KEY, st.text(max_size=6), st.sampled_from(["a.b", '"a"', "'a'", "a b", "a=b", "#"])).filter(
+    lambda key: key not in CHECKED_KEYS
+)
 ANY_CONFIGS = st.builds(
     Config,
     partners=st.lists(NAMES, max_size=3).map(tuple),
