@@ -54,6 +54,7 @@ def ask(day: str) -> int | None:
     from ..core.cadence import week_start
     from ..core.habits import who_logs
     from ..core.model import parse_date
+    from ..core.week import measure_unit
     from ..core.words import clean, row_label, short_date
     from ..storage.actions import record_done, record_skips
     from .today import open_on
@@ -74,7 +75,7 @@ def ask(day: str) -> int | None:
     try:
         for row in rows:
             habit = row.habit
-            unit = (habit.measure.unit or "minutes") if habit.measure is not None else ""
+            unit = measure_unit(habit) if habit.measured else ""
             question = f"{clean(row_label(row, names))}{f' ({unit})' if unit else ''}?"
             while True:
                 text = _read(question)

@@ -261,6 +261,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     """The raw history, newest first, with notes and who logged it."""
     from ..core.habits import resolve_active
     from ..core.model import parse_date
+    from ..core.week import measure_unit
     from ..core.words import amount_text, clean
 
     ctx = Context.from_environment()
@@ -276,7 +277,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "habit": names[c.habit_id].name,
             "slug": names[c.habit_id].slug,
             "minutes": c.minutes,
-            "unit": _unit_of(names[c.habit_id]) if c.minutes else None,
+            "unit": measure_unit(names[c.habit_id]) if c.minutes else None,
             "note": c.note,
             "by": couple.name(c.by) if couple is not None and c.by else c.by,
             "source": c.source,
@@ -321,8 +322,3 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
         )
         echo(f"{entry['date']} {at:<5}  {clean(entry['habit'])}: {what}{who}{note}")
-
-
-def _unit_of(habit) -> str:
-    """What a check-in's `minutes` counts: "minutes", or the unit of the habit's goal or limit."""
-    return (habit.measure.unit or "minutes") if habit.measure is not None else "minutes"

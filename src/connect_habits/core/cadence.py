@@ -124,8 +124,3 @@ def day_met(habit: Habit, count: int, minutes: int) -> bool:
     if habit.goal is not None:
         return minutes >= habit.goal.minutes
     return count > 0
-
-
-def over_limit(habit: Habit, amount: int, limit: int) -> bool:
-    """Whether `amount` has passed a limit habit's `limit` (never, for a habit without a limit)."""
-    return habit.limit is not None and amount > limit

@@ -79,8 +79,13 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
 
 def progress_unit(habit: Habit) -> str:
     """What a habit's progress counts: "times", "minutes", or the unit of its goal or limit ("compliments")."""
+    return measure_unit(habit) if habit.measured else "times"
+
+
+def measure_unit(habit: Habit) -> str:
+    """What a check-in's amount counts: "minutes", or the unit of the habit's goal or limit."""
     measure = habit.measure
-    return "times" if measure is None else measure.unit or "minutes"
+    return measure.unit if measure is not None and measure.unit else "minutes"
 
 
 def streak_unit(habit: Habit) -> str:

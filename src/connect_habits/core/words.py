@@ -136,10 +136,11 @@ def counted(n: int, noun: str) -> str:
 
 def amount_text(amount: int, habit: Habit) -> str:
     """`45 min`, or `3 compliments` (`1 compliment`) for a habit measured in something else."""
-    measure = habit.measure
-    if measure is None or not measure.unit:
+    from .week import measure_unit
+
+    unit = measure_unit(habit)
+    if unit == "minutes":
         return f"{amount} min"
-    unit = measure.unit
     if amount == 1 and unit.endswith("s") and not unit.endswith("ss"):
         unit = unit[:-1]  # 1 coffee
     elif amount != 1 and not unit.endswith("s"):

@@ -9,7 +9,7 @@ from ..core.catalog import find_template
 from ..core.history import History
 from ..core.model import Habit, Snapshot
 from ..core.week import habit_week, week_summary
-from ..core.words import period_progress, progress_text, row_label, streak_text
+from ..core.words import amount_text, period_progress, progress_text, row_label, streak_text
 from ..errors import ConnectError
 from .notify import DONE_ACTION, SNOOZE_ACTION, SNOOZE_EVENING_ACTION, SNOOZE_HOUR_ACTION, Notification
 
@@ -37,8 +37,9 @@ def reminder_notification(
         snooze += ((SNOOZE_EVENING_ACTION, "This evening"),)
     if done is None:
         return Notification(habit.name, body, snooze)
-    unit = habit.goal.unit if habit.goal is not None and habit.goal.unit else "min"
-    return Notification(habit.name, body, ((DONE_ACTION, f"Done ({done} {unit})" if done else "Done"), *snooze))
+    return Notification(
+        habit.name, body, ((DONE_ACTION, f"Done ({amount_text(done, habit)})" if done else "Done"), *snooze)
+    )
 
 
 def together_notification(
