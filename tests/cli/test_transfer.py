@@ -277,7 +277,7 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
 
 def test_export_and_import_usage_errors(connect, tmp_path):
     assert "json, csv or ics" in one_error_line(connect("export", "--format", "xml"), code=2)
-    assert "--from connect or --from loop" in one_error_line(connect("import", "x.json", "--from", "habitica"), code=2)
+    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(connect("import", "x.json", "--from", "habitica"), code=2)
     missing_folder = tmp_path / "no" / "such" / "folder" / "out.json"
     assert "Cannot write in" in one_error_line(connect("export", "-o", str(missing_folder)))
 
@@ -500,8 +500,9 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     export.write_bytes(loop_zip())
     result = connect("import", "--from", "loop", str(export))
     assert result.code == 0, result.err
-    assert "Imported 5 habits, 5 check-ins and 2 skips from Loop" in result.out
-    assert "'Walk together' is called 'Walk together (Loop)' here" in result.out
+    assert result.out.startswith("Imported 5 habits, 5 check-ins, 2 skips from Loop; renamed 1 duplicate: ")
+    assert "'Walk together' as 'Walk together (2)'" in result.out
+    assert "left out: 1 check-mark Loop filled in by itself" in result.out
 
     habits = {h["name"]: h for h in connect("list", "--json").json()}
     assert set(habits) == {
@@ -510,7 +511,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
         "Meditate",
         "Reading",
         "Run",
-        "Walk together (Loop)",
+        "Walk together (2)",
         "Pages",
     }
     assert (habits["Meditate"]["cadence"], habits["Meditate"]["goal"]) == ("daily", None)
@@ -519,7 +520,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     assert habits["Meditate"]["created"] == "2026-11-21"  # the first day Loop has a row for
     assert habits["Reading"]["goal"] == {"minutes": 120, "per": "week"} and habits["Reading"]["cadence"] == "weekly"
     assert habits["Run"]["cadence"] == "3/week" and habits["Run"]["archived"] is False
-    assert habits["Walk together (Loop)"]["cadence"] == "1 in 3 days" and habits["Walk together (Loop)"]["archived"]
+    assert habits["Walk together (2)"]["cadence"] == "1 in 3 days" and habits["Walk together (2)"]["archived"]
     assert habits["Walk together"]["archived"] is False  # the habit that was here is left as it is
     assert habits["Pages"]["goal"] == {"amount": 10, "unit": "pages", "per": "day"}  # at least 10 pages a day
 
@@ -532,7 +533,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     assert week["Reading"]["days"]["2026-11-23"] == "done" and week["Reading"]["days"]["2026-11-26"] == "skipped"
     # The first day Loop has a row for is the day the habit was added here: it counts only when done.
     assert week["Pages"]["days"]["2026-11-26"] == "done" and week["Pages"]["days"]["2026-11-25"] == "not_due"
-    assert "Walk together (Loop)" not in week  # archived
+    assert "Walk together (2)" not in week  # archived
 
     rows = list(csv.DictReader(io.StringIO(connect("export", "--format", "csv").out, newline="")))
     assert sorted((r["date"], r["habit"], r["minutes"], r["note"], r["source"]) for r in rows) == [
@@ -589,7 +590,7 @@ def test_loop_folders_named_by_number_alone_and_loops_own_numbers_are_understood
     export = tmp_path / "loop.zip"
     export.write_bytes(loop_zip(habits=[habit], folders={"001/Checkmarks.csv": checkmarks}))
     result = connect("import", "--from", "loop", str(export))
-    assert result.code == 0 and "Imported 1 habit, 1 check-in and 1 skip" in result.out, result.out + result.err
+    assert result.code == 0 and "Imported 1 habit, 1 check-in, 1 skip" in result.out, result.out + result.err
     [row] = connect("week", "--json").json()["habits"]
     assert row["name"] == "🧘"
     # Its first day, the day it was added, counts only when done; YES_AUTO (1) is Loop's fill-in, not a check.

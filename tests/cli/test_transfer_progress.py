@@ -79,7 +79,7 @@ def on_a_terminal(home, *args: str) -> tuple[int, str]:
 
 SKIPS = HABITS * sum(1 for d in range(DAYS) if (LAST_DAY - timedelta(days=d)).day == 13)
 CHECKINS = HABITS * DAYS - SKIPS
-IMPORTED = f"Imported {HABITS} habits, {CHECKINS} check-ins and {SKIPS} skips from Loop"
+IMPORTED = f"Imported {HABITS} habits, {CHECKINS} check-ins, {SKIPS} skips from Loop"
 LINE = re.compile(r"(Importing|Exporting): [0-9,]+( of [0-9,]+ [a-z -]+ \(\d+%\)| [a-z -]+) *")
 
 

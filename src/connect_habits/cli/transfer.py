@@ -17,7 +17,7 @@ from .output import echo
 from .spec import FLAG, TEXT, Argument, Option, command
 
 FORMATS = ("json", "csv", "ics")
-SOURCES = ("connect", "loop")
+SOURCES = ("connect", "loop", "habitbull", "harsh", "csv")
 
 
 @command(
@@ -90,29 +90,51 @@ def _write_stdout(data: bytes) -> None:
     "import",
     Argument(
         "file",
-        "A backup from `connect export --format json` (- for stdin), or with --from loop a Loop "
-        "Habit Tracker CSV export (.zip).",
+        "A backup from `connect export --format json` (- for stdin), or another tracker's file with --from: "
+        "Loop's full backup (.db) or CSV export (.zip), HabitBull's CSV, harsh's folder, or a CSV of check-ins.",
     ),
     Option(("--merge",), "merge", FLAG, False, "Add what the backup holds to a home that has habits (no duplicates)."),
-    Option(("--from",), "source", TEXT, "connect", "connect (a JSON backup) or loop (Loop Habit Tracker)."),
+    Option(("--from",), "source", TEXT, "connect", "connect (a JSON backup), loop, habitbull, harsh or csv."),
+    Option(("--dry-run",), "dry_run", FLAG, False, "Say what would be imported, changing nothing."),
+    Option(("--create",), "create", TEXT, "yes", "With --from csv: yes (default) adds habits the file names and "
+           "this home lacks; no leaves their rows out."),
 )
-def import_(file: str, merge: bool, source: str) -> None:
-    """Restore a JSON backup into an empty home, merge one with --merge, or import Loop Habit Tracker's export."""
+def import_(file: str, merge: bool, source: str, dry_run: bool, create: str) -> None:
+    """Restore or merge a JSON backup, or import another tracker's history (Loop, HabitBull, harsh, CSV)."""
     kind = source.strip().lower()
     if kind not in SOURCES:
-        raise UsageError(f"'{source}' is not something connect imports from; use --from connect or --from loop.")
+        raise UsageError(
+            f"'{source}' is not something connect imports from; use --from connect, loop, habitbull, harsh or csv."
+        )
+    creating = create.strip().lower()
+    if creating not in ("yes", "no"):
+        raise UsageError(f"--create is yes or no, not '{create}'.")
+    from ..interop.foreign import DryRun
     from .progress import Progress
 
     progress = Progress("Importing")  # its clock starts now; the line, if any, goes before the summary
-    raw, name = _read_input(file)
+    path, raw, name = _read_input(file, folder=kind == "harsh")
     ctx = Context.from_environment()
-    if kind == "loop":
-        from ..interop.loop import import_loop
+    try:
+        if kind != "connect":
+            _import_foreign(ctx, kind, path, raw, name, creating == "yes", dry_run, progress)
+        else:
+            _import_backup(ctx, raw, name, merge, dry_run, progress)
+    except DryRun as run:
+        echo(_foreign_line(run.summary, dry_run=True) if run.summary.label else _dry_backup_line(run.summary, name))
 
-        with progress, ctx.transaction() as tx:
-            summary = import_loop(tx, raw, ctx.today(), by=tx.snapshot.me, source=name, progress=progress)
-        _report(summary, f"from Loop ({name})")
-        return
+
+def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> None:
+    from ..interop.foreign import import_foreign
+    from ..interop.readers import read_foreign
+
+    with progress, ctx.transaction() as tx:
+        found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
+        summary = import_foreign(tx, found, ctx.today(), by=tx.snapshot.me, progress=progress, dry_run=dry_run)
+    echo(_foreign_line(summary))
+
+
+def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
     if raw[:4] == b"PK\x03\x04":
         raise ConnectError(
             f"{name} is a zip file, not a connect backup; for a Loop Habit Tracker export add --from loop."
@@ -122,11 +144,14 @@ def import_(file: str, merge: bool, source: str) -> None:
     except UnicodeDecodeError:
         raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
     from ..interop.backup import import_backup, restored_config
+    from ..interop.foreign import DryRun
     from ..storage.config import config_bytes
     from ..storage.paths import ensure_private_dir
 
     with progress, ctx.transaction() as tx:
         summary = import_backup(tx, text, merge, source=name, progress=progress)
+        if dry_run:
+            raise DryRun(summary)
         if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
             ensure_private_dir(ctx.paths.config_file.parent)
             tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
@@ -136,18 +161,23 @@ def import_(file: str, merge: bool, source: str) -> None:
     _report(summary, f"from {name}")
 
 
-def _read_input(file: str) -> tuple[bytes, str]:
+def _read_input(file: str, folder: bool = False):
+    """(the path or None for stdin, its bytes, its name for messages); with `folder`, a folder is not read."""
     from pathlib import Path
 
     from ..storage.fileio import read_bytes
 
     if file == "-":
-        return sys.stdin.buffer.read(), "The input"
+        return None, sys.stdin.buffer.read(), "The input"
     path = Path(file).expanduser()
+    if folder and path.is_dir():
+        return path, b"", str(path)
+    if path.is_dir():
+        raise ConnectError(f"{path} is a folder; give the file to import.")
     raw = read_bytes(path)
     if raw is None:
         raise ConnectError(f"There is no file {path}.")
-    return raw, str(path)
+    return path, raw, str(path)
 
 
 def _counts(summary, last: bool = True) -> str:
@@ -165,3 +195,25 @@ def _report(summary, origin: str) -> None:
         echo(f"Imported {_counts(summary)} {origin}{already}.")
     for old, new in summary.renamed:
         echo(f"'{old}' is called '{new}' here: the name was taken.")
+
+
+def _foreign_line(summary, dry_run: bool = False) -> str:
+    """The last line of a foreign import: what came in (or would), renamed duplicates, what was not exact or left out."""
+    counts = ", ".join(
+        (counted(summary.habits, "habit"), counted(summary.checkins, "check-in"), counted(summary.skips, "skip"))
+    )
+    parts = [f"{'Would import' if dry_run else 'Imported'} {counts} from {summary.label}"]
+    if summary.already:
+        parts[0] += f" ({counted(summary.already, 'habit')} already here)"
+    if summary.renamed:
+        names = ", ".join(f"'{old}' as '{new}'" for old, new in summary.renamed)
+        parts.append(f"renamed {counted(len(summary.renamed), 'duplicate')}: {names}")
+    if summary.inexact:
+        parts.append(f"not mapped exactly: {', '.join(summary.inexact)}")
+    if summary.left_out:
+        parts.append(f"left out: {', '.join(summary.left_out)}")
+    return "; ".join(parts) + (". Nothing was changed (--dry-run)." if dry_run else ".")
+
+
+def _dry_backup_line(summary, name: str) -> str:
+    return f"Would import {_counts(summary)} from {name}. Nothing was changed (--dry-run)."

@@ -98,12 +98,12 @@ class Taken:
         self._next: dict[str, int] = {}
 
     def free_name(self, name: str, label: str, limit: int) -> str:
-        """`name`, or `name (label)`, `name (label 2)`… whichever is free first."""
+        """`name`, or `name (label)`, `name (label 2)`… whichever is free first (`name (2)`… without a label)."""
         if _fold(name) not in self.names:
             return name
-        n = self._next.get(_fold(name), 1)
+        n = self._next.get(_fold(name), 1 if label else 2)
         while True:
-            suffix = f" ({label})" if n == 1 else f" ({label} {n})"
+            suffix = (f" ({label})" if n == 1 else f" ({label} {n})") if label else f" ({n})"
             candidate = name[: limit - len(suffix)].rstrip() + suffix
             n += 1
             if _fold(candidate) not in self.names:

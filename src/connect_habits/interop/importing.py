@@ -30,6 +30,9 @@ class ImportSummary:
     restored: bool = False  # an empty home restored from a backup (its settings come along)
     config: dict | None = None  # the backup's settings, to apply when `restored`
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (name in the file, name here)
+    label: str = ""  # the tracker a foreign import came from ("Loop")
+    inexact: list[str] = field(default_factory=list)  # what a foreign import could not map exactly
+    left_out: list[str] = field(default_factory=list)  # what it did not import, and why
 
     @property
     def nothing_new(self) -> bool:

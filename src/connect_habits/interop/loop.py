@@ -1,39 +1,27 @@
-"""Loop Habit Tracker's habits and check-ins, made connect's (`connect import --from loop`).
+"""Loop Habit Tracker's habits and entries in connect's terms (`connect import --from loop`).
 
-loop_csv.py reads Loop's export into LoopHabit records; here they become habits, check-ins and skips.
+loop_csv.py reads Loop's CSV export and loop_db.py its full backup into LoopHabit records; here they become
+ForeignHabits, mapped exactly: rhythms, goals in their unit and period, limits, reminders and notes.
 """
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
-from datetime import date
 
-from ..core.model import (
-    NAME_MAX,
-    NOTE_MAX,
-    WEEKLY,
-    Cadence,
-    CheckIn,
-    Goal,
-    Habit,
-    Skip,
-)
-from ..core.names import Taken
-from ..core.order import next_position
-from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
-from .loop_csv import LoopHabit, parse_loop
+from ..core.model import WEEKLY, Cadence, Goal
+from ..core.words import counted
+from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text, whole
+from .importing import Report
+from .loop_csv import LoopHabit
 
-LOOP_SOURCE = "loop"
-
-
+LOOP_LABEL = "Loop"
 _MINUTE_UNITS = {"m", "min", "mins", "minute", "minutes"}
-
-
 _HOUR_UNITS = {"h", "hr", "hrs", "hour", "hours"}
-
-
 _LOOP_NAMESPACE = uuid.UUID("7a1d6e2c-5b8f-4c1e-9f3a-2d4b6c8e0a1f")
+_PERIODS = {1: "day", 7: "week", 30: "month", 31: "month"}
+# Loop's reminder mask: bit 0 is Saturday, bit 1 Sunday, bit 2 Monday … bit 6 Friday (connect: 0 is Monday).
+_MASK_DAYS = {0: 5, 1: 6, 2: 0, 3: 1, 4: 2, 5: 3, 6: 4}
+_EVERY_DAY = 127
 
 
 def loop_cadence(numerator: int, denominator: int) -> Cadence:
@@ -52,24 +40,32 @@ def loop_cadence(numerator: int, denominator: int) -> Cadence:
     return Cadence(weekdays=frozenset(), rolling=(numerator, min(denominator, 365)))
 
 
-def _loop_minutes(habit: LoopHabit) -> float | None:
+def loop_file(habits: list[LoopHabit], progress: Report | None = None) -> ForeignFile:
+    """What Loop's habits are in connect: their rhythms, goals, limits, reminders, notes and entries."""
+    found = ForeignFile(LOOP_LABEL, [], _LOOP_NAMESPACE)
+    seen: dict[str, int] = {}
+    automatic = 0
+    for loop in sorted(habits, key=lambda h: h.position):
+        name = clean_text(loop.name, 200) or f"Loop habit {loop.position}"
+        occurrence = seen.get(name.casefold(), 0)
+        seen[name.casefold()] = occurrence + 1
+        habit = ForeignHabit(name=name, key=f"{name}/{occurrence}", archived=loop.archived)
+        _rhythm(loop, habit, found.inexact)
+        _words(loop, habit)
+        _reminder(loop, habit, found.left_out)
+        automatic += sum(1 for e in loop.entries if e[1] == "auto")
+        habit.entries = _entries(loop, habit)
+        habit.first_day = min((e[0] for e in loop.entries), default=None)
+        found.habits.append(habit)
+    if automatic:
+        found.left_out.append(f"{counted(automatic, 'check-mark')} Loop filled in by itself (connect counts the rhythm itself)")
+    return found
+
+
+def _minutes_per_unit(unit: str) -> float | None:
     """How many minutes one unit of a measurable habit is (None: not a duration)."""
-    unit = habit.unit.strip().casefold().rstrip(".")
+    unit = unit.strip().casefold().rstrip(".")
     return 1.0 if unit in _MINUTE_UNITS else 60.0 if unit in _HOUR_UNITS else None
-
-
-def _loop_goal(habit: LoopHabit) -> Goal | None:
-    """The goal ("at least") or limit ("at most") of a measurable habit, in minutes when its unit is a time,
-    else in its own unit: per day, or per week (another period's made weekly)."""
-    if not habit.numerical:
-        return None
-    factor = _loop_minutes(habit)
-    unit = "" if factor is not None else _unit_name(habit.unit)
-    per = "day" if habit.denominator <= 1 else "week"
-    scale = (factor or 1.0) * (1 if per == "day" else 7 / habit.denominator)
-    amount = int(habit.target * scale + 0.5)
-    most = (24 * 60 if per == "day" else 7 * 24 * 60) if not unit else 100_000
-    return Goal(minutes=min(amount, most), per=per, unit=unit) if amount >= 1 else None
 
 
 def _unit_name(unit: str) -> str:
@@ -84,154 +80,67 @@ def _unit_name(unit: str) -> str:
         return "times"
 
 
-def _clean_text(text: str, limit: int, newlines: bool = False) -> str:
-    text = unicodedata.normalize("NFC", text)
-    keep = "\n\t" if newlines else ""
-    text = "".join(ch if unicodedata.category(ch) not in ("Cc", "Zl", "Zp") or ch in keep else " " for ch in text)
-    return text.strip()[:limit].strip()
+def _rhythm(loop: LoopHabit, habit: ForeignHabit, inexact: list[str]) -> None:
+    """The cadence, and for a measurable habit its goal or limit, in minutes or its own unit, per its period."""
+    if not loop.numerical:
+        habit.cadence = loop_cadence(loop.numerator, loop.denominator)
+        if loop.numerator < loop.denominator and loop.denominator > 365 and loop.denominator not in (30, 31):
+            inexact.append(f"'{habit.name}': {loop.numerator} in {loop.denominator} days became {habit.cadence}")
+        return
+    factor = _minutes_per_unit(loop.unit)
+    unit = "" if factor is not None else _unit_name(loop.unit)
+    per = _PERIODS.get(loop.denominator)
+    days = loop.denominator
+    if per is None:  # Loop's window is the whole period: the nearest of ours, the target scaled to it
+        per = "day" if days < 7 else "week" if days < 30 else "month"
+        days = {"day": 1, "week": 7, "month": 30}[per]
+    amount = whole(loop.target * (factor or 1.0) * days / loop.denominator)
+    if amount <= 0:
+        inexact.append(f"'{habit.name}': its target is 0, so it is a plain check habit here")
+        return
+    measure = Goal(minutes=amount, per=per, unit=unit)
+    if loop.at_most:
+        habit.limit = measure
+    else:
+        habit.goal = measure
+    habit.cadence = WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
+    if days != loop.denominator:
+        plain = f"{whole(loop.target)} {loop.unit.strip() or 'times'} in {loop.denominator} days"
+        inexact.append(f"'{habit.name}': {plain} became {measure}")
 
 
-def import_loop(
-    transaction,
-    zip_bytes: bytes,
-    today: date,
-    by: str | None = None,
-    source: str = "The file",
-    progress: Report | None = None,
-) -> ImportSummary:
-    """Import a Loop Habit Tracker CSV export: habits, their manual check-marks as check-ins, skips as skips.
-
-    Mapping: frequencies as `loop_cadence` says; YES_MANUAL → a check-in (source "loop"); SKIP →
-    a skip; YES_AUTO (Loop's own fill-in), NO and UNKNOWN are left out, as are days after today.
-    A measurable habit in minutes (or hours) aiming at least at a target becomes a minutes goal
-    (per day, or per week; a month's target is made weekly) with check-ins of value/1000 minutes;
-    any other measurable habit becomes a check habit where a value above zero counts (for an
-    "at most" target: a value at or under it), the amount kept in the check-in's note. Loop's
-    question becomes the habit's prompt, its description the note; archived stays archived; a
-    name taken here gets " (Loop)". Ids come from the export and this device, so importing the
-    same (or a later) export again adds only what is new. `progress` hears of the rows read, then imported.
-    """
-    habits = parse_loop(zip_bytes, source, progress)
-    snapshot = transaction.snapshot
-    taken = Taken(snapshot.habits)
-    habit_ids, checkin_ids, skip_ids = known_ids(transaction)
-    live = {h.id for h in snapshot.habits}
-    summary = ImportSummary()
-    place = next_position(snapshot.habits)  # each new habit after every other, in Loop's order
-    seen_names: dict[str, int] = {}
-    salt = getattr(transaction.device, "device", "") or ""
-    done, total = 0, sum(len(loop.entries) for loop in habits)  # rows, for `progress`
-    for loop in habits:
-        name = _clean_text(loop.name, NAME_MAX) or f"Loop habit {loop.position}"
-        occurrence = seen_names.get(name.casefold(), 0)
-        seen_names[name.casefold()] = occurrence + 1
-        habit_id = uuid.uuid5(_LOOP_NAMESPACE, f"{salt}/{name}/{occurrence}").hex
-        entries = [e for e in loop.entries if e[0] <= today]
-        before, done = done, done + len(loop.entries)
-        if habit_id in habit_ids:
-            if habit_id not in live:
-                continue  # deleted here: it stays deleted
-            summary.already += 1
-        else:
-            habit = _loop_habit(loop, habit_id, name, entries, today)
-            habit = fit_in(habit, taken, "Loop", summary)._replace(position=place)
-            place += 1
-            transaction.add_habit(habit)
-            snapshot.habits.append(habit)
-            live.add(habit_id)
-            summary.habits += 1
-        goal_minutes = (_loop_minutes(loop) or 1.0) if _loop_goal(loop) else None
-        new_skips, new_checkins = [], []
-        skipped = {s.day for s in snapshot.skips if s.habit_id == habit_id}
-        for day, kind, amount, note in counting(entries, progress, "rows imported", total, before):
-            record_id = uuid.uuid5(_LOOP_NAMESPACE, f"{habit_id}/{day.isoformat()}").hex
-            if kind == "skip":
-                if record_id not in skip_ids and day not in skipped:
-                    skip_ids.add(record_id)
-                    skipped.add(day)
-                    new_skips.append(
-                        Skip(
-                            id=record_id, habit_id=habit_id, day=day, reason=_clean_text(note, NOTE_MAX, newlines=True)
-                        )
-                    )
-                continue
-            checkin = _loop_checkin(loop, record_id, habit_id, day, kind, amount, note, goal_minutes, by)
-            if checkin is not None and record_id not in checkin_ids:
-                checkin_ids.add(record_id)
-                new_checkins.append(checkin)
-        add_checkins(transaction, new_checkins)
-        summary.checkins += len(new_checkins)
-        transaction.add_skips(new_skips)
-        snapshot.skips.extend(new_skips)
-        summary.skips += len(new_skips)
-    return summary
+def _words(loop: LoopHabit, habit: ForeignHabit) -> None:
+    """Loop's question is asked when logging; the description (else the question) is the habit's note."""
+    question = loop.question.strip()
+    habit.prompts = (question,) if question else ()
+    habit.note = loop.description.strip() or question
 
 
-def _loop_habit(loop: LoopHabit, habit_id: str, name: str, entries: list, today: date) -> Habit:
-    measure = _loop_goal(loop)
-    goal, limit = (None, measure) if loop.at_most else (measure, None)
-    cadence = loop_cadence(loop.numerator, loop.denominator)
-    if measure is not None:
-        cadence = WEEKLY if measure.per == "week" else Cadence()
-    notes = [_clean_text(loop.description, NOTE_MAX, newlines=True)]
-    if loop.numerical and measure is None:
-        most = "at most" if loop.at_most else "at least"
-        period = {1: "a day", 7: "a week"}.get(loop.denominator, f"every {loop.denominator} days")
-        notes.append(f"From Loop: {most} {_amount(loop.target)} {loop.unit.strip()} {period}.".replace("  ", " "))
-    question = _clean_text(loop.question, NOTE_MAX)
-    return Habit(
-        id=habit_id,
-        name=name,
-        slug="",  # set by fit_in
-        cadence=cadence,
-        created=min((e[0] for e in entries), default=today),
-        goal=goal,
-        limit=limit,
-        prompts=(question,) if question else (),
-        note="\n".join(n for n in notes if n)[:NOTE_MAX],
-        archived=loop.archived,
-    )
+def _reminder(loop: LoopHabit, habit: ForeignHabit, left_out: list[str]) -> None:
+    if loop.reminder is None:
+        return
+    hour, minute, mask = loop.reminder
+    if not (0 <= hour < 24 and 0 <= minute < 60) or not mask & _EVERY_DAY:
+        left_out.append(f"'{habit.name}': its reminder (no day or no valid time)")
+        return
+    habit.at = (f"{hour:02d}:{minute:02d}",)
+    if mask & _EVERY_DAY != _EVERY_DAY:
+        habit.remind_on = tuple(sorted(_MASK_DAYS[bit] for bit in range(7) if mask >> bit & 1))
 
 
-def _amount(value: float) -> str:
-    return f"{value:g}"
-
-
-def _loop_checkin(
-    loop: LoopHabit,
-    record_id: str,
-    habit_id: str,
-    day: date,
-    kind: str,
-    amount: float,
-    note: str,
-    goal_minutes: float | None,
-    by: str | None,
-) -> CheckIn | None:
-    text = _clean_text(note, NOTE_MAX, newlines=True)
-    minutes = None
-    if loop.numerical:
-        if kind != "amount":
-            return None
-        if goal_minutes is not None:
-            cap = 24 * 60 if _loop_minutes(loop) is not None else 100_000  # minutes, or the habit's own unit
-            minutes = min(cap, int(amount * goal_minutes + 0.5))
-            if minutes < 1:
-                return None
-        else:
-            if loop.at_most and amount > loop.target:
-                return None
-            unit = loop.unit.strip()
-            text = (f"{_amount(amount)} {unit}".strip() + (f": {text}" if text else ""))[:NOTE_MAX]
-    elif kind != "yes":
-        return None
-    return CheckIn(
-        id=record_id,
-        habit_id=habit_id,
-        day=day,
-        logged_at=f"{day.isoformat()}T12:00:00",
-        minutes=minutes,
-        note=text,
-        source=LOOP_SOURCE,
-        by=by,
-    )
+def _entries(loop: LoopHabit, habit: ForeignHabit) -> list[ForeignEntry]:
+    """Loop's entries as check-ins and skips: a hand-made check, an amount, or a skip; the rest is no record."""
+    factor = _minutes_per_unit(loop.unit) or 1.0
+    measured = habit.goal is not None or habit.limit is not None
+    entries = []
+    for day, kind, amount, note in loop.entries:
+        if kind == "skip":
+            entries.append(ForeignEntry(day, SKIP, note=note))
+        elif kind == "yes" and not loop.numerical:
+            entries.append(ForeignEntry(day, DONE, note=note))
+        elif kind == "amount" and measured:
+            entries.append(ForeignEntry(day, DONE, amount=whole(amount * factor), note=note))
+        elif kind == "amount":  # a target of 0: done, the amount kept in the note
+            text = f"{whole(amount)} {loop.unit.strip()}".strip()
+            entries.append(ForeignEntry(day, DONE, note=f"{text}: {note}" if note else text))
+    return entries

@@ -46,6 +46,7 @@ class LoopHabit:
     question: str
     description: str
     entries: list[tuple[date, str, float, str]] = field(default_factory=list)  # (day, kind, amount, note)
+    reminder: tuple[int, int, int] | None = None  # (hour, minute, Loop's weekday mask): a full backup has them
 
 
 def _decode_member(source: str, archive, info) -> str:

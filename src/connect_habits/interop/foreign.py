@@ -1,0 +1,194 @@
+"""Other trackers' histories made connect's: every reader (Loop, HabitBull, harsh, CSV) turns its file into
+ForeignHabit records, and `import_foreign` adds them to a home the same way for all.
+
+What a reader could not map exactly, or left out, it says in the records (`inexact`, `left_out`): the summary's
+last line repeats it, so nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Cadence, CheckIn, Goal, Habit, Skip
+from ..core.names import Taken
+from ..core.order import next_position
+from ..errors import ConnectError
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
+
+DONE, SKIP = "done", "skip"
+
+
+@dataclass
+class ForeignEntry:
+    """One day of a habit in another tracker: done (with an amount, for a goal or a limit) or skipped."""
+
+    day: date
+    kind: str = DONE
+    amount: float | None = None
+    note: str = ""
+    by: str | None = None  # a partner's name, when the file says who
+    key: str = ""  # tells apart two entries of one habit on one day (their ids must differ)
+
+
+@dataclass
+class ForeignHabit:
+    """A habit as another tracker had it, already in connect's terms."""
+
+    name: str
+    key: str  # what makes its id: the same habit in a later file gets the same one
+    cadence: Cadence = DAILY
+    goal: Goal | None = None
+    limit: Goal | None = None
+    note: str = ""
+    prompts: tuple[str, ...] = ()
+    group: str = ""
+    archived: bool = False
+    at: tuple[str, ...] = ()
+    remind_on: tuple[int, ...] = ()
+    entries: list[ForeignEntry] = field(default_factory=list)
+    existing: Habit | None = None  # a habit of this home the entries belong to (a CSV naming it)
+    first_day: date | None = None  # the first day the tracker knew the habit (else its first entry)
+
+
+@dataclass
+class ForeignFile:
+    """What a reader made of a file: its habits, in the tracker's order, and what did not fit exactly."""
+
+    label: str  # the tracker's name, for the summary: "Loop", "HabitBull", "harsh", "CSV"
+    habits: list[ForeignHabit]
+    namespace: uuid.UUID  # ids of this tracker's records, with this device and each habit's key
+    inexact: list[str] = field(default_factory=list)  # "'Read': 5 pages in 3 days became 2 pages/day"
+    left_out: list[str] = field(default_factory=list)  # "4 check-marks Loop filled in by itself"
+
+
+class DryRun(Exception):
+    """Raised at the end of a --dry-run import, so the transaction writes nothing; carries the summary."""
+
+    def __init__(self, summary: ImportSummary):
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def clean_text(text: str, limit: int, newlines: bool = False) -> str:
+    """`text` as one NFC line (or lines, with `newlines`) without control characters, cut to `limit`."""
+    text = unicodedata.normalize("NFC", text)
+    keep = "\n\t" if newlines else ""
+    text = "".join(ch if unicodedata.category(ch) not in ("Cc", "Zl", "Zp") or ch in keep else " " for ch in text)
+    return text.strip()[:limit].strip()
+
+
+def whole(amount: float) -> float | int:
+    """An amount as an int when it is whole (3.0 → 3), else as it is (2.5)."""
+    rounded = round(amount, 3)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def import_foreign(
+    transaction,
+    found: ForeignFile,
+    today: date,
+    by: str | None = None,
+    progress: Report | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Add `found`'s habits (new ones after this home's own, in the file's order), check-ins and skips.
+
+    Ids come from the tracker, this device and each record's key, so importing the same (or a later) file
+    again adds only what is new. A name taken here or earlier in the file gets " (2)", " (3)"… Days after
+    `today` are left out. With `dry_run`, DryRun is raised once all is counted, and nothing is written.
+    """
+    snapshot = transaction.snapshot
+    taken = Taken(snapshot.habits)
+    habit_ids, checkin_ids, skip_ids = known_ids(transaction)
+    live = {h.id: h for h in snapshot.habits}
+    summary = ImportSummary(label=found.label, inexact=list(found.inexact), left_out=list(found.left_out))
+    place = next_position(snapshot.habits)
+    salt = getattr(transaction.device, "device", "") or ""
+    total, done = sum(len(h.entries) for h in found.habits), 0
+    later = 0
+    for foreign in found.habits:
+        entries = [e for e in foreign.entries if e.day <= today]
+        later += len(foreign.entries) - len(entries)
+        before, done = done, done + len(foreign.entries)
+        if foreign.existing is not None:
+            habit = foreign.existing
+        else:
+            habit_id = uuid.uuid5(found.namespace, f"{salt}/{foreign.key}").hex
+            if habit_id in habit_ids:
+                if habit_id not in live:
+                    continue  # deleted here: it stays deleted
+                summary.already += 1
+                habit = live[habit_id]
+            else:
+                habit = fit_in(_new_habit(foreign, habit_id, entries, today), taken, "", summary)
+                habit = habit._replace(position=place)
+                place += 1
+                transaction.add_habit(habit)
+                snapshot.habits.append(habit)
+                live[habit_id] = habit
+                summary.habits += 1
+        skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
+        new_checkins: list[CheckIn] = []
+        new_skips: list[Skip] = []
+        for entry in counting(entries, progress, "rows imported", total, before):
+            record_id = uuid.uuid5(found.namespace, f"{habit.id}/{entry.day.isoformat()}{entry.key}").hex
+            if entry.kind == SKIP:
+                if record_id not in skip_ids and entry.day not in skipped:
+                    skip_ids.add(record_id)
+                    skipped.add(entry.day)
+                    reason = clean_text(entry.note, NOTE_MAX, newlines=True)
+                    new_skips.append(Skip(id=record_id, habit_id=habit.id, day=entry.day, reason=reason))
+            elif record_id not in checkin_ids:
+                checkin_ids.add(record_id)
+                new_checkins.append(_checkin(record_id, habit, entry, by, found.label))
+        add_checkins(transaction, new_checkins)
+        summary.checkins += len(new_checkins)
+        transaction.add_skips(new_skips)
+        snapshot.skips.extend(new_skips)
+        summary.skips += len(new_skips)
+    if later:
+        summary.left_out.append(f"{later} dated after today")
+    if dry_run:
+        raise DryRun(summary)
+    return summary
+
+
+def _new_habit(foreign: ForeignHabit, habit_id: str, entries: list[ForeignEntry], today: date) -> Habit:
+    created = foreign.first_day or min((e.day for e in entries), default=today)
+    return Habit(
+        id=habit_id,
+        name=clean_text(foreign.name, NAME_MAX) or "Imported habit",
+        slug="",  # set by fit_in
+        cadence=foreign.cadence,
+        created=min(created, today),
+        goal=foreign.goal,
+        limit=foreign.limit,
+        at=tuple(sorted(set(foreign.at))),
+        prompts=tuple(p for p in (clean_text(q, NOTE_MAX) for q in foreign.prompts) if p),
+        note=clean_text(foreign.note, NOTE_MAX, newlines=True),
+        archived=foreign.archived,
+        remind_on=tuple(sorted(set(foreign.remind_on))) if foreign.at else (),
+        group=clean_text(foreign.group, NAME_MAX),
+    )
+
+
+def _checkin(record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, label: str) -> CheckIn:
+    amount = entry.amount if habit.measure is not None else None
+    return CheckIn(
+        id=record_id,
+        habit_id=habit.id,
+        day=entry.day,
+        logged_at=f"{entry.day.isoformat()}T12:00:00",
+        minutes=None if amount is None else whole(amount),
+        note=clean_text(entry.note, NOTE_MAX, newlines=True),
+        source=label.lower(),
+        by=entry.by or by,
+    )
+
+
+def refuse(source: str, problem: str) -> ConnectError:
+    """The one-sentence refusal of a file that is not what it should be (nothing was imported)."""
+    return ConnectError(f"{source} {problem}; nothing was imported.")
