@@ -42,7 +42,7 @@ def test_a_repeat_is_shown_stored_and_dropped_with_the_last_reminder_time(home):
 @pytest.mark.parametrize(
     "args, says",
     [
-        (("add", "Walk", "--remind-on", "sat", "--at", "19:00"), "counted by the week"),
+        (("add", "Walk", "--remind-on", "sat"), "with --at"),
         (("add", "Walk", "--every", "3/week", "--remind-on", "someday", "--at", "19:00"), "not a list of days"),
         (("add", "Walk", "--repeat", "30m"), "with --at"),
         (("add", "Walk", "--at", "19:00", "--repeat", "1m"), "5 minutes to 4 hours"),

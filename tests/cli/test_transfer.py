@@ -277,7 +277,9 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
 
 def test_export_and_import_usage_errors(connect, tmp_path):
     assert "json, csv or ics" in one_error_line(connect("export", "--format", "xml"), code=2)
-    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(connect("import", "x.json", "--from", "habitica"), code=2)
+    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(
+        connect("import", "x.json", "--from", "habitica"), code=2
+    )
     missing_folder = tmp_path / "no" / "such" / "folder" / "out.json"
     assert "Cannot write in" in one_error_line(connect("export", "-o", str(missing_folder)))
 
@@ -529,7 +531,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     # YES_MANUAL counts; YES_AUTO (Loop's fill-in) does not; SKIP is a skip.
     assert [meditate[f"2026-11-{d}"] for d in (23, 24, 25, 26)] == ["done", "missed", "skipped", "done"]
     # 30 + 45.5 minutes (amounts ×1000), the goal prorated to the six unskipped days.
-    assert week["Reading"]["progress"] == {"done": 76, "target": 103, "unit": "minutes"}
+    assert week["Reading"]["progress"] == {"done": 75.5, "target": 103, "unit": "minutes"}
     assert week["Reading"]["days"]["2026-11-23"] == "done" and week["Reading"]["days"]["2026-11-26"] == "skipped"
     # The first day Loop has a row for is the day the habit was added here: it counts only when done.
     assert week["Pages"]["days"]["2026-11-26"] == "done" and week["Pages"]["days"]["2026-11-25"] == "not_due"
@@ -539,7 +541,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     assert sorted((r["date"], r["habit"], r["minutes"], r["note"], r["source"]) for r in rows) == [
         ("2026-11-23", "Meditate", "", "calm, quiet", "loop"),
         ("2026-11-23", "Reading", "30", "a novel", "loop"),
-        ("2026-11-24", "Reading", "46", "", "loop"),
+        ("2026-11-24", "Reading", "45.5", "", "loop"),
         ("2026-11-26", "Meditate", "", "", "loop"),
         ("2026-11-26", "Pages", "12", "", "loop"),
     ]
@@ -551,7 +553,7 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
         [
             ("2026-11-23", None, "calm, quiet"),
             ("2026-11-23", 30, "a novel"),
-            ("2026-11-24", 46, ""),
+            ("2026-11-24", 45.5, ""),
             ("2026-11-26", None, ""),
             ("2026-11-26", 12, ""),
         ],
@@ -562,14 +564,16 @@ def test_a_loop_export_becomes_habits_check_ins_and_skips(connect, home, tmp_pat
     # The same export again adds nothing; a later one adds only what is new.
     before = files_of(home)
     again = connect("import", "--from", "loop", str(export))
-    assert again.code == 0 and again.out.startswith("Nothing new from Loop")
+    assert again.code == 0 and again.out.startswith(
+        "Imported 0 habits, 0 check-ins, 0 skips from Loop (5 habits already here)"
+    )
     assert files_of(home) == before
     later = tmp_path / "later.zip"
     later.write_bytes(
         loop_zip(folders={"001 Meditate/Checkmarks.csv": _csv_text([("2026-11-27", "YES_MANUAL", "")] + MEDITATE)})
     )
     newer = connect("import", "--from", "loop", str(later), now="2026-11-27T09:00")
-    assert newer.code == 0 and "Imported 0 habits, 1 check-in and 0 skips" in newer.out
+    assert newer.code == 0 and "Imported 0 habits, 1 check-in, 0 skips" in newer.out
     assert "5 habits already here" in newer.out
 
 

@@ -51,7 +51,7 @@ def test_an_amount_reads_in_minutes_or_any_unit(text, shown, json):
     assert (str(goal), goal.as_dict()) == (shown, json)
 
 
-@pytest.mark.parametrize("text", ["3/day", "0 coffees/day", "2 coffees/month", "coffees/day", "100001 steps/day"])
+@pytest.mark.parametrize("text", ["3/day", "0 coffees/day", "2 coffees/year", "coffees/day", "100001 steps/day"])
 def test_an_amount_that_is_not_one_is_refused(text):
     with pytest.raises(InvalidInput):
         parse_goal(text)

@@ -75,7 +75,7 @@ def test_goals(text, minutes, per, canonical):
     assert (goal.minutes, goal.per, str(goal)) == (minutes, per, canonical)
 
 
-@pytest.mark.parametrize("text", ["", "30", "30m", "2h/month", "0m/day", "25h/day", "abc/week", "/week", "h/day"])
+@pytest.mark.parametrize("text", ["", "30", "30m", "2h/year", "0m/day", "25h/day", "abc/week", "/week", "h/day"])
 def test_bad_goals_are_refused(text):
     with pytest.raises(InvalidInput):
         parse_goal(text)

@@ -63,6 +63,10 @@ def test_remind_on_refuses_what_is_not_a_list_of_days(text):
         ("3/week", (5, 6), [], [28], 28, False),  # skipped today
         ("weekly", (0,), [], [], 23, True),  # a weekly ritual reminded on Monday because the couple chose it
         ("weekly", (0,), [23], [], 30, True),  # the next week's Monday
+        ("daily", (0, 1, 2, 3, 4), [], [], 27, True),  # a daily habit reminded on weekdays: Friday
+        ("daily", (0, 1, 2, 3, 4), [], [], 28, False),  # not on Saturday
+        ("mon,sat", (0,), [], [], 28, False),  # due Saturday, but reminded only on Mondays
+        ("daily", (0, 1, 2, 3, 4), [27], [], 27, False),  # done today
     ],
 )
 def test_a_week_based_habit_reminds_on_the_days_chosen_until_the_week_is_met(
@@ -78,7 +82,6 @@ def test_a_week_based_habit_reminds_on_the_days_chosen_until_the_week_is_met(
 @pytest.mark.parametrize(
     "options, message",
     [
-        ({"every": "daily", "remind_on": "sat"}, "counted by the week"),
         ({"every": "3/week", "remind_on": "sat"}, "with --at"),  # no reminder time: no day to remind on
         ({"every": "daily", "repeat": "30m"}, "with --at"),
         ({"every": "daily", "at": ["19:00"], "repeat": "2m"}, "5 minutes to 4 hours"),
@@ -94,7 +97,7 @@ def test_rules_a_changed_habit_no_longer_allows_are_dropped_not_refused():
     h = new_habit([], "Walk", HabitOptions(every="3/week", at=["19:00"], remind_on="sat", repeat="30m"), THURSDAY)
     assert (h.remind_on, h.repeat) == ((5,), 30)
     daily = changed_habit([h], h, HabitOptions(every="daily"))
-    assert (daily.remind_on, daily.repeat) == ((), 30)  # a daily habit reminds on its own days
+    assert (daily.remind_on, daily.repeat) == ((5,), 30)  # the chosen days stay: a daily habit reminds on them
     quiet = changed_habit([h], h, HabitOptions(at=()))
     assert (quiet.remind_on, quiet.repeat) == ((), 0)  # no time left to remind at, nothing to repeat
     assert changed_habit([h], h, HabitOptions(repeat="none")).repeat == 0

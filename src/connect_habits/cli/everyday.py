@@ -25,13 +25,16 @@ if TYPE_CHECKING:
     Argument("name", "The habit (a unique prefix of its name or slug is enough)."),
     DATE,
     Option(("--minutes", "-m"), "minutes", integer(), None, "Minutes spent (for a goal or limit in minutes)."),
-    Option(("--amount", "-a"), "amount", integer(), None, "How many (for a goal or limit like '3 compliments/day')."),
+    Option(
+        ("--amount", "-a"), "amount", TEXT, None, "How many (2 or 2.5; for a goal or limit like '3 compliments/day')."
+    ),
     NOTE,
     Option(("--by",), "by", TEXT, None, "Log it for a partner (default: you)."),
     fast=True,
 )
-def done(name: str, day: str, minutes: int | None, amount: int | None, note: str | None, by: str | None) -> None:
+def done(name: str, day: str, minutes: int | None, amount: str | None, note: str | None, by: str | None) -> None:
     """Log a habit as done (today unless --date)."""
+    from ..core.amounts import measured_amount
     from ..core.cadence import in_span, is_due, next_due, week_start
     from ..core.couple import find_partner
     from ..core.habits import resolve_active, who_logs
@@ -52,8 +55,8 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
         names = tx.snapshot.names
         habit = resolve_active(tx.snapshot.habits, name)
         person = who_logs(habit, tx.snapshot.me, find_partner(names, by) if by is not None else None, names)
-        amount = measured_amount(habit, minutes, amount)
-        outcome = record_done(tx, habit.id, when, now, minutes=amount, note=note, by=person, today=today)
+        logged = measured_amount(habit, minutes, amount)
+        outcome = record_done(tx, habit.id, when, now, minutes=logged, note=note, by=person, today=today)
     label = short_date(when, today)
     couple = tx.snapshot.couple
     if outcome.checkin is None:
@@ -65,9 +68,9 @@ def done(name: str, day: str, minutes: int | None, amount: int | None, note: str
     if tx.folds_outdated:  # the check-in (or a session it settled) changed a folded month: its streak needs them anew
         snapshot = ctx.store.load(week_start(today, first), today, only(habit.id))
     row = _week_row(snapshot, habit, today, first, person)
-    logged = f"Logged {amount_text(amount, habit)} of '{habit.name}'" if amount else f"'{habit.name}' done"
+    said = f"Logged {amount_text(logged, habit)} of '{habit.name}'" if logged else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
-    echo(f"{logged} {label}{who}. {_limit_line(habit, snapshot, when, person)}{_progress_line(row)}")
+    echo(f"{said} {label}{who}. {_limit_line(habit, snapshot, when, person)}{_progress_line(row)}")
     if not in_span(habit, when):
         from ..core.words import long_date
 
@@ -94,25 +97,6 @@ def _limit_line(habit, snapshot, day, person) -> str:
     )
     over = ", over the limit" if used > limit.minutes else ""
     return f"{amount_text(used, habit)} of at most {amount_text(limit.minutes, habit)} that day{over}. "
-
-
-def measured_amount(habit, minutes: int | None, amount: int | None) -> int | None:
-    """What `done` logs: minutes for a habit measured in minutes (`--amount` reads as minutes there too), an
-    amount for one measured in something else; nothing for a habit that is simply done."""
-    from ..core.model import parse_minutes
-    from ..errors import InvalidInput
-
-    measure = habit.measure
-    if measure is not None and measure.unit:
-        if minutes is not None:
-            raise InvalidInput(f"'{habit.name}' counts {measure.unit}; give how many with --amount N.")
-        if amount is not None and not 1 <= amount <= 100_000:
-            raise InvalidInput(f"{amount} is not an amount to log; use 1 to 100000.")
-        return amount
-    given = minutes if minutes is not None else amount
-    if given is not None and measure is None:
-        raise InvalidInput(f"'{habit.name}' is done or not, without minutes; leave out --minutes.")
-    return parse_minutes(given) if given is not None else None
 
 
 def _week_row(snapshot, habit, today, first_weekday, person=None) -> HabitWeek:

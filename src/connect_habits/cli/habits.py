@@ -30,7 +30,7 @@ REMIND_ON = Option(
     "remind_on",
     TEXT,
     None,
-    "For a habit counted by the week: the days it reminds on (sat,sun; auto).",
+    "The days its reminder comes on (sat,sun; auto: every due day, or for N/week the rule's days).",
 )
 REPEAT = Option(("--repeat",), "repeat", TEXT, None, "Repeat a reminder every 30m until done (at most 4 times; none).")
 LENGTH = Option(

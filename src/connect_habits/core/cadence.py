@@ -89,16 +89,18 @@ def next_due(habit: Habit, day: date) -> date | None:
     return found if found is not None or habit.ends is not None else day
 
 
-def full_target(habit: Habit) -> int:
+def full_target(habit: Habit) -> float:
     """What a period-based habit asks for in a whole period: times, or the amount of a goal (or limit) per week."""
     measure = habit.measure
     return measure.minutes if measure else habit.cadence.per_week or habit.cadence.per_month
 
 
-def period_target(habit: Habit, start: date, unskipped_days: int) -> int:
+def period_target(habit: Habit, start: date, unskipped_days: int) -> float:
     """A period-based habit's target for the period beginning `start`, prorated to its unskipped days and
-    rounded up."""
-    return math.ceil(full_target(habit) * unskipped_days / len(period_days(habit, start)))
+    rounded up (a whole period asks for all of it, 10.5 km as 10.5)."""
+    days = len(period_days(habit, start))
+    full = full_target(habit)
+    return full if unskipped_days >= days else math.ceil(full * unskipped_days / days)
 
 
 def rolling_met(habit: Habit, history, day: date) -> bool:

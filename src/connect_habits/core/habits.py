@@ -13,6 +13,7 @@ from ..errors import DuplicateHabit, HabitNotFound, InvalidInput, UsageError
 from .couple import find_partner
 from .model import (
     DAY_ALIASES,
+    MONTHLY,
     WEEKLY,
     Cadence,
     Goal,
@@ -97,13 +98,6 @@ def _reminder_rules(habit: Habit, options: HabitOptions) -> Habit:
     is refused when asked for now, dropped when it was set before."""
     remind_on = parse_remind_on(options.remind_on) if options.remind_on is not None else habit.remind_on
     repeat = parse_repeat(options.repeat) if options.repeat is not None else habit.repeat
-    if remind_on and not habit.week_based:
-        if options.remind_on is not None:
-            raise InvalidInput(
-                f"--remind-on is for a habit counted by the week (3/week, weekly, a goal per week); "
-                f"'{habit.name}' reminds on the days it is due."
-            )
-        remind_on = ()
     if remind_on and not habit.at:
         if options.remind_on is not None:
             raise InvalidInput(
@@ -166,10 +160,14 @@ def _rhythm(
     measure, word = (goal, "goal") if goal is not None else (limit, "limit")
     if options.every is not None:
         cadence = parse_cadence(options.every)
-        if measure is not None and measure.per == "week":
-            raise UsageError(f"A {word} per week sets its own rhythm; leave out --every (or use a {word} per day).")
+        if measure is not None and measure.per != "day":
+            raise UsageError(
+                f"A {word} per {measure.per} sets its own rhythm; leave out --every (or use a {word} per day)."
+            )
     if measure is not None and measure.per == "week":
         cadence = WEEKLY
+    elif measure is not None and measure.per == "month":
+        cadence = MONTHLY
     elif measure is not None and (cadence.week_based or cadence.rolling):
         raise InvalidInput(
             f"A {word} per day needs a day-based cadence: daily, weekdays, weekends, a list of days, every N days "

@@ -16,10 +16,7 @@ _FULL_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "satu
 DAY_ALIASES = {
     **{name: i for i, name in enumerate(WEEKDAY_NAMES)},
     **{name: i for i, name in enumerate(_FULL_DAY_NAMES)},
-    "tues": 1,
-    "weds": 2,
-    "thur": 3,
-    "thurs": 3,
+    **{"tues": 1, "weds": 2, "thur": 3, "thurs": 3},
 }
 ALL_DAYS = frozenset(range(7))
 WEEKDAYS = frozenset(range(5))
@@ -73,11 +70,12 @@ ORDINALS = {1: "first", 2: "2nd", 3: "3rd", 4: "4th", -1: "last"}
 _ORDINAL_WORDS = {**{v: k for k, v in ORDINALS.items()}, "1st": 1, "second": 2, "third": 3, "fourth": 4}
 DAILY = Cadence()
 WEEKLY = Cadence(weekdays=frozenset(), per_week=1)
+MONTHLY = Cadence(weekdays=frozenset(), per_month=1)
 
 
 class Goal(namedtuple("Goal", "minutes per unit", defaults=("",))):
-    """An amount per day or per week (`per` is "day" or "week") to reach, or as a habit's limit not to pass:
-    `minutes` is the amount, in minutes when `unit` is empty, else in `unit` (compliments, pages)."""
+    """An amount per "day", "week" or "month" (`per`) to reach, or as a limit not to pass: `minutes` is the amount,
+    in minutes when `unit` is empty, else in `unit` (compliments, pages; it may have decimals: 2.5 km)."""
 
     __slots__ = ()
 
@@ -115,7 +113,7 @@ class Habit(
     @property
     def week_based(self) -> bool:
         """Counted per period (N/week, weekly, N/month, per-week goals and limits) rather than per due day."""
-        return self.cadence.week_based or (self.measure is not None and self.measure.per == "week")
+        return self.cadence.week_based or (self.measure is not None and self.measure.per in ("week", "month"))
 
     @property
     def measure(self) -> Goal | None:
@@ -351,30 +349,32 @@ def parse_duration(text: str) -> int:
 
 
 def parse_goal(text: str, what: str = "goal") -> Goal:
-    """Parse an amount per day or week: minutes (`30m/day`, `2h/week`, `1h30m/week`) or a number of
-    anything (`3 compliments/day`, `20 pages/week`)."""
+    """Parse an amount per day, week or month: minutes (`30m/day`, `2h/week`, `10h/month`) or a number of
+    anything (`3 compliments/day`, `20 pages/week`, `2.5 km/day`)."""
     spec = " ".join(text.strip().split())
     head, slash, unit = spec.rpartition("/")
-    period = {"d": "day", "day": "day", "w": "week", "week": "week"}.get(unit.strip().lower())
-    counted = re.fullmatch(r"([0-9]{1,6}) ([^\W\d][\w .'-]{0,39})", head.strip())
+    period = _PERIODS.get(unit.strip().lower())
+    counted = re.fullmatch(r"([0-9]{1,6}(?:\.[0-9]{1,3})?) ([^\W\d][\w .'-]{0,39})", head.strip())
     if slash and period and counted and counted[2].strip().lower() not in _TIME_UNITS:
-        amount = int(counted[1])
-        if not 1 <= amount <= 100_000:
-            raise InvalidInput(f"'{text}' asks for {amount}; use 1 to 100000 a {period}.")
+        number = float(counted[1])
+        amount = int(number) if number.is_integer() else number
+        if not 0 < amount <= 100_000:
+            raise InvalidInput(f"'{text}' asks for {amount}; use more than 0 and at most 100000 a {period}.")
         return Goal(minutes=amount, per=period, unit=counted[2].strip())
     compact = head.lower().replace(" ", "")
     if not slash or period is None or not re.fullmatch(r"([0-9]+h)?([0-9]+m(in|ins|inutes?)?)?", compact or "-"):
         raise InvalidInput(
-            f"'{text}' is not a {what}; use minutes or a number of something per day or week, like 30m/day, "
+            f"'{text}' is not a {what}; use minutes or a number of something per day, week or month, like 30m/day, "
             "2h/week or '3 compliments/day'."
         )
     minutes = parse_duration(compact)
-    if minutes > (24 * 60 if period == "day" else 7 * 24 * 60):
+    if minutes > 24 * 60 * {"day": 1, "week": 7, "month": 31}[period]:
         raise InvalidInput(f"'{text}' is more minutes than a {period} has.")
     return Goal(minutes=minutes, per=period)
 
 
 _TIME_UNITS = {"m", "min", "mins", "minute", "minutes", "h", "hour", "hours"}
+_PERIODS = {"d": "day", "day": "day", "w": "week", "week": "week", "month": "month", "mo": "month"}
 
 
 def parse_time(text: str) -> str:

@@ -201,6 +201,8 @@ def needs_reminder(habit: Habit, history: History, day: date, first_weekday: int
     also on a day the rules would not remind on (a 3/week habit on a Monday, a window already kept)."""
     if habit.archived or day in history.skipped or day < habit.created or not in_span(habit, day):
         return False
+    if habit.remind_on and not habit.week_based and not asked and day.weekday() not in habit.remind_on:
+        return False  # a day-based habit reminds only on the days chosen (Loop's reminder days)
     if habit.limit is not None:  # a nudge while it is kept; nothing once it has been passed
         if habit.week_based:
             return week_result(habit, history, period_start(habit, day, first_weekday)).met

@@ -95,14 +95,14 @@ def person_name(person: str) -> str:
 
 def progress_text(row: HabitWeek) -> str:
     """`2/3`, `95/120 min`, or `2/5 days` for a daily minutes goal; `none due` in a week without a due day (never `0/0`)."""
-    done, target = row.progress.done, row.progress.target
+    done, target = plain_number(row.progress.done), plain_number(row.progress.target)
     unit = {"minutes": " min", "times": ""}.get(row.progress.unit, f" {row.progress.unit}")
     if not target:
         return f"{done}{unit}, none due" if done else "none due"
     measure = row.habit.measure
     if measure is not None and measure.per == "day":  # each day stands alone: how many days met the goal
         met = sum(1 for status in row.days.values() if status == "done")
-        return f"{met}/{target // measure.minutes} days"
+        return f"{met}/{round(target / measure.minutes)} days"
     over = ", over the limit" if row.habit.limit is not None and done > target else ""
     return f"{done}/{target}{unit}{over}"
 
@@ -134,16 +134,27 @@ def counted(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def amount_text(amount: int, habit: Habit) -> str:
-    """`45 min`, or `3 compliments` (`1 compliment`) for a habit measured in something else."""
+# Units written short take no plural s: 3 km, not 3 kms.
+_ABBREVIATIONS = {"km", "kg", "g", "mg", "l", "ml", "cl", "dl", "mi", "oz", "lb", "m", "cm", "mm", "ft", "kcal", "cal"}
+
+
+def plain_number(amount: float) -> int | float:
+    """An amount as an int when it is whole (3.0 → 3), else to three decimals (2.5): as it is shown and stored."""
+    rounded = round(amount, 3)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def amount_text(amount: float, habit: Habit) -> str:
+    """`45 min`, or `3 compliments` (`1 compliment`, `2.5 pages`) for a habit measured in something else."""
     from .week import measure_unit
 
     unit = measure_unit(habit)
+    amount = plain_number(amount)
     if unit == "minutes":
         return f"{amount} min"
     if amount == 1 and unit.endswith("s") and not unit.endswith("ss"):
         unit = unit[:-1]  # 1 coffee
-    elif amount != 1 and not unit.endswith("s"):
+    elif amount != 1 and not unit.endswith("s") and unit.casefold() not in _ABBREVIATIONS:
         unit += "s"  # 2 compliments, from a goal of "1 compliment/day"
     return f"{amount} {unit}"
 

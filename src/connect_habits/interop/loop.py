@@ -58,7 +58,9 @@ def loop_file(habits: list[LoopHabit], progress: Report | None = None) -> Foreig
         habit.first_day = min((e[0] for e in loop.entries), default=None)
         found.habits.append(habit)
     if automatic:
-        found.left_out.append(f"{counted(automatic, 'check-mark')} Loop filled in by itself (connect counts the rhythm itself)")
+        found.left_out.append(
+            f"{counted(automatic, 'check-mark')} Loop filled in by itself (connect counts the rhythm itself)"
+        )
     return found
 
 
@@ -103,7 +105,9 @@ def _rhythm(loop: LoopHabit, habit: ForeignHabit, inexact: list[str]) -> None:
         habit.limit = measure
     else:
         habit.goal = measure
-    habit.cadence = WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
+    habit.cadence = (
+        WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
+    )
     if days != loop.denominator:
         plain = f"{whole(loop.target)} {loop.unit.strip() or 'times'} in {loop.denominator} days"
         inexact.append(f"'{habit.name}': {plain} became {measure}")

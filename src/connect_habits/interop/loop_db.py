@@ -61,7 +61,17 @@ def _read(db, source: str, progress: Report | None) -> list[LoopHabit]:
     def pick(columns: dict[str, str], name: str, default: str = "NULL") -> str:
         return f'"{columns[name]}"' if name in columns else default
 
-    wanted = ("id", "name", "position", "freq_num", "freq_den", "archived", "type", "target_type", "target_value")
+    wanted: tuple[str, ...] = (
+        "id",
+        "name",
+        "position",
+        "freq_num",
+        "freq_den",
+        "archived",
+        "type",
+        "target_type",
+        "target_value",
+    )
     wanted += ("unit", "question", "description", "reminder_hour", "reminder_min", "reminder_days")
     habits_sql = ", ".join(pick(habit_columns, c) for c in wanted)
     rows = db.execute(f'SELECT {habits_sql} FROM "{tables["habits"]}" ORDER BY {pick(habit_columns, "position")}')
@@ -71,7 +81,7 @@ def _read(db, source: str, progress: Report | None) -> list[LoopHabit]:
         habits[habit_id] = _habit(values, source)
     value, notes = pick(rep_columns, "value", str(_DONE)), pick(rep_columns, "notes", "''")
     reps = db.execute(
-        f'SELECT {pick(rep_columns, "habit")}, {pick(rep_columns, "timestamp")}, {value}, {notes} '
+        f"SELECT {pick(rep_columns, 'habit')}, {pick(rep_columns, 'timestamp')}, {value}, {notes} "
         f'FROM "{tables["repetitions"]}" ORDER BY 2 DESC'
     )
     for habit_id, stamp, number, note in counting(reps, progress, "rows read"):

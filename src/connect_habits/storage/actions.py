@@ -33,7 +33,7 @@ def record_done(
     query: str,
     day: date,
     now: datetime,
-    minutes: int | None = None,
+    minutes: float | None = None,
     note: str | None = None,
     source: str = "cli",
     by: str | None = None,

@@ -23,6 +23,7 @@ from ..core.model import (
     parse_note,
     parse_time,
 )
+from ..core.words import plain_number
 from ..errors import InvalidInput
 
 HABIT_FIELDS = (
@@ -30,6 +31,7 @@ HABIT_FIELDS = (
     "position"
 ).split()
 MAX_POSITION = 10**9
+MAX_AMOUNT = 100_000  # the most of anything one check-in or goal holds (minutes stay under a day's or a month's)
 
 
 class RecordError(ValueError):
@@ -82,7 +84,7 @@ def _day_ok(value: object) -> bool:
 def _goal_ok(value: object) -> bool:
     if value is None:
         return True
-    if not isinstance(value, dict) or type(value.get("minutes", value.get("amount"))) is not int:
+    if not isinstance(value, dict) or type(value.get("minutes", value.get("amount"))) not in (int, float):
         return False
     goal = goal_from(value)
     return goal == parse_goal(str(goal)) and set(value) == set(goal.as_dict())
@@ -90,10 +92,21 @@ def _goal_ok(value: object) -> bool:
 
 def goal_from(value: dict) -> Goal:
     """A goal (or limit) from its stored form: `{"minutes", "per"}`, or `{"amount", "unit", "per"}`."""
-    per = _choice(value["per"], ("day", "week"))
+    per = _choice(value["per"], ("day", "week", "month"))
     if "unit" in value:
-        return Goal(minutes=int(value["amount"]), per=per, unit=_text(value["unit"]))
+        return Goal(minutes=_amount(value["amount"]), per=per, unit=_text(value["unit"]))
     return Goal(minutes=int(value["minutes"]), per=per)
+
+
+def _amount(value: object) -> int | float:
+    """A stored amount: a whole number, or one with decimals (2.5 pages), finite and not negative."""
+    try:  # written as text by an old version: "30"
+        number = float(value) if type(value) in (int, float, str) else -1.0  # type: ignore[arg-type]
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= MAX_AMOUNT:
+        raise RecordError(f"an amount that is not a number from 0 to {MAX_AMOUNT}")
+    return plain_number(number)
 
 
 def _times_ok(value: object) -> bool:
@@ -188,7 +201,7 @@ def checkin_from(record: dict) -> CheckIn:
             and type(logged_at) is str
             and type(note) is str
             and type(source) is str
-            and (minutes is None or type(minutes) is int)
+            and (minutes is None or type(minutes) is int or (type(minutes) is float and 0 <= minutes <= MAX_AMOUNT))
             and (by is None or type(by) is str)
         ):
             return CheckIn(id_, habit, date.fromisoformat(day), logged_at, minutes, note, source, by)
@@ -202,8 +215,8 @@ def checked_checkin(record: dict) -> CheckIn:
     checkin = checkin_from(record)
     if not MIN_YEAR <= checkin.day.year <= MAX_YEAR:
         raise RecordError("a date outside 1900 to 2999")
-    if checkin.minutes is not None and not 0 <= checkin.minutes <= 1440:
-        raise RecordError("minutes outside 0 to 1440")
+    if checkin.minutes is not None and not 0 <= checkin.minutes <= MAX_AMOUNT:
+        raise RecordError(f"an amount outside 0 to {MAX_AMOUNT}")
     if checkin.note and not checkin.note.isprintable() and not _note_ok(checkin.note):
         raise RecordError("a note connect would not take")
     if checkin.by is not None and not _short_text_ok(checkin.by):
@@ -228,7 +241,7 @@ def _checked_checkin(record: dict) -> CheckIn:
             habit_id=_text(record["habit"]),
             day=date.fromisoformat(_text(record["date"])),
             logged_at=_text(record.get("logged_at", "")),
-            minutes=None if minutes is None else int(minutes),
+            minutes=None if minutes is None else _amount(minutes),
             note=_text(record.get("note", "")),
             source=_text(record.get("source", "cli")),
             by=_text(by) if by is not None else None,

@@ -1,0 +1,39 @@
+"""What one check-in logs of a measured habit: the amount typed, checked against what the habit counts."""
+
+from __future__ import annotations
+
+import re
+
+from ..errors import InvalidInput
+from .model import Habit, parse_minutes
+from .words import plain_number
+
+
+def measured_amount(habit: Habit, minutes: int | None, amount: str | None) -> float | None:
+    """What `done` logs: minutes for a habit measured in minutes (`--amount` reads as minutes there too), an
+    amount for one measured in something else; nothing for a habit that is simply done."""
+    measure = habit.measure
+    if measure is not None and measure.unit:
+        if minutes is not None:
+            raise InvalidInput(f"'{habit.name}' counts {measure.unit}; give how many with --amount N.")
+        return None if amount is None else parse_amount(amount)
+    given = minutes if minutes is not None else None if amount is None else _whole_minutes(amount)
+    if given is not None and measure is None:
+        raise InvalidInput(f"'{habit.name}' is done or not, without minutes; leave out --minutes.")
+    return parse_minutes(given) if given is not None else None
+
+
+def parse_amount(text: str) -> float:
+    """An amount typed after --amount: 2, or 2.5 (at most three decimals), more than 0 and at most 100000."""
+    if not re.fullmatch(r"[0-9]{1,6}(\.[0-9]{1,3})?", text.strip()) or not 0 < float(text) <= 100_000:
+        raise InvalidInput(
+            f"'{text}' is not an amount to log; use a number more than 0 and at most 100000, like 3 or 2.5."
+        )
+    return plain_number(float(text))
+
+
+def _whole_minutes(text: str) -> int:
+    """Minutes typed after --amount for a habit measured in minutes: a whole number."""
+    if not text.strip().isdigit():
+        raise InvalidInput(f"'{text}' is not a whole number of minutes; use 1 to 1440.")
+    return int(text)
