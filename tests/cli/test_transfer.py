@@ -15,23 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from support import one_error_line
+from support import files_of, one_error_line
 
 LOOP_HEADER = (
     "Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,"
     "Target Type,Target Value,Archived?"
 )
-
-
-def files_of(home: Path) -> dict[str, bytes]:
-    """Every file of a home, to show that something changed nothing."""
-    if not home.exists():
-        return {}
-    return {
-        str(p.relative_to(home)): p.read_bytes()
-        for p in sorted(home.rglob("*"))
-        if p.is_file() and p.name != "connect.lock"
-    }
 
 
 NOTE = 'board games, "no phones"\nthen tea'
@@ -277,7 +266,9 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
 
 def test_export_and_import_usage_errors(connect, tmp_path):
     assert "json, csv or ics" in one_error_line(connect("export", "--format", "xml"), code=2)
-    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(connect("import", "x.json", "--from", "habitica"), code=2)
+    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(
+        connect("import", "x.json", "--from", "habitica"), code=2
+    )
     missing_folder = tmp_path / "no" / "such" / "folder" / "out.json"
     assert "Cannot write in" in one_error_line(connect("export", "-o", str(missing_folder)))
 
