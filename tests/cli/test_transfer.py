@@ -15,23 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from support import one_error_line
+from support import files_of, one_error_line
 
 LOOP_HEADER = (
     "Position,Name,Type,Question,Description,FrequencyNumerator,FrequencyDenominator,Color,Unit,"
     "Target Type,Target Value,Archived?"
 )
-
-
-def files_of(home: Path) -> dict[str, bytes]:
-    """Every file of a home, to show that something changed nothing."""
-    if not home.exists():
-        return {}
-    return {
-        str(p.relative_to(home)): p.read_bytes()
-        for p in sorted(home.rglob("*"))
-        if p.is_file() and p.name != "connect.lock"
-    }
 
 
 NOTE = 'board games, "no phones"\nthen tea'

@@ -49,6 +49,17 @@ def raw_tables(home: Path) -> dict[str, list[dict]]:
     return tables
 
 
+def files_of(home: Path) -> dict[str, bytes]:
+    """Every file of a home, to show that something changed nothing."""
+    if not home.exists():
+        return {}
+    return {
+        str(p.relative_to(home)): p.read_bytes()
+        for p in sorted(home.rglob("*"))
+        if p.is_file() and p.name != "connect.lock"
+    }
+
+
 def one_error_line(result, code=1):
     """The result failed with `code` and said so in one sentence, without a traceback."""
     assert result.code == code, (result.out, result.err)
