@@ -277,7 +277,9 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
 
 def test_export_and_import_usage_errors(connect, tmp_path):
     assert "json, csv or ics" in one_error_line(connect("export", "--format", "xml"), code=2)
-    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(connect("import", "x.json", "--from", "habitica"), code=2)
+    assert "--from connect, loop, habitbull, harsh or csv" in one_error_line(
+        connect("import", "x.json", "--from", "habitica"), code=2
+    )
     missing_folder = tmp_path / "no" / "such" / "folder" / "out.json"
     assert "Cannot write in" in one_error_line(connect("export", "-o", str(missing_folder)))
 

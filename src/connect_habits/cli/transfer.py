@@ -96,8 +96,13 @@ def _write_stdout(data: bytes) -> None:
     Option(("--merge",), "merge", FLAG, False, "Add what the backup holds to a home that has habits (no duplicates)."),
     Option(("--from",), "source", TEXT, "connect", "connect (a JSON backup), loop, habitbull, harsh or csv."),
     Option(("--dry-run",), "dry_run", FLAG, False, "Say what would be imported, changing nothing."),
-    Option(("--create",), "create", TEXT, "yes", "With --from csv: yes (default) adds habits the file names and "
-           "this home lacks; no leaves their rows out."),
+    Option(
+        ("--create",),
+        "create",
+        TEXT,
+        "yes",
+        "With --from csv: yes (default) adds habits the file names and this home lacks; no leaves their rows out.",
+    ),
 )
 def import_(file: str, merge: bool, source: str, dry_run: bool, create: str) -> None:
     """Restore or merge a JSON backup, or import another tracker's history (Loop, HabitBull, harsh, CSV)."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from ..core.model import WEEKLY, Cadence, Goal
+from ..core.model import WEEKDAY_NAMES, WEEKLY, Cadence, Goal
 from ..core.words import counted
 from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text, whole
 from .importing import Report
@@ -52,13 +52,15 @@ def loop_file(habits: list[LoopHabit], progress: Report | None = None) -> Foreig
         habit = ForeignHabit(name=name, key=f"{name}/{occurrence}", archived=loop.archived)
         _rhythm(loop, habit, found.inexact)
         _words(loop, habit)
-        _reminder(loop, habit, found.left_out)
+        _reminder(loop, habit, found)
         automatic += sum(1 for e in loop.entries if e[1] == "auto")
         habit.entries = _entries(loop, habit)
         habit.first_day = min((e[0] for e in loop.entries), default=None)
         found.habits.append(habit)
     if automatic:
-        found.left_out.append(f"{counted(automatic, 'check-mark')} Loop filled in by itself (connect counts the rhythm itself)")
+        found.left_out.append(
+            f"{counted(automatic, 'check-mark')} Loop filled in by itself (connect counts the rhythm itself)"
+        )
     return found
 
 
@@ -103,7 +105,9 @@ def _rhythm(loop: LoopHabit, habit: ForeignHabit, inexact: list[str]) -> None:
         habit.limit = measure
     else:
         habit.goal = measure
-    habit.cadence = WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
+    habit.cadence = (
+        WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
+    )
     if days != loop.denominator:
         plain = f"{whole(loop.target)} {loop.unit.strip() or 'times'} in {loop.denominator} days"
         inexact.append(f"'{habit.name}': {plain} became {measure}")
@@ -116,16 +120,24 @@ def _words(loop: LoopHabit, habit: ForeignHabit) -> None:
     habit.note = loop.description.strip() or question
 
 
-def _reminder(loop: LoopHabit, habit: ForeignHabit, left_out: list[str]) -> None:
+def _reminder(loop: LoopHabit, habit: ForeignHabit, found: ForeignFile) -> None:
+    """The reminder's time; its weekdays for a habit counted per period (connect reminds others when due)."""
     if loop.reminder is None:
         return
     hour, minute, mask = loop.reminder
     if not (0 <= hour < 24 and 0 <= minute < 60) or not mask & _EVERY_DAY:
-        left_out.append(f"'{habit.name}': its reminder (no day or no valid time)")
+        found.left_out.append(f"'{habit.name}': its reminder (no day or no valid time)")
         return
     habit.at = (f"{hour:02d}:{minute:02d}",)
-    if mask & _EVERY_DAY != _EVERY_DAY:
-        habit.remind_on = tuple(sorted(_MASK_DAYS[bit] for bit in range(7) if mask >> bit & 1))
+    if mask & _EVERY_DAY == _EVERY_DAY:
+        return
+    days = tuple(sorted(_MASK_DAYS[bit] for bit in range(7) if mask >> bit & 1))
+    measure = habit.goal or habit.limit
+    if habit.cadence.week_based or (measure is not None and measure.per == "week"):
+        habit.remind_on = days
+    else:
+        shown = ", ".join(WEEKDAY_NAMES[d] for d in days)
+        found.inexact.append(f"'{habit.name}': its reminder comes on every day it is due, not only on {shown}")
 
 
 def _entries(loop: LoopHabit, habit: ForeignHabit) -> list[ForeignEntry]:
