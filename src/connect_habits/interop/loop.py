@@ -52,7 +52,7 @@ def loop_file(habits: list[LoopHabit], progress: Report | None = None) -> Foreig
         habit = ForeignHabit(name=name, key=f"{name}/{occurrence}", archived=loop.archived)
         _rhythm(loop, habit, found.inexact)
         _words(loop, habit)
-        _reminder(loop, habit, found.left_out)
+        _reminder(loop, habit, found)
         automatic += sum(1 for e in loop.entries if e[1] == "auto")
         habit.entries = _entries(loop, habit)
         habit.first_day = min((e[0] for e in loop.entries), default=None)
@@ -120,12 +120,13 @@ def _words(loop: LoopHabit, habit: ForeignHabit) -> None:
     habit.note = loop.description.strip() or question
 
 
-def _reminder(loop: LoopHabit, habit: ForeignHabit, left_out: list[str]) -> None:
+def _reminder(loop: LoopHabit, habit: ForeignHabit, found: ForeignFile) -> None:
+    """The reminder's time, and its weekdays (`--remind-on`) when Loop reminds on some days only."""
     if loop.reminder is None:
         return
     hour, minute, mask = loop.reminder
     if not (0 <= hour < 24 and 0 <= minute < 60) or not mask & _EVERY_DAY:
-        left_out.append(f"'{habit.name}': its reminder (no day or no valid time)")
+        found.left_out.append(f"'{habit.name}': its reminder (no day or no valid time)")
         return
     habit.at = (f"{hour:02d}:{minute:02d}",)
     if mask & _EVERY_DAY != _EVERY_DAY:

@@ -15,6 +15,7 @@ from .importing import Report, counting
 from .loop_csv import LoopHabit
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+_WAL, _PLAIN = b"\x02\x02", b"\x01\x01"  # the header's file format write and read versions (offset 18)
 _NEEDED = ("name", "freq_num", "freq_den", "position")
 _DONE, _AUTO, _NO, _SKIP, _UNKNOWN = 2, 1, 0, 3, -1
 
@@ -30,10 +31,13 @@ def parse_loop_backup(raw: bytes, source: str = "The file", progress: Report | N
 
     if not is_sqlite(raw):
         raise refuse(source, "is not an SQLite file, so it is not a Loop Habit Tracker backup")
+    if raw[18:20] == _WAL:  # Android keeps it in WAL mode and Loop copies the file: read it as a plain one
+        raw = raw[:18] + _PLAIN + raw[20:]
     db = sqlite3.connect(":memory:")
     try:
         db.deserialize(raw)
-        if db.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        # integrity_check, not quick_check: it also holds the rows against their index (a changed day shows).
+        if db.execute("PRAGMA integrity_check(1)").fetchone()[0] != "ok":
             raise sqlite3.DatabaseError("damaged")
         return _read(db, source, progress)
     except (sqlite3.DatabaseError, OverflowError, MemoryError):
@@ -61,23 +65,16 @@ def _read(db, source: str, progress: Report | None) -> list[LoopHabit]:
     def pick(columns: dict[str, str], name: str, default: str = "NULL") -> str:
         return f'"{columns[name]}"' if name in columns else default
 
-    wanted: tuple[str, ...] = (
-        "id",
-        "name",
-        "position",
-        "freq_num",
-        "freq_den",
-        "archived",
-        "type",
-        "target_type",
-        "target_value",
-    )
+    wanted: tuple[str, ...] = ("id", "name", "position", "freq_num", "freq_den", "archived", "type")
+    wanted += ("target_type", "target_value")
     wanted += ("unit", "question", "description", "reminder_hour", "reminder_min", "reminder_days")
     habits_sql = ", ".join(pick(habit_columns, c) for c in wanted)
     rows = db.execute(f'SELECT {habits_sql} FROM "{tables["habits"]}" ORDER BY {pick(habit_columns, "position")}')
     habits: dict[object, LoopHabit] = {}
     for row in rows:
         habit_id, values = row[0], dict(zip(wanted[1:], row[1:], strict=True))
+        if "question" not in habit_columns:  # before 23, the question was kept in `description`
+            values["question"], values["description"] = values["description"], ""
         habits[habit_id] = _habit(values, source)
     value, notes = pick(rep_columns, "value", str(_DONE)), pick(rep_columns, "notes", "''")
     reps = db.execute(
