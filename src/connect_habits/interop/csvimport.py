@@ -1,0 +1,323 @@
+"""A CSV of check-ins read as connect's (`connect import --from csv`): our own export, or a spreadsheet's.
+
+The first row names the columns, in any order and case: `date` and `habit`, and optionally `minutes` (or
+`amount`), `note` and `by`; other columns (our export's `source`) are left alone. Each row is one check-in.
+A habit cell names a habit of this home (its name in any case, or its slug), or a habit to create as a daily
+check habit (left out with `--create=no`, and said so). What `inert` added to a cell (a leading ' before a
+formula's first character) comes off again, so `connect export --format csv` reads back as it was written.
+
+A row that is already here (the same habit, day, amount, note and partner) adds nothing, and each row's
+id comes from its content and how many such rows come before it: importing a file twice, or a home's own
+export into it, adds only what is new. Everything is checked before anything is imported; a file that is not
+such a CSV is refused with one sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Goal, Habit, Snapshot, partner_id
+from ..core.names import find_by_name
+from ..core.words import counted
+from .foreign import ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse, whole
+from .importing import Report, counting
+from .loop_db import is_sqlite
+
+CSV_LABEL = "CSV"
+_CSV_NAMESPACE = uuid.UUID("3f0c9b6e-8d2a-4e71-b5c4-61a7d90e2f38")
+_NEEDED = ("date", "habit")
+_KNOWN = ("date", "habit", "minutes", "amount", "note", "by")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csvfile.inert guards with a leading '
+_DELIMITERS = (",", ";", "\t")  # ours writes commas; spreadsheets in some languages write semicolons or tabs
+_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MAX_AMOUNT = 100_000  # the most a goal can ask for (core/model.parse_goal)
+_FIRST_YEAR, _LAST_YEAR = 1900, 2999  # the years connect keeps (core/model.parse_date)
+
+
+@dataclass
+class _Row:
+    """One check-in as the file has it, checked."""
+
+    day: date
+    name: str  # the habit cell, cleaned
+    amount: float | int | None
+    note: str  # cleaned as a stored note is
+    by: str  # the cell as written (trimmed)
+
+
+@dataclass
+class _Target:
+    """Where a habit cell's rows go: a habit of this home (`existing`), or one to create."""
+
+    name: str
+    existing: Habit | None
+    rows: list[_Row]
+
+
+def read_csv(
+    raw: bytes, source: str, snapshot: Snapshot, create: bool = True, progress: Report | None = None
+) -> ForeignFile:
+    """Read and check a CSV of check-ins (`date,habit[,minutes|amount][,note][,by]`) for this home, changing nothing."""
+    text = _decoded(raw, source)
+    unit, rows, cut = _parse(text, source, progress)
+    found = ForeignFile(CSV_LABEL, [], _CSV_NAMESPACE)
+    found.inexact.extend(f"'{name}' cut to {NAME_MAX} characters" for name in cut)
+    targets = _targets(rows, snapshot.habits)
+    lacking = [t for t in targets if t.existing is None]
+    if not create and lacking:
+        listed = ", ".join(f"'{t.name}' ({len(t.rows)})" for t in lacking)
+        total = sum(len(t.rows) for t in lacking)
+        found.left_out.append(f"{counted(total, 'row')} of habits this home lacks (--create=no): {listed}")
+        targets = [t for t in targets if t.existing is not None]
+    mapper = _Partners(snapshot)
+    here = _already_here(snapshot, [t.existing for t in targets if t.existing is not None])
+    goal = Goal(minutes=1, per="day", unit="" if unit == "minutes" else "times")
+    goal_habits: list[str] = []
+    for target in targets:
+        existing = target.existing
+        habit = ForeignHabit(name=target.name, key=_fold(target.name), cadence=DAILY, existing=existing)
+        measured = existing is not None and existing.measure is not None
+        amounts = sum(1 for r in target.rows if r.amount is not None)
+        if existing is None and amounts and amounts == len(target.rows):
+            habit.goal, measured = goal, True  # every row has an amount: a goal habit keeps them all
+            goal_habits.append(f"'{target.name}'")
+        elif amounts and not measured:
+            kind = "a check habit here" if existing is not None else "not every row has one"
+            found.inexact.append(f"'{target.name}': {counted(amounts, 'amount')} kept in the notes ({kind})")
+        habit.entries = _entries(target, unit, measured, mapper, here.get(existing.id) if existing else None)
+        found.habits.append(habit)
+    if goal_habits:
+        what = "minutes" if unit == "minutes" else "amounts"
+        found.inexact.append(
+            f"{', '.join(goal_habits)} got a goal of {goal} to keep the {what} (a CSV holds no goals; "
+            "`connect edit NAME --goal` sets the real one)"
+        )
+    found.inexact.extend(mapper.unknown_said())
+    return found
+
+
+def _decoded(raw: bytes, source: str) -> str:
+    if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        raise refuse(
+            source, "is a zip file, not a CSV of check-ins (a Loop Habit Tracker export is read with --from loop)"
+        )
+    if is_sqlite(raw):
+        raise refuse(source, "is an SQLite database, not a CSV of check-ins (a Loop backup is read with --from loop)")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise refuse(source, "is not UTF-8 text (save the CSV as UTF-8 and import it again)") from None
+
+
+def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None, list[_Row], list[str]]:
+    """(the amount column or None, the rows, the habit names cut to NAME_MAX), all checked."""
+    import csv
+
+    try:
+        reader, column = _header(text, source)
+        unit = "minutes" if "minutes" in column else "amount" if "amount" in column else None
+        rows: list[_Row] = []
+        cut: dict[str, None] = {}
+        end = reader.line_num
+        for cells in counting(reader, progress, "rows read"):
+            line, end = end + 1, reader.line_num
+            if not any(cell.strip() for cell in cells):
+                continue
+
+            def cell(name: str, cells: list[str] = cells) -> str:
+                i = column.get(name)
+                return cells[i] if i is not None and i < len(cells) else ""
+
+            full = clean_text(uninert(cell("habit")), 10 * NAME_MAX)
+            if not full:
+                raise refuse(source, f"has no habit name on line {line}")
+            name = clean_text(full, NAME_MAX)
+            if name != full:
+                cut.setdefault(name)
+            amount = _amount(cell(unit), unit, line, source) if unit else None
+            note = clean_text(uninert(cell("note")).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
+            by = uninert(cell("by")).strip()
+            rows.append(_Row(_day(cell("date"), line, source), name, amount, note, by))
+    except csv.Error as error:
+        raise refuse(source, f"is not a CSV file that can be read ({error})") from None
+    return unit, rows, list(cut)
+
+
+def _header(text: str, source: str):
+    """The reader past the header row, and where each known column is (by its name in lower case)."""
+    import csv
+    import io
+
+    first: list[str] | None = None
+    for delimiter in _DELIMITERS:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        header = next((row for row in reader if any(cell.strip() for cell in row)), None)
+        if header is None:
+            raise refuse(source, "is empty: a CSV of check-ins starts with a row naming its columns (date, habit, …)")
+        names = [cell.strip().strip("\ufeff").casefold() for cell in header]
+        if first is None:
+            first = names
+        if all(n in names for n in _NEEDED):
+            break
+    else:
+        missing = [n for n in _NEEDED if n not in (first or [])]
+        raise refuse(
+            source,
+            f"has no {' and '.join(missing)} column{'s' if len(missing) > 1 else ''} (its first row must name "
+            "the columns: date, habit, and if it has them minutes or amount, note, by)",
+        )
+    column: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name in _KNOWN:
+            if name in column:
+                raise refuse(source, f"names the column '{name}' twice")
+            column[name] = i
+    if "minutes" in column and "amount" in column:
+        raise refuse(source, "has both a minutes and an amount column (keep one of them)")
+    return reader, column
+
+
+def uninert(cell: str) -> str:
+    """A cell as it was before csvfile.inert: a leading ' before a formula's first character comes off."""
+    return cell[1:] if cell[:1] == "'" and cell[1:2] in _FORMULA_STARTS else cell
+
+
+def _shown(cell: str) -> str:
+    """A cell for a one-line message: one line, not too long."""
+    return clean_text(cell, 40)
+
+
+def _day(cell: str, line: int, source: str) -> date:
+    text = cell.strip()
+    if not _DAY.fullmatch(text):
+        raise refuse(source, f"has '{_shown(cell)}' on line {line}, which is not a date (YYYY-MM-DD)")
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        raise refuse(source, f"has '{text}' on line {line}, which is not a real date") from None
+    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
+        raise refuse(source, f"has '{text}' on line {line}, a year connect does not keep (1900 to 2999)")
+    return day
+
+
+def _amount(cell: str, unit: str, line: int, source: str) -> float | int | None:
+    text = cell.strip()
+    if not text:
+        return None
+    value = float(text) if _NUMBER.fullmatch(text) else -1.0
+    if not 0 <= value <= _MAX_AMOUNT:
+        raise refuse(
+            source, f"has '{_shown(cell)}' as the {unit} on line {line}, which is not a number from 0 to {_MAX_AMOUNT}"
+        )
+    return whole(value)
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).casefold().strip()
+
+
+def _targets(rows: list[_Row], habits: list[Habit]) -> list[_Target]:
+    """The rows by the habit they go to, in the order the file first names each: one target per habit."""
+    slugs = {h.slug: h for h in habits}
+    targets: dict[str, _Target] = {}
+    named: dict[str, str] = {}  # a folded habit cell → its target's key
+    for row in rows:
+        folded = _fold(row.name)
+        key = named.get(folded)
+        if key is None:
+            habit = find_by_name(habits, row.name) or slugs.get(folded)
+            key = named[folded] = f"id:{habit.id}" if habit is not None else f"new:{folded}"
+            if key not in targets:
+                targets[key] = _Target(habit.name if habit is not None else row.name, habit, [])
+        targets[key].rows.append(row)
+    return list(targets.values())
+
+
+class _Partners:
+    """A `by` cell as a partner of this home's couple (their stored id), and the names that are none."""
+
+    def __init__(self, snapshot: Snapshot):
+        self.snapshot = snapshot
+        self.names = {unicodedata.normalize("NFC", n).casefold(): pid for pid, n in snapshot.names.items()}
+        self.unknown: Counter[str] = Counter()
+
+    def find(self, text: str) -> str | None:
+        """The stored id of the partner `text` names (their name in any case, an earlier name, or their id)."""
+        if not text:
+            return None
+        pid = self.names.get(unicodedata.normalize("NFC", text).strip().casefold())
+        couple = self.snapshot.couple
+        if pid is None and couple is not None:
+            for candidate in (couple.resolve(partner_id(text)), couple.resolve(text)):
+                if candidate in couple.names:
+                    return candidate
+        return pid
+
+    def mapped(self, text: str) -> str | None:
+        """`find`, counting the names that are not a partner here (their check-ins are kept without them)."""
+        pid = self.find(text)
+        if pid is None and text:
+            self.unknown[text] += 1
+        return pid
+
+    def unknown_said(self) -> list[str]:
+        """What happened to check-ins whose `by` names no partner here, for the summary."""
+        if not self.unknown:
+            return []
+        me, couple = self.snapshot.me, self.snapshot.couple
+        whose = f"{couple.name(me)}'s" if me and couple is not None else "nobody's in particular"
+        listed = ", ".join(f"'{_shown(name)}'" for name in self.unknown)
+        many = len(self.unknown) > 1
+        return [
+            f"{counted(sum(self.unknown.values()), 'check-in')} by {listed} "
+            f"({'not partners' if many else 'not a partner'} here) logged as {whose}"
+        ]
+
+
+_Content = tuple[date, float | int | None, str, str | None]
+
+
+def _already_here(snapshot: Snapshot, habits: list[Habit]) -> dict[str, Counter[_Content]]:
+    """For each of `habits`, how many of its check-ins have each content (day, amount, note, partner)."""
+    ids = {h.id for h in habits}
+    couple = snapshot.couple
+    here: dict[str, Counter[_Content]] = {}
+    for c in snapshot.checkins:
+        if c.habit_id in ids:
+            by = couple.resolve(c.by) if couple is not None else c.by
+            content = (c.day, None if c.minutes is None else whole(c.minutes), c.note, by)
+            here.setdefault(c.habit_id, Counter())[content] += 1
+    return here
+
+
+def _entries(
+    target: _Target, unit: str | None, measured: bool, partners: _Partners, here: Counter[_Content] | None
+) -> list[ForeignEntry]:
+    """The target's rows as check-ins, but those already here; each keyed by its content and occurrence."""
+    me = partners.snapshot.me
+    seen: Counter[tuple] = Counter()  # the rows so far with each content as the file has it
+    matched: Counter[_Content] = Counter()  # the check-ins here that earlier rows turned out to be
+    entries = []
+    for row in target.rows:
+        by = partners.mapped(row.by)
+        written = (row.day, row.amount, row.note, _fold(row.by))
+        occurrence = seen[written]
+        seen[written] += 1
+        content = (row.day, row.amount, row.note, by or me)
+        if here is not None and matched[content] < here[content]:
+            matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
+            continue
+        digest = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]
+        amount, note = row.amount, row.note
+        if amount is not None and not measured:
+            said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
+            amount, note = None, f"{said}: {note}" if note else said
+        entries.append(ForeignEntry(row.day, amount=amount, note=note, by=by, key=f"/{digest}/{occurrence}"))
+    return entries
