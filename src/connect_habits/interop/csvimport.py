@@ -32,7 +32,8 @@ from .loop_db import is_sqlite
 CSV_LABEL = "CSV"
 _CSV_NAMESPACE = uuid.UUID("3f0c9b6e-8d2a-4e71-b5c4-61a7d90e2f38")
 _NEEDED = ("date", "habit")
-_KNOWN = ("date", "habit", "minutes", "amount", "note", "by")
+_KNOWN = ("date", "habit", "minutes", "amount", "note", "by", "source")
+_SOURCE = re.compile(r"[a-z][a-z0-9_-]{0,19}")  # how a check-in came (cli, daemon, loop): our export's source column
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csvfile.inert guards with a leading '
 _DELIMITERS = (",", ";", "\t")  # ours writes commas; spreadsheets in some languages write semicolons or tabs
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
@@ -50,6 +51,7 @@ class _Row:
     amount: float | int | None
     note: str  # cleaned as a stored note is
     by: str  # the cell as written (trimmed)
+    source: str | None = None  # our export's source column, when it holds one (cli, daemon, loop)
 
 
 @dataclass
@@ -144,7 +146,9 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
             amount = _amount(cell(unit), unit, line, source) if unit else None
             note = clean_text(uninert(cell("note")).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
             by = uninert(cell("by")).strip()
-            rows.append(_Row(_day(cell("date"), line, source), name, amount, note, by))
+            origin = cell("source").strip()
+            origin = origin if _SOURCE.fullmatch(origin) else None
+            rows.append(_Row(_day(cell("date"), line, source), name, amount, note, by, origin))
     except csv.Error as error:
         raise refuse(source, f"is not a CSV file that can be read ({error})") from None
     return unit, rows, list(cut)
@@ -319,5 +323,6 @@ def _entries(
         if amount is not None and not measured:
             said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
             amount, note = None, f"{said}: {note}" if note else said
-        entries.append(ForeignEntry(row.day, amount=amount, note=note, by=by, key=f"/{digest}/{occurrence}"))
+        key = f"/{digest}/{occurrence}"
+        entries.append(ForeignEntry(row.day, amount=amount, note=note, by=by, key=key, source=row.source))
     return entries

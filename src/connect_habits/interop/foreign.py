@@ -31,6 +31,7 @@ class ForeignEntry:
     note: str = ""
     by: str | None = None  # a partner's name, when the file says who
     key: str = ""  # tells apart two entries of one habit on one day (their ids must differ)
+    source: str | None = None  # how it was logged, when the file says (our CSV); else the tracker's name
 
 
 @dataclass
@@ -184,7 +185,7 @@ def _checkin(record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, 
         logged_at=f"{entry.day.isoformat()}T12:00:00",
         minutes=None if amount is None else whole(amount),
         note=clean_text(entry.note, NOTE_MAX, newlines=True),
-        source=label.lower(),
+        source=entry.source or label.lower(),
         by=entry.by or by,
     )
 
