@@ -198,22 +198,21 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
     unit, factor = _unit(rows.name, rows.description)
     most = _MOST.get(unit, _MOST["times"])
     exact = {day: sum(rows.days[day].values) * factor for day in done}
-    amounts = {day: min(most, _rounded(amount)) for day, amount in exact.items()}
-    target = min(most, _rounded(median(amounts.values())))
+    amounts = {day: min(most, whole(amount)) for day, amount in exact.items()}  # 2.5 pages stay 2.5
+    usual = median(amounts.values())
+    target = min(most, _rounded(usual) if not unit else max(0.001, whole(usual)))  # a minutes goal is whole
     habit.goal = Goal(minutes=target, per="day", unit=unit)
     usual = f"{target} {unit or 'minutes'}"
     inexact.append(f"'{rows.name}': HabitBull's file has no target; the goal is the usual day's {usual}")
     changed = sum(1 for day in done if amounts[day] != whole(exact[day]))
     if changed:
-        inexact.append(
-            f"'{rows.name}': {counted(changed, 'day')} rounded to whole {unit or 'minutes'} (at most {most})"
-        )
+        inexact.append(f"'{rows.name}': {counted(changed, 'day')} cut to the most one day holds ({most})")
     habit.entries = [ForeignEntry(day, DONE, amount=amounts[day], note="\n".join(rows.days[day].notes)) for day in done]
     return habit
 
 
 def _rounded(amount: float) -> int:
-    """An amount as the whole number connect keeps: rounded half up, at least 1 (the day was done)."""
+    """A number of minutes as a goal keeps it: rounded half up, at least 1."""
     return max(1, math.floor(whole(amount) + 0.5))
 
 
