@@ -146,8 +146,8 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
             amount = _amount(cell(unit), unit, line, source) if unit else None
             note = clean_text(uninert(cell("note")).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
             by = uninert(cell("by")).strip()
-            origin = cell("source").strip()
-            origin = origin if _SOURCE.fullmatch(origin) else None
+            how = cell("source").strip()
+            origin = how if _SOURCE.fullmatch(how) else None
             rows.append(_Row(_day(cell("date"), line, source), name, amount, note, by, origin))
     except csv.Error as error:
         raise refuse(source, f"is not a CSV file that can be read ({error})") from None

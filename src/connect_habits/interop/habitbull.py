@@ -199,8 +199,8 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
     most = _MOST.get(unit, _MOST["times"])
     exact = {day: sum(rows.days[day].values) * factor for day in done}
     amounts = {day: min(most, whole(amount)) for day, amount in exact.items()}  # 2.5 pages stay 2.5
-    usual = median(amounts.values())
-    target = min(most, _rounded(usual) if not unit else max(0.001, whole(usual)))  # a minutes goal is whole
+    middle = median(amounts.values())
+    target = min(most, _rounded(middle) if not unit else max(0.001, whole(middle)))  # a minutes goal is whole
     habit.goal = Goal(minutes=target, per="day", unit=unit)
     usual = f"{target} {unit or 'minutes'}"
     inexact.append(f"'{rows.name}': HabitBull's file has no target; the goal is the usual day's {usual}")
