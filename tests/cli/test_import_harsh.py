@@ -231,7 +231,7 @@ def test_the_refusals_say_what_is_wrong(connect, tmp_path):
     assert "has no habits file beside it" in refusal("a log without habits beside it")
     assert "is not harsh's folder, nor its habits or log file" in refusal("another file")
     assert "habits line 1, 'Gym 3/7' has no ': frequency'" in refusal("a habits line without a colon")
-    assert "habits line 1, 'often' is not a frequency (N, T/N or 0)" in refusal("a word for a frequency")
+    assert "habits line 1, 'often' is not a frequency (N, T/N, 1w or 0)" in refusal("a word for a frequency")
     assert "'4/3' is not a frequency (T/N needs T at most N" in refusal("more times than days")
     assert "log line 1, '2026-13-01' is not a real date" in refusal("a bad date")
     assert "'26/11/2026' is not a date (YYYY-MM-DD)" in refusal("a date in another format")
@@ -285,6 +285,9 @@ def test_a_second_line_of_one_name_and_a_window_too_long_are_said(tmp_path):
         ("4/10", 4, 10, "4 in 10 days"),
         ("0", 0, 1, None),  # tracked only
         ("0/7", 0, 7, None),
+        ("1w", 1, 7, "weekly"),  # harsh's README: 7 (or 1w) is weekly
+        ("2w", 1, 14, "1 in 14 days"),
+        ("3/2w", 3, 14, "3 in 14 days"),
     ],
 )
 def test_frequencies_are_read_as_harsh_means_them(text, target, interval, cadence):
@@ -296,7 +299,9 @@ def test_frequencies_are_read_as_harsh_means_them(text, target, interval, cadenc
         assert str(loop_cadence(target, interval)) == cadence
 
 
-@pytest.mark.parametrize("text", ["", "daily", "-1", "+3", "1.5", "3/", "/7", "4/3", "3/0", "1/2/3", "1_0", "٣"])
+@pytest.mark.parametrize(
+    "text", ["", "daily", "-1", "+3", "1.5", "3/", "/7", "4/3", "3/0", "1/2/3", "1_0", "٣", "w", "1ww", "8/1w"]
+)
 def test_bad_frequencies_are_damaged(text):
     from connect_habits.interop.harsh import Damaged, parse_frequency
 

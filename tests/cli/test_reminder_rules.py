@@ -22,6 +22,14 @@ def test_a_week_based_habit_reminds_on_the_days_given_and_says_so(home):
     assert run_connect(home, "list", "--json").json()[0]["remind_on"] == []
 
 
+def test_a_daily_habit_reminds_only_on_the_days_given(home):
+    assert run_connect(home, "add", "Walk", "--at", "07:30", "--remind-on", "sat,sun").code == 0
+    assert run_connect(home, "remind", now=THURSDAY).out == (  # Thursday evening: nothing today or tomorrow
+        "No reminders in the next two days: no habit with a time is due today or tomorrow.\n"
+    )
+    assert run_connect(home, "remind", now="2026-11-27T18:00").out == "tomorrow  07:30  Walk\n"
+
+
 def test_remind_on_changes_which_reminders_will_fire(home):
     run_connect(home, "add", "Date night", "--every", "weekly", "--at", "19:00", "--remind-on", "thu")
     run_connect(home, "add", "Pottery", "--every", "weekly", "--at", "19:00")

@@ -692,3 +692,14 @@ def test_a_loop_at_most_habit_becomes_a_limit(connect, tmp_path):
 
 
 # That `done` and `week` never load this code: tests/cli/test_cli.py, the lean CLI path test.
+
+
+def test_a_backup_with_amounts_with_decimals_restores_exactly(connect, home, tmp_path):
+    connect("add", "Read", "--goal", "2.5 pages/day")
+    assert connect("done", "read", "--amount", "2.5").code == 0
+    backup = connect("export").out
+    (tmp_path / "b.json").write_text(backup)
+    other = other_home(tmp_path)
+    restored = connect("import", str(tmp_path / "b.json"), env=other)
+    assert restored.code == 0, restored.err
+    assert connect("export", env=other).out == backup

@@ -82,6 +82,9 @@ def remind(as_json: bool) -> None:
     if not items:
         echo("No reminders in the next two days; give a habit a time with `connect edit NAME --at 19:00`.")
         return
+    if all(item["status"] == "not_due" for item in items):
+        echo("No reminders in the next two days: no habit with a time is due today or tomorrow.")
+        return
     labels = {
         "will_fire": "",
         "done": "(done)",

@@ -200,11 +200,12 @@ def _check_who(source: str, habits: list[Habit], checkins: list[CheckIn], names:
 
 
 _TEXT, _OPTIONAL_TEXT, _OPTIONAL_INT = (str,), (str, type(None)), (int, type(None))
+_OPTIONAL_NUMBER = (int, float, type(None))  # an amount may have decimals (2.5 pages)
 _CHECKIN_TYPES = {
     "id": _TEXT,
     "habit": _TEXT,
     "date": _TEXT,
-    "minutes": _OPTIONAL_INT,
+    "minutes": _OPTIONAL_NUMBER,
     "note": _TEXT,
     "logged_at": _TEXT,
     "source": _TEXT,
@@ -414,4 +415,6 @@ def _take_couple(transaction, backup: _Backup, restore: bool) -> None:
             transaction.change_couple(ALIAS_KEY + ghost, target)
     if backup.couple_id and couple is not None and (couple.id is None or (restore and couple.id != backup.couple_id)):
         transaction.change_couple(COUPLE_KEY, backup.couple_id)
+    if restore and backup.couple_id is None and not backup.partners:
+        return  # a home that never named its couple is restored as it was (its next export is the same file)
     transaction.keep_couple()

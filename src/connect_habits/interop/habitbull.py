@@ -123,7 +123,9 @@ def read_habitbull(raw: bytes, source: str = "The file", progress: Report | None
         found.left_out.append(f"{counted(negative, 'negative value')} (connect counts nothing below 0)")
     unsaid = sum(len(d.notes) for h in habits.values() for d in h.days.values() if not d.values)
     if unsaid:
-        found.left_out.append(f"{counted(unsaid, 'comment')} on days with a value of 0 (no check-in to hold them)")
+        found.left_out.append(
+            f"{counted(unsaid, 'comment')} on days with a value of 0 (no check-in to hold {'it' if unsaid == 1 else 'them'})"
+        )
     return found
 
 
@@ -190,6 +192,9 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
     )
     done = sorted(day for day, entry in rows.days.items() if entry.values)
     values = [v for day in done for v in rows.days[day].values]
+    several = sum(1 for day in done if len(rows.days[day].values) > 1)
+    if several:  # one check-in a day: its rows' values added up, their comments kept in turn
+        inexact.append(f"'{rows.name}': {counted(several, 'day')} with more than one row became one check-in each")
     if not any(v > 1 for v in values):
         habit.entries = [ForeignEntry(day, DONE, note="\n".join(rows.days[day].notes)) for day in done]
         if any(v != 1 for v in values):
@@ -202,7 +207,7 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
     middle = median(amounts.values())
     target = min(most, _rounded(middle) if not unit else max(0.001, whole(middle)))  # a minutes goal is whole
     habit.goal = Goal(minutes=target, per="day", unit=unit)
-    usual = f"{target} {unit or 'minutes'}"
+    usual = f"{target} {unit or 'minutes'}" if target != 1 else f"1 {(unit or 'minutes').removesuffix('s')}"
     inexact.append(f"'{rows.name}': HabitBull's file has no target; the goal is the usual day's {usual}")
     changed = sum(1 for day in done if amounts[day] != whole(exact[day]))
     if changed:

@@ -72,14 +72,18 @@ def read_harsh(path: Path, source: str, progress: Report | None = None) -> Forei
 
 
 def parse_frequency(text: str) -> tuple[int, int]:
-    """(target, interval) of a frequency: `N` is (1, N), `T/N` is (T, N), `0` is (0, 1), tracked with no target."""
+    """(target, interval) of a frequency: `N` is (1, N), `T/N` is (T, N), `0` is (0, 1), tracked with no target;
+    an interval in weeks (`1w`, `3/2w`) is 7 days a week."""
     parts = [part.strip() for part in text.split("/")]
+    weeks = parts[-1][-1:].lower() == "w" and parts[-1][:-1].strip() != ""
+    if weeks:
+        parts[-1] = parts[-1][:-1].strip()
     if len(parts) > 2 or not all(_WHOLE.fullmatch(part) for part in parts):
-        raise Damaged(f"'{_quoted(text)}' is not a frequency (N, T/N or 0)")
+        raise Damaged(f"'{_quoted(text)}' is not a frequency (N, T/N, 1w or 0)")
     if len(parts) == 1:
-        every = int(parts[0])
+        every = int(parts[0]) * (7 if weeks else 1)
         return (0, 1) if every == 0 else (1, every)
-    target, interval = int(parts[0]), int(parts[1])
+    target, interval = int(parts[0]), int(parts[1]) * (7 if weeks else 1)
     if interval == 0 or target > interval:
         raise Damaged(f"'{_quoted(text)}' is not a frequency (T/N needs T at most N, and N at least 1)")
     return target, interval
