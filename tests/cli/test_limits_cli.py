@@ -65,3 +65,10 @@ def test_a_limit_can_replace_a_goal_and_be_dropped(home):
     run_connect(home, "edit", "screens", "--limit", "none")
     [habit] = run_connect(home, "list", "--json").json()
     assert (habit["goal"], habit["limit"]) == (None, None)
+
+
+def test_a_wide_terminal_shows_a_long_goal_whole_in_the_list(connect):
+    connect("add", "Reading", "--goal", "2.5 pages/month")
+    wide = connect("list", env={"COLUMNS": "200"}).out
+    assert "goal 2.5 pages/month" in wide
+    assert "goal 2.5 pages…" in connect("list", env={"COLUMNS": "80"}).out  # a narrow one gives way

@@ -265,10 +265,14 @@ def render_habits(habits: Sequence[Habit], style: Style, names: Mapping[str, str
     at_width = max([11, *(len(r[3]) for r in rows)])
     room, dropped = shrink_to(style.width - slug_width - 1, 14 + 1 + at_width + 1, (at_width + 1, 15), 14)
     name_width = min(room, max([32, *(display_width(r[0]) for r in rows)]))
+    # A rhythm longer than its 14 columns (`goal 2.5 pages/day`) takes what a wide terminal has to spare.
+    spare = style.width - (name_width + 1 + slug_width + 1 + 14 + 1 + at_width)
+    rhythm_width = 14 + max(0, min(spare, max([14, *(len(r[2]) for r in rows)]) - 14)) if not dropped else 14
     ellipsis, headings = "…" if style.unicode else "...", Headings(style)
     for habit, (label, slug, rhythm, at, span) in zip(active, rows, strict=True):
         lines += headings(habit)
-        columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, 14), f"{at:<{at_width}}"]
+        columns = [fit(label, name_width, ellipsis), f"{slug:<{slug_width}}", fit(rhythm, rhythm_width)]
+        columns.append(f"{at:<{at_width}}")
         lines.append(" ".join(columns[: 4 - dropped] + ([span] if span and not dropped else [])).rstrip())
     if not active:
         lines.append("No active habits.")
