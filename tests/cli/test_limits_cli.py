@@ -71,4 +71,4 @@ def test_a_wide_terminal_shows_a_long_goal_whole_in_the_list(connect):
     connect("add", "Reading", "--goal", "2.5 pages/month")
     wide = connect("list", env={"COLUMNS": "200"}).out
     assert "goal 2.5 pages/month" in wide
-    assert "goal 2.5 pages…" in connect("list", env={"COLUMNS": "80"}).out  # a narrow one gives way
+    assert "goal 2.5 page…" in connect("list", env={"COLUMNS": "80"}).out  # a narrow one gives way
