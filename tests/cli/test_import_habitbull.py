@@ -185,7 +185,7 @@ BAD = {
     ),
     "binary": (b"\x00\x01\x02binary\x00data", "is not a text file"),
     "a zip": (_zip_file(), "is a zip file, so it is not HabitBull's CSV export"),
-    "a SQLite file": (_sqlite_file(), "is a SQLite database"),
+    "a SQLite file": (_sqlite_file(), "is an SQLite database"),
     "missing columns": (
         habitbull_csv([r[:4] + r[5:] for r in ROWS], header=HEADER[:4] + HEADER[5:]),
         "lacks the column Value, so it is not HabitBull's CSV export",

@@ -321,8 +321,8 @@ def bad_files(tmp_path: Path) -> dict[str, tuple[bytes, str]]:
         "a flipped bit of a day": (_flipped(backup(tmp_path, 25), in_header=False), damaged),
         "another app's database": (another_apps_db(tmp_path / "notes.db").read_bytes(), "has no Habits and"),
         "no frequency": (_without_frequency(tmp_path / "old.db"), "lacks freq_num, freq_den, so it is not a Loop"),
-        "a text file": (b"Position,Name\n1,Meditate\n", "is not a zip file"),
-        "an empty file": (b"", "is not a zip file"),
+        "a text file": (b"Position,Name\n1,Meditate\n", "is neither a zip file nor an SQLite file"),
+        "an empty file": (b"", "is neither a zip file nor an SQLite file"),
     }
 
 
@@ -342,3 +342,10 @@ def test_a_damaged_or_wrong_file_is_refused_in_one_sentence_and_changes_nothing(
     assert str(path) in line and says in line and line.endswith("nothing was imported."), line
     assert line.count(". ") == 0  # one sentence
     assert files_of(home) == before
+
+
+def test_a_loop_backup_given_without_from_says_to_add_it(connect, home, tmp_path):
+    path = backup(tmp_path, 25)
+    refused = one_error_line(connect("import", str(path)))
+    assert "is an SQLite file, not a connect backup; for Loop Habit Tracker's full backup add --from loop." in refused
+    assert not home.exists() or not list(home.glob("connect*.json"))

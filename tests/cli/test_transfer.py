@@ -638,7 +638,7 @@ def test_the_loop_refusals_say_what_is_wrong(connect, tmp_path):
         path.write_bytes(BAD_LOOP[case])
         return one_error_line(connect("import", "--from", "loop", str(path)))
 
-    assert "is not a zip file" in refusal("not a zip")
+    assert "is neither a zip file nor an SQLite file" in refusal("not a zip")
     assert "holds no Habits.csv" in refusal("no Habits.csv")
     assert "lacks the column FrequencyDenominator" in refusal("missing columns")
     assert "001 Meditate/Checkmarks.csv line 1, '2026-13-01' is not a real date" in refusal("a bad date")

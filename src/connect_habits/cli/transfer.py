@@ -144,6 +144,10 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         raise ConnectError(
             f"{name} is a zip file, not a connect backup; for a Loop Habit Tracker export add --from loop."
         )
+    if raw[:16] == b"SQLite format 3\x00":
+        raise ConnectError(
+            f"{name} is an SQLite file, not a connect backup; for Loop Habit Tracker's full backup add --from loop."
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -134,7 +134,7 @@ def _text(raw: bytes, source: str) -> str:
     if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
         raise refuse(source, f"is a zip file, {_NOT_HABITBULL} (a .csv file)")
     if raw.startswith(b"SQLite format 3\x00"):
-        raise refuse(source, f"is a SQLite database, {_NOT_HABITBULL} (a .csv file)")
+        raise refuse(source, f"is an SQLite database, {_NOT_HABITBULL} (a .csv file)")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -182,8 +182,8 @@ def parse_loop(zip_bytes: bytes, source: str = "The file", progress: Report | No
         infos = [i for i in archive.infolist() if not i.is_dir()]
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
         raise ConnectError(
-            f"{source} is not a zip file nor an SQLite file, so it is neither Loop Habit Tracker's CSV export "
-            "nor its full backup (Settings, Export as CSV or Export full backup); nothing was imported."
+            f"{source} is neither a zip file nor an SQLite file, so it is not one of Loop Habit Tracker's exports "
+            "(Settings, Export as CSV or Export full backup); nothing was imported."
         ) from None
     with archive:
         listed = sorted(
