@@ -464,6 +464,21 @@ def test_the_week_names_its_best_moment_and_a_gentle_suggestion(connect):
     assert all(len(line) <= 80 for line in text.splitlines())
 
 
+@pytest.mark.parametrize(
+    "goal, logged, moment",
+    [
+        ("20m/day", {"2026-11-23": "90"}, None),  # 90 minutes on Monday do not make up for Tuesday to Thursday
+        ("20m/day", {f"2026-11-{d}": "20" for d in (23, 24, 25, 26)}, "A new best: Read, 4 days in a row."),
+        ("60m/week", {"2026-11-23": "90"}, "Goal reached: Read, this week 90/60 min."),
+    ],
+)
+def test_a_goal_is_reached_in_a_week_only_as_its_period_counts_it(connect, goal, logged, moment):
+    connect("add", "Read", "--goal", goal)
+    for day, minutes in logged.items():
+        assert connect("done", "read", "--date", day, "--minutes", minutes).code == 0
+    assert connect("week", "--json").json()["best_moment"] == moment
+
+
 def test_several_weeks_side_by_side(connect):
     connect("add", "Talk")
     connect("done", "talk", "--date", "2026-11-10")

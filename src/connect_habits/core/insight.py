@@ -25,7 +25,10 @@ def best_moment(summary: WeekSummary) -> str | None:
     reached = [
         r
         for r in summary.habits
-        if r.progress.target and r.progress.done >= r.progress.target and r.habit.limit is None  # a limit is not a goal
+        if r.progress.target
+        and r.progress.done >= r.progress.target
+        and r.habit.limit is None  # a limit is not a goal
+        and _each_day_met(r)
     ]
     if reached:
         from .words import period_progress
@@ -33,6 +36,14 @@ def best_moment(summary: WeekSummary) -> str | None:
         row = max(reached, key=lambda r: r.progress.done / r.progress.target)
         return f"Goal reached: {_label(row, summary.names)}, {period_progress(row, capital=False)}."
     return None
+
+
+def _each_day_met(row: HabitWeek) -> bool:
+    """A goal per day is reached in a week only when every day it was due met it, whatever the week's sum."""
+    measure = row.habit.measure
+    if measure is None or measure.per != "day":
+        return True
+    return sum(1 for status in row.days.values() if status == DONE) >= round(row.progress.target / measure.minutes)
 
 
 def slipping(summary: WeekSummary) -> HabitWeek | None:
