@@ -467,13 +467,13 @@ def test_the_week_names_its_best_moment_and_a_gentle_suggestion(connect):
 @pytest.mark.parametrize(
     "goal, logged, moment",
     [
-        ("20m/day", {"2026-11-23": "90"}, None),  # 90 minutes on Monday do not make up for Tuesday to Thursday
+        ("20m/day", {"2026-11-23": "150"}, None),  # 150 minutes on Monday are not seven days of 20
         ("20m/day", {f"2026-11-{d}": "20" for d in (23, 24, 25, 26)}, "A new best: Read, 4 days in a row."),
         ("60m/week", {"2026-11-23": "90"}, "Goal reached: Read, this week 90/60 min."),
     ],
 )
 def test_a_goal_is_reached_in_a_week_only_as_its_period_counts_it(connect, goal, logged, moment):
-    connect("add", "Read", "--goal", goal)
+    connect("add", "Read", "--goal", goal, now="2026-11-16T10:00")  # a week before this one
     for day, minutes in logged.items():
         assert connect("done", "read", "--date", day, "--minutes", minutes).code == 0
     assert connect("week", "--json").json()["best_moment"] == moment
