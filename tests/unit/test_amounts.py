@@ -8,7 +8,7 @@ import pytest
 
 from connect_habits.core.amounts import measured_amount, parse_amount
 from connect_habits.core.cadence import period_target
-from connect_habits.core.model import MONTHLY, WEEKLY, Goal, Habit, parse_goal
+from connect_habits.core.model import DAILY, MONTHLY, WEEKLY, Goal, Habit, parse_goal
 from connect_habits.core.stats import frequency, rolling_target
 from connect_habits.core.words import amount_text, plain_number
 from connect_habits.errors import InvalidInput
@@ -57,7 +57,7 @@ def test_a_number_is_shown_whole_when_it_is(value, shown):
     ],
 )
 def test_an_amount_is_written_in_its_unit(amount, unit, text):
-    assert amount_text(amount, habit(Goal(5, "day", unit), cadence=MONTHLY._replace(per_month=0))) == text
+    assert amount_text(amount, habit(Goal(5, "day", unit), cadence=DAILY)) == text
 
 
 @pytest.mark.parametrize("text, amount", [("2", 2), ("2.5", 2.5), ("100000", 100000), ("0.125", 0.125)])

@@ -140,11 +140,14 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
-    if raw[:4] == b"PK\x03\x04":
+    from ..interop.foreign import is_zip
+    from ..interop.loop_db import is_sqlite
+
+    if is_zip(raw):
         raise ConnectError(
             f"{name} is a zip file, not a connect backup; for a Loop Habit Tracker export add --from loop."
         )
-    if raw[:16] == b"SQLite format 3\x00":
+    if is_sqlite(raw):
         raise ConnectError(
             f"{name} is an SQLite file, not a connect backup; for Loop Habit Tracker's full backup add --from loop."
         )

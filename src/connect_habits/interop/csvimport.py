@@ -24,8 +24,9 @@ from datetime import date
 
 from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Goal, Habit, Snapshot, partner_id
 from ..core.names import find_by_name
-from ..core.words import counted
-from .foreign import ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse, whole
+from ..core.words import counted, plain_number
+from ..storage.records import MAX_AMOUNT, MAX_YEAR, MIN_YEAR
+from .foreign import ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
 from .importing import Report, counting
 from .loop_db import is_sqlite
 
@@ -38,8 +39,6 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csvfile.inert guards 
 _DELIMITERS = (",", ";", "\t")  # ours writes commas; spreadsheets in some languages write semicolons or tabs
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_MAX_AMOUNT = 100_000  # the most a goal can ask for (core/model.parse_goal)
-_FIRST_YEAR, _LAST_YEAR = 1900, 2999  # the years connect keeps (core/model.parse_date)
 
 
 @dataclass
@@ -106,7 +105,7 @@ def read_csv(
 
 
 def _decoded(raw: bytes, source: str) -> str:
-    if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if is_zip(raw):
         raise refuse(
             source, "is a zip file, not a CSV of check-ins (a Loop Habit Tracker export is read with --from loop)"
         )
@@ -206,8 +205,8 @@ def _day(cell: str, line: int, source: str) -> date:
         day = date.fromisoformat(text)
     except ValueError:
         raise refuse(source, f"has '{text}' on line {line}, which is not a real date") from None
-    if not _FIRST_YEAR <= day.year <= _LAST_YEAR:
-        raise refuse(source, f"has '{text}' on line {line}, a year connect does not keep (1900 to 2999)")
+    if not MIN_YEAR <= day.year <= MAX_YEAR:
+        raise refuse(source, f"has '{text}' on line {line}, a year connect does not keep ({MIN_YEAR} to {MAX_YEAR})")
     return day
 
 
@@ -216,11 +215,11 @@ def _amount(cell: str, unit: str, line: int, source: str) -> float | int | None:
     if not text:
         return None
     value = float(text) if _NUMBER.fullmatch(text) else -1.0
-    if not 0 <= value <= _MAX_AMOUNT:
+    if not 0 <= value <= MAX_AMOUNT:
         raise refuse(
-            source, f"has '{_shown(cell)}' as the {unit} on line {line}, which is not a number from 0 to {_MAX_AMOUNT}"
+            source, f"has '{_shown(cell)}' as the {unit} on line {line}, which is not a number from 0 to {MAX_AMOUNT}"
         )
-    return whole(value)
+    return plain_number(value)
 
 
 def _fold(text: str) -> str:
@@ -296,7 +295,7 @@ def _already_here(snapshot: Snapshot, habits: list[Habit]) -> dict[str, Counter[
     for c in snapshot.checkins:
         if c.habit_id in ids:
             by = couple.resolve(c.by) if couple is not None else c.by
-            content = (c.day, None if c.minutes is None else whole(c.minutes), c.note, by)
+            content = (c.day, None if c.minutes is None else plain_number(c.minutes), c.note, by)
             here.setdefault(c.habit_id, Counter())[content] += 1
     return here
 

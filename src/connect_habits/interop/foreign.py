@@ -15,6 +15,7 @@ from datetime import date
 from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Cadence, CheckIn, Goal, Habit, Skip
 from ..core.names import Taken
 from ..core.order import next_position
+from ..core.words import plain_number
 from ..errors import ConnectError
 from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
 
@@ -29,7 +30,7 @@ class ForeignEntry:
     kind: str = DONE
     amount: float | None = None
     note: str = ""
-    by: str | None = None  # a partner's name, when the file says who
+    by: str | None = None  # the partner's stored id (core/couple.py), when the file says who
     key: str = ""  # tells apart two entries of one habit on one day (their ids must differ)
     source: str | None = None  # how it was logged, when the file says (our CSV); else the tracker's name
 
@@ -79,12 +80,6 @@ def clean_text(text: str, limit: int, newlines: bool = False) -> str:
     keep = "\n\t" if newlines else ""
     text = "".join(ch if unicodedata.category(ch) not in ("Cc", "Zl", "Zp") or ch in keep else " " for ch in text)
     return text.strip()[:limit].strip()
-
-
-def whole(amount: float) -> float | int:
-    """An amount as an int when it is whole (3.0 → 3), else as it is (2.5)."""
-    rounded = round(amount, 3)
-    return int(rounded) if rounded == int(rounded) else rounded
 
 
 def import_foreign(
@@ -183,11 +178,16 @@ def _checkin(record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, 
         habit_id=habit.id,
         day=entry.day,
         logged_at=f"{entry.day.isoformat()}T12:00:00",
-        minutes=None if amount is None else whole(amount),
+        minutes=None if amount is None else plain_number(amount),
         note=clean_text(entry.note, NOTE_MAX, newlines=True),
         source=entry.source or label.lower(),
         by=entry.by or by,
     )
+
+
+def is_zip(raw: bytes) -> bool:
+    """Whether `raw` starts as a zip file does (Loop's CSV export is one)."""
+    return raw[:4] in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def refuse(source: str, problem: str) -> ConnectError:

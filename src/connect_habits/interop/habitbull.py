@@ -17,10 +17,11 @@ from datetime import date
 from statistics import median
 
 from ..core.model import DAILY, NAME_MAX, Goal
-from ..core.words import counted
+from ..core.words import counted, plain_number
 from ..storage.records import MAX_YEAR, MIN_YEAR
-from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse, whole
+from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
 from .importing import Report, counting
+from .loop_db import is_sqlite
 
 HABITBULL_LABEL = "HabitBull"
 HABITBULL_COLUMNS = ("HabitName", "HabitDescription", "HabitCategory", "CalendarDate", "Value", "CommentText")
@@ -131,9 +132,9 @@ def read_habitbull(raw: bytes, source: str = "The file", progress: Report | None
 
 def _text(raw: bytes, source: str) -> str:
     """The file as text, or the one sentence saying why it is not HabitBull's CSV."""
-    if raw[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+    if is_zip(raw):
         raise refuse(source, f"is a zip file, {_NOT_HABITBULL} (a .csv file)")
-    if raw.startswith(b"SQLite format 3\x00"):
+    if is_sqlite(raw):
         raise refuse(source, f"is an SQLite database, {_NOT_HABITBULL} (a .csv file)")
     try:
         text = raw.decode("utf-8-sig")
@@ -203,13 +204,13 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
     unit, factor = _unit(rows.name, rows.description)
     most = _MOST.get(unit, _MOST["times"])
     exact = {day: sum(rows.days[day].values) * factor for day in done}
-    amounts = {day: min(most, whole(amount)) for day, amount in exact.items()}  # 2.5 pages stay 2.5
+    amounts = {day: min(most, plain_number(amount)) for day, amount in exact.items()}  # 2.5 pages stay 2.5
     middle = median(amounts.values())
-    target = min(most, _rounded(middle) if not unit else max(0.001, whole(middle)))  # a minutes goal is whole
+    target = min(most, _rounded(middle) if not unit else max(0.001, plain_number(middle)))  # a minutes goal is whole
     habit.goal = Goal(minutes=target, per="day", unit=unit)
     usual = f"{target} {unit or 'minutes'}" if target != 1 else f"1 {(unit or 'minutes').removesuffix('s')}"
     inexact.append(f"'{rows.name}': HabitBull's file has no target; the goal is the usual day's {usual}")
-    changed = sum(1 for day in done if amounts[day] != whole(exact[day]))
+    changed = sum(1 for day in done if amounts[day] != plain_number(exact[day]))
     if changed:
         inexact.append(f"'{rows.name}': {counted(changed, 'day')} cut to the most one day holds ({most})")
     habit.entries = [ForeignEntry(day, DONE, amount=amounts[day], note="\n".join(rows.days[day].notes)) for day in done]
@@ -218,7 +219,7 @@ def _habit(rows: _Rows, inexact: list[str]) -> ForeignHabit:
 
 def _rounded(amount: float) -> int:
     """A number of minutes as a goal keeps it: rounded half up, at least 1."""
-    return max(1, math.floor(whole(amount) + 0.5))
+    return max(1, math.floor(plain_number(amount) + 0.5))
 
 
 def _unit(name: str, description: str) -> tuple[str, int]:

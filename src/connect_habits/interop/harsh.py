@@ -17,8 +17,8 @@ from datetime import date
 from pathlib import Path
 
 from ..core.model import NAME_MAX
-from ..core.words import counted
-from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse, whole
+from ..core.words import counted, plain_number
+from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
 from .importing import Report, counting
 from .loop import loop_cadence
 
@@ -289,7 +289,7 @@ def _note(line: HarshLine) -> str:
     """The comment, after the amount when there is one ("3.5: leg day")."""
     if line.amount is None:
         return line.comment
-    rounded = whole(line.amount)
+    rounded = plain_number(line.amount)
     amount = str(rounded if rounded else line.amount)
     return f"{amount}: {line.comment}" if line.comment else amount
 

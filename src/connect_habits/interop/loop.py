@@ -9,8 +9,8 @@ from __future__ import annotations
 import uuid
 
 from ..core.model import WEEKLY, Cadence, Goal
-from ..core.words import counted
-from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text, whole
+from ..core.words import counted, plain_number
+from .foreign import DONE, SKIP, ForeignEntry, ForeignFile, ForeignHabit, clean_text
 from .importing import Report
 from .loop_csv import LoopHabit
 
@@ -96,7 +96,7 @@ def _rhythm(loop: LoopHabit, habit: ForeignHabit, inexact: list[str]) -> None:
     if per is None:  # Loop's window is the whole period: the nearest of ours, the target scaled to it
         per = "day" if days < 7 else "week" if days < 30 else "month"
         days = {"day": 1, "week": 7, "month": 30}[per]
-    amount = whole(loop.target * (factor or 1.0) * days / loop.denominator)
+    amount = plain_number(loop.target * (factor or 1.0) * days / loop.denominator)
     if amount <= 0:
         inexact.append(f"'{habit.name}': its target is 0, so it is a plain check habit here")
         return
@@ -109,7 +109,7 @@ def _rhythm(loop: LoopHabit, habit: ForeignHabit, inexact: list[str]) -> None:
         WEEKLY if per == "week" else Cadence(weekdays=frozenset(), per_month=1) if per == "month" else Cadence()
     )
     if days != loop.denominator:
-        plain = f"{whole(loop.target)} {loop.unit.strip() or 'times'} in {loop.denominator} days"
+        plain = f"{plain_number(loop.target)} {loop.unit.strip() or 'times'} in {loop.denominator} days"
         inexact.append(f"'{habit.name}': {plain} became {measure}")
 
 
@@ -144,8 +144,8 @@ def _entries(loop: LoopHabit, habit: ForeignHabit) -> list[ForeignEntry]:
         elif kind == "yes" and not loop.numerical:
             entries.append(ForeignEntry(day, DONE, note=note))
         elif kind == "amount" and measured:
-            entries.append(ForeignEntry(day, DONE, amount=whole(amount * factor), note=note))
+            entries.append(ForeignEntry(day, DONE, amount=plain_number(amount * factor), note=note))
         elif kind == "amount":  # a target of 0: done, the amount kept in the note
-            text = f"{whole(amount)} {loop.unit.strip()}".strip()
+            text = f"{plain_number(amount)} {loop.unit.strip()}".strip()
             entries.append(ForeignEntry(day, DONE, note=f"{text}: {note}" if note else text))
     return entries
