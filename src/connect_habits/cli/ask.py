@@ -12,7 +12,7 @@ from collections import namedtuple
 from .. import clock
 from ..errors import ConnectError, InvalidInput
 from .context import Context
-from .output import echo
+from .output import echo, read_line
 from .spec import DATE, command
 
 HELP_LINE = (
@@ -107,9 +107,6 @@ def _summary(counts: dict) -> str:
 def _read(prompt: str) -> str:
     """One answer: typed at a prompt on a terminal, else the next line of input."""
     if sys.stdin.isatty():
-        return input(f"{prompt} ")
+        return read_line(f"{prompt} ")
     echo(prompt)
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\r\n")
+    return read_line()

@@ -113,3 +113,25 @@ def exit_after(run) -> None:
         sys.stderr.close()
         sys.exit(0)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def read_line(prompt: str = "") -> str:
+    """The next line typed or piped in, without its line end; EOFError when input has ended."""
+    if prompt:
+        sys.stdout.write(prompt)
+        sys.stdout.flush()
+    if sys.stdin.isatty():
+        _wait_for_typing()
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\r\n")
+
+
+def _wait_for_typing() -> None:
+    # A Ctrl-C that lands just before input() starts its read is only acted on once a line comes, so
+    # the prompt would hang; waiting in short slices lets the interpreter raise KeyboardInterrupt.
+    import select
+
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass

@@ -15,7 +15,7 @@ from ..core.talk import STEPS
 from ..core.words import counted
 from ..errors import InvalidInput
 from .context import Context
-from .output import echo
+from .output import echo, read_line
 from .spec import FLAG, JSON, Option, command
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -143,12 +143,7 @@ checkin.__doc__ = (checkin.__doc__ or "") + "\n\n" + "\n\n".join(f"{n}. {step}" 
 def _read(prompt: str) -> str:
     """One answer: from the keyboard with the prompt shown, or the next line of input."""
     echo(prompt)
-    if sys.stdin.isatty():
-        return input("> ")
-    line = sys.stdin.readline()
-    if not line:
-        raise EOFError
-    return line.rstrip("\r\n")
+    return read_line("> " if sys.stdin.isatty() else "")
 
 
 def _week_text(snapshot, first_weekday: int, today) -> str:
