@@ -178,3 +178,52 @@ def _checkin(CheckIn, new_id, rng: random.Random, habit, day: date):
         source="cli",
         by=None,
     )
+
+
+SHARED = "10 y × 2, sealed"  # the history label of the shared home: ten years on each of two devices
+
+
+def generate_shared(work: Path, today: date, at_times: dict[str, str], connect: str, env: dict) -> tuple[Path, dict]:
+    """Two devices sharing a sealed folder, each with ten years of check-ins on the same habits; Sam's home is timed.
+
+    Alex's home is generated as the private ones are and shared with `connect sync init`; Sam joins with
+    the pairing code, and Sam's own ten years are added through the store (which seals them). The shared
+    folder lies inside Sam's home, so putting the home back restores it too.
+    """
+    import subprocess
+
+    alex, sam = work / "shared-alex", work / "shared-sam"
+    counts = generate(alex, 10, today, at_times)
+    folder = sam / "shared-folder"
+
+    def run(home: Path, *args: str) -> str:
+        done = subprocess.run([connect, *args], env={**env, "CONNECT_HOME": str(home)}, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"`connect {' '.join(args)}` failed: {done.stderr.strip()}")
+        return done.stdout
+
+    sam.mkdir(mode=0o700)
+    code = run(alex, "sync", "init", str(folder), "--me", PARTNERS[0]).splitlines()[-1]
+    run(sam, "sync", "join", str(folder), "--me", PARTNERS[1], "--code", code)
+
+    os.environ["CONNECT_HOME"] = str(sam)
+    from connect_habits.core.model import CheckIn, new_id
+    from connect_habits.storage.config import load_config
+    from connect_habits.storage.paths import resolve_paths
+    from connect_habits.storage.store import Store
+
+    paths = resolve_paths()
+    store = Store(paths, load_config(paths.config_file))
+    snapshot = store.load()
+    rng = random.Random(f"{SEED}-shared")
+    start = years_ago(today, 10)
+    checkins = [
+        _checkin(CheckIn, new_id, rng, habit, start + timedelta(days=i))._replace(by=snapshot.me)
+        for habit in snapshot.habits
+        if habit.goal is None
+        for i in range((today - start).days)
+        if rng.random() < 0.5
+    ]
+    with store.transaction() as tx:
+        tx.add_checkins(checkins)
+    return sam, {**counts, "checkins": counts["checkins"] + len(checkins), "start": start}

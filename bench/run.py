@@ -43,6 +43,8 @@ TARGETS = (
     ("`connect status` at 10 years", 5.0, "× F"),
     ("a completion request at 10 years", 5.0, "× F"),
     ("`connect done`: 10 years vs empty", 1.3, "×"),
+    ("`connect done`, shared and sealed, 10 years on each device", 5.0, "× F"),
+    ("`connect week`, shared and sealed, 10 years on each device", 6.0, "× F"),
     ("`connect week`: 10 years vs empty", 1.3, "×"),
     ("daemon idle: wake-ups", 120.0, "/hour"),
     ("daemon idle: CPU", 0.2, "s/hour"),
@@ -104,7 +106,7 @@ class Figure:
     """The runs of one command at one history size."""
 
     label: str
-    years: int | None
+    years: int | str | None
     runs: list[Run] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -165,26 +167,27 @@ CACHE = "summary-cache.json"  # connect's summary cache in the data folder
 
 
 def restore(pristine: Path, home: Path) -> None:
-    """Put the home back as generated, so every timed `done` writes a new check-in for today.
+    """Put the home back as generated (its shared folder inside it too), so every timed `done` writes a new check-in.
 
     Only the files that changed are copied back: the others keep their inode, as on a user's disk,
     so connect's summary cache (which recognises unchanged files by inode, size and time) still holds.
     """
-    kept = {p.name for p in pristine.iterdir()}
-    for path in home.iterdir():
-        if path.name not in kept and path.is_file() and path.name != CACHE:
+    kept = {p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file()}
+    for path in home.rglob("*"):
+        if path.is_file() and path.relative_to(home) not in kept and path.name != CACHE:
             path.unlink()
-    for source in pristine.iterdir():
-        target = home / source.name
+    for name in kept:
+        source, target = pristine / name, home / name
         if source.name == CACHE:
             continue  # derived data: the home's own stays, as it is after any command
-        if source.is_file() and (not target.exists() or target.read_bytes() != source.read_bytes()):
+        if not target.exists() or target.read_bytes() != source.read_bytes():
+            target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
 
 
 def time_commands(
-    homes: dict[int, Path], pristine: dict[int, Path], rounds: int, warmup: int, log
-) -> tuple[Figure, dict[tuple[str, int], Figure]]:
+    homes: dict, pristine: dict, rounds: int, warmup: int, log
+) -> tuple[Figure, dict[tuple[str, int | str], Figure]]:
     """Round-robin: in every round, each size runs the floor then each command once (A, B, A, B)."""
     floor = Figure("python -c pass", None)
     figures = {(label, years): Figure(label, years) for years in homes for label, _ in COMMANDS}
@@ -523,17 +526,20 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
     for label, _ in COMMANDS:
         for years, counts in sizes.items():
             fig = figures[label, years]
+            history = years if isinstance(years, str) else f"{years} y"
             if not fig.runs:
-                lines.append(f"| `{label}` | {years} y | {counts['checkins']:,} | failed | | | |")
+                lines.append(f"| `{label}` | {history} | {counts['checkins']:,} | failed | | | |")
                 continue
             lines.append(
-                f"| `{label}` | {years} y | {counts['checkins']:,} | {fig.median:.0f} ({fig.low:.0f}–{fig.high:.0f}) "
+                f"| `{label}` | {history} | {counts['checkins']:,} | {fig.median:.0f} ({fig.low:.0f}–{fig.high:.0f}) "
                 f"| {fig.median / f:.1f} | {fig.cpu:.0f} | {fig.peak_mib:.1f} |"
             )
     lines += [
         "",
         f"`NAME` is `{generate.DONE_HABIT}`, a daily habit; each timed `done` logs a new check-in for today "
         "(the home is restored from its generated copy before it, outside the timing).",
+        f"`{generate.SHARED}`: Sam's home in a folder shared with Alex's and sealed with their key, ten years of "
+        "check-ins from each device (Sam's own file and Alex's, both opened on Sam's machine).",
         "",
     ]
 
@@ -576,8 +582,8 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
             f"{daemon.get('no_bus') or daemon.get('lateness_error') or daemon.get('error', 'unknown')}."
         )
 
-    def ratio(label: str) -> float | None:
-        fig = figures.get((label, 10))
+    def ratio(label: str, history: int | str = 10) -> float | None:
+        fig = figures.get((label, history))
         return fig.median / f if fig and fig.runs else None
 
     def growth(label: str) -> float | None:
@@ -591,6 +597,8 @@ def report(args, info: dict, sizes: dict, floor: Figure, figures: dict, daemon: 
         ratio("connect status"),
         ratio("completion request"),
         growth("connect done NAME"),
+        ratio("connect done NAME", generate.SHARED),
+        ratio("connect week", generate.SHARED),
         growth("connect week"),
         daemon.get("wakeups_h"),
         cpu_per_hour(daemon),
@@ -657,6 +665,9 @@ def main() -> int:
             homes[years] = work / f"home-{years}y"
             sizes[years] = generate.generate(homes[years], years, now.date(), at_times)
             log(f"generated {years:>2} years: {sizes[years]['checkins']:,} check-ins, {sizes[years]['skips']:,} skips")
+        shared, sizes[generate.SHARED] = generate.generate_shared(work, now.date(), at_times, CONNECT, child_env())
+        homes[generate.SHARED] = shared
+        log(f"generated the shared home: {sizes[generate.SHARED]['checkins']:,} check-ins on two devices")
         generated = time.monotonic() - t0
         for years, home in homes.items():
             # One untimed read first, so whatever connect keeps beside its data exists in the copy too;

@@ -37,6 +37,7 @@ class Terminal:
                     self.seen += os.read(self.master, 4096).decode("utf-8", "replace")
                 except OSError:
                     break
+        assert text in self.seen, f"no {text!r} on the terminal before it closed:\n{self.seen}"
         self.seen = self.seen[self.seen.index(text) + len(text) :]
 
     def type(self, line: str) -> None:

@@ -36,6 +36,12 @@ class Context:
 
         paths = resolve_paths()
         config = load_config(paths.config_file)
+        if "sync_waiting_devices" in config.extra:  # a key made here: the other device may have taken it now
+            from ..storage.rekey import settle_keys
+
+            config, said = settle_keys(paths, config)
+            for line in said:
+                echo(line, err=True)
         return cls(paths, config, Store(paths, config))
 
     def today(self, now: datetime | None = None) -> date:

@@ -28,12 +28,14 @@ from ..storage.records import (
     ritual_record,
     skip_record,
 )
+from ..storage.sealing import SEALING_KEYS
 from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
 
 BACKUP_FORMAT = "connect-backup"
 BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
-# Keys that describe this machine, not the couple's settings: never exported, never imported.
-DEVICE_KEYS = ("sync_folder", "device")
+# Keys that describe this machine, not the couple's settings: never exported, never imported. The couple's
+# key (storage/sealing.py) among them: a backup may be kept anywhere, the key only in the private config.
+DEVICE_KEYS = ("sync_folder", "device", *SEALING_KEYS)
 
 
 def export_json(snapshot: Snapshot, config, progress: Report | None = None) -> str:

@@ -27,6 +27,7 @@ from .records import (
     session_from,
     skip_from,
 )
+from .sealing import opened, sealed_for
 
 META, CHANGES, CHECKINS, SKIPS, REMOVALS, SESSIONS = (
     "_meta",
@@ -95,22 +96,34 @@ def split_device(main: dict, days: dict[str, date] | None = None) -> tuple[dict,
     return data, dict(sorted(months.items()))
 
 
-def write_device(main_path: Path, data: dict, journal: Path, record: OwnRecord | None = None) -> None:
-    """Write a whole device (a new one: its files must not exist yet) in one commit: all its files, or none.
+def write_device(
+    main_path: Path,
+    data: dict,
+    journal: Path,
+    record: OwnRecord | None = None,
+    also: Iterable = (),
+    months: Iterable[str] = (),
+) -> None:
+    """Write a whole device (a new one, or the same months again) in one commit: all its files, or none.
 
-    With `record` (a shared folder), the files carry a sequence number and this machine keeps a copy.
+    With `record` (a shared folder), the files carry a sequence number and this machine keeps a copy;
+    `also` are (path, bytes) written in the same commit (the config that holds the key they are sealed with),
+    `months` the months whose files are written again even when they hold nothing now.
     """
-    main, months = split_device(data)
-    parts = [(month_file(main_path, month), tables) for month, tables in months.items()] + [(main_path, main)]
+    main, split = split_device(data)
+    device = device_of(main)
+    for month in months:
+        split.setdefault(month, {META: {"1": {"schema": SCHEMA_VERSION, "device": device, "month": month}}})
+    parts = [(month_file(main_path, month), tables) for month, tables in sorted(split.items())] + [(main_path, main)]
     seq = record.next_seq() if record is not None else None
     if seq is not None:
         for _, part in parts:
             part[META]["1"]["seq"] = seq
-    files = [(path, encode(part)) for path, part in parts]
+    files = [(path, sealed_for(path, encode(part))) for path, part in parts]
     if record is not None and seq is not None:
         ensure_private_dir(record.folder)
         files += record.copies(files, seq)
-    commit(files, journal)
+    commit(files + list(also), journal)
 
 
 def read_device(
@@ -207,7 +220,8 @@ def encode(data: dict) -> bytes:
 
 
 def decode(path: Path, raw: bytes) -> dict:
-    """Parse and check the shape of a file; anything unexpected is refused, never repaired."""
+    """Parse and check the shape of a file (opened first when sealed); anything unexpected is refused, never repaired."""
+    raw = opened(path, raw)
     if not raw.strip():
         raise DataFileError(
             f"The data file {path} is empty; it was left untouched (restore it from a backup or move it away)."

@@ -22,9 +22,10 @@ MONTH_FILE = re.compile(r"(connect(?:-[0-9a-f]{12})?)\.(\d{4}-\d{2})\.json")
 HISTORY_FILE = re.compile(r"connect(?:-[0-9a-f]{12})?(?:\.\d{4}-\d{2})?\.json")  # any device's main or month file
 
 JOURNAL_FILE = "commit-journal.json"  # a commit of several files in progress (fileio.commit), in the data folder
+OPENED_DIR = "opened"  # this machine's cache of the shared folder's sealed files as opened (opened.py)
 OWN_RECORD = "own-files"  # shared: this machine's record of what it wrote to the folder (ownrecord.py)
 # The names connect gives its other files in its folders (data, lock and journal files all start with "connect").
-OWN_NAMES = frozenset({"config.toml", "daemon-state.json", "summary-cache.json", JOURNAL_FILE, OWN_RECORD})
+OWN_NAMES = frozenset({"config.toml", "daemon-state.json", "summary-cache.json", JOURNAL_FILE, OWN_RECORD, OPENED_DIR})
 
 
 # A sync tool's conflict copy of a device's main or month file (Syncthing, Dropbox, Nextcloud, ownCloud name them so).
@@ -57,6 +58,11 @@ def device_of_file(name: str) -> str:
 
 def device_file_name(device: str) -> str:
     return f"connect-{device}.json"
+
+
+def key_file_name(device: str) -> str:
+    """The file a device puts in a folder while it is being sealed: sealed, it lets the other device check a code."""
+    return f"connect-{device}.key"
 
 
 def month_of(day: date) -> str:

@@ -14,7 +14,8 @@ import json
 from pathlib import Path
 
 from ..errors import DataFileError
-from .fileio import read_bytes
+from .fileio import commit, read_bytes
+from .paths import ensure_private_dir
 
 INDEX = "index.json"
 
@@ -76,3 +77,41 @@ class OwnRecord:
             return read_bytes(self.folder / name)
         except DataFileError:  # no copy to put back: the caller says so
             return None
+
+    def holds_other(self, name: str, raw: bytes) -> bool:
+        """Whether the record keeps a copy of `name` other than `raw`: for an own file that does not open, only this
+        machine writes it, so it was damaged or changed by someone without the key, and the copy is what it wrote."""
+        copy = self.copy_of(name)
+        return copy is not None and copy != raw
+
+    def put_back(self, folder: Path, names: list[str], journal: Path, damaged: bool = False) -> list[str]:
+        """Put back the copies of the files `names` in `folder` (they went back in time, or do not open); say so."""
+        writes, missing = [], []
+        for name in names:
+            copy = self.copy_of(name)
+            if copy is None:
+                missing.append(name)
+            else:
+                writes.append((folder / name, copy))
+        for name in missing:  # nothing to put back: accept the file as it is, and say what may be lost
+            self.forget(name)
+        ensure_private_dir(self.folder)
+        commit(writes + [self.index_write()], journal)
+        said = []
+        for name in names:
+            if name in missing:
+                said.append(
+                    f"{name} in the shared folder is older than this machine wrote it, and no copy is kept here; "
+                    "what it lacks may be lost"
+                )
+            elif damaged:
+                said.append(
+                    f"{name} in the shared folder did not open (damaged, or changed by someone without your key); "
+                    "this machine put back what it had written"
+                )
+            else:
+                said.append(
+                    f"{name} in the shared folder had gone back to an older copy (a sync tool put it back?); "
+                    "this machine put back what it had written"
+                )
+        return said

@@ -7,7 +7,9 @@ one file and never makes a conflict copy. Reading merges every device's file (me
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -25,7 +27,8 @@ from ..core.couple import (
 from ..core.model import new_id
 from ..core.words import counted
 from ..errors import ConnectError, DataFileError, InvalidInput
-from .config import Config, save_config
+from .config import Config, config_bytes, save_config
+from .crypto import HEADER_BYTES, BadCode, is_sealed, key_id, new_secret, parse_code, sealed_with
 from .fileio import locked
 from .files import (
     CHANGES,
@@ -43,6 +46,7 @@ from .files import (
 from .layout import (
     DEVICE_FILE,
     JOURNAL_FILE,
+    OPENED_DIR,
     OWN_RECORD,
     Layout,
     device_file_name,
@@ -54,9 +58,10 @@ from .merge import DeviceData, merge_couple
 from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir, make_dirs
 from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
+from .sealing import SEALING_KEYS, SECRET_KEY, WAITING_KEY, code_for, home_layout, use_secret
 from .store import Store
 
-SYNC_KEYS = ("sync_folder", "device")
+SYNC_KEYS = ("sync_folder", "device", *SEALING_KEYS)
 
 
 @dataclass
@@ -79,7 +84,7 @@ def device_files(folder: Path) -> list[Path]:
 
 def _own_data(paths: Paths, config: Config) -> dict:
     """This home's private data in the current format, ready to become its device file."""
-    layout = Layout.for_home(paths, config)
+    layout = home_layout(paths, config)
     data = read_device(paths.data_file, layout)
     if data is None:
         data = {META: {"1": {"schema": SCHEMA_VERSION, "device": new_device_id()}}}
@@ -105,7 +110,9 @@ def _couple_record(key: str, value: object, stamp: int) -> dict:
     return {"id": new_id(), "key": key, "value": value, "stamp": stamp}
 
 
-def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining: bool) -> SyncReport:
+def share(
+    paths: Paths, config: Config, folder_text: str, me_text: str, joining: bool, code: str | None = None
+) -> SyncReport:
     """`sync init` (the first device) and `sync join` (the other): move this home's data into the folder.
 
     `me_text` must name one of the couple's partners (as this home and the folder know them); while
@@ -127,10 +134,14 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         raise ConnectError(
             f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me NAME` to join it."
         )
+    if code is not None and not joining:
+        raise InvalidInput("`sync init` makes the pairing code; --code is for `sync join`.")
+    secret, plain = _checked_secret(folder, existing, code) if joining else (new_secret(), [])
     ensure_private_dir(paths.lock_file.parent)
     with locked(paths.lock_file):
         data = _own_data(paths, config)
         own = parse_device(paths.data_file, data)
+        use_secret(folder, secret, plain, cache=paths.data_dir / OPENED_DIR)
         others = _folder_devices(folder, paths) if joining else []
         couple = merge_couple([own, *others], config.partners)
         try:
@@ -160,12 +171,18 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
         if target.exists() or month_files(target):  # never overwrite a device's files: this copy becomes a new device
             device = meta["device"] = new_device_id()
             target = folder / device_file_name(device)
-        write_device(target, data, paths.data_dir / JOURNAL_FILE, OwnRecord(paths.data_dir / OWN_RECORD))
-        report = SyncReport([f"Wrote this device's log to {target}."])
-        # The config first: after a crash below, the home reads the shared copy, never a private one half moved.
+        # The config in the same commit (the key the files are sealed with), and before the private copy is
+        # set aside: after a crash, the home reads the shared copy, never a private one half moved.
         # The partners now live in the shared data; the config keeps only this machine's settings.
         extra = {**config.extra, "sync_folder": str(folder), "device": device, "me": me}
-        save_config(paths.config_file, config._replace(partners=(), extra=extra))
+        if secret is not None:
+            extra.update({SECRET_KEY: code_for(secret), **({WAITING_KEY: plain} if plain else {})})
+        new_config = (paths.config_file, config_bytes(config._replace(partners=(), extra=extra)))
+        ensure_private_dir(paths.config_file.parent)
+        write_device(
+            target, data, paths.data_dir / JOURNAL_FILE, OwnRecord(paths.data_dir / OWN_RECORD), also=[new_config]
+        )
+        report = SyncReport([f"Wrote this device's log to {target}."])
         if paths.data_file.exists():
             backup = _set_aside(paths.data_file)
             report.lines.append(f"Kept the private copy as {backup} (and its months beside it).")
@@ -181,12 +198,73 @@ def share(paths: Paths, config: Config, folder_text: str, me_text: str, joining:
                 f"{'it' if len(twice) == 1 else 'each'} twice (`connect list`). Archive the copy you do not want "
                 "with `connect remove SLUG`; its history is kept."
             )
+        if secret is None:
+            report.lines.append(
+                f"{folder} is not sealed yet: its other device has not upgraded. Once it has, `connect sync rekey` "
+                "on either device seals it."
+            )
     else:
         report.lines.append(
-            f"Shared through {folder}; you log as {name}. On your partner's machine, once the "
-            f"folder has synced: connect sync join {folder} --me NAME"
+            f"Shared through {folder}, sealed with your couple's key; you log as {name}. On your partner's machine, "
+            f"once the folder has synced: connect sync join {folder} --me NAME --code CODE"
         )
+        report.lines.append("The pairing code (CODE; `connect sync code` shows it again):")
+        report.lines.append(code_for(secret) if secret is not None else "")
     return report
+
+
+def folder_keys(folder: Path) -> tuple[set[bytes], list[str]]:
+    """The key ids the devices' main files in `folder` are sealed with, and the devices whose main file is plain."""
+    devices = device_keys(folder)
+    ids = {named for named in devices.values() if named is not None}
+    for path in sorted(folder.glob("connect-*.key")):  # a key made where the folder is being sealed
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            named = sealed_with(handle.read(HEADER_BYTES))
+            if named is not None:
+                ids.add(named)
+    return ids, [device for device, named in devices.items() if named is None]
+
+
+def device_keys(folder: Path) -> dict[str, bytes | None]:
+    """Each device whose main file is in `folder`: the key id it is sealed with, or None when it is plain."""
+    found: dict[str, bytes | None] = {}
+    for path in device_files(folder):
+        with contextlib.suppress(OSError), open(path, "rb") as handle:
+            raw = handle.read(HEADER_BYTES)
+            if sealed_with(raw) is not None:
+                found[device_of_file(path.name)] = sealed_with(raw)
+            elif raw.strip() and not is_sealed(raw):
+                found[device_of_file(path.name)] = None
+    return found
+
+
+def _checked_secret(folder: Path, existing: list[Path], code: str | None) -> tuple[bytes | None, list[str]]:
+    """The secret a joining device takes (checked against the folder before anything is written)."""
+    ids, plain = folder_keys(folder)
+    if not ids:
+        if code is not None:
+            raise InvalidInput(f"{folder} is not sealed yet, so it has no pairing code; join it without --code.")
+        return None, []
+    if code is None:
+        raise InvalidInput(
+            f"{folder} is sealed with your couple's key: add the pairing code `connect sync code` shows on the "
+            "other machine (--code CODE)."
+        )
+    secret = parsed_code(code)
+    if key_id(secret) not in ids:
+        raise InvalidInput(
+            f"That pairing code does not open {folder}: it is another couple's, or an old one the other device "
+            "replaced (`connect sync rekey`); nothing was changed."
+        )
+    return secret, plain
+
+
+def parsed_code(code: str) -> bytes:
+    """The secret a typed pairing code holds; InvalidInput says what is wrong with it."""
+    try:
+        return parse_code(code)
+    except BadCode as error:
+        raise InvalidInput(f"That is not a pairing code: {error}; nothing was changed.") from None
 
 
 def _habits_both_had(own, others) -> list[str]:
@@ -260,6 +338,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         write_device(paths.data_file, data, paths.data_dir / JOURNAL_FILE)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         save_config(paths.config_file, config._replace(partners=(), extra=extra))
+        shutil.rmtree(paths.data_dir / OPENED_DIR, ignore_errors=True)  # derived from the folder left behind
     return SyncReport(
         [
             f"Copied {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')} "
@@ -285,7 +364,7 @@ def forget(paths: Paths, config: Config, device_text: str) -> SyncReport:
     folder_text = config.extra.get("sync_folder")
     if not isinstance(folder_text, str):
         raise ConnectError("This home is not shared; there are no devices to forget.")
-    layout = Layout.for_home(paths, config)
+    layout = home_layout(paths, config)
     folder = Path(folder_text)
     wanted = device_text.strip().lower()
     candidates = [p for p in device_files(folder) if device_of_file(p.name).startswith(wanted) and wanted]

@@ -31,7 +31,7 @@ from ..core.model import Habit, Snapshot
 from ..core.words import counted
 from ..errors import DataFileError
 from .cache import CACHE_FILE, SummaryCache
-from .fileio import check_writable, commit, finish_commit, locked, read_bytes
+from .fileio import check_writable, finish_commit, locked, read_bytes
 from .files import (
     CHECKINS,
     HISTORY_TABLES,
@@ -70,6 +70,7 @@ from .paths import Paths, ensure_private_dir
 from .records import (
     RecordError,
 )
+from .sealing import KEY_MADE_THERE, home_layout, secret_of
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ class Store:
     """This device's data files, the other devices' files it reads, and the summary cache."""
 
     def __init__(self, paths: Paths, config=None, layout: Layout | None = None):
-        self.layout = layout or Layout.for_home(paths, config)
+        self.layout = layout or home_layout(paths, config)
         self.path: Path = self.layout.own_file
         self.lock_path: Path = self.layout.lock_file
         self.cache_path: Path = paths.data_dir / CACHE_FILE
@@ -115,7 +116,7 @@ class Store:
             return self._read(self.reading_from(since, today, as_of), today, select).snapshot
         except _WentBack as went:
             with locked(self.lock_path):
-                self._put_back(went.names)
+                self._put_back(went.names, went.damaged)
             return self.load(since, today, select, as_of)
 
     @staticmethod
@@ -137,7 +138,7 @@ class Store:
             try:
                 reading = self._read(since, today, select)
             except _WentBack as went:
-                self._put_back(went.names)
+                self._put_back(went.names, went.damaged)
                 reading = self._read(since, today, select)
             # New stamps follow the newest seen, but not one from a clock far ahead (or damage): it would carry on.
             ceiling = int(time.time() * 1000) + STAMP_LEAD_MS
@@ -161,7 +162,12 @@ class Store:
         try:
             return upgrade(self.path, decode(self.path, raw), self.layout)
         except DataFileError as error:
+            if self._has_other_copy(self.path, raw):
+                raise _WentBack([self.path.name], damaged=True) from None
             raise DataFileError(f"{error.message} {self._recovery()}") from None
+
+    def _has_other_copy(self, path: Path, raw: bytes) -> bool:
+        return self.record is not None and self.record.holds_other(path.name, raw)
 
     def _device_of_months(self) -> str | None:
         for path in month_files(self.path).values():
@@ -193,6 +199,8 @@ class Store:
             self._check_own(own_main, listing)
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
         copies = read_conflict_copies(self.layout.folder, listing, warnings) if self.layout.folder else []
+        if self.layout.folder and secret_of(self.layout.folder) is None and any(n.endswith(".key") for n in listing):
+            warnings.append(KEY_MADE_THERE)  # the other device is sealing the folder: this one needs the code
         if copies:  # a conflict copy may hold any month's records, any habit's: the folds do not know them
             since, select = None, None
         at = None
@@ -217,31 +225,10 @@ class Store:
         if gone:
             raise _WentBack(gone)
 
-    def _put_back(self, names: list[str]) -> None:
-        """Put back the files of this device that went back in time, from this machine's record; say so."""
+    def _put_back(self, names: list[str], damaged: bool = False) -> None:
+        """Put back the files of this device that went back in time (or do not open), from this machine's record."""
         assert self.record is not None
-        writes, missing = [], []
-        for name in names:
-            copy = self.record.copy_of(name)
-            if copy is None:
-                missing.append(name)
-            else:
-                writes.append((self.path.parent / name, copy))
-        for name in missing:  # nothing to put back: accept the file as it is, and say what may be lost
-            self.record.forget(name)
-        ensure_private_dir(self.record.folder)
-        commit(writes + [self.record.index_write()], self.journal)
-        for name in names:
-            if name in missing:
-                self.restored.append(
-                    f"{name} in the shared folder is older than this machine wrote it, and no copy is kept here; "
-                    "what it lacks may be lost"
-                )
-            else:
-                self.restored.append(
-                    f"{name} in the shared folder had gone back to an older copy (a sync tool put it back?); "
-                    "this machine put back what it had written"
-                )
+        self.restored += self.record.put_back(self.path.parent, names, self.journal, damaged)
 
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
         """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
@@ -280,10 +267,14 @@ class Store:
         for month in own_files.months:
             if wanted(month):
                 path = month_file(own_files.main, month)
+                raw = b""
                 try:
-                    data = decode(path, read_bytes(path) or b"")
+                    raw = read_bytes(path) or b""
+                    data = decode(path, raw)
                     check_month(path, data, device_of(own_files.data), month)
                 except DataFileError as error:
+                    if self._has_other_copy(path, raw):
+                        raise _WentBack([path.name], damaged=True) from None
                     raise DataFileError(
                         f"{error.message} To recover, move it aside (mv {path} {path}.damaged): the rest reads "
                         "as before, and `connect import FILE --merge` brings that month back from your last backup."
@@ -415,6 +406,6 @@ def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None
 class _WentBack(Exception):
     """Files of this device in the shared folder are older than what it wrote there (ownrecord.py)."""
 
-    def __init__(self, names: list[str]):
+    def __init__(self, names: list[str], damaged: bool = False):
         super().__init__(", ".join(names))
-        self.names = names
+        self.names, self.damaged = names, damaged

@@ -26,6 +26,7 @@ from .files import (
 from .layout import Layout, conflict_copies, device_file_name, device_of_file
 from .merge import DeviceData
 from .paths import Paths
+from .sealing import PENDING_KEY, home_layout, secret_from_config
 from .sharing import copies_set_aside, device_files
 from .store import Store
 
@@ -36,7 +37,7 @@ def status(paths: Paths, config: Config) -> dict:
     copies = [str(p) for p in copies_set_aside(paths.data_dir)]
     if not isinstance(folder_text, str):
         return {"shared": False, "folder": None, "devices": [], "partners": [], "copies": copies, "odd": []}
-    layout = Layout.for_home(paths, config)
+    layout = home_layout(paths, config)
     folder = Path(folder_text)
     devices, odd = [], []
     if not folder.is_dir():
@@ -100,11 +101,20 @@ def status(paths: Paths, config: Config) -> dict:
         "folder": str(folder),
         "device": layout.device,
         "me": partners.get(snapshot.me) if snapshot is not None and snapshot.me else None,
+        "sealed": _sealed(config),
         "devices": devices,
         "partners": [{"id": pid, "name": name} for pid, name in partners.items()],
         "copies": copies,
         "odd": list(dict.fromkeys(odd)),  # a file the reading skipped, and its own note, say the same
     }
+
+
+def _sealed(config: Config) -> str:
+    """`yes`: this device seals its files with the couple's key; `waiting`: it has made the key and writes
+    plain files until the other device has it; `no`: the folder is plain (shared before keys)."""
+    if secret_from_config(config.extra) is None:
+        return "no"
+    return "waiting" if config.extra.get(PENDING_KEY) else "yes"
 
 
 def device_reports(folder: Path, layout: Layout, odd: list[str]) -> list[tuple[DeviceData | None, dict]]:

@@ -33,6 +33,7 @@ from .layout import month_file, month_files, month_of
 from .merge import DeviceData
 from .paths import ensure_private_dir, make_dirs
 from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
+from .sealing import sealed_for
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -325,10 +326,10 @@ class Transaction:
             seq = self.record.next_seq()
             for _, db in writes:
                 db.table(META).update({"seq": seq})
-            files = [(path, encode(_data(db))) for path, db in writes]
+            files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
             files += self.record.copies(files, seq)
         else:
-            files = [(path, encode(_data(db))) for path, db in writes]
+            files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
         commit(files + self._extra, self.journal)
 
     def also_write(self, path: Path, data: bytes) -> None:

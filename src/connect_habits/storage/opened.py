@@ -1,0 +1,55 @@
+"""A private cache of the shared folder's files as opened: what did not change is read without the crypto import.
+
+Each entry (`opened/NAME` in this device's private data folder, 0600) holds a sealed file's exact bytes
+and what they opened to. A file is taken from the cache only when its bytes are the entry's, byte for
+byte, so a changed, replaced or rolled-back file is opened again with the key. An entry carries its
+lengths and a checksum of what it holds, so one cut short by a crash is not used. Derived data:
+deleting the folder is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import zlib
+from pathlib import Path
+
+from .fileio import open_temp
+from .paths import ensure_private_dir
+
+MAGIC = b"connect-opened-1\n"
+
+
+def cached(folder: Path, name: str, sealed: bytes) -> bytes | None:
+    """What the sealed bytes of file `name` opened to last time (None when the cache holds no such entry)."""
+    try:
+        with open(folder / name, "rb") as handle:
+            entry = handle.read()
+    except OSError:
+        return None
+    if not entry.startswith(MAGIC):
+        return None
+    line, _, body = entry[len(MAGIC) :].partition(b"\n")
+    try:
+        sealed_length, plain_length, checksum = (int(n) for n in line.split())
+    except ValueError:
+        return None
+    if sealed_length != len(sealed) or len(body) != sealed_length + plain_length or body[:sealed_length] != sealed:
+        return None
+    plain = body[sealed_length:]
+    return plain if zlib.crc32(plain) == checksum else None
+
+
+def keep(folder: Path, name: str, sealed: bytes, plain: bytes) -> None:
+    """Remember what the sealed bytes of file `name` open to; a cache that cannot be written is done without."""
+    entry = MAGIC + f"{len(sealed)} {len(plain)} {zlib.crc32(plain)}\n".encode() + sealed + plain
+    with contextlib.suppress(OSError):
+        ensure_private_dir(folder)
+        fd, temp = open_temp(folder / name)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(entry)
+            os.replace(temp, folder / name)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
