@@ -120,10 +120,11 @@ def write_device(
         for _, part in parts:
             part[META]["1"]["seq"] = seq
     files = [(path, sealed_for(path, encode(part))) for path, part in parts]
+    copies = []
     if record is not None and seq is not None:
         ensure_private_dir(record.folder)
-        files += record.copies(files, seq)
-    commit(files + list(also), journal)
+        copies = record.copies(files, seq)
+    commit(files + list(also), journal, copies)
 
 
 def read_device(

@@ -10,7 +10,9 @@ that has gone, went back in time: the store puts the copy back and says so.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 from pathlib import Path
 
 from ..errors import DataFileError
@@ -84,11 +86,19 @@ class OwnRecord:
         copy = self.copy_of(name)
         return copy is not None and copy != raw
 
-    def put_back(self, folder: Path, names: list[str], journal: Path, damaged: bool = False) -> list[str]:
-        """Put back the copies of the files `names` in `folder` (they went back in time, or do not open); say so."""
+    def put_back(self, folder: Path, names: list[str], journal: Path, usable, damaged: bool = False) -> list[str]:
+        """Put back the copies of the files `names` in `folder` (they went back in time, or do not open); say so.
+
+        A copy is put back only if `usable(path, data)`: copies are not forced to disk one by one
+        (fileio.commit), so one a crash left unusable is dropped instead.
+        """
         writes, missing = [], []
         for name in names:
             copy = self.copy_of(name)
+            if copy is not None and not usable(folder / name, copy):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.folder / name)
+                copy = None
             if copy is None:
                 missing.append(name)
             else:

@@ -86,7 +86,8 @@ def settle_keys(paths: Paths, config: Config) -> tuple[Config, list[str]]:
     if config.extra.get(PENDING_KEY):
         if None in others.values() or key_id(secret) not in folder_keys(Path(folder))[0]:
             return config, []
-        _reseal(paths, config, Path(folder), secret)
+        if not _reseal(paths, config, Path(folder), secret, if_pending=True):
+            return load_config(paths.config_file), []
         return load_config(paths.config_file), [
             "Your partner's device has the couple's key now, so this device sealed its files too: the shared folder "
             "reveals nothing any more."
@@ -143,14 +144,21 @@ def _shared(config: Config) -> Path:
     return Path(folder)
 
 
-def _reseal(paths: Paths, config: Config, folder: Path, secret: bytes, others_wait: bool = False) -> None:
+def _reseal(
+    paths: Paths, config: Config, folder: Path, secret: bytes, others_wait: bool = False, if_pending: bool = False
+) -> bool:
     """Write this device's files again sealed with `secret`, in one commit with the config that holds it.
 
     The devices still writing plain files wait (their files are read as they are); with `others_wait`
     (a new key made here), every other device does, and its files sealed with the old key are read too.
+    `if_pending`: only if the config still waits to seal (another command may have sealed meanwhile).
     """
     ensure_private_dir(paths.lock_file.parent)
     with locked(paths.lock_file):
+        if if_pending:
+            config = load_config(paths.config_file)
+            if not config.extra.get(PENDING_KEY):
+                return False
         layout = home_layout(paths, config)
         # Its own files as they are: plain, sealed with the key it had, or (a config that lost it) with this one.
         use_secret(folder, secret, [layout.device], secret_from_config(config.extra), seals=False)
@@ -173,6 +181,7 @@ def _reseal(paths: Paths, config: Config, folder: Path, secret: bytes, others_wa
         write_device(layout.own_file, data, paths.data_dir / JOURNAL_FILE, record, also, months_of(layout.own_file))
         with contextlib.suppress(OSError):  # the key file of an upgrade: the files themselves say the key now
             os.unlink(folder / key_file_name(layout.device))
+    return True
 
 
 def _other_devices(layout: Layout) -> list[str]:

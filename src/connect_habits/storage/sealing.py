@@ -14,7 +14,7 @@ import re
 from collections import namedtuple
 from pathlib import Path
 
-from ..errors import DataFileError
+from ..errors import ConnectError, DataFileError
 from .crypto import BadCode, Tampered, code_of, is_sealed, key_id, parse_code, seal, sealed_with, unseal
 from .layout import _COPY_OF, CONFLICT_COPY, OPENED_DIR, Layout
 from .opened import cached, keep
@@ -99,6 +99,20 @@ def home_layout(paths, config) -> Layout:
     if layout.folder is not None:
         use_config_secret(layout.folder, getattr(config, "extra", {}) or {}, paths.data_dir / OPENED_DIR)
     return layout
+
+
+def refresh_secret(paths, folder: Path | None) -> None:
+    """Seal `folder` with the key the config holds now: under the lock, before a write, so a command (or the
+    daemon) that started before a `sync rekey` or an upgrade finished never writes with the key it had then."""
+    if folder is None:
+        return
+    from .config import load_config
+
+    try:
+        extra = load_config(paths.config_file).extra
+    except ConnectError:
+        return  # the command already read it once; a config damaged since is said by the next command
+    use_config_secret(folder, extra, paths.data_dir / OPENED_DIR)
 
 
 def code_for(secret: bytes) -> str:

@@ -70,7 +70,7 @@ from .paths import Paths, ensure_private_dir
 from .records import (
     RecordError,
 )
-from .sealing import KEY_MADE_THERE, home_layout, secret_of
+from .sealing import KEY_MADE_THERE, home_layout, refresh_secret, secret_of
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -84,7 +84,7 @@ class Store:
     """This device's data files, the other devices' files it reads, and the summary cache."""
 
     def __init__(self, paths: Paths, config=None, layout: Layout | None = None):
-        self.layout = layout or home_layout(paths, config)
+        self.paths, self.layout = paths, layout or home_layout(paths, config)
         self.path: Path = self.layout.own_file
         self.lock_path: Path = self.layout.lock_file
         self.cache_path: Path = paths.data_dir / CACHE_FILE
@@ -134,6 +134,7 @@ class Store:
             self.restored.append(note)
         with locked(self.lock_path):
             finish_commit(self.journal)
+            refresh_secret(self.paths, self.layout.folder)
             check_writable(self.path)
             try:
                 reading = self._read(since, today, select)
@@ -228,7 +229,7 @@ class Store:
     def _put_back(self, names: list[str], damaged: bool = False) -> None:
         """Put back the files of this device that went back in time (or do not open), from this machine's record."""
         assert self.record is not None
-        self.restored += self.record.put_back(self.path.parent, names, self.journal, damaged)
+        self.restored += self.record.put_back(self.path.parent, names, self.journal, _opens, damaged)
 
     def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
         """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
@@ -401,6 +402,14 @@ def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None
     # Alone, a device's history for a habit it never created can only be damage.
     if any(r.get("habit") not in known for r in records):
         raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
+
+
+def _opens(path: Path, data: bytes) -> bool:
+    try:
+        decode(path, data)
+        return True
+    except DataFileError:
+        return False
 
 
 class _WentBack(Exception):

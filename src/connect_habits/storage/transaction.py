@@ -320,17 +320,16 @@ class Transaction:
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         if not writes and not self._extra:
             return
-        files = []
+        copies = []
         if self.record is not None and writes:
             ensure_private_dir(self.record.folder)
             seq = self.record.next_seq()
             for _, db in writes:
                 db.table(META).update({"seq": seq})
-            files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
-            files += self.record.copies(files, seq)
-        else:
-            files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
-        commit(files + self._extra, self.journal)
+        files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
+        if self.record is not None and writes:
+            copies = self.record.copies(files, seq)
+        commit(files + self._extra, self.journal, copies)
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
