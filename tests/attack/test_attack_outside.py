@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from support import CONNECT, one_error_line, run_connect
+from support.sealed import opened, shared_json, write_json_sealed
 
 NOW = "2026-11-26T19:00"
 
@@ -28,6 +29,7 @@ class Home:
 
     def __init__(self, root: Path, name: str):
         self.home = root / name
+        self.code = ""  # the couple's pairing code, once the home is shared
 
     def __call__(self, *args: str, now: str = NOW, stdin: str = "", env: dict | None = None):
         return run_connect(self.home, *args, now=now, stdin=stdin, env=env)
@@ -54,8 +56,8 @@ def couple(tmp_path):
     folder = tmp_path / "shared"
     alex.ok("init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "weekly-check-in")
     alex.ok("add", "Talk")
-    alex.ok("sync", "init", str(folder), "--me", "Alex")
-    sam.ok("sync", "join", str(folder), "--me", "Sam")
+    alex.code = sam.code = alex.ok("sync", "init", str(folder), "--me", "Alex").out.splitlines()[-1]
+    sam.ok("sync", "join", str(folder), "--me", "Sam", "--code", sam.code)
     return alex, sam, folder
 
 
@@ -275,7 +277,7 @@ def test_c1_a_partner_record_with_an_absurd_stamp_poisons_nothing(couple):
     alex, sam, folder = couple
     sam_file = folder / f"connect-{sam.device}.json"
     good = sam_file.read_bytes()
-    data = json.loads(good)
+    data = shared_json(sam_file, sam.code)
     data.setdefault("habit_changes", {})["99"] = {
         "id": "y" * 32,
         "habit": "h" * 32,
@@ -288,14 +290,14 @@ def test_c1_a_partner_record_with_an_absurd_stamp_poisons_nothing(couple):
         "stamp": int(time.time() * 1000) + 10**12,
         "fields": {"name": "Far ahead"},
     }
-    sam_file.write_text(json.dumps(data))
+    write_json_sealed(sam_file, sam.code, data)  # Sam's machine, with the key, wrote it
     read = alex.ok("week")
     assert "skipped 1 record of" in read.err
     alex.ok("done", "talk")
     alex.ok("undo", "talk")
     sam_file.write_bytes(good)
-    own = json.loads((folder / f"connect-{alex.device}.json").read_text())
-    month = json.loads((folder / f"connect-{alex.device}.2026-11.json").read_text())
+    own = shared_json(folder / f"connect-{alex.device}.json", alex.code)
+    month = shared_json(folder / f"connect-{alex.device}.2026-11.json", alex.code)
     stamps = [
         r["stamp"]
         for table in ("habit_changes", "couple_changes", "removals")
@@ -328,7 +330,7 @@ def test_w11_a_purge_reaches_the_partners_files_at_their_next_change(couple):
     alex.ok("remove", "secret", "--purge", "--yes")
     sam.ok("done", "weekly")  # Sam's next change
     for path in folder.glob("connect-*.json"):
-        text = path.read_text()
+        text = opened(path, alex.code).decode()
         assert "private thing" not in text and "Sam's note" not in text and "Secret plan" not in text, path.name
     assert "secret" not in [h["slug"] for h in sam.ok("list", "--json").json()]
 
@@ -355,10 +357,11 @@ def test_x5_a_sync_init_on_a_full_disk_leaves_nothing_in_the_folder_and_the_retr
 # ================================================================ one bad record never stops the rest
 
 
-def _edit_main(path: Path, change) -> None:
-    data = json.loads(path.read_text())
+def _edit_main(path: Path, code: str, change) -> None:
+    """A device's file in the shared folder, changed as a device with the couple's key could write it."""
+    data = shared_json(path, code)
     change(data)
-    path.write_text(json.dumps(data))
+    write_json_sealed(path, code, data)
 
 
 def test_w4_a_partner_habit_with_a_time_in_other_digits_stops_nothing_else(couple):
@@ -371,7 +374,7 @@ def test_w4_a_partner_habit_with_a_time_in_other_digits_stops_nothing_else(coupl
             if change["fields"].get("name") == "Bee":
                 change["fields"]["at"] = ["19:0\u0663"]
 
-    _edit_main(folder / f"connect-{sam.device}.json", bad_time)
+    _edit_main(folder / f"connect-{sam.device}.json", sam.code, bad_time)
     for args in (("remind", "--json"), ("daemon", "status"), ("export", "-f", "ics"), ("week",), ("list",)):
         result = alex(*args, now="2026-11-26T10:00")
         assert result.code == 0 and "Traceback" not in result.err, (args, result.err)
@@ -505,12 +508,13 @@ def test_w12_escape_sequences_from_a_partners_file_never_reach_the_terminal(coup
                 change["fields"]["name"] = "Walk" + OSC
                 change["fields"]["note"] = "note" + OSC
 
-    _edit_main(folder / f"connect-{sam.device}.json", inject)
-    month = folder / f"connect-{sam.device}.2026-11.json"
-    data = json.loads(month.read_text())
-    for checkin in data["checkins"].values():
-        checkin["note"] = "seen" + OSC
-    month.write_text(json.dumps(data))
+    _edit_main(folder / f"connect-{sam.device}.json", sam.code, inject)
+
+    def seen(data):
+        for checkin in data["checkins"].values():
+            checkin["note"] = "seen" + OSC
+
+    _edit_main(folder / f"connect-{sam.device}.2026-11.json", sam.code, seen)
     for args in (
         ("done", "walk"),
         ("undo", "walk"),
@@ -621,7 +625,7 @@ def test_c5_a_long_name_from_a_partners_file_costs_no_more_than_a_short_one(coup
             if change["fields"].get("name") == "Walk":
                 change["fields"]["name"] = "N" * 100_000
 
-    _edit_main(folder / f"connect-{sam.device}.json", longer)
+    _edit_main(folder / f"connect-{sam.device}.json", sam.code, longer)
     for args in (("week",), ("list",), ("stats",)):
         start = time.monotonic()
         assert alex(*args).code == 0
@@ -692,7 +696,7 @@ def test_x3_an_exact_slug_wins_and_look_alike_candidates_are_told_apart_by_slug(
 def test_x4_a_partner_file_from_a_newer_connect_does_not_invite_a_new_start(couple):
     alex, sam, folder = couple
     sam.ok("done", "talk")
-    _edit_main(folder / f"connect-{alex.device}.json", lambda d: d["_meta"]["1"].update(schema=99))
+    _edit_main(folder / f"connect-{alex.device}.json", alex.code, lambda d: d["_meta"]["1"].update(schema=99))
     week = sam("week")
     assert "newer connect" in week.err and "may be in it" in week.out and "Two ways to start" not in week.out
     assert "may be in it" in sam.ok("list").out

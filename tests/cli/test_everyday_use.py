@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from support import one_error_line, run_connect
+from support.sealed import shared_json
 
 
 @pytest.fixture
@@ -45,8 +46,8 @@ def test_counts_are_in_the_right_number(tmp_path):
     alex, sam, folder = tmp_path / "alex", tmp_path / "sam", tmp_path / "shared"
     run_connect(alex, "add", "Walk")
     run_connect(alex, "done", "walk")
-    run_connect(alex, "sync", "init", str(folder), "--me", "Alex")
-    joined = run_connect(sam, "sync", "join", str(folder), "--me", "Sam")
+    code = run_connect(alex, "sync", "init", str(folder), "--me", "Alex").out.splitlines()[-1]
+    joined = run_connect(sam, "sync", "join", str(folder), "--me", "Sam", "--code", code)
     assert "Joined 1 other device in" in joined.out and "(s)" not in joined.out
     left = run_connect(alex, "sync", "leave")
     assert "Copied 1 habit and 1 check-in to" in left.out
@@ -311,8 +312,8 @@ def test_joining_with_the_same_starter_habits_says_they_are_there_twice(tmp_path
     maya, jonas, folder = tmp_path / "maya", tmp_path / "jonas", tmp_path / "shared"
     for home in (maya, jonas):
         run_connect(home, "init", "--partner", "Maya", "--partner", "Jonas", "--yes", "--habit", "weekly-check-in")
-    run_connect(maya, "sync", "init", str(folder), "--me", "Maya")
-    joined = run_connect(jonas, "sync", "join", str(folder), "--me", "Jonas")
+    code = run_connect(maya, "sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
+    joined = run_connect(jonas, "sync", "join", str(folder), "--me", "Jonas", "--code", code)
     assert "Both of you already had Weekly check-in: the shared log now has it twice" in joined.out
 
 
@@ -356,20 +357,29 @@ def test_a_habit_added_in_the_evening_is_not_missed_that_day(home):
     assert "slipped" not in run_connect(home, "week", now="2026-11-28T09:00").out
 
 
-def test_a_damaged_own_file_names_the_way_back_and_sync_status_still_runs(tmp_path):
+PUT_BACK = "did not open (damaged, or changed by someone without your key); this machine put back what it had written"
+
+
+def test_a_damaged_own_file_in_a_shared_home_is_put_back_and_sync_status_still_runs(tmp_path):
     home, folder = tmp_path / "home", tmp_path / "shared"
     run_connect(home, "add", "Walk")
     run_connect(home, "done", "walk")
-    run_connect(home, "sync", "init", str(folder), "--me", "Maya")
+    code = run_connect(home, "sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
     [own] = [p for p in folder.glob("connect-*.json") if p.name.count(".") == 1]
     good = own.read_bytes()
     own.write_bytes(good[:60])  # half-written
-    refused = one_error_line(run_connect(home, "week"))
-    assert "is not valid JSON" in refused and "To recover, move it aside" in refused
+    week = run_connect(home, "week", "--json")
+    [warning] = week.err.splitlines()
+    assert week.code == 0 and warning.startswith(f"Warning: {own.name} in the shared folder {PUT_BACK}")
+    assert week.json()["habits"][0]["days"]["2026-11-26"] == "done"
+    assert own.read_bytes() == good  # this machine's own record put it back
+    own.write_bytes(good[:60])
     status = run_connect(home, "sync", "status")
-    assert status.code == 0 and "To recover" in status.out
+    assert status.code == 0 and [line for line in status.out.splitlines() if own.name in line] == [
+        f"Note: {own.name} in the shared folder {PUT_BACK}."
+    ]
     assert "(The data file" not in status.out  # one message, not one inside another
-    own.rename(own.with_name(own.name + ".damaged"))  # as the message says
+    assert shared_json(own, code) and "Nothing odd." in run_connect(home, "sync", "status").out
     assert run_connect(home, "week", "--json").json()["habits"][0]["days"]["2026-11-26"] == "done"
 
 
@@ -408,14 +418,15 @@ def test_a_damaged_month_file_says_how_to_bring_that_month_back(home, tmp_path):
 def test_a_half_written_partner_file_is_one_plain_note_in_sync_status(tmp_path):
     maya, sam, folder = tmp_path / "maya", tmp_path / "sam", tmp_path / "shared"
     run_connect(maya, "add", "Walk")
-    run_connect(maya, "sync", "init", str(folder), "--me", "Maya")
-    run_connect(sam, "sync", "join", str(folder), "--me", "Sam")
+    code = run_connect(maya, "sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
+    run_connect(sam, "sync", "join", str(folder), "--me", "Sam", "--code", code)
     run_connect(sam, "done", "walk")
     before = {p for p in folder.glob("connect-*.json") if p.name.count(".") == 1}
     theirs = next(p for p in before if run_connect(sam, "sync", "status", "--json").json()["device"] in p.name)
     theirs.write_bytes(theirs.read_bytes()[:50])
-    notes = [line for line in run_connect(maya, "sync", "status").out.splitlines() if theirs.name in line]
-    assert notes == [f"Note: {theirs.name} is not valid JSON (line 1, column 51); it is skipped until it can."]
+    [note] = [line for line in run_connect(maya, "sync", "status").out.splitlines() if theirs.name in line]
+    assert note.startswith(f"Note: {theirs.name} does not open with the couple's key (")  # the name, not the path
+    assert note.endswith("; it is skipped until it can.")
 
 
 def test_a_daily_minutes_goal_shows_the_days_that_met_it(home):

@@ -247,12 +247,12 @@ def test_two_machines_that_reorder_and_group_at_once_lose_nothing_and_agree(tmp_
         for path in source.glob("connect-*.json"):
             shutil.copyfile(path, target / path.name)
 
-    run(alex, "sync", "init", str(alex_folder), "--me", "Alex", now="2026-11-23T10:00")
+    code = run(alex, "sync", "init", str(alex_folder), "--me", "Alex", now="2026-11-23T10:00").out.splitlines()[-1]
     for name in ("Walk", "Talk", "Read", "Cook", "Plan"):
         run(alex, "add", name, now="2026-11-23T10:01")
     sam_folder.mkdir()
     carry(alex_folder, sam_folder)
-    run(sam, "sync", "join", str(sam_folder), "--me", "Sam", now="2026-11-23T10:05")
+    run(sam, "sync", "join", str(sam_folder), "--me", "Sam", "--code", code, now="2026-11-23T10:05")
     # At once: Alex moves Plan to the top and puts Read in Evenings; Sam moves Walk last and Cook into Evenings.
     run(alex, "move", "plan", "--to", "1", now="2026-11-24T09:00")
     run(alex, "edit", "read", "--group", "Evenings", now="2026-11-24T09:01")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from support import one_error_line, run_connect
+from support.sealed import opened, pairing_code, shared_json, write_json_sealed
 from support.terminal import Terminal
 
 SATURDAY = "2026-12-05T10:00"
@@ -39,12 +40,12 @@ def us(tmp_path):
 
 @pytest.fixture
 def couple(tmp_path):
-    """Alex and Sam on two machines sharing one folder (read directly, as if synced at once)."""
+    """Alex and Sam on two machines sharing one sealed folder (read directly, as if synced at once)."""
     alex, sam = Home(tmp_path, "alex"), Home(tmp_path, "sam")
     folder = tmp_path / "shared"
     alex.ok("init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "say-thank-you")
-    alex.ok("sync", "init", str(folder), "--me", "Alex")
-    sam.ok("sync", "join", str(folder), "--me", "Sam")
+    code = alex.ok("sync", "init", str(folder), "--me", "Alex").out.splitlines()[-1]
+    sam.ok("sync", "join", str(folder), "--me", "Sam", "--code", code)
     return alex, sam
 
 
@@ -373,11 +374,13 @@ def test_a_backup_with_a_bad_ritual_record_is_refused_in_one_sentence(us, tmp_pa
 def test_a_hostile_ritual_record_in_the_partners_file_is_skipped_and_the_rest_is_read(couple, tmp_path):
     alex, sam = couple
     alex.ok("send", "See you at seven")
-    [month] = [p for p in (tmp_path / "shared").glob("connect-*.2026-12.json") if "rituals" in p.read_text()]
-    data = json.loads(month.read_text())
+    code = pairing_code(alex.home)
+    shared = (tmp_path / "shared").glob("connect-*.2026-12.json")
+    [month] = [p for p in shared if b"rituals" in opened(p, code)]
+    data = shared_json(month, code)
     good = next(iter(data["rituals"].values()))
     data["rituals"]["99"] = dict(good, id="evil", text="\x1b]52;c;cm0gLXJmIH4=\x07 click me")
-    month.write_text(json.dumps(data))
+    write_json_sealed(month, code, data)  # written by a device with the key: sealing is no shield against it
     inbox = sam("inbox", "--json")
     assert inbox.code == 0
     assert [m["text"] for m in inbox.json()] == ["See you at seven"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from connect_habits.storage.crypto import Tampered
 from support import CONNECT, files_of, one_error_line, run_connect
 from support.sealed import opened, pairing_code, shared_json, write_sealed
 
@@ -198,14 +199,16 @@ def test_a_new_key_made_on_one_device_and_taken_on_the_other(couple, folder):
     assert "now uses the new pairing code" in took.out
     assert pairing_code(sam.home) == new
     for path in folder.glob("connect-*.json"):
-        with pytest.raises(Exception):
+        with pytest.raises(Tampered, match="another key"):
             opened(path, old)
         opened(path, new)
     assert note_of(alex) == note_of(sam) == {"I felt unheard on Sunday", "logged before taking it"}
     assert "This device already uses" in sam.ok("sync", "code", new, now=WED).out
     # Sam has the new key: Alex stops accepting the old one, even from Sam's device.
     assert "sync_previous_secret" not in (alex.home / "config.toml").read_text()
-    sams_main = next(p for p in folder.glob("connect-*.json") if p.name.count(".") == 1 and p != alex_file(alex, folder, ""))
+    sams_main = next(
+        p for p in folder.glob("connect-*.json") if p.name.count(".") == 1 and p != alex_file(alex, folder, "")
+    )
     write_sealed(sams_main, old, opened(sams_main, new))
     assert sams_main.name in alex("log", now=WED).err
 

@@ -50,18 +50,20 @@ def folder(tmp_path) -> Path:
     return tmp_path / "Sync" / "connect"
 
 
-def shared(maya: Machine, jonas: Machine, folder: Path) -> None:
+def shared(maya: Machine, jonas: Machine, folder: Path) -> str:
+    """Maya shares her home through `folder` and Jonas joins it; the couple's pairing code."""
     maya.ok("init", "--partner", "Maya", "--partner", "Jonas", "--yes")
-    maya.ok("sync", "init", str(folder), "--me", "Maya")
-    jonas.ok("sync", "join", str(folder), "--me", "Jonas")
+    code = maya.ok("sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
+    jonas.ok("sync", "join", str(folder), "--me", "Jonas", "--code", code)
+    return code
 
 
 def test_sharing_keeps_both_partners_on_both_machines_and_in_every_backup(maya, jonas, folder, tmp_path):
     maya.ok("init", "--partner", "Maya", "--partner", "Jonas", "--yes")
-    maya.ok("sync", "init", str(folder), "--me", "Maya")
+    code = maya.ok("sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
     assert "Maya & Jonas" in maya.ok("week").out
     assert "by Jonas" in maya.ok("done", "weekly", "--by", "Jonas").out
-    jonas.ok("sync", "join", str(folder), "--me", "Jonas")
+    jonas.ok("sync", "join", str(folder), "--me", "Jonas", "--code", code)
     assert maya.partners() == jonas.partners() == ["Maya", "Jonas"]
     assert "Maya & Jonas" in jonas.ok("week").out
     backup = tmp_path / "backup.json"
@@ -84,10 +86,12 @@ def test_a_home_that_never_shares_has_both_partners_in_every_export(maya, tmp_pa
 
 def test_me_in_another_case_is_the_same_partner_and_leave_then_join_leaves_no_ghost(maya, jonas, folder):
     maya.ok("init", "--partner", "Maya", "--partner", "Jonas", "--yes")
-    assert "you log as Maya" in maya.ok("sync", "init", str(folder), "--me", "maya").out
-    jonas.ok("sync", "join", str(folder), "--me", "jonas")
+    made = maya.ok("sync", "init", str(folder), "--me", "maya").out
+    assert "you log as Maya" in made
+    code = made.splitlines()[-1]
+    jonas.ok("sync", "join", str(folder), "--me", "jonas", "--code", code)
     maya.ok("sync", "leave")
-    maya.ok("sync", "join", str(folder), "--me", "Maya")
+    maya.ok("sync", "join", str(folder), "--me", "Maya", "--code", code)
     for machine in (maya, jonas):
         assert machine.partners() == ["Maya", "Jonas"]
         rows = [h["name"] for h in machine.week()["habits"]]
@@ -97,28 +101,29 @@ def test_me_in_another_case_is_the_same_partner_and_leave_then_join_leaves_no_gh
 
 
 def test_me_must_be_a_partner_once_the_couple_has_two(maya, jonas, folder):
-    shared(maya, jonas, folder)
+    code = shared(maya, jonas, folder)
     jonas.ok("sync", "leave")
-    refusal = one_error_line(jonas("sync", "join", str(folder), "--me", "Jonsa"))
+    refusal = one_error_line(jonas("sync", "join", str(folder), "--me", "Jonsa", "--code", code))
     assert "'Jonsa' is not one of the partners (Maya, Jonas)" in refusal
     assert "prefix" not in refusal
-    assert "you log as Jonas" in jonas.ok("sync", "join", str(folder), "--me", "jo").out  # a unique prefix
+    joined = jonas.ok("sync", "join", str(folder), "--me", "jo", "--code", code)
+    assert "you log as Jonas" in joined.out  # a unique prefix
 
 
 def test_me_names_a_new_partner_while_the_couple_has_room(maya, jonas, folder):
-    maya.ok("sync", "init", str(folder), "--me", "Maya")  # a home that never ran init
-    jonas.ok("sync", "join", str(folder), "--me", "Jonas")
+    code = maya.ok("sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]  # a home that never ran init
+    jonas.ok("sync", "join", str(folder), "--me", "Jonas", "--code", code)
     assert maya.partners() == jonas.partners() == ["Maya", "Jonas"]
     jonas.ok("add", "Walk")
     assert "done today by Jonas" in jonas.ok("done", "walk").out
 
 
 def test_every_copy_set_aside_by_sharing_is_kept_and_named(maya, jonas, folder):
-    shared(maya, jonas, folder)
+    code = shared(maya, jonas, folder)
     maya.ok("sync", "leave")
-    maya.ok("sync", "join", str(folder), "--me", "Maya")
+    maya.ok("sync", "join", str(folder), "--me", "Maya", "--code", code)
     maya.ok("sync", "leave")
-    maya.ok("sync", "join", str(folder), "--me", "Maya")
+    maya.ok("sync", "join", str(folder), "--me", "Maya", "--code", code)
     copies = maya.ok("sync", "status", "--json").json()["copies"]
     assert len(copies) == 3 and len(set(copies)) == 3
     assert all(Path(c).exists() for c in copies)
@@ -224,10 +229,10 @@ def test_a_device_that_is_gone_is_forgotten_and_its_history_stays_as_its_partner
 
 def test_sync_status_says_what_is_odd_about_partners(maya, jonas, folder):
     maya.ok("init", "--partner", "Maya", "--partner", "Jonas", "--yes")
-    maya.ok("sync", "init", str(folder), "--me", "Maya")
+    code = maya.ok("sync", "init", str(folder), "--me", "Maya").out.splitlines()[-1]
     odd = maya.ok("sync", "status", "--json").json()["odd"]
     assert any("Jonas has no device" in line for line in odd), odd
-    jonas.ok("sync", "join", str(folder), "--me", "Jonas")
+    jonas.ok("sync", "join", str(folder), "--me", "Jonas", "--code", code)
     assert not [line for line in maya.ok("sync", "status", "--json").json()["odd"] if "Jonas" in line]
 
 

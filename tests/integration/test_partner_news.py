@@ -29,8 +29,8 @@ def two_homes(tmp_path, session_bus):
     alex, sam, folder = tmp_path / "alex", tmp_path / "sam", tmp_path / "shared"
     run(alex, session_bus.env, "init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "say-thank-you")
     run(alex, session_bus.env, "edit", "say-thank-you", "--clear-at")
-    run(alex, session_bus.env, "sync", "init", str(folder), "--me", "Alex")
-    run(sam, session_bus.env, "sync", "join", str(folder), "--me", "Sam")
+    code = run(alex, session_bus.env, "sync", "init", str(folder), "--me", "Alex").stdout.splitlines()[-1]
+    run(sam, session_bus.env, "sync", "join", str(folder), "--me", "Sam", "--code", code)
     return alex, sam
 
 

@@ -9,9 +9,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from test_syncthing import pair  # noqa: F401  (a fixture, found by its name)
 
 from support import run_connect
-from test_syncthing import pair  # noqa: F401  (a fixture, found by its name)
 
 DAYS = ["2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-29"]
 NAMES = ["Maya", "Jonas"]

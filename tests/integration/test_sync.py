@@ -23,7 +23,9 @@ from pathlib import Path
 import pytest
 
 from connect_habits.storage.files import SCHEMA_VERSION
+from connect_habits.storage.sealing import SECRET_KEY
 from support import CONNECT, NOW, Result
+from support.sealed import opened_bytes, sealed_bytes, shared_json
 
 DEVICE_FILE = re.compile(r"connect-([0-9a-f]{12})\.json")  # a device's main file: habits' changes, sessions
 MONTH_FILE = re.compile(r"connect-([0-9a-f]{12})\.(\d{4}-\d{2})\.json")  # its check-ins, skips, undos of a month
@@ -88,6 +90,15 @@ class Device:
         return self.config.get("device")
 
     @property
+    def code(self) -> str:
+        """The couple's pairing code this device made or took (as `connect sync code` shows it)."""
+        return self.config[SECRET_KEY]
+
+    def data(self, path: Path) -> dict:
+        """What a file of the shared folder holds, opened with this device's key."""
+        return shared_json(path, self.code)
+
+    @property
     def own_file(self) -> Path:
         assert self.device_id and self.folder is not None
         return self.folder / f"connect-{self.device_id}.json"
@@ -117,7 +128,7 @@ class Device:
 
     def habit_id(self, name: str) -> str:
         """The id of the habit this device created under `name` (read from its own file)."""
-        data = json.loads(self.own_file.read_bytes())
+        data = self.data(self.own_file)
         return next(c["habit"] for c in data["habit_changes"].values() if c["fields"].get("name") == name)
 
 
@@ -131,11 +142,11 @@ def data_files(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if DEVICE_FILE.fullmatch(p.name) or MONTH_FILE.fullmatch(p.name))
 
 
-def month_files_say_whose_they_are(folder: Path) -> None:
+def month_files_say_whose_they_are(folder: Path, code: str) -> None:
     """Each month file is a TinyDB file whose `_meta` names the device and the month its name promises."""
     for name in data_files(folder):
         if match := MONTH_FILE.fullmatch(name):
-            data = json.loads((folder / name).read_bytes())
+            data = shared_json(folder / name, code)
             meta = data["_meta"]["1"]
             assert (meta["schema"], meta["device"], meta["month"]) == (SCHEMA_VERSION, match[1], match[2]), (name, meta)
             assert set(data) <= {"_meta", "checkins", "skips", "removals"}, (name, sorted(data))
@@ -149,7 +160,7 @@ def private_files(home: Path) -> dict[str, bytes]:
 def records(device: Device, table: str, month: str = "2026-11") -> list[dict]:
     """The records of one table ("checkins", "skips", "removals") in a device's file of one month."""
     path = device.month_file(month)
-    return list(json.loads(path.read_bytes()).get(table, {}).values()) if path.exists() else []
+    return list(device.data(path).get(table, {}).values()) if path.exists() else []
 
 
 def rows(week: dict) -> dict:
@@ -165,7 +176,8 @@ def test_two_homes_sharing_one_folder_show_the_same_week(tmp_path):
     a = Device(tmp_path / "alex", folder, "A")
     b = Device(tmp_path / "sam", folder, "B")
     assert "Shared through" in a("sync", "init", folder, "--me", "Alex", now=at(MON, "08:00")).out
-    assert "Joined 1 other device" in b("sync", "join", folder, "--me", "Sam", now=at(MON, "08:01")).out
+    joined = b("sync", "join", folder, "--me", "Sam", "--code", a.code, now=at(MON, "08:01"))
+    assert "Joined 1 other device" in joined.out
     assert len(device_files(folder)) == 2
 
     a("add", "Walk", "--every", "daily", now=at(MON, "08:02"))
@@ -242,13 +254,13 @@ def test_two_homes_sharing_one_folder_show_the_same_week(tmp_path):
         assert list(device.own_files) == [device.own_file.name, device.month_file("2026-11").name]
     assert data_files(folder) == sorted([*a.own_files, *b.own_files])
     assert sorted(p.name for p in folder.iterdir()) == data_files(folder)
-    month_files_say_whose_they_are(folder)
+    month_files_say_whose_they_are(folder, a.code)
     # The history is in the month files, the undo in the month of what it undoes: B's removal of A's Wednesday walk.
     walk_id = a.habit_id("Walk")
     (wednesday,) = [c for c in records(a, "checkins") if c["habit"] == walk_id and c["date"] == WED]
     assert wednesday["id"] in {r["target"] for r in records(b, "removals")}
     for device in (a, b):
-        main = json.loads(device.own_file.read_bytes())
+        main = device.data(device.own_file)
         assert not main.get("checkins") and not main.get("skips"), sorted(main)
 
 
@@ -313,7 +325,7 @@ class SyncTool:
         """
         copies = {}
         for name, raw in version.items():
-            data = json.loads(raw)
+            data = json.loads(opened_bytes(name, raw, owner.code))
             stem = name.removesuffix(".json")
             copy_name = self.rng.choice(
                 [
@@ -322,7 +334,7 @@ class SyncTool:
                     f"{stem} (Sam's conflicted copy 2026-11-26).json",
                 ]
             )
-            copies[copy_name] = json.dumps(data).encode()
+            copies[copy_name] = sealed_bytes(copy_name, owner.code, json.dumps(data).encode())
         return copies
 
     def check_warnings(self, receiver: str, result: Result) -> None:
@@ -344,8 +356,8 @@ class SyncTool:
         known = set()
         for name in device_files(dst.folder):
             try:
-                data = json.loads((dst.folder / name).read_bytes())
-            except ValueError:
+                data = dst.data(dst.folder / name)
+            except ValueError:  # half-written: it does not open, or is not JSON
                 continue
             # The change that created the habit (edits alone do not make a habit appear).
             known |= {c["habit"] for c in data.get("habit_changes", {}).values() if "created" in c["fields"]}
@@ -419,7 +431,7 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
 
     a("sync", "init", a.folder, "--me", "Alex", now=at(MON, "07:00"))
     tool.deliver("B")  # the folder has to have synced before Sam can join
-    b("sync", "join", b.folder, "--me", "Sam", now=at(MON, "07:10"))
+    b("sync", "join", b.folder, "--me", "Sam", "--code", a.code, now=at(MON, "07:10"))
     tool.deliver("A")
     ids: dict[str, str] = {}
 
@@ -454,7 +466,7 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
     assert data_files(a.folder) == data_files(b.folder) == sorted([*a.own_files, *b.own_files])
     for name in data_files(a.folder):
         assert (a.folder / name).read_bytes() == (b.folder / name).read_bytes()
-    month_files_say_whose_they_are(a.folder)
+    month_files_say_whose_they_are(a.folder, a.code)
     conflict_copies = [p for p in [*a.folder.iterdir(), *b.folder.iterdir()] if CONFLICT_NAME.search(p.name)]
     # Copies of main files and of month files: they are there, and ignored.
     of_months = [p for p in conflict_copies if ".2026-11" in p.name]
@@ -475,7 +487,7 @@ def test_a_sync_tool_that_delivers_late_out_of_order_and_badly_still_converges(t
     for name in data_files(a.folder):
         shutil.copyfile(a.folder / name, ref_folder / name)
     ref = Device(tmp_path / "reader", ref_folder, "R")
-    ref("sync", "join", ref_folder, "--me", "Alex")
+    ref("sync", "join", ref_folder, "--me", "Alex", "--code", a.code)
     assert ref.json("week") == week_a
     assert ref.json("list") == list_a
 
@@ -563,7 +575,7 @@ def test_git_as_the_transport_never_conflicts(tmp_path):
     commit(a, "Alex starts sharing")
     push(a)
     pull(b)
-    b("sync", "join", clone_b, "--me", "Sam", now=at(MON, "07:10"))
+    b("sync", "join", clone_b, "--me", "Sam", "--code", a.code, now=at(MON, "07:10"))
     b("add", "Tech-free time", "--goal", "2h/week", now=at(MON, "07:11"))
     commit(b, "Sam joins")
     pull(b)
@@ -633,7 +645,7 @@ def pair(tmp_path):
     a("sync", "init", a.folder, "--me", "Alex", now=at(MON))
     b.folder.mkdir()
     copy_all(a, b)
-    b("sync", "join", b.folder, "--me", "Sam", now=at(MON, "10:05"))
+    b("sync", "join", b.folder, "--me", "Sam", "--code", a.code, now=at(MON, "10:05"))
     return a, b
 
 
@@ -763,7 +775,7 @@ def test_a_conflict_copy_is_read_record_by_record_and_reported_by_status(pair):
     copy_all(b, a)
     before = a.json("week")
     assert rows(before)["dishes", None]["days"][MON] == "done"
-    data = json.loads(b.own_file.read_bytes())
+    data = b.data(b.own_file)
     data["habit_changes"]["99"] = {
         "id": "x" * 32,
         "habit": "y" * 32,
@@ -771,14 +783,19 @@ def test_a_conflict_copy_is_read_record_by_record_and_reported_by_status(pair):
         "fields": {**next(iter(data["habit_changes"].values()))["fields"], "name": "Conflict", "slug": "conflict"},
     }
     stem = b.own_file.stem
-    syncthing = copy(b, a, json.dumps(data).encode(), f"{stem}.sync-conflict-20261126-1234-XYZ.json")
-    dropbox = copy(b, a, json.dumps(data).encode(), f"{stem} (conflicted copy).json")
-    month = json.loads(b.month_file("2026-11").read_bytes())  # a copy of the month that undoes its check-ins
+
+    def conflict_copy(data: dict, name: str) -> Path:
+        """Sealed, as Sam's machine wrote it before the sync tool copied it under another name."""
+        return copy(b, a, sealed_bytes(name, b.code, json.dumps(data).encode()), name)
+
+    syncthing = conflict_copy(data, f"{stem}.sync-conflict-20261126-1234-XYZ.json")
+    dropbox = conflict_copy(data, f"{stem} (conflicted copy).json")
+    month = b.data(b.month_file("2026-11"))  # a copy of the month that undoes its check-ins
     month["removals"] = {
         str(n): {"id": f"x{n}", "target": c["id"], "stamp": 2**52}
         for n, c in enumerate(month["checkins"].values(), start=1)
     }
-    of_month = copy(b, a, json.dumps(month).encode(), f"{stem}.2026-11.sync-conflict-20261126-123456-ABCDEFG.json")
+    of_month = conflict_copy(month, f"{stem}.2026-11.sync-conflict-20261126-123456-ABCDEFG.json")
 
     week = a.run("week", "--json")
     assert week.json() == before  # every record of the copies is in the live files, or does not parse
@@ -869,7 +886,7 @@ def test_leaving_and_joining_again_keeps_the_undos_and_edits_made_while_shared(t
     a = Device(tmp_path / "alex", folder, "A")
     b = Device(tmp_path / "sam", folder, "B")
     a("sync", "init", folder, "--me", "Alex", now=at(MON))
-    b("sync", "join", folder, "--me", "Sam", now=at(MON))
+    b("sync", "join", folder, "--me", "Sam", "--code", a.code, now=at(MON))
     a("add", "Walk", now=at(MON))
     a("done", "walk", now=at(TUE))
     b("undo", "walk", "--date", TUE, now=at(TUE, "11:00"))  # B removes A's check-in
@@ -879,7 +896,7 @@ def test_leaving_and_joining_again_keeps_the_undos_and_edits_made_while_shared(t
     assert rows(shared_week)["evening-walk", None]["days"][TUE] == "missed"
 
     b("sync", "leave")
-    b("sync", "join", folder, "--me", "Sam")  # back again (a new laptop, a second thought)
+    b("sync", "join", folder, "--me", "Sam", "--code", a.code)  # back again (a new laptop, a second thought)
     assert a.json("list") == b.json("list") == shared_list  # still 'Evening walk'
     assert a.json("week") == b.json("week") == shared_week  # and A's Tuesday check-in stays undone
 
@@ -931,7 +948,7 @@ def test_sync_refuses_what_it_cannot_do(tmp_path):
 
     alex("add", "Walk")
     sam.folder = folder
-    sam("sync", "join", folder, "--me", "Sam")
+    sam("sync", "join", folder, "--me", "Sam", "--code", alex.code)
     assert "'Nobody' is not one of the partners (Alex, Sam)" in one_error_line(
         alex.run("done", "walk", "--by", "Nobody", ok=False)
     )
@@ -954,8 +971,8 @@ def test_the_week_says_who_logged_a_habit_done_together(tmp_path):
         return result.stdout
 
     run("a", "add", "Walk")
-    run("a", "sync", "init", str(tmp_path / "shared"), "--me", "Alex")
-    run("b", "sync", "join", str(tmp_path / "shared"), "--me", "Sam")
+    code = run("a", "sync", "init", str(tmp_path / "shared"), "--me", "Alex").splitlines()[-1]
+    run("b", "sync", "join", str(tmp_path / "shared"), "--me", "Sam", "--code", code)
     run("a", "done", "walk", "--date", "2026-11-24")
     run("b", "done", "walk", "--date", "2026-11-25")
     run("b", "done", "walk")

@@ -506,7 +506,7 @@ def test_two_syncthing_instances_carry_one_log_without_conflicts(pair: Syncthing
     alex.connect("add", "Tech-free dinner", "--every", "3/week")
     alex.connect("done", "walk", "--date", YESTERDAY)
     alex.connect("done", "walk")
-    alex.connect("sync", "init", str(alex.folder), "--me", "Alex")
+    code = alex.connect("sync", "init", str(alex.folder), "--me", "Alex").splitlines()[-1]
     (alex_file,) = [name for name in _contents(alex.folder) if DEVICE_FILE.fullmatch(name)]
     # The main file and the month of the check-ins; the private ones were moved aside, months too.
     assert sorted(_contents(alex.folder)) == sorted([alex_file, _month_file(alex_file)])
@@ -516,7 +516,7 @@ def test_two_syncthing_instances_carry_one_log_without_conflicts(pair: Syncthing
     assert (sam.folder / alex_file).is_file() and (sam.folder / _month_file(alex_file)).is_file()
 
     # Sam joins once the folder has synced there.
-    sam.connect("sync", "join", str(sam.folder), "--me", "Sam")
+    sam.connect("sync", "join", str(sam.folder), "--me", "Sam", "--code", code)
     (sam_file,) = [name for name in _contents(sam.folder) if DEVICE_FILE.fullmatch(name) and name != alex_file]
     timings["join reaches Alex"] = pair.sync("Sam's file reaches Alex's folder")
 

@@ -20,8 +20,17 @@ def pairing_code(home: Path) -> str:
 
 def opened(path: Path, code: str) -> bytes:
     """What a file of the shared folder holds (a plain one as it is)."""
-    raw = path.read_bytes()
-    return unseal(parse_code(code), sealed_name(path.name), raw) if is_sealed(raw) else raw
+    return opened_bytes(path.name, path.read_bytes(), code)
+
+
+def opened_bytes(name: str, raw: bytes, code: str) -> bytes:
+    """What the bytes of a shared file called `name` hold (plain ones as they are), wherever they are kept."""
+    return unseal(parse_code(code), sealed_name(name), raw) if is_sealed(raw) else raw
+
+
+def sealed_bytes(name: str, code: str, plain: bytes) -> bytes:
+    """`plain` as a device with the key seals it for a shared file called `name`."""
+    return seal(parse_code(code), sealed_name(name), plain)
 
 
 def shared_json(path: Path, code: str) -> dict:
@@ -30,7 +39,7 @@ def shared_json(path: Path, code: str) -> dict:
 
 def write_sealed(path: Path, code: str, plain: bytes) -> None:
     """Write `plain` into the shared folder as a device with the key would."""
-    path.write_bytes(seal(parse_code(code), sealed_name(path.name), plain))
+    path.write_bytes(sealed_bytes(path.name, code, plain))
 
 
 def write_json_sealed(path: Path, code: str, data: dict) -> None:

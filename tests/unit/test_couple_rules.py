@@ -21,6 +21,7 @@ from connect_habits.core.model import Couple
 from connect_habits.errors import InvalidInput, UsageError
 from connect_habits.storage.config import Config, load_config
 from connect_habits.storage.paths import resolve_paths
+from connect_habits.storage.sealing import SECRET_KEY
 from connect_habits.storage.sharing import share
 from connect_habits.storage.store import Store
 
@@ -117,6 +118,11 @@ class Device:
     def joined(self) -> bool:
         return isinstance(load_config(self.paths.config_file).extra.get("sync_folder"), str)
 
+    @property
+    def code(self) -> str:
+        """The pairing code this device made or took (in its private config)."""
+        return load_config(self.paths.config_file).extra[SECRET_KEY]
+
     def store(self) -> Store:
         return Store(self.paths, load_config(self.paths.config_file))
 
@@ -177,7 +183,7 @@ def test_any_interleaving_of_renames_and_joins_on_two_devices_converges(tmp_path
         elif operation == "join" and not b.joined:
             deliver(a, b)
             try:
-                share(b.paths, load_config(b.paths.config_file), str(b.view), first, joining=True)
+                share(b.paths, load_config(b.paths.config_file), str(b.view), first, joining=True, code=a.code)
             except InvalidInput:
                 pass  # not one of the partners: refused
         elif operation == "sync":
@@ -186,7 +192,7 @@ def test_any_interleaving_of_renames_and_joins_on_two_devices_converges(tmp_path
     if not b.joined:
         deliver(a, b)
         other = next(name for pid, name in a.names().items() if pid != "p:maya")
-        share(b.paths, load_config(b.paths.config_file), str(b.view), other, joining=True)
+        share(b.paths, load_config(b.paths.config_file), str(b.view), other, joining=True, code=a.code)
     deliver(a, b)
     deliver(b, a)
     assert a.names() == b.names()

@@ -26,7 +26,7 @@ from connect_habits.storage.crypto import (
 SECRET = bytes(range(16))
 OTHER = bytes(range(1, 17))
 NAME = "connect-0123456789ab.2026-11.json"
-PLAIN = '{"checkins":{"1":{"note":"I felt heard"}}}'.encode()
+PLAIN = b'{"checkins":{"1":{"note":"I felt heard"}}}'
 
 
 def test_a_code_is_27_symbols_in_groups_of_four_and_reads_back():

@@ -332,8 +332,8 @@ def test_on_a_shared_log_the_other_devices_check_in_counts_and_each_habits_remin
     sam = resolve_paths({"CONNECT_HOME": str(tmp_path / "sam")})
     together = add(alex, "Walk together", at=["19:00"])
     each = add(alex, "Appreciation", at=["19:00"], who=None)
-    share(alex, load_config(alex.config_file), str(folder), "Alex", joining=False)
-    share(sam, load_config(sam.config_file), str(folder), "Sam", joining=True)
+    code = share(alex, load_config(alex.config_file), str(folder), "Alex", joining=False).lines[-1]  # the pairing code
+    share(sam, load_config(sam.config_file), str(folder), "Sam", joining=True, code=code)
     with Store(alex, load_config(alex.config_file)).transaction() as tx:
         tx.replace_habit(replace_who(tx.snapshot.habits, each.id, "each"))
     with Store(sam, load_config(sam.config_file)).transaction() as tx:  # Sam logs both on Sam's laptop

@@ -125,4 +125,4 @@ def unseal(secret: bytes, name: str, raw: bytes) -> bytes:
     try:
         return aesgcm(derive_key(secret)).decrypt(header[-NONCE_BYTES:], raw[HEADER_BYTES:], header + name.encode())
     except Exception:  # InvalidTag (its module costs the imports _primitives avoids), or a tag cut short
-        raise Tampered("changed by someone without the key") from None
+        raise Tampered("not all there yet, or changed by someone without the key") from None

@@ -182,7 +182,7 @@ class Store:
 
     def _recovery(self) -> str:
         """What to do about a damaged own file: the way back this home has."""
-        if self.record is not None and self.layout.folder:
+        if self.record is not None and self.record.copy_of(self.path.name) is not None:  # a record to put back
             return (
                 f"To recover, move it aside (mv {self.path} {self.path}.damaged): connect then puts back "
                 "the copy this machine last wrote."
