@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     ),
     NOTE,
     Option(("--by",), "by", TEXT, None, "Log it for a partner (default: you)."),
-    PRIVATE,
+    PRIVATE.with_help("Keep the note (--note) on this machine only: never in the shared folder."),
     fast=True,
 )
 def done(
