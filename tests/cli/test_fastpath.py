@@ -81,6 +81,8 @@ CASES = [
     (("done", "walk", "--date", ""), FAST),
     (("done", "walk", "--date", "0001-01-01"), FAST),
     (("done", "walk", "--note", ""), FAST),
+    (("done", "walk", "--note", "just the two of us", "--private"), FAST),
+    (("done", "walk", "--private"), FAST),
     (("done",), TYPER),
     (("done", "walk", "reading"), TYPER),
     (("done", "--", "-x"), TYPER),
@@ -193,6 +195,7 @@ def _data(home: Path) -> dict:
     for kind in ("checkins", "skips"):
         items = [{k: v for k, v in item.items() if k != "id"} for item in backup.get(kind, [])]
         backup[kind] = sorted(items, key=lambda item: json.dumps(item, sort_keys=True))
+    backup["private_notes"] = sorted(json.dumps(words) for words in backup.get("private_notes", {}).values())
     return backup
 
 
@@ -411,7 +414,7 @@ def test_the_typer_command_made_from_a_declaration_means_what_the_fast_path_read
 def test_only_plain_command_lines_are_taken(monkeypatch):
     assert fastpath.parse(["done", "walk", "-m", "5"]) == (
         FAST_COMMANDS["done"],
-        {"name": "walk", "day": "today", "minutes": 5, "amount": None, "note": None, "by": None},
+        {"name": "walk", "day": "today", "minutes": 5, "amount": None, "note": None, "by": None, "private": False},
     )
     assert fastpath.parse(["week", "--json", "--weeks", "3"]) == (
         FAST_COMMANDS["week"],

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..core.model import Snapshot
     from ..storage.config import Config
     from ..storage.paths import Paths
+    from ..storage.private import PrivateNotes
     from ..storage.store import Store
     from ..storage.transaction import Transaction
 
@@ -58,10 +59,12 @@ class Context:
         return logical_day(moment, self.config.day_starts)
 
     @contextlib.contextmanager
-    def transaction(self, since=None, select=None) -> Iterator[Transaction]:
+    def transaction(self, since=None, select=None, private=True) -> Iterator[Transaction]:
         """A store transaction that first logs any tech-free session whose time is up.
 
-        `since`: the first day the command looks at (None: the whole history); see `load`.
+        `since`: the first day the command looks at (None: the whole history); see `load`. `private`:
+        the snapshot shows this machine's private words (storage/private.py; the transaction never
+        writes them into the data files); False spares a command that shows no notes reading them.
         """
         from ..storage.actions import settle_sessions
 
@@ -69,27 +72,43 @@ class Context:
             warn(tx.snapshot)
             if tx.snapshot.sessions:  # the time zone's rules load only when a session may have ended
                 settle_sessions(tx, clock.now_aware(), self.config.day_starts)
+            if private:
+                from ..storage.private import overlay
+
+                overlay(tx.snapshot, tx.private.notes)
             yield tx
 
-    def load(self, since=None, select=None, as_of=None) -> Snapshot:
-        """The store, with ended tech-free sessions logged first (once).
+    def load(self, since=None, select=None, as_of=None, private=True) -> Snapshot:
+        """The store, with ended tech-free sessions logged first (once), and this machine's private words.
 
         With `since`, the check-ins and skips from that day on and each habit's fold: streaks, strength
         and best runs stay whole. `as_of`, the earliest day whose standing the command shows, lets the
         store read the whole history when the folds come too late for it. Without `since`, all.
+        `private`: lay this machine's private words over the records (False: the records as stored).
         """
         store = self.store
         today = self.today() if since is not None else None
         since = store.reading_from(since, today, as_of)
         snapshot = store.load(since, today, select)
         if snapshot.sessions and any(session.ends <= clock.now_aware() for session in snapshot.sessions):
-            with self.transaction(since, select) as tx:
+            with self.transaction(since, select, private) as tx:
                 pass
-            if tx.folds_outdated:  # a session begun in a month the folds sum up: its minutes change them
-                return store.load(since, today, select)
-            return tx.snapshot
-        warn(snapshot)
+            if not tx.folds_outdated:
+                return tx.snapshot
+            snapshot = store.load(since, today, select)  # a session begun in a month the folds sum up
+        else:
+            warn(snapshot)
+        if private:
+            from ..storage.private import overlay
+
+            overlay(snapshot, self.private_notes().notes)
         return snapshot
+
+    def private_notes(self) -> PrivateNotes:
+        """This machine's private notes (storage/private.py), as they are now (read without the lock)."""
+        from ..storage.private import PrivateNotes
+
+        return PrivateNotes.read(self.paths.data_dir)
 
 
 def warn(snapshot) -> None:

@@ -11,7 +11,7 @@ import json
 from .. import clock
 from .context import Context, only
 from .output import echo, style
-from .spec import DATE, JSON, NOTE, TEXT, Argument, Option, command, integer
+from .spec import DATE, JSON, NOTE, PRIVATE, TEXT, Argument, Option, command, integer
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -30,9 +30,12 @@ if TYPE_CHECKING:
     ),
     NOTE,
     Option(("--by",), "by", TEXT, None, "Log it for a partner (default: you)."),
+    PRIVATE.with_help("Keep the note (--note) on this machine only: never in the shared folder."),
     fast=True,
 )
-def done(name: str, day: str, minutes: int | None, amount: str | None, note: str | None, by: str | None) -> None:
+def done(
+    name: str, day: str, minutes: int | None, amount: str | None, note: str | None, by: str | None, private: bool
+) -> None:
     """Log a habit as done (today unless --date)."""
     from ..core.amounts import measured_amount
     from ..core.cadence import in_span, is_due, next_due, week_start
@@ -42,21 +45,25 @@ def done(name: str, day: str, minutes: int | None, amount: str | None, note: str
     from ..core.words import amount_text, short_date
     from ..storage.actions import record_done
 
-    if minutes is not None and amount is not None:
+    if (minutes is not None and amount is not None) or (private and note is None):
         from ..errors import UsageError
 
+        if private and note is None:
+            raise UsageError('--private keeps a note on this machine only: give it with --note "…".')
         raise UsageError("Give either --minutes or --amount, not both.")
     ctx = Context.from_environment()
     now = clock.now()
     today = ctx.today(now)  # at 00:30 with a later day start, still the evening before
     when = parse_date(day, today)
     first = ctx.config.first_weekday
-    with ctx.transaction(since=min(when, week_start(today, first)), select=only(name)) as tx:
+    with ctx.transaction(since=min(when, week_start(today, first)), select=only(name), private=False) as tx:
         names = tx.snapshot.names
         habit = resolve_active(tx.snapshot.habits, name)
         person = who_logs(habit, tx.snapshot.me, find_partner(names, by) if by is not None else None, names)
         logged = measured_amount(habit, minutes, amount)
-        outcome = record_done(tx, habit.id, when, now, minutes=logged, note=note, by=person, today=today)
+        outcome = record_done(
+            tx, habit.id, when, now, minutes=logged, note=note, by=person, today=today, private=private
+        )
     label = short_date(when, today)
     couple = tx.snapshot.couple
     if outcome.checkin is None:
@@ -71,6 +78,8 @@ def done(name: str, day: str, minutes: int | None, amount: str | None, note: str
     said = f"Logged {amount_text(logged, habit)} of '{habit.name}'" if logged else f"'{habit.name}' done"
     who = f" by {couple.name(person)}" if couple is not None and person else ""
     echo(f"{said} {label}{who}. {_limit_line(habit, snapshot, when, person)}{_progress_line(row)}")
+    if private and outcome.checkin.note:
+        echo("Its note stays on this machine.")
     if not in_span(habit, when):
         from ..core.words import long_date
 
@@ -177,7 +186,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     ]
     summary = summaries[-1]
     notes = _week_notes(summary, today)
-    promises = _promises(snapshot)
+    promises, shown = _promises(snapshot)
     if as_json:
         body = [week_json(s) for s in summaries]
         for item in body:
@@ -197,25 +206,30 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
             echo(render_weeks(summaries, style(), partners, lines))
     if promises and not as_json:
         echo("Promises until your next check-in:")
-        for promise in promises:
-            echo(f"  {promise['from']} to {promise['to']}: {promise['text']}")
+        for promise, text in zip(promises, shown, strict=True):
+            echo(f"  {promise['from']} to {promise['to']}: {text}")
 
 
-def _promises(snapshot) -> list[dict]:
-    """The promises of the last weekly check-in still waiting for the next one, with the partners' names."""
+def _promises(snapshot) -> tuple[list[dict], list[str]]:
+    """The promises of the last weekly check-in still waiting for the next one, with the partners' names,
+    and each one's text as shown (a private one's words kept on the other machine: where they are)."""
     if not snapshot.rituals:
-        return []
+        return [], []
+    from ..core.privacy import kept_on, withheld
     from ..core.rituals import open_promises
 
     names = snapshot.names
-    return [
+    found = open_promises(snapshot.rituals)
+    items = [
         {
             "from": names.get(p.get("from"), p.get("from")),
             "to": names.get(p.get("to"), p.get("to")),
             "text": p.get("text"),
+            **({"private": True} if p.get("private") else {}),
         }
-        for p in open_promises(snapshot.rituals)
+        for p in found
     ]
+    return items, [kept_on(p, snapshot.couple) if withheld(p, "text") else str(p.get("text")) for p in found]
 
 
 def _week_notes(summary, today) -> dict:
@@ -267,7 +281,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
     snapshot = ctx.load(
-        since=min(shown, today - timedelta(days=7 * 53)), select=only(name) if name is not None else None
+        since=min(shown, today - timedelta(days=7 * 53)), select=only(name) if name is not None else None, private=False
     )
     names = snapshot.names
     histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
@@ -379,7 +393,7 @@ def list_habits(as_json: bool) -> None:
     from .render import UNREAD_HABITS, render_habits
 
     ctx = Context.from_environment()
-    snapshot = ctx.load(since=ctx.today())
+    snapshot = ctx.load(since=ctx.today(), private=False)  # no note shows: the private ones stay unread
     habits, names = snapshot.habits, snapshot.names
     results = challenge_results(snapshot, ctx.today(), ctx.config.first_weekday)
     if as_json:

@@ -8,7 +8,7 @@ from .. import clock
 from ..errors import ConnectError, InvalidInput
 from .context import Context
 from .output import echo
-from .spec import FLAG, JSON, TEXT, Argument, Option, command
+from .spec import FLAG, JSON, PRIVATE, TEXT, Argument, Option, command
 
 BY = Option(("--by",), "by", TEXT, None, "Answer for this partner (on a laptop you share).")
 
@@ -75,7 +75,7 @@ def question(as_json: bool, history: bool) -> None:
             "date": day.isoformat(),
             "question": chosen.text,
             "theme": chosen.theme,
-            "answers": {names.get(p, p): {"answered": answered, "text": text} for p, (answered, text) in view.items()},
+            "answers": {names.get(p, p): _shown(answers.get(p), *seen) for p, seen in view.items()},
         }
 
     if history:
@@ -88,7 +88,7 @@ def question(as_json: bool, history: bool) -> None:
         for item in days:
             echo(f"{item['date']} ({item['theme']}): {item['question']}")
             for name, answer in item["answers"].items():
-                echo(f"  {name}: {answer['text'] if answer['answered'] else '(no answer)'}")
+                echo(f"  {name}: {_words(answer, name) if answer['answered'] else '(no answer)'}")
         return
     item = day_view(today, False)
     if as_json:
@@ -99,7 +99,7 @@ def question(as_json: bool, history: bool) -> None:
     me = names.get(snapshot.me or "")
     for name, answer in item["answers"].items():
         if answer["text"] is not None:
-            echo(f"{'You' if name == me else name}: {answer['text']}")
+            echo(f"{'You' if name == me else name}: {_words(answer, name)}")
         elif answer["answered"]:
             echo(f"{name} has answered; answer too to see it.")
         else:
@@ -108,8 +108,30 @@ def question(as_json: bool, history: bool) -> None:
         echo('Answer with: connect answer "…"')
 
 
-@command("answer", Argument("text", "Your answer to today's question."), BY)
-def answer(text: str, by: str | None) -> None:
+def _shown(ritual, answered: bool, text: str | None) -> dict:
+    """A partner's answer as `question --json` gives it; a private one says so (its text is empty on the
+    other machine, which never gets the words)."""
+    from ..core.privacy import is_private
+
+    private = ritual is not None and is_private(ritual)
+    return {"answered": answered, "text": text, **({"private": True} if private else {})}
+
+
+def _words(answer: dict, name: str) -> str:
+    """An answer's text as shown: a private one's words kept on the other machine say where they are.
+
+    An answer is given on its partner's own device (or on one both use, which then holds the words).
+    """
+    return f"(private, kept on {name}'s device)" if answer.get("private") and not answer["text"] else answer["text"]
+
+
+@command(
+    "answer",
+    Argument("text", "Your answer to today's question."),
+    BY,
+    PRIVATE.with_help("Keep your answer's words on this machine only: never in the shared folder."),
+)
+def answer(text: str, by: str | None, private: bool) -> None:
     """Answer today's question (again: replaces your answer); then see your partner's, if they have answered."""
     from ..core.catalog import load_questions
     from ..core.rituals import answers_on, question_of
@@ -123,15 +145,18 @@ def answer(text: str, by: str | None) -> None:
         snapshot = tx.snapshot
         person = _who(snapshot, by, "Answers")
         chosen = question_of(today, load_questions(), _seed(snapshot))
-        add_answer(tx, chosen.id, today, person, value, now)
+        add_answer(tx, chosen.id, today, person, value, now, private)
     names = snapshot.names
     echo(f"Saved {names.get(person, 'your')}'s answer to today's question." if by else "Saved your answer.")
+    if private:
+        echo("Its words stay on this machine.")
     others = {p: a for p, a in answers_on(snapshot.rituals, today).items() if p != person}
     for other in [p for p in snapshot.persons if p != person]:
         given = others.get(other)
         name = names.get(other, other)
         if given is not None:
-            echo(f"{name}'s answer: {given.fields.get('text', '')}")
+            shown = _shown(given, True, str(given.fields.get("text", "")))
+            echo(f"{name}'s answer: {_words(shown, name)}")
         else:
             echo(f"{name} has not answered yet; you will see their answer once they have.")
 

@@ -76,6 +76,9 @@ DATE = Option(
 )
 JSON = Option(("--json",), "as_json", FLAG, False, "Print JSON for scripts.")
 NOTE = Option(("--note",), "note", TEXT, None, "A note to keep with it.")
+PRIVATE = Option(
+    ("--private",), "private", FLAG, False, "Keep the words on this machine only: never in the shared folder."
+)
 
 
 def command(name: str | None = None, *params, group: str | None = None, fast: bool = False):

@@ -16,7 +16,7 @@ from ..core.words import counted
 from ..errors import InvalidInput
 from .context import Context
 from .output import echo, read_line
-from .spec import FLAG, JSON, Option, command
+from .spec import FLAG, JSON, PRIVATE, Option, command
 
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 EXIT_END_OF_INPUT = 1
@@ -26,14 +26,19 @@ HISTORY_DAYS = 63  # how far back a check-in looks for the last one's promises
 @command(
     "checkin",
     Option(("--again",), "again", FLAG, False, "Hold another check-in although this week's is done."),
+    PRIVATE.with_help(
+        "Keep what you say on this machine only: the shared folder gets who said what to whom, not the words."
+    ),
 )
-def checkin(again: bool) -> int | None:
+def checkin(again: bool, private: bool) -> int | None:
     """The guided weekly check-in, for the two of you at one screen (about 20 minutes)."""
     import time
     from datetime import timedelta
 
     from ..core.cadence import week_start
     from ..core.model import Ritual, new_id, parse_note
+    from ..core.privacy import PRIVATE as MARK
+    from ..core.privacy import is_private, keeper, kept_on, withheld
     from ..core.rituals import held_talk, open_promises, unfinished_talk
     from ..core.talk import Ask, Conversation, Refused
     from ..storage.rituals import CHECKIN_TEMPLATES, log_ritual_habit
@@ -47,6 +52,14 @@ def checkin(again: bool) -> int | None:
     if len(persons) < 2:
         raise InvalidInput("The check-in is for two: name both of you first (connect init --partner A --partner B).")
     talk = unfinished_talk(snapshot.rituals, first)
+    if talk is not None and is_private(talk) and talk.id not in ctx.private_notes().notes:
+        if not again:  # its words are on the machine it was begun on: it cannot be carried on here
+            raise InvalidInput(
+                f"This week's check-in was begun with --private on {keeper(talk.fields, snapshot.couple)}, which "
+                "keeps its words: carry it on there, or hold a new one here with `connect checkin --again`."
+            )
+        talk = None
+    private = private or (talk is not None and is_private(talk))  # a private check-in stays private
     held = held_talk(snapshot.rituals, first)
     if talk is None and held is not None and not again:
         raise InvalidInput(
@@ -65,7 +78,11 @@ def checkin(again: bool) -> int | None:
         talk_id, day, saved = new_id(), today, []
         started, seconds = now.isoformat(timespec="seconds"), 0
     week_text = _week_text(snapshot, ctx.config.first_weekday, today)
-    conversation = Conversation(talk_id, persons, names, open_promises(snapshot.rituals, talk), week_text)
+    promises = [
+        {**p, "text": kept_on(p, snapshot.couple)} if withheld(p, "text") else p
+        for p in open_promises(snapshot.rituals, talk)
+    ]
+    conversation = Conversation(talk_id, persons, names, promises, week_text)
     answers = list(saved)
     sitting = time.monotonic()
 
@@ -78,6 +95,7 @@ def checkin(again: bool) -> int | None:
             "answers": answers,
             "rev": len(answers) + (1 if finished else 0),
             **({"continues": continues} if continues else {}),
+            **({MARK: True} if private else {}),  # the words go to this machine's private notes (core/privacy.py)
         }
         with ctx.transaction(since=day) as tx:
             tx.put_ritual(Ritual(talk_id, "talk", day, None, fields))
@@ -133,6 +151,8 @@ def checkin(again: bool) -> int | None:
     echo(f"Saved. {len(promises)} promise{'s' * (len(promises) != 1)} for the week ahead:" if promises else "Saved.")
     for promise in promises:
         echo(f"  {names.get(promise['from'])} to {names.get(promise['to'])}: {promise['text']}")
+    if private:
+        echo("What you said stays on this machine; the shared folder holds who said something to whom.")
     return None
 
 
@@ -181,29 +201,36 @@ def checkins(as_json: bool) -> None:
         return names.get(str(person), str(person)) if person is not None else None
 
     answered = outcomes(snapshot.rituals)
-    items = [talk_summary(t, answered, name) for t in talks(snapshot.rituals)]
+    held = talks(snapshot.rituals)
+    items = [talk_summary(t, answered, name) for t in held]
     if as_json:
         echo(json.dumps(items, ensure_ascii=False, indent=2))
         return
     if not items:
         echo("No check-ins yet: `connect checkin` guides the two of you through one.")
         return
-    for item in items:
+    from ..core.privacy import kept_on, withheld
+
+    for talk, item in zip(held, items, strict=True):
+        elsewhere = kept_on(talk.fields, snapshot.couple)  # in place of private words this machine lacks
         state = "" if item["finished"] else " (not finished)"
         took = f"{item['minutes']} min" if item["minutes"] else "under a minute"
         echo(f"{item['date']} · {took}{state}")
         for a in item["appreciations"]:
-            echo(f"  {a['from']} appreciated in {a['to']}: {a['text']}")
-        if item["best"]:
-            echo(f"  Best moment: {item['best']}")
+            echo(f"  {a['from']} appreciated in {a['to']}: {elsewhere if withheld(a, 'text') else a['text']}")
+        if item["best"] or item.get("best_private"):
+            echo(f"  Best moment: {item['best'] or elsewhere}")
         for h in item["hard"]:
+            right = {True: "heard right", False: "not quite heard yet"}.get(h["heard_right"], "")
+            if withheld(h, "feel", "about", "need", "heard"):
+                echo(f"  {h['speaker']} shared something hard {elsewhere}" + (f"; {right}." if right else "."))
+                continue
             echo(f"  {h['speaker']} felt {h['feel']} about {h['about']}, and needed {h['need']}.")
             if h["heard"]:
-                right = {True: "heard right", False: "not quite heard yet"}.get(h["heard_right"], "")
                 listener = next((n for n in names.values() if n != h["speaker"]), "The other")
                 echo(f"    {listener} heard: {h['heard']}" + (f" ({right})" if right else ""))
         for p in item["promises"]:
             kept = {"yes": "kept", "partly": "partly kept", "no": "not kept"}.get(
                 p["outcome"], "open till the next check-in"
             )
-            echo(f"  {p['from']} promised {p['to']}: {p['text']} ({kept})")
+            echo(f"  {p['from']} promised {p['to']}: {elsewhere if withheld(p, 'text') else p['text']} ({kept})")

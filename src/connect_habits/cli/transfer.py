@@ -40,11 +40,13 @@ def export(format: str, output: str | None) -> None:
 
     with Progress("Exporting") as progress:
         ctx = Context.from_environment()
-        snapshot = ctx.load()
+        # A backup keeps the records as stored, and this machine's private words beside them (export_json);
+        # a spreadsheet has every note in its place.
+        snapshot = ctx.load(private=kind != "json")
         if kind == "json":
             from ..interop.backup import export_json
 
-            text = export_json(snapshot, ctx.config, progress=progress)
+            text = export_json(snapshot, ctx.config, progress=progress, private=ctx.private_notes().of(snapshot))
             what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
         elif kind == "csv":
             from ..interop.csvfile import export_csv
@@ -69,7 +71,9 @@ def export(format: str, output: str | None) -> None:
     from ..storage.layout import is_connect_file
 
     path = Path(output).expanduser()
-    if is_connect_file(path, ctx.paths, ctx.store.layout):
+    from ..storage.private import PRIVATE_FILE
+
+    if is_connect_file(path, ctx.paths, ctx.store.layout) or path.absolute() == ctx.paths.data_dir / PRIVATE_FILE:
         raise ConnectError(f"{path} is one of connect's own files (or in its folder); export somewhere else.")
     atomic_write(path, data)
     echo(f"Wrote {what} to {path}.")

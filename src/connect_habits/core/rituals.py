@@ -13,6 +13,7 @@ from datetime import date
 
 from ..errors import InvalidInput
 from .model import Ritual
+from .privacy import BEST_PRIVATE, mark
 
 OUTCOMES = ("yes", "partly", "no")
 MESSAGE_KINDS = ("message", "thanks")
@@ -149,17 +150,23 @@ def held_talk(rituals: Iterable[Ritual], week_start: date) -> Ritual | None:
 
 
 def talk_summary(talk: Ritual, answered: Mapping[str, str], name) -> dict:
-    """A check-in as `connect checkins --json` gives it; `name` turns a partner's id into their name."""
+    """A check-in as `connect checkins --json` gives it; `name` turns a partner's id into their name.
+
+    A private check-in (core/privacy.py) says so, and so does each item whose words are private: on the
+    other machine, which never gets them, their texts are empty.
+    """
     fields = talk.fields
     return {
         "date": talk.day.isoformat(),
         "minutes": int(fields.get("seconds", 0)) // 60,
         "finished": bool(fields.get("finished")),
+        **mark(fields),
         "appreciations": [
-            {"from": name(a.get("from")), "to": name(a.get("to")), "text": a.get("text", "")}
+            {"from": name(a.get("from")), "to": name(a.get("to")), "text": a.get("text", ""), **mark(a)}
             for a in fields.get("appreciations") or []
         ],
         "best": fields.get("best") or None,
+        **({BEST_PRIVATE: True} if fields.get(BEST_PRIVATE) else {}),
         "hard": [
             {
                 "speaker": name(h.get("speaker")),
@@ -168,6 +175,7 @@ def talk_summary(talk: Ritual, answered: Mapping[str, str], name) -> dict:
                 "need": h.get("need", ""),
                 "heard": h.get("heard", ""),
                 "heard_right": h.get("heard_right"),
+                **mark(h),
             }
             for h in fields.get("hard") or []
         ],
@@ -177,6 +185,7 @@ def talk_summary(talk: Ritual, answered: Mapping[str, str], name) -> dict:
                 "to": name(p.get("to")),
                 "text": p.get("text", ""),
                 "outcome": answered.get(str(p.get("id"))),
+                **mark(p),
             }
             for p in fields.get("promises") or []
         ],

@@ -18,6 +18,7 @@ from ..core.model import CheckIn, Habit, Skip, Snapshot, parse_time, partner_id
 from ..core.names import Taken
 from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
+from ..storage.private import checked_notes
 from ..storage.records import (
     RecordError,
     checked_checkin,
@@ -38,12 +39,14 @@ BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits na
 DEVICE_KEYS = ("sync_folder", "device", *SEALING_KEYS)
 
 
-def export_json(snapshot: Snapshot, config, progress: Report | None = None) -> str:
+def export_json(snapshot: Snapshot, config, progress: Report | None = None, private: dict | None = None) -> str:
     """A complete, versioned backup: habits (with ids), check-ins, skips and settings.
 
     Deterministic (sorted keys; habits in their order, check-ins by date, time logged and id,
     skips by date and id), so exporting, importing into an empty home and exporting again gives
     the same text. Running tech-free sessions are left out: they end as check-ins. `progress` hears of the check-ins.
+    `private`: this machine's private words of the snapshot's records (storage/private.py), kept beside them
+    as `private_notes`, as the records are stored: a restore puts both back where they were.
     """
     settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
     settings.update(week_start=config.week_start)
@@ -62,6 +65,7 @@ def export_json(snapshot: Snapshot, config, progress: Report | None = None) -> s
         "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
         "rituals": [ritual_record(r) for r in sorted(snapshot.rituals, key=lambda r: (r.day, r.id))],
         "config": settings,
+        **({"private_notes": private} if private else {}),
     }
     return json.dumps(backup, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
@@ -76,6 +80,7 @@ class _Backup:
     couple_id: str | None = None
     aliases: dict[str, str] | None = None
     rituals: list = field(default_factory=list)  # check-ins for two, answers, messages (newer backups only)
+    private: dict = field(default_factory=dict)  # record id -> its private words (storage/private.py)
 
 
 def _not_a_backup(source: str, why: str) -> ConnectError:
@@ -157,7 +162,11 @@ def parse_backup(text: str, source: str = "The file", progress: Report | None = 
         raise _not_a_backup(source, "the couple's id is not text")
     config.pop("partners", None)
     _check_who(source, habits, checkins, names, aliases)
-    return _Backup(habits, checkins, skips, config, names, couple_id, aliases, _backup_rituals(source, data))
+    try:
+        private = checked_notes(data.get("private_notes", {}))
+    except ValueError as error:
+        raise _not_a_backup(source, f"its private notes will not do: {error}") from None
+    return _Backup(habits, checkins, skips, config, names, couple_id, aliases, _backup_rituals(source, data), private)
 
 
 def _backup_rituals(source: str, data: dict) -> list:
@@ -235,24 +244,9 @@ _HABIT_TYPES = {
 
 
 # Fields a record may leave out (restored with their defaults); every other one must be there.
-_OPTIONAL_FIELDS = {
-    "minutes",
-    "note",
-    "logged_at",
-    "source",
-    "by",
-    "reason",
-    "goal",
-    "at",
-    "archived",
-    "template",
-    "prompts",
-    "who",
-    "starts",
-    "ends",
-    "group",
-    "position",
-}
+_OPTIONAL_FIELDS = frozenset(
+    "minutes note logged_at source by reason goal at archived template prompts who starts ends group position".split()
+)
 
 
 def _check_types(source: str, what: str, number: int, record: dict, types: dict) -> None:
@@ -395,6 +389,8 @@ def import_backup(
     for ritual in backup.rituals:
         if ritual.id not in known:
             transaction.put_ritual(ritual)
+    if backup.private:  # in the same commit: the private words of what came in, on this machine only
+        transaction.private.add(backup.private, snapshot)
     return summary
 
 

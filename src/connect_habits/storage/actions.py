@@ -38,10 +38,12 @@ def record_done(
     source: str = "cli",
     by: str | None = None,
     today: date | None = None,
+    private: bool = False,
 ) -> DoneOutcome:
     """Log a habit on `day`: once a day for a check habit, adding up for a minutes habit.
 
     `today`: the day it is (the day before `now`'s date until a later `day_starts`); `now`'s date if None.
+    `private`: the note stays on this machine (storage/private.py); the shared record has none.
     """
     snapshot = transaction.snapshot
     habit = resolve_active(snapshot.habits, query)
@@ -90,7 +92,7 @@ def record_done(
         source=source,
         by=by,
     )
-    transaction.add_checkin(checkin)
+    transaction.add_checkin(checkin, private=private)
     snapshot.checkins.append(checkin)
     return DoneOutcome(habit, day, checkin)
 

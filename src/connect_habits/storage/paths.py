@@ -80,6 +80,8 @@ _OURS = (
     "summary-cache.json",
     "commit-journal.json",
     "own-files",
+    "private-notes.json",
+    ".private-notes.json",
     ".daemon-state.json",
     ".summary-cache.json",
 )

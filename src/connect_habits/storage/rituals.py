@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from ..core.habits import who_logs
 from ..core.model import Ritual, new_id, parse_note
+from ..core.privacy import PRIVATE
 from ..errors import ConnectError, InvalidInput
 from .actions import DoneOutcome, record_done
 from .transaction import Transaction
@@ -24,11 +25,12 @@ def checked_text(text: str, what: str) -> str:
     return value
 
 
-def add_answer(transaction: Transaction, question_id: str, day: date, by: str, text: str, now: datetime) -> Ritual:
-    """Keep a partner's answer to the question of `day` (a later one replaces it)."""
-    answer = Ritual(
-        new_id(), "answer", day, by, {"question": question_id, "text": text, "at": now.isoformat(timespec="seconds")}
-    )
+def add_answer(
+    transaction: Transaction, question_id: str, day: date, by: str, text: str, now: datetime, private: bool = False
+) -> Ritual:
+    """Keep a partner's answer to the question of `day` (a later one replaces it); `private`: on this machine only."""
+    fields = {"question": question_id, "text": text, "at": now.isoformat(timespec="seconds")}
+    answer = Ritual(new_id(), "answer", day, by, {**fields, PRIVATE: True} if private else fields)
     transaction.put_ritual(answer)
     return answer
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Ritual, Session, Skip, new_id
+from ..core.privacy import KEPT_ON, is_private, join, split
 from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
@@ -32,6 +33,7 @@ from .files import (
 from .layout import month_file, month_files, month_of
 from .merge import DeviceData
 from .paths import ensure_private_dir, make_dirs
+from .private import PRIVATE_FILE, PrivateNotes
 from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
 from .sealing import sealed_for
 
@@ -97,6 +99,17 @@ class Transaction:
         self.device = reading.own
         self._stamp = max_stamp
         self._split = False  # whether this transaction moved a schema 2 file's records into months
+        self._private: PrivateNotes | None = None
+
+    @property
+    def private(self) -> PrivateNotes:
+        """This machine's private notes (private.py), read the first time they are needed (under the lock).
+
+        They lie in the data folder, beside the commit journal: never in a shared folder.
+        """
+        if self._private is None:
+            self._private = PrivateNotes.read(self.journal.parent)
+        return self._private
 
     @property
     def folds_outdated(self) -> bool:
@@ -242,12 +255,18 @@ class Transaction:
             self._main.table(table).remove(of_purged)  # type: ignore[arg-type]
         for month in month_files(self.path):
             db = self._month(month)
+            self.drop_private(r.get("id") for r in db.table(CHECKINS).all() if of_purged(r))
             for table in (CHECKINS, SKIPS):
                 if any(of_purged(r) for r in db.table(table).all()):
                     db.table(table).remove(of_purged)  # type: ignore[arg-type]
         self._main.table(META).update({"purged": sorted(done | pending)})
 
-    def add_checkin(self, checkin: CheckIn) -> None:
+    def add_checkin(self, checkin: CheckIn, private: bool = False) -> None:
+        """Add a check-in; `private`: its note stays in this machine's private notes, and the record has none."""
+        kept = self._private is not None and checkin.id in self._private.notes  # its words shown here: never written
+        if (private or kept) and checkin.note:
+            self.private.keep(checkin.id, {"note": checkin.note})
+            checkin = checkin._replace(note="")
         self._month(month_of(checkin.day)).table(CHECKINS).insert(checkin_record(checkin))
 
     def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
@@ -256,8 +275,15 @@ class Transaction:
             self._month(month).table(CHECKINS).insert_multiple(records)
 
     def remove_checkin(self, checkin: CheckIn) -> None:
-        """An undo: a removal record, so it wins on every device that has seen the check-in."""
+        """An undo: a removal record, so it wins on every device that has seen the check-in; its private note goes."""
         self._remove(CHECKINS, checkin.id, checkin.day)
+        self.drop_private([checkin.id])
+
+    def drop_private(self, ids) -> None:
+        """Forget the private words of records that are gone (read only when there is something to forget)."""
+        ids = [i for i in ids if isinstance(i, str)]
+        if ids and (self._private is not None or (self.journal.parent / PRIVATE_FILE).exists()):
+            self.private.drop(ids)
 
     def add_skips(self, skips: Iterable[Skip]) -> None:
         # An empty insert would still mark a file as changed.
@@ -275,11 +301,22 @@ class Transaction:
         db.table(REMOVALS).insert({"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
 
     def put_ritual(self, ritual: Ritual) -> None:
-        """Add a ritual record, or replace this device's record of the same id (a check-in saved as it goes)."""
+        """Add a ritual record, or replace this device's record of the same id (a check-in saved as it goes).
+
+        A private one (core/privacy.py) is written without its words, which go to this machine's private
+        notes in the same commit. One new here (no `kept_on` yet) says it is kept on this device.
+        """
+        stored = ritual
+        if is_private(ritual):
+            new = KEPT_ON not in ritual.fields
+            stored, words = split(ritual, self.device.device if new else None)
+            if new or words:
+                self.private.keep(ritual.id, {"fields": words})
+            ritual = join(stored, words)
         table = self._month(month_of(ritual.day)).table(RITUALS)
         if table.contains(_where("id") == ritual.id):
             table.remove(_where("id") == ritual.id)
-        table.insert(ritual_record(ritual))
+        table.insert(ritual_record(stored))
         self.snapshot.rituals = [r for r in self.snapshot.rituals if r.id != ritual.id] + [ritual]
 
     def add_session(self, session: Session) -> None:
@@ -318,7 +355,8 @@ class Transaction:
         if _changed(self._main):
             main = (self.path, self._main)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
-        if not writes and not self._extra:
+        notes = self._private if self._private is not None and self._private.changed else None
+        if not writes and not self._extra and notes is None:
             return
         copies = []
         if self.record is not None and writes:
@@ -329,6 +367,10 @@ class Transaction:
         files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
         if self.record is not None and writes:
             copies = self.record.copies(files, seq)
+        if notes is not None:  # in the same commit as the records they belong to: both, or neither
+            check_writable(notes.path)
+            remove_stale_temp_files(notes.path)
+            files.append((notes.path, notes.encoded()))
         commit(files + self._extra, self.journal, copies)
 
     def also_write(self, path: Path, data: bytes) -> None:
