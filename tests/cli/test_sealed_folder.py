@@ -227,7 +227,7 @@ def test_a_code_that_opens_nothing_in_the_folder_is_not_taken(tmp_path, couple, 
 def test_code_and_rekey_in_a_private_home_say_it_is_not_shared(tmp_path):
     alone = Home(tmp_path, "alone")
     alone.ok("add", "Reading")
-    assert "not shared" in one_error_line(alone("sync", "code"), 2)
+    assert "not shared" in one_error_line(alone("sync", "code"))
     assert "not shared" in one_error_line(alone("sync", "rekey"))
 
 
@@ -271,7 +271,7 @@ def test_a_plain_folder_is_upgraded_with_both_devices_logging_and_nothing_is_los
     alex, sam, code = couple
     make_plain(folder, code, alex, sam)
     assert b"Tech-free dinner" in shared_text(folder)
-    assert "not sealed yet" in one_error_line(alex("sync", "code"), 2)
+    assert "not sealed yet" in one_error_line(alex("sync", "code"))
     assert alex.ok("sync", "status", "--json").json()["sealed"] == "no"
     # Alex makes the key while Sam logs; Alex keeps writing plain files while Sam has no key, so Sam reads on.
     sam_logging = log_in_parallel(sam, ["walk 1", "walk 2", "walk 3"], "Walk by the river", 17)
@@ -347,3 +347,34 @@ def test_a_copy_a_crash_left_unusable_is_never_put_back(couple, folder):
     refused = alex("log", now=WED)
     assert refused.code == 1 and "move it aside" in refused.err
     assert target.read_bytes() == damaged and not copy.exists()
+
+
+def test_leaving_and_joining_again_brings_no_false_twins_and_leaves_nothing_of_the_folder_behind(couple, folder):
+    alex, sam, code = couple
+    left = alex.ok("sync", "leave", now=TUE)
+    assert "private again" in left.out
+    assert not (alex.home / "opened").exists() and not (alex.home / "own-files").exists()
+    again = alex.ok("sync", "join", str(folder), "--me", "Alex", "--code", code, now=WED)
+    assert "twice" not in again.out
+    assert sorted(h["name"] for h in alex.ok("list", "--json", now=WED).json()) == [
+        "Tech-free dinner",
+        "Walk by the river",
+    ]
+
+
+def test_the_data_folder_itself_cannot_be_shared(tmp_path):
+    alone = Home(tmp_path, "alone")
+    alone.ok("add", "Reading")
+    before = files_of(alone.home)
+    assert "where this machine keeps its own data" in one_error_line(
+        alone("sync", "init", str(alone.home), "--me", "Maya")
+    )
+    assert files_of(alone.home) == before
+
+
+def test_sync_init_into_a_sealed_folder_says_to_join_with_the_code(tmp_path, couple, folder):
+    other = Home(tmp_path, "other")
+    other.ok("add", "Reading")
+    assert f"sync join {folder} --me NAME --code CODE" in one_error_line(
+        other("sync", "init", str(folder), "--me", "Jo")
+    )

@@ -6,7 +6,7 @@ import json
 import sys
 
 from ..core.words import counted
-from ..errors import UsageError
+from ..errors import ConnectError
 from .context import Context
 from .output import echo, read_line
 from .spec import JSON, TEXT, Argument, Option, command
@@ -61,10 +61,10 @@ def sync_code(code: str | None) -> None:
         return
     folder = ctx.config.extra.get("sync_folder")
     if not isinstance(folder, str):
-        raise UsageError("This home is not shared, so it has no pairing code; `connect sync init` shares it.")
+        raise ConnectError("This home is not shared, so it has no pairing code; `connect sync init` shares it.")
     secret = secret_from_config(ctx.config.extra)
     if secret is None:
-        raise UsageError(f"{folder} is not sealed yet, so it has no pairing code; `connect sync rekey` seals it.")
+        raise ConnectError(f"{folder} is not sealed yet, so it has no pairing code; `connect sync rekey` seals it.")
     echo(f"The pairing code of {folder} (on the other machine: connect sync join {folder} --me NAME --code CODE):")
     echo(code_for(secret))
 

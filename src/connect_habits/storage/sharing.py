@@ -131,8 +131,14 @@ def share(
             "machine, and wait for the folder to sync here."
         )
     if not joining and existing:
+        sealed = " --code CODE" if folder_keys(folder)[0] else ""
         raise ConnectError(
-            f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me NAME` to join it."
+            f"{folder} already holds shared connect data; use `connect sync join {folder_text} --me NAME{sealed}` "
+            "to join it."
+        )
+    if any(_same_place(folder, private) for private in (paths.data_dir, paths.config_dir)):
+        raise InvalidInput(
+            f"{folder} is where this machine keeps its own data and settings (the key among them); share another folder."
         )
     if code is not None and not joining:
         raise InvalidInput("`sync init` makes the pairing code; --code is for `sync join`.")
@@ -213,6 +219,13 @@ def share(
     return report
 
 
+def _same_place(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
 def folder_keys(folder: Path) -> tuple[set[bytes], list[str]]:
     """The key ids the devices' main files in `folder` are sealed with, and the devices whose main file is plain."""
     devices = device_keys(folder)
@@ -270,17 +283,19 @@ def parsed_code(code: str) -> bytes:
 def _habits_both_had(own, others) -> list[str]:
     """The names of habits this device brings that another device has too (the same template or name)."""
 
-    def keys(device) -> dict[str, str]:
+    shared_ids = {c.get("habit") for device in others for c in device.changes}
+
+    def keys(device, skip=frozenset()) -> dict[str, str]:
         found = {}
         for change in device.changes:
             fields = change.get("fields") or {}
             name = str(fields.get("name") or "")
             for key in (fields.get("template"), name.casefold()):
-                if key:
+                if key and change.get("habit") not in skip:
                     found[str(key)] = name
         return found
 
-    mine = keys(own)
+    mine = keys(own, shared_ids)  # a habit the folder has under the same id is the same one (a home that left)
     theirs = {key for device in others for key in keys(device)}
     return sorted({mine[key] for key in mine if key in theirs and mine[key]})
 
@@ -338,7 +353,8 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         write_device(paths.data_file, data, paths.data_dir / JOURNAL_FILE)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         save_config(paths.config_file, config._replace(partners=(), extra=extra))
-        shutil.rmtree(paths.data_dir / OPENED_DIR, ignore_errors=True)  # derived from the folder left behind
+        for derived in (OPENED_DIR, OWN_RECORD):  # what this machine kept of the folder left behind
+            shutil.rmtree(paths.data_dir / derived, ignore_errors=True)
     return SyncReport(
         [
             f"Copied {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')} "
