@@ -15,15 +15,15 @@ import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..core.model import Snapshot, parse_note
+from ..core.model import Snapshot
 from ..core.privacy import BEST_PRIVATE, WORD_LISTS, WORD_TEXTS, join
-from ..errors import DataFileError, InvalidInput
+from ..errors import DataFileError
 from .fileio import read_bytes
+from .records import field_texts, note_ok
 
 PRIVATE_FILE = "private-notes.json"
 FORMAT = "connect-private-notes"
 VERSION = 1
-_MAX_DEPTH = 4  # a check-in's words: its lists of items of texts
 
 
 class PrivateNotes:
@@ -116,8 +116,8 @@ def checked_notes(value: object) -> dict[str, dict]:
             raise ValueError(f"the words of {record_id} are not a note or fields")
         if not isinstance(words.get("note", ""), str) or not _fields_ok(words.get("fields", {})):
             raise ValueError(f"the words of {record_id} are not a note or fields")
-        for text in _texts(words):
-            if not text.isprintable() and not _note_ok(text):  # printable text is a note (records.checked_checkin)
+        for text in field_texts(words):  # a RecordError is a ValueError
+            if not text.isprintable() and not note_ok(text):  # printable text is a note (records.checked_checkin)
                 raise ValueError(f"the words of {record_id} hold a text connect would not take")
     return value
 
@@ -138,25 +138,3 @@ def _fields_ok(fields: object) -> bool:
         if not ok:
             return False
     return True
-
-
-def _note_ok(text: str) -> bool:
-    try:
-        return parse_note(text) == text.strip()
-    except InvalidInput:
-        return False
-
-
-def _texts(value: object, depth: int = 0):
-    """Every string inside `value` (keys too), to a bounded depth."""
-    if depth > _MAX_DEPTH:
-        raise ValueError("its words are nested too deep")
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield str(key)
-            yield from _texts(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _texts(item, depth + 1)

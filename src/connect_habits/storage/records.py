@@ -65,7 +65,8 @@ def _name_ok(value: object) -> bool:
         return False
 
 
-def _note_ok(value: object) -> bool:
+def note_ok(value: object) -> bool:
+    """Whether a stored text is one the command line would take as a note."""
     try:
         return isinstance(value, str) and (not value or parse_note(value) == value.strip())
     except InvalidInput:
@@ -128,8 +129,8 @@ _FIELD_CHECKS = {
     "created": _day_ok,
     "archived": lambda v: isinstance(v, bool),
     "template": lambda v: v is None or (_short_text_ok(v, 64) and v.replace("-", "").isalnum()),
-    "prompts": lambda v: isinstance(v, list) and len(v) <= 50 and all(_note_ok(p) for p in v),
-    "note": _note_ok,
+    "prompts": lambda v: isinstance(v, list) and len(v) <= 50 and all(note_ok(p) for p in v),
+    "note": note_ok,
     "who": _short_text_ok,
     "remind_on": lambda v: isinstance(v, list) and all(isinstance(d, str) and day_list(d) for d in v),
     "repeat": lambda v: v is None or (type(v) is int and parse_repeat(f"{v}m") == v),
@@ -217,7 +218,7 @@ def checked_checkin(record: dict) -> CheckIn:
         raise RecordError("a date outside 1900 to 2999")
     if checkin.minutes is not None and not 0 <= checkin.minutes <= MAX_AMOUNT:
         raise RecordError(f"an amount outside 0 to {MAX_AMOUNT}")
-    if checkin.note and not checkin.note.isprintable() and not _note_ok(checkin.note):
+    if checkin.note and not checkin.note.isprintable() and not note_ok(checkin.note):
         raise RecordError("a note connect would not take")
     if checkin.by is not None and not _short_text_ok(checkin.by):
         raise RecordError("a partner that is not a name or an id")
@@ -227,7 +228,7 @@ def checked_checkin(record: dict) -> CheckIn:
 def checked_skip(record: dict) -> Skip:
     """A skip from a file connect did not write itself: also its values are checked."""
     skip = skip_from(record)
-    if not MIN_YEAR <= skip.day.year <= MAX_YEAR or not _note_ok(skip.reason):
+    if not MIN_YEAR <= skip.day.year <= MAX_YEAR or not note_ok(skip.reason):
         raise RecordError("a date outside 1900 to 2999, or a reason connect would not take")
     return skip
 
@@ -282,12 +283,12 @@ def checked_ritual(record: dict) -> Ritual:
         raise RecordError("a date outside 1900 to 2999")
     if ritual.by is not None and not _short_text_ok(ritual.by):
         raise RecordError("a partner that is not a name or an id")
-    if len(str(ritual.fields)) > _RITUAL_TEXT_MAX or not all(_note_ok(t) for t in _texts(ritual.fields)):
+    if len(str(ritual.fields)) > _RITUAL_TEXT_MAX or not all(note_ok(t) for t in field_texts(ritual.fields)):
         raise RecordError("a text connect would not take")
     return ritual
 
 
-def _texts(value: object, depth: int = 0):
+def field_texts(value: object, depth: int = 0):
     """Every string inside a record's fields (keys too), to a bounded depth."""
     if depth > 4:
         raise RecordError("fields nested too deep")
@@ -296,10 +297,10 @@ def _texts(value: object, depth: int = 0):
     elif isinstance(value, dict):
         for key, item in value.items():
             yield str(key)
-            yield from _texts(item, depth + 1)
+            yield from field_texts(item, depth + 1)
     elif isinstance(value, list):
         for item in value:
-            yield from _texts(item, depth + 1)
+            yield from field_texts(item, depth + 1)
 
 
 def skip_record(skip: Skip) -> dict:
