@@ -12,7 +12,6 @@ import gc
 import os
 import sys
 
-from . import everyday, today  # noqa: F401  (declare the everyday commands the fast path runs)
 from .completion import REQUEST_VARIABLE, answer_request
 from .fastpath import parse
 from .output import ABORTED, echo, exit_after
@@ -27,8 +26,11 @@ def main(argv: list[str] | None = None) -> None:
         return
     args = sys.argv[1:] if argv is None else list(argv)
     parsed = parse(args)
-    if not args and today.has_data():  # bare `connect`: what is left today (the help, before there is any)
-        parsed = today.BARE, {}
+    if not args:
+        from . import today
+
+        if today.has_data():  # bare `connect`: what is left today (the help, before there is any)
+            parsed = today.BARE, {}
     if parsed is None:
         from .app import main as typer_main
 

@@ -1,7 +1,7 @@
 """The everyday commands read without Typer: a strict subset of the command lines the Typer CLI accepts.
 
-`connect done`, `week`, `stats` and `list` run many times a day, and importing typer and click and
-building the app would take most of their time. `parse` reads a command line against the same
+`connect done`, `week`, `log`, `add` and the other commands of FAST_MODULES run many times a day, and
+importing typer and click and building the app would take most of their time. `parse` reads a command line against the same
 declarations the Typer app is made from (spec.py), but accepts only the plain forms whose meaning
 it is sure of, and says None to anything else (help, `--`, `--opt=value`, a repeated or unknown
 option, a missing value or one starting with '-', a number that is not plain ASCII digits or out of
@@ -22,12 +22,44 @@ DISABLE_VARIABLE = "CONNECT_NO_FASTPATH"
 # click answers shell completion requests itself when this is set (`_<PROG>_COMPLETE`).
 COMPLETION_VARIABLE = "_CONNECT_COMPLETE"
 
+# The commands the fast path runs, and the module that declares each: only that one is imported (every
+# command module costs a few milliseconds). A test checks this against the `fast=True` declarations.
+FAST_MODULES = {
+    "done": "everyday",
+    "week": "everyday",
+    "stats": "everyday",
+    "list": "everyday",
+    "today": "today",
+    "status": "today",
+    "undo": "log",
+    "skip": "log",
+    "unskip": "log",
+    "skips": "log",
+    "log": "log",
+    "add": "habits",
+    "edit": "habits",
+    "move": "habits",
+    "remind": "reminders",
+    "question": "rituals",
+    "answer": "rituals",
+    "send": "rituals",
+    "thank": "rituals",
+    "inbox": "rituals",
+    "checkins": "talk",
+    "catalog": "firstrun",
+}
+
 
 def parse(args: list[str]) -> tuple[Command, dict] | None:
     """The everyday command and its keyword arguments for a plain command line, else None."""
     if DISABLE_VARIABLE in os.environ or COMPLETION_VARIABLE in os.environ or sys.platform == "win32":
         return None  # on Windows click expands wildcards in the arguments first
-    spec = next((c for c in COMMANDS if c.fast and c.group is None and args and c.name == args[0]), None)
+    module = FAST_MODULES.get(args[0]) if args else None
+    if module is None:
+        return None
+    # It declares its commands. (`__import__`, not importlib's import_module, so -X importtime shows it.)
+    __import__(f"{__package__}.{module}")
+    spec = next((c for c in COMMANDS if c.fast and c.group is None and c.name == args[0]), None)
     if spec is None:
         return None
     options = {flag: option for option in spec.params if not isinstance(option, Argument) for flag in option.flags}

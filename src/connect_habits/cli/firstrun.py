@@ -195,7 +195,9 @@ def chosen_numbers(text: str, count: int) -> list[int]:
     return chosen
 
 
-@command("catalog", Argument("name", "One template in full (its id, or the start of it).", required=False), JSON)
+@command(
+    "catalog", Argument("name", "One template in full (its id, or the start of it).", required=False), JSON, fast=True
+)
 def catalog(name: str | None, as_json: bool) -> None:
     """Browse the habit templates, grouped by the strategy they serve; or one of them in full."""
     from ..core.catalog import find_template, load_catalog

@@ -93,6 +93,7 @@ def described(habit, names=None) -> str:
     FROM,
     NOTE,
     *SHARED,
+    fast=True,
 )
 def add(
     name: str | None,
@@ -191,6 +192,7 @@ def _hours(delta) -> str:
     NOTE,
     *SHARED,
     Option(("--restore",), "restore", FLAG, False, "Bring back an archived habit."),
+    fast=True,
 )
 def edit(
     name: str,
@@ -245,6 +247,7 @@ def edit(
     Argument("name", "The habit to move."),
     Option(("--before",), "before", TEXT, None, "Put it just before this habit."),
     Option(("--to",), "to", integer(), None, "Put it at this place among the active habits (1 is first)."),
+    fast=True,
 )
 def move(name: str, before: str | None, to: int | None) -> None:
     """Change the order habits are shown in (week, list, stats); a group's habits stay together."""

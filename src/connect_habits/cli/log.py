@@ -19,6 +19,7 @@ from .spec import DATE, FLAG, JSON, TEXT, Argument, Option, command
     Argument("name", "The habit."),
     DATE,
     Option(("--by",), "by", TEXT, None, "Whose check-in, for a habit each of you does."),
+    fast=True,
 )
 def undo(name: str, day: str, by: str | None) -> None:
     """Remove the day's latest check-in (or, if it has none, the day's skip)."""
@@ -79,6 +80,7 @@ def _which(name: str | None, every: bool) -> None:
     *RANGE,
     Option(("--reason",), "reason", TEXT, None, "Why (kept with the skip)."),
     ALL_HABITS,
+    fast=True,
 )
 def skip(
     name: str | None, day: str | None, start: str | None, end: str | None, reason: str | None, every: bool
@@ -124,7 +126,7 @@ def skip(
         )
 
 
-@command("unskip", Argument("name", "The habit (or --all).", required=False), *RANGE, ALL_HABITS)
+@command("unskip", Argument("name", "The habit (or --all).", required=False), *RANGE, ALL_HABITS, fast=True)
 def unskip(name: str | None, day: str | None, start: str | None, end: str | None, every: bool) -> None:
     """Take back skipped days, one or a whole range (a holiday called off); check-ins are left alone."""
     from ..core.habits import resolve_active
@@ -149,7 +151,7 @@ def unskip(name: str | None, day: str | None, start: str | None, end: str | None
     echo(f"Took back {counted(len(gone), 'skipped day')} {whose}, {_span(days)}.")
 
 
-@command("skips", Argument("name", "Only this habit.", required=False), JSON)
+@command("skips", Argument("name", "Only this habit.", required=False), JSON, fast=True)
 def skips(name: str | None, as_json: bool) -> None:
     """The days you set aside, newest first, a range on one line; `connect unskip` takes them back."""
     from ..core.habits import resolve_active
@@ -256,6 +258,7 @@ def unplug(duration: str | None, habit: str | None, stop: bool) -> None:
         "From this date: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago.",
     ),
     JSON,
+    fast=True,
 )
 def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     """The raw history, newest first, with notes and who logged it."""

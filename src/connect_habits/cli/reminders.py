@@ -71,7 +71,7 @@ def _snoozed(ctx: Context, now) -> dict:
     return held
 
 
-@command("remind", JSON)
+@command("remind", JSON, fast=True)
 def remind(as_json: bool) -> None:
     """The next reminders (today and tomorrow), from the same rules the daemon uses."""
     ctx = Context.from_environment()

@@ -50,6 +50,7 @@ def _seed(snapshot) -> str:
     "question",
     JSON,
     Option(("--history",), "history", FLAG, False, "Past days' questions, with both answers."),
+    fast=True,
 )
 def question(as_json: bool, history: bool) -> None:
     """Today's question, the same on both your machines; your partner's answer shows once you have answered."""
@@ -130,6 +131,7 @@ def _words(answer: dict, name: str) -> str:
     Argument("text", "Your answer to today's question."),
     BY,
     PRIVATE.with_help("Keep your answer's words on this machine only: never in the shared folder."),
+    fast=True,
 )
 def answer(text: str, by: str | None, private: bool) -> None:
     """Answer today's question (again: replaces your answer); then see your partner's, if they have answered."""
@@ -193,19 +195,19 @@ def _send(kind: str, text: str) -> None:
         echo(f"'{logged.habit.name}' done today.")
 
 
-@command("send", Argument("text", "What to say."))
+@command("send", Argument("text", "What to say."), fast=True)
 def send(text: str) -> None:
     """Send your partner a message: it appears on their desktop once the shared folder has synced."""
     _send("message", text)
 
 
-@command("thank", Argument("text", "What you thank them for."))
+@command("thank", Argument("text", "What you thank them for."), fast=True)
 def thank(text: str) -> None:
     """Thank your partner: it appears on their desktop, and your thank-you habit is logged."""
     _send("thanks", text)
 
 
-@command("inbox", JSON)
+@command("inbox", JSON, fast=True)
 def inbox(as_json: bool) -> None:
     """What your partner sent you: messages and thanks, newest first."""
     from ..core.rituals import messages_to, seen_by

@@ -189,7 +189,7 @@ def _week_text(snapshot, first_weekday: int, today) -> str:
     return render_week(summary, style(), list(snapshot.names.values()), [])
 
 
-@command("checkins", JSON)
+@command("checkins", JSON, fast=True)
 def checkins(as_json: bool) -> None:
     """Your past check-ins: appreciations, what was hard, promises and whether they were kept."""
     from ..core.rituals import outcomes, talk_summary, talks
