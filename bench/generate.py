@@ -61,6 +61,7 @@ PLAN = (
 )
 
 DONE_HABIT = "tech-free-dinner"  # the habit `connect done` and `connect stats` are timed on (daily, ~3,500 check-ins at 10 years)
+SKIP_HABIT = "say-thank-you"  # the habit `connect skip` sets today aside on
 
 
 def years_ago(today: date, years: int) -> date:
