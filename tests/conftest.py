@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,8 @@ from support.dbus_session import notification_server, session_bus  # noqa: F401
 for _variable in ("LC_ALL", "LC_CTYPE", "COLUMNS"):
     os.environ.pop(_variable, None)
 os.environ["LANG"] = "C.UTF-8"
+# The help a `connect --help` keeps (cli/helpcache.py) goes to a cache folder of the test run, not the user's.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="connect-test-cache-")
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ everything else comes here. Importing it imports every command module, so each d
 from __future__ import annotations
 
 import inspect
+import sys
+from pathlib import Path
 from typing import List, Optional
 
 import click
@@ -136,10 +138,30 @@ def _annotation(param):
     return Optional[base] if param.default is None and not param.required else base
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Run the Typer CLI: user errors become one sentence on stderr and an exit code, never a traceback."""
+def main(argv: list[str] | None = None, help_file: Path | None = None) -> None:
+    """Run the Typer CLI: user errors become one sentence on stderr and an exit code, never a traceback.
+
+    `help_file`: where to keep the help this prints, for the next time (helpcache.py).
+    """
     ascii_streams()
-    exit_after(lambda: _run(argv))
+    if help_file is None:
+        exit_after(lambda: _run(argv))
+        return
+    from .helpcache import Recorder, keep
+
+    recorder = Recorder(sys.stdout)
+
+    def run() -> int:
+        sys.stdout = recorder
+        try:
+            code = _run(argv)
+        finally:
+            sys.stdout = recorder.wrapped
+        if code == 0:
+            keep(help_file, "".join(recorder.written))
+        return code
+
+    exit_after(run)
 
 
 def _run(argv: list[str] | None) -> int:

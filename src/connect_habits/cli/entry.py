@@ -32,9 +32,14 @@ def main(argv: list[str] | None = None) -> None:
         if today.has_data():  # bare `connect`: what is left today (the help, before there is any)
             parsed = today.BARE, {}
     if parsed is None:
+        from .helpcache import cache_file, print_cached
+
+        help_file = cache_file(args)
+        if print_cached(help_file):
+            return
         from .app import main as typer_main
 
-        typer_main(argv)
+        typer_main(argv, help_file)
         return
     spec, params = parsed
     # Python's cycle collector ran 25 to 30 times in a `connect week` (gc.callbacks: 4.5 to 6 ms of about 40),
