@@ -149,6 +149,8 @@ def _changes(before, after, names) -> list[str]:
 
 def _quiet_note(ctx, habit) -> None:
     """Say so when a reminder time falls in the quiet hours: held until they end, or not sent at all."""
+    if not habit.at:
+        return
     from datetime import datetime
 
     from ..core.reminders import quiet_end, settings_from_config

@@ -9,8 +9,8 @@ day (the next date on the clock), and what it looks at (done, due, skipped) is t
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from ..errors import InvalidInput
@@ -28,14 +28,17 @@ SNOOZE = timedelta(minutes=15)
 # ---------------------------------------------------------------- settings
 
 
-@dataclass(frozen=True)
-class QuietHours:
-    """A daily window without notifications; it may cross midnight (22:30-07:30)."""
+# The records here are namedtuples, not dataclasses: importing dataclasses (and inspect with it) cost about
+# 8 ms in every command that reads a reminder setting (remind, add --at, edit).
 
-    start: time
-    end: time
 
-    def __contains__(self, moment: time) -> bool:
+class QuietHours(namedtuple("QuietHours", "start end")):
+    """A daily window without notifications (times `start` to `end`); it may cross midnight (22:30-07:30)."""
+
+    __slots__ = ()
+
+    def __contains__(self, moment: object) -> bool:
+        assert isinstance(moment, time)
         if self.start <= self.end:
             return self.start <= moment < self.end
         return moment >= self.start or moment < self.end
@@ -44,20 +47,22 @@ class QuietHours:
         return f"{self.start:%H:%M}-{self.end:%H:%M}"
 
 
-@dataclass(frozen=True)
-class ReminderSettings:
-    """The daemon's options from the config file."""
+class ReminderSettings(
+    namedtuple(
+        "ReminderSettings",
+        "quiet summary_weekday summary_at grace first_weekday notify partner digest_at evening_at day_starts",
+        defaults=(None, 6, "19:00", DEFAULT_GRACE, 0, True, "messages", None, "20:00", MIDNIGHT),
+    )
+):
+    """The daemon's options from the config file.
 
-    quiet: QuietHours | None = None
-    summary_weekday: int = 6
-    summary_at: str = "19:00"
-    grace: timedelta = DEFAULT_GRACE
-    first_weekday: int = 0
-    notify: bool = True  # `notifications = false`: nothing is sent (what falls due meanwhile is let go)
-    partner: str = "messages"  # `partner_notifications`: all, messages or off (core/rituals.py)
-    digest_at: str | None = None  # `digest_at`: one notification with all that is left, instead of one per habit
-    evening_at: str = "20:00"  # `evening_at`: when a reminder snoozed until "this evening" comes back
-    day_starts: time = MIDNIGHT  # `day_starts`: before it, it is still the day before (core/daystart.py)
+    `notify`: `notifications = false` sends nothing (what falls due meanwhile is let go); `partner`:
+    `partner_notifications`, all, messages or off (core/rituals.py); `digest_at`: one notification with
+    all that is left, instead of one per habit; `evening_at`: when a reminder snoozed until "this evening"
+    comes back; `day_starts`: before it, it is still the day before (core/daystart.py).
+    """
+
+    __slots__ = ()
 
     def today(self, now: datetime) -> date:
         """The day it is at `now`: the day before its date until `day_starts`."""
@@ -164,14 +169,25 @@ def wall_instant(day: date, hhmm: str, zone: tzinfo) -> datetime:
     return wall.replace(tzinfo=zone)
 
 
-@dataclass(frozen=True)
 class Slot:
-    """One reminder: a habit's time on a day, and the instant it falls on."""
+    """One reminder: a habit's time on a day, and the instant it falls on (equal by value, like a tuple)."""
 
-    habit_id: str
-    day: date
-    at: str
-    instant: datetime
+    __slots__ = ("habit_id", "day", "at", "instant")
+
+    def __init__(self, habit_id: str, day: date, at: str, instant: datetime):
+        self.habit_id, self.day, self.at, self.instant = habit_id, day, at, instant
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for cls in type(self).__mro__ for name in getattr(cls, "__slots__", ()))
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, self._values()))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}{self._values()!r}"
 
     @property
     def key(self) -> str:
@@ -276,17 +292,15 @@ def quiet_end(moment: datetime, settings: ReminderSettings) -> datetime:
     """When the quiet hours around `moment` end (`moment` itself when it is not quiet)."""
     if not is_quiet(moment, settings):
         return moment
-    end = settings.quiet.end  # type: ignore[union-attr]
+    end = settings.quiet.end
     day = moment.date() if moment.time().replace(tzinfo=None) < end else moment.date() + timedelta(days=1)
     return wall_instant(day, f"{end:%H:%M}", moment.tzinfo)  # type: ignore[arg-type]
 
 
-@dataclass(frozen=True)
-class Decision:
+class Decision(namedtuple("Decision", "send drop")):
     """What to do at one moment: reminders to send now, and missed ones to drop for good."""
 
-    send: list[Slot]
-    drop: list[Slot]
+    __slots__ = ()
 
 
 def reminders_due(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from ..errors import InvalidInput
@@ -21,11 +20,14 @@ REPEATS = 4  # a reminder comes again at most this many times
 EVENING_LEAD = timedelta(minutes=30)  # "this evening" is offered until this long before the evening
 
 
-@dataclass(frozen=True)
 class Repeat(Slot):
     """A reminder sent again: the `number`th repeat of the reminder at `at` on `day`."""
 
-    number: int = 1
+    __slots__ = ("number",)
+
+    def __init__(self, habit_id: str, day: date, at: str, instant: datetime, number: int = 1):
+        super().__init__(habit_id, day, at, instant)
+        self.number = number
 
     @property
     def key(self) -> str:
