@@ -12,6 +12,7 @@ from test_long_history import (  # noqa: F401  (fixtures)
     same_as_a_full_read,
 )
 
+
 def garble(path) -> None:
     """Garbage of the same length, written in place, with the old time: the cache cannot tell, a read refuses it."""
     info = path.stat()
