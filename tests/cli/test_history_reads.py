@@ -12,6 +12,8 @@ from test_long_history import (  # noqa: F401  (fixtures)
     same_as_a_full_read,
 )
 
+from connect_habits.storage.pastfolds import PAST_CACHE_FILE
+
 
 def garble(path) -> None:
     """Garbage of the same length, written in place, with the old time: the cache cannot tell, a read refuses it."""
@@ -39,3 +41,39 @@ def test_a_log_since_a_day_reads_no_month_before_it(connect, home):
     assert connect("log", "--since", "2026-10-05").code == 0
     assert connect("log", "--since", "2026-10-05", "walk", "--json").code == 0
     assert connect("log").code == 1  # the whole history does read it
+
+
+PAST_WEEKS = [
+    ("week", "--date", day, *form)
+    for day in (
+        "2025-09-30",  # a week across two months
+        "2024-12-31",  # across the new year
+        "2023-09-04",  # the week the habits were made
+        "2023-08-01",  # before any habit
+        "2026-09-22",  # the last week before the folds
+        "2026-09-29",  # a week across the folds' first day
+        "2024-02-29",
+    )
+    for form in ((), ("--json",))
+] + [("week", "--date", "2025-03-01", "--weeks", "6", "--json"), ("week", "--date", "2024-01-03", "--weeks", "3")]
+
+
+def test_a_past_week_shows_what_a_full_read_shows(connect, home):
+    same_as_a_full_read(connect, PAST_WEEKS)
+    assert (home / PAST_CACHE_FILE).exists()
+    same_as_a_full_read(connect, PAST_WEEKS)  # again, from the past folds kept
+
+
+def test_a_past_week_reads_its_own_months_once_the_past_folds_are_kept(connect, home):
+    assert connect("week", "--date", "2025-12-10").code == 0  # makes the past folds on the way there
+    garble(home / "connect.2024-05.json")
+    for day in ("2025-02-12", "2025-08-01", "2024-11-20"):
+        assert connect("week", "--date", day).code == 0, day
+    assert connect("week", "--date", "2024-05-15").code == 1  # its own month: read, and refused
+
+
+def test_a_change_before_a_past_fold_is_seen_at_once(connect, home):
+    assert connect("week", "--date", "2025-06-10").code == 0
+    assert connect("done", "walk", "--date", "2024-03-05").code == 0  # before the folds kept
+    assert connect("undo", "perfect", "--date", "2023-10-02").code == 0  # the three-year streak breaks there
+    same_as_a_full_read(connect, [("week", "--date", "2025-06-10", "--json"), ("week", "--date", "2024-03-05")])

@@ -153,6 +153,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     from ..core.model import parse_date
     from ..core.week import week_summary
     from .jsonforms import week_json
+    from .pastweek import week_reading
     from .render import (
         EMPTY_WEEK,
         UNREAD_HABITS,
@@ -168,19 +169,21 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     first_weekday = ctx.config.first_weekday
     first = week_start(when - timedelta(days=7 * (weeks - 1)), first_weekday)
     # The first week shows its streaks as they stood at its end.
-    snapshot = ctx.load(first, as_of=min(first + timedelta(days=6), today))
+    snapshot, best = week_reading(ctx, first, when, today)
+    weekly = snapshot if best is None else best[0]
     summaries = [
         week_summary(
             snapshot.habits,
-            snapshot.checkins,
-            snapshot.skips,
+            weekly.checkins,
+            weekly.skips,
             today,
             when - timedelta(days=7 * n),
             first_weekday,
             snapshot.persons,
-            snapshot.folds,
-            snapshot.since,
+            weekly.folds,
+            weekly.since,
             snapshot.names,
+            best[1] if best is not None else None,
         )
         for n in range(weeks - 1, -1, -1)
     ]
