@@ -5,14 +5,18 @@ what reading every month (CONNECT_NO_SUMMARY=1) shows.
 from __future__ import annotations
 
 import os
+import time
 
+import pytest
 from test_long_history import (  # noqa: F401  (fixtures)
     home,
     long_home,
     same_as_a_full_read,
 )
+from test_rituals import Home
 
 from connect_habits.storage.pastfolds import PAST_CACHE_FILE
+from support import run_connect
 
 
 def garble(path) -> None:
@@ -77,3 +81,62 @@ def test_a_change_before_a_past_fold_is_seen_at_once(connect, home):
     assert connect("done", "walk", "--date", "2024-03-05").code == 0  # before the folds kept
     assert connect("undo", "perfect", "--date", "2023-10-02").code == 0  # the three-year streak breaks there
     same_as_a_full_read(connect, [("week", "--date", "2025-06-10", "--json"), ("week", "--date", "2024-03-05")])
+
+
+def age(*folders) -> None:
+    """Every file an hour old, as a real history's are: the caches do not trust a file just written."""
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for folder in folders:
+        for path in folder.rglob("*"):
+            os.utime(path, ns=(hour_ago, hour_ago))
+
+
+@pytest.fixture
+def letters(tmp_path):
+    """Alex and Sam sharing a folder since January 2024: messages and thanks sent now and then, years apart."""
+    alex, sam = Home(tmp_path, "alex"), Home(tmp_path, "sam")
+    alex.ok(
+        "init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "say-thank-you", now="2024-01-05T10:00"
+    )
+    code = alex.ok("sync", "init", str(tmp_path / "shared"), "--me", "Alex", now="2024-01-05T10:00").out.splitlines()[
+        -1
+    ]
+    sam.ok("sync", "join", str(tmp_path / "shared"), "--me", "Sam", "--code", code, now="2024-01-05T10:05")
+    sam.ok("done", "say-thank-you", now="2024-02-10T10:00")  # a month before the first message
+    alex.ok("send", "the first", now="2024-03-10T08:00")
+    alex.ok("thank", "for the plants", now="2025-07-01T20:00")
+    sam.ok("inbox", now="2025-07-02T09:00")  # seen
+    sam.ok("thank", "for the letter", now="2025-07-02T09:05")
+    alex.ok("send", "see you soon", now="2026-11-20T08:00")
+    age(tmp_path)
+    return alex, sam, tmp_path
+
+
+def full(person, *args):
+    """The command reading every month, never a cache."""
+    return run_connect(person.home, *args, now="2026-12-05T10:00", env={"CONNECT_NO_SUMMARY": "1"})
+
+
+def test_the_inbox_shows_what_a_full_read_shows(letters):
+    alex, sam, _ = letters
+    for person in (alex, sam):
+        fast = person("inbox", "--json")
+        assert fast.code == 0 and fast.out == full(person, "inbox", "--json").out
+    listed = sam("inbox", "--json").json()
+    assert [(m["text"], m["seen"] is None) for m in listed] == [
+        ("see you soon", True),
+        ("for the plants", False),
+        ("the first", False),
+    ]
+    assert sam.ok("inbox").out.count("(new)") == 1  # notes it seen
+    assert sam("inbox", "--json").out == full(sam, "inbox", "--json").out
+
+
+def test_the_inbox_reads_no_month_before_the_first_message(letters):
+    _, sam, root = letters
+    assert sam("inbox", "--json").code == 0  # notes which months hold rituals
+    (before,) = (root / "shared").glob("connect-*.2024-02.json")
+    garble(before)
+    fast = sam("inbox", "--json")
+    assert fast.code == 0 and before.name not in fast.err
+    assert before.name in full(sam, "inbox", "--json").err  # the whole history reads it (and puts it back)
