@@ -140,3 +140,8 @@ def test_the_inbox_reads_no_month_before_the_first_message(letters):
     fast = sam("inbox", "--json")
     assert fast.code == 0 and before.name not in fast.err
     assert before.name in full(sam, "inbox", "--json").err  # the whole history reads it (and puts it back)
+
+
+@pytest.mark.parametrize("now", ["2026-11-26T21:00", "2026-11-01T09:00", "2026-01-01T09:00", "2025-03-31T22:00"])
+def test_the_stats_overview_shows_what_a_full_read_shows(connect, home, now):
+    same_as_a_full_read(connect, [("stats",), ("stats", "--json"), ("stats", "walk")], now=now)
