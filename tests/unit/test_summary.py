@@ -23,7 +23,7 @@ from connect_habits.core.model import (
 from connect_habits.core.stats import habit_stats, weekly_rates
 from connect_habits.core.streaks import streak_runs
 from connect_habits.core.week import week_summary
-from connect_habits.storage.cache import Cache, read_cache, write_cache
+from connect_habits.storage.cache import Cache, fold_of, read_cache, write_cache
 
 RHYTHMS = [
     ("daily", None),
@@ -228,10 +228,12 @@ def test_the_cache_file_round_trips_and_a_damaged_one_is_ignored(tmp_path):
         ],
     )
     newest, oldest = read_cache(path)  # newest first
-    assert newest.at == at and newest.folds[Cache.key("h", None)] == ("rules", fold)
+    rules, stored = newest.folds[Cache.key("h", None)]
+    assert newest.at == at and (rules, fold_of(stored)) == ("rules", fold)
     assert newest.files == {"a.json": [1, 2, 3], "b.json": None} and newest.with_history == {"h"}
     assert newest.warnings == ["w"]
-    assert oldest.at == date(2025, 8, 1) and oldest.folds[Cache.key("h", None)] == ("old rules", older)
+    rules, stored = oldest.folds[Cache.key("h", None)]
+    assert oldest.at == date(2025, 8, 1) and (rules, fold_of(stored)) == ("old rules", older)
     path.write_text(
         '{"version": 2, "entries": [{"at": "2025-09-01", "files": {}, "with_history": [], '
         '"folds": {"h/": ["r", {}]}, "warnings": []}]}'

@@ -153,6 +153,7 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     from ..core.model import parse_date
     from ..core.week import week_summary
     from .jsonforms import week_json
+    from .pastweek import week_reading
     from .render import (
         EMPTY_WEEK,
         UNREAD_HABITS,
@@ -168,19 +169,21 @@ def show_week(ctx: Context, day: str, as_json: bool, weeks: int = 1) -> None:
     first_weekday = ctx.config.first_weekday
     first = week_start(when - timedelta(days=7 * (weeks - 1)), first_weekday)
     # The first week shows its streaks as they stood at its end.
-    snapshot = ctx.load(first, as_of=min(first + timedelta(days=6), today))
+    snapshot, best = week_reading(ctx, first, when, today)
+    weekly = snapshot if best is None else best[0]
     summaries = [
         week_summary(
             snapshot.habits,
-            snapshot.checkins,
-            snapshot.skips,
+            weekly.checkins,
+            weekly.skips,
             today,
             when - timedelta(days=7 * n),
             first_weekday,
             snapshot.persons,
-            snapshot.folds,
-            snapshot.since,
+            weekly.folds,
+            weekly.since,
             snapshot.names,
+            best[1] if best is not None else None,
         )
         for n in range(weeks - 1, -1, -1)
     ]
@@ -280,9 +283,10 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     first = ctx.config.first_weekday
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
-    snapshot = ctx.load(
-        since=min(shown, today - timedelta(days=7 * 53)), select=only(name) if name is not None else None, private=False
-    )
+    # The overview's table shows 12 weeks' rates (its JSON a year's): those weeks, and a month before for the
+    # periods and windows that reach back into it.
+    back = timedelta(days=7 * 53 if name is not None or as_json else 7 * 13 + 31)
+    snapshot = ctx.load(since=min(shown, today - back), select=only(name) if name is not None else None, private=False)
     names = snapshot.names
     histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
 
@@ -314,7 +318,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     rows = []
     for habit in (h for h in snapshot.habits if not h.archived):
         for person, history in per_partner(habit):
-            result = habit_stats(habit, history, today, 1, first)
+            result = habit_stats(habit, history, today, 0, first, (4, 12, 52) if as_json else (12,))
             rows.append((result, person, weekly_rates(habit, history, today, 12, first)))
     rates = [r.rates[12] for r, _, _ in rows if r.rates[12] is not None]
     overall = sum(rates) / len(rates) if rates else None

@@ -9,7 +9,7 @@ import json
 
 from .. import clock
 from ..errors import UsageError
-from .context import Context
+from .context import Context, only
 from .output import echo
 from .spec import DATE, FLAG, JSON, TEXT, Argument, Option, command
 
@@ -269,7 +269,8 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
 
     ctx = Context.from_environment()
     start = parse_date(since, ctx.today()) if since else None  # before reading: a refusal changes nothing
-    snapshot = ctx.load()
+    # From `start` on only: the months before it are not read (nor, with a name, the other habits' records).
+    snapshot = ctx.load() if start is None else ctx.load(since=start, select=only(name) if name else None)
     couple = snapshot.couple
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}

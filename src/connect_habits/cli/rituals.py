@@ -211,11 +211,15 @@ def thank(text: str) -> None:
 def inbox(as_json: bool) -> None:
     """What your partner sent you: messages and thanks, newest first."""
     from ..core.rituals import messages_to, seen_by
+    from ..storage.ritualindex import first_ritual_day
     from ..storage.rituals import mark_seen
 
     ctx = Context.from_environment()
     now = clock.now()
-    with ctx.transaction() as tx:  # one read; what it lists is noted as seen in the same step
+    # From the first month that holds a ritual: the months before hold no message, nor an undo of one.
+    first, today = first_ritual_day(ctx.store), ctx.today()
+    since = None if isinstance(first, str) else min(first or today, today)
+    with ctx.transaction(since=since) as tx:  # one read; what it lists is noted as seen in the same step
         snapshot = tx.snapshot
         me = snapshot.me
         received = messages_to(snapshot.rituals, me) if me is not None else []

@@ -209,8 +209,14 @@ class HabitStats(
     __slots__ = ()
 
 
-def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0) -> HabitStats:
-    """The whole picture of one habit."""
+def habit_stats(
+    habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0, rates=(4, 12, 52)
+) -> HabitStats:
+    """The whole picture of one habit.
+
+    `weeks` 0: no calendar, nor the weekdays' rates, and `rates` only the completion rates over those
+    numbers of weeks: a row of the overview, which needs the history of those weeks alone.
+    """
     runs = streak_runs(habit, history, today, first_weekday)
     return HabitStats(
         habit=habit,
@@ -218,10 +224,10 @@ def habit_stats(habit: Habit, history: History, today: date, weeks: int = 26, fi
         best_streak=runs.longest,
         streak_unit=streak_unit(habit),
         best_streaks=runs.best,
-        rates={n: completion_rate(habit, history, today, n, first_weekday) for n in (4, 12, 52)},
-        weekdays=weekday_completion(habit, history, today),
+        rates={n: completion_rate(habit, history, today, n, first_weekday) for n in rates},
+        weekdays=weekday_completion(habit, history, today) if weeks else [],
         strength=strength(habit, history, today),
-        calendar=calendar(habit, history, today, weeks, first_weekday),
+        calendar=calendar(habit, history, today, weeks, first_weekday) if weeks else [],
         result=challenge_result(habit, history, today, first_weekday),
     )
 

@@ -94,14 +94,27 @@ def streak_unit(habit: Habit) -> str:
 
 
 def habit_week(
-    habit: Habit, history: History, day: date, today: date, first_weekday: int = 0, person: str | None = None
+    habit: Habit,
+    history: History,
+    day: date,
+    today: date,
+    first_weekday: int = 0,
+    person: str | None = None,
+    best: int | None = None,
 ) -> HabitWeek:
-    """A habit's row for the week containing `day`, with streaks as of that week's end (or today)."""
+    """A habit's row for the week containing `day`, with streaks as of that week's end (or today).
+
+    `best`: the best streak up to today, when `history` stops after the week (a past week's reading).
+    """
     start = week_start(day, first_weekday)
     end = start + timedelta(days=6)
-    runs = streak_runs(habit, history, today, first_weekday)
     as_of = min(end, today)
-    current = runs.current.length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+    if best is None or as_of == today:
+        runs = streak_runs(habit, history, today, first_weekday)
+        current = runs.current.length if as_of == today else current_streak(habit, history, as_of, first_weekday)
+        best = runs.longest
+    else:
+        current = current_streak(habit, history, as_of, first_weekday)
     after = as_of + timedelta(days=1)
     if as_of < today and habit.limit is not None and not habit.week_based:
         # A past week's last day is over: kept, it counts (as its own "today" it would still be open). Seen from
@@ -111,7 +124,7 @@ def habit_week(
     return HabitWeek(
         habit=habit,
         streak=current,
-        best_streak=runs.longest,
+        best_streak=best,
         streak_unit=streak_unit(habit),
         progress=week_progress(habit, history, start, today),
         days={d: day_status(habit, history, d, today, first_weekday) for d in week_days(start)},
@@ -131,11 +144,13 @@ def week_summary(
     folds: Folds | None = None,
     since: date | None = None,
     names: Mapping[str, str] | None = None,
+    best: Mapping[tuple[str, str | None], int] | None = None,
 ) -> WeekSummary:
     """The weekly summary of every active habit for the week containing `day` (default: today).
 
     A habit whose end (a challenge's) is before the week is left out. A habit each partner does (`who = each`) gets a row per partner. `persons` are the partners' ids,
-    `names` their names (each id stands for itself when not given).
+    `names` their names (each id stands for itself when not given). `best`: each row's (habit id,
+    partner id or None) best streak up to today, for check-ins that stop after the week (best_streaks).
     """
     day = day or today
     checkins, skips, partners = list(checkins), list(skips), list(persons)
@@ -152,13 +167,38 @@ def week_summary(
             continue
         if habit.who == "each" and partners:
             rows += [
-                habit_week(habit, history, day, today, first_weekday, person)
+                habit_week(habit, history, day, today, first_weekday, person, _best(best, habit.id, person))
                 for person, history in person_histories(habit, checkins, skips, partners, folds, since)
             ]
         else:
-            rows.append(habit_week(habit, histories[habit.id], day, today, first_weekday))
+            rows.append(
+                habit_week(habit, histories[habit.id], day, today, first_weekday, best=_best(best, habit.id, None))
+            )
     shown = dict(names) if names is not None else {p: p for p in partners}
     return WeekSummary(start, end, today, [row._replace(by=_attribution(row, attributed)) for row in rows], shown)
+
+
+def _best(best: Mapping[tuple[str, str | None], int] | None, habit_id: str, person: str | None) -> int | None:
+    return None if best is None else best.get((habit_id, person))
+
+
+def best_streaks(
+    habits: Iterable[Habit],
+    checkins: Iterable[CheckIn],
+    skips: Iterable[Skip],
+    today: date,
+    first_weekday: int = 0,
+    persons: Iterable[str] = (),
+    folds: Folds | None = None,
+    since: date | None = None,
+) -> dict[tuple[str, str | None], int]:
+    """Each habit's (and each partner's, for an `each` habit) best streak up to today: week_summary's `best`."""
+    checkins, skips, partners = list(checkins), list(skips), list(persons)
+    found = {}
+    for habit in habits:
+        for person, history in person_histories(habit, checkins, skips, partners, folds, since):
+            found[habit.id, person] = streak_runs(habit, history, today, first_weekday).longest
+    return found
 
 
 def _attribution(row: HabitWeek, attributed: dict[tuple[str, date], list[str]]) -> dict[date, list[str]]:

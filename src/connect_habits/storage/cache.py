@@ -58,7 +58,8 @@ def read_cache(path: Path) -> list[Cache]:
                 at=date.fromisoformat(entry["at"]),
                 files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
                 with_history=set(entry["with_history"]),
-                folds={key: (rules, _fold_from(raw)) for key, (rules, raw) in entry["folds"].items()},
+                # Each fold as stored until it is used (_folds_from_cache): most entries of the past folds are not.
+                folds={str(key): (str(rules), raw) for key, (rules, raw) in entry["folds"].items()},
                 warnings=[str(w) for w in entry["warnings"]],
             )
             for entry in data["entries"]
@@ -100,7 +101,9 @@ def _streak_record(streak: Streak) -> list:
     return [streak.length, streak.first and streak.first.isoformat(), streak.last and streak.last.isoformat()]
 
 
-def _fold_record(fold: Fold) -> dict:
+def _fold_record(fold: Fold | dict) -> dict:
+    if isinstance(fold, dict):  # as read, never used: written back as it was
+        return fold
     runs = fold.runs
     return {
         "at": fold.at.isoformat(),
@@ -114,6 +117,11 @@ def _fold_record(fold: Fold) -> dict:
         "tail": [[d.isoformat(), *entry] for d, entry in sorted(fold.tail.items())],
         "tally": list(fold.tally),
     }
+
+
+def fold_of(value: Fold | dict) -> Fold:
+    """A cache entry's fold: read_cache keeps each as stored until it is used."""
+    return value if isinstance(value, Fold) else _fold_from(value)
 
 
 def _fold_from(raw: dict) -> Fold:
@@ -137,6 +145,16 @@ def _fold_from(raw: dict) -> Fold:
 
 
 CACHE_FILE = "summary-cache.json"
+
+
+def _rules_of(folds: dict) -> dict:
+    return {key: rules for key, (rules, _) in folds.items()}
+
+
+def _month_in(name: str) -> str | None:
+    """The month a month file's name holds (`connect.2026-11.json`: "2026-11"); None for a main file."""
+    parts = name.rsplit(".", 2)
+    return parts[1] if len(parts) == 3 and len(parts[1]) == 7 and parts[1][4:5] == "-" else None
 
 
 RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen within its timestamp's tick
@@ -208,11 +226,14 @@ class SummaryCache:
         at: date,
         today: date,
         warnings: list[str],
+        marks: int = 0,
     ) -> Reading:
         """The reading with every habit's fold at `at`: from the cache when it still holds, else made again.
 
         The cache keeps a fold at the first of last month and one at the first of this month. The
         second is made from the first, so a back-dated change to last month re-reads that month only.
+        `marks` (the past folds, pastfolds.py): keep every entry that holds, and make one at the first of
+        every `marks`-th month on the way, so a fold at any past point is a few months' reading away.
         """
 
         files = [own_files, *others]
@@ -235,8 +256,10 @@ class SummaryCache:
                 if entry.at == point and holds(entry):
                     folds = self._folds_from_cache(entry, snapshot, keys, point)
                     if folds is not None:
-                        if folds != entry.folds:
-                            made[point] = entry = entry._replace(folds=folds)
+                        changed = _rules_of(folds) != _rules_of(entry.folds)
+                        entry = entry._replace(folds=folds)
+                        if changed:
+                            made[point] = entry
                         return entry
             # Made again: onward from an older fold whose months are unchanged, else from the first month.
             if point > fold_point(today):
@@ -253,16 +276,30 @@ class SummaryCache:
             fresh = _fingerprints(files, month_of(point), racy=True, since_month=since)
             if older is not None:
                 fresh.update(older.files)
+            on_the_way: list[tuple[date, dict, set[str], list[str]]] | None = [] if marks else None
             folds, with_history, skipped = self._fold_forward(
-                own_files, others, snapshot, keys, point, older, older.folds if older is not None else None, warnings
+                own_files,
+                others,
+                snapshot,
+                keys,
+                point,
+                older,
+                older.folds if older is not None else None,
+                warnings,
+                on_the_way,
+                marks,
             )
+            for mark, mark_folds, mark_history, mark_skipped in on_the_way or ():
+                before = month_of(mark)
+                prints = {k: v for k, v in fresh.items() if (_month_in(k) or "") < before}  # a main file: ""
+                made[mark] = Cache(mark, prints, mark_history, mark_folds, mark_skipped)
             made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
             return entry
 
         entry = entry_at(at)
         if made and keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
             points = {fold_point(today), month_start(today)}
-            kept = [e for e in cached if e.at in points and e.at not in made and holds(e)]
+            kept = [e for e in cached if (marks or e.at in points) and e.at not in made and holds(e)]
             write_cache(self.path, [*made.values(), *kept])
         snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
         snapshot.warnings += [w for w in entry.warnings if w not in snapshot.warnings]
@@ -278,7 +315,10 @@ class SummaryCache:
             rules = _rules(habit, person, snapshot, self.first_weekday)
             cached = cache.folds.get(key)
             if cached is not None and cached[0] == rules:
-                folds[key] = cached
+                try:
+                    folds[key] = (rules, fold_of(cached[1]))
+                except (ValueError, KeyError, TypeError, AttributeError):
+                    return None  # a damaged entry: made again
             elif habit_id not in cache.with_history:  # nothing logged before `at`: its rules are enough
                 folds[key] = (rules, make_fold(habit, History(), at, self.first_weekday))
             else:
@@ -295,6 +335,8 @@ class SummaryCache:
         older,
         start: dict | None,
         warnings: list[str],
+        on_the_way: list | None = None,
+        marks: int = 0,
     ) -> tuple[dict, set[str], list[str]]:
         """Every habit's fold at `at`, made month by month from `older` (or the first month): one month in memory."""
         files = [own_files, *others]
@@ -322,6 +364,8 @@ class SummaryCache:
             next_at = (date.fromisoformat(month + "-01") + timedelta(days=31)).replace(day=1)
             folds = self._fold_step(step, keys, folds, fold_at, next_at)
             fold_at = next_at
+            if on_the_way is not None and marks and (next_at.month - 1) % marks == 0 and next_at < at:
+                on_the_way.append((next_at, folds, set(with_history), list(skipped)))
         if fold_at != at:  # the months up to `at` with nothing logged
             folds = self._fold_step(Snapshot(snapshot.habits, persons=snapshot.persons), keys, folds, fold_at, at)
         return folds, with_history, skipped

@@ -1,0 +1,43 @@
+"""A past stretch of the history, read from a fold at its first month: `connect week --date` long ago.
+
+The summary cache (cache.py) keeps folds at the first of last month and of this month: a week long
+past is before them, and its streaks would need every month before it. So the folds at past points
+are kept too, in a cache of their own (`summary-past.json`, beside the summary cache, so the everyday
+commands never read it): every fold made for a past week, and one at the first of every quarter the
+making passed. Each holds while the month files before it are unchanged, as the summary cache's do.
+A past week then reads its months, and a quarter's at most before them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..core.folds import month_start
+from ..core.model import Snapshot
+from .cache import SummaryCache
+from .files import DeviceFiles
+from .layout import folder_listing, month_of, months_of
+
+PAST_CACHE_FILE = "summary-past.json"
+MARKS = 3  # a fold kept at the first of every third month on the way: January, April, July, October
+
+
+def load_past(store, first: date, last: date, select=None) -> Snapshot | None:
+    """The check-ins and skips from the first of `first`'s month to the end of `last`'s, with every habit's fold there.
+
+    None when this home is shared (its folder's files, conflict copies and put-back records are the
+    whole read's to handle) or the summaries are switched off: the caller then reads everything.
+    """
+    from .store import read_other_mains
+
+    if store.layout.folder is not None or not store.summaries:
+        return None
+    at = month_start(first)
+    own_main = store._own_data()
+    own_files = DeviceFiles(store.path, own_main, months_of(store.path, folder_listing(store.path.parent)))
+    others, warnings = read_other_mains(store.layout)
+    keep = select(store._habits_of(own_files, others)) if select is not None else None
+    reading = store.read_months(own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep)
+    cache = SummaryCache(store.paths.data_dir / PAST_CACHE_FILE, store.first_weekday, store.read_months)
+    after = (at + timedelta(days=31)).replace(day=1)  # the "today" whose fold point is `at`
+    return cache.attach(reading, own_files, others, at, after, warnings, marks=MARKS).snapshot

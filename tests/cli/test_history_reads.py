@@ -1,0 +1,147 @@
+"""Commands that look at part of a long history read only that part: what they show is, byte for byte,
+what reading every month (CONNECT_NO_SUMMARY=1) shows.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+from test_long_history import (  # noqa: F401  (fixtures)
+    home,
+    long_home,
+    same_as_a_full_read,
+)
+from test_rituals import Home
+
+from connect_habits.storage.pastfolds import PAST_CACHE_FILE
+from support import run_connect
+
+
+def garble(path) -> None:
+    """Garbage of the same length, written in place, with the old time: the cache cannot tell, a read refuses it."""
+    info = path.stat()
+    with open(path, "r+b") as handle:
+        handle.write(b"\x00" * info.st_size)
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+LOGS = [
+    ("log", "--since", since, *name, *form)
+    for since in ("2026-11-12", "2026-11-01", "2026-10-01", "2024-02-29", "2026-11-26", "2026-12-03", "3 days ago")
+    for name in ((), ("walk",), ("thanks",))
+    for form in ((), ("--json",))
+]
+
+
+def test_a_log_since_a_day_shows_what_a_full_read_shows(connect, home):
+    same_as_a_full_read(connect, LOGS)
+
+
+def test_a_log_since_a_day_reads_no_month_before_it(connect, home):
+    assert connect("week").code == 0  # makes the cache
+    garble(home / "connect.2024-05.json")
+    assert connect("log", "--since", "2026-10-05").code == 0
+    assert connect("log", "--since", "2026-10-05", "walk", "--json").code == 0
+    assert connect("log").code == 1  # the whole history does read it
+
+
+PAST_WEEKS = [
+    ("week", "--date", day, *form)
+    for day in (
+        "2025-09-30",  # a week across two months
+        "2024-12-31",  # across the new year
+        "2023-09-04",  # the week the habits were made
+        "2023-08-01",  # before any habit
+        "2026-09-22",  # the last week before the folds
+        "2026-09-29",  # a week across the folds' first day
+        "2024-02-29",
+    )
+    for form in ((), ("--json",))
+] + [("week", "--date", "2025-03-01", "--weeks", "6", "--json"), ("week", "--date", "2024-01-03", "--weeks", "3")]
+
+
+def test_a_past_week_shows_what_a_full_read_shows(connect, home):
+    same_as_a_full_read(connect, PAST_WEEKS)
+    assert (home / PAST_CACHE_FILE).exists()
+    same_as_a_full_read(connect, PAST_WEEKS)  # again, from the past folds kept
+
+
+def test_a_past_week_reads_its_own_months_once_the_past_folds_are_kept(connect, home):
+    assert connect("week", "--date", "2025-12-10").code == 0  # makes the past folds on the way there
+    garble(home / "connect.2024-05.json")
+    for day in ("2025-02-12", "2025-08-01", "2024-11-20"):
+        assert connect("week", "--date", day).code == 0, day
+    assert connect("week", "--date", "2024-05-15").code == 1  # its own month: read, and refused
+
+
+def test_a_change_before_a_past_fold_is_seen_at_once(connect, home):
+    assert connect("week", "--date", "2025-06-10").code == 0
+    assert connect("done", "walk", "--date", "2024-03-05").code == 0  # before the folds kept
+    assert connect("undo", "perfect", "--date", "2023-10-02").code == 0  # the three-year streak breaks there
+    same_as_a_full_read(connect, [("week", "--date", "2025-06-10", "--json"), ("week", "--date", "2024-03-05")])
+
+
+def age(*folders) -> None:
+    """Every file an hour old, as a real history's are: the caches do not trust a file just written."""
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for folder in folders:
+        for path in folder.rglob("*"):
+            os.utime(path, ns=(hour_ago, hour_ago))
+
+
+@pytest.fixture
+def letters(tmp_path):
+    """Alex and Sam sharing a folder since January 2024: messages and thanks sent now and then, years apart."""
+    alex, sam = Home(tmp_path, "alex"), Home(tmp_path, "sam")
+    alex.ok(
+        "init", "--partner", "Alex", "--partner", "Sam", "--yes", "--habit", "say-thank-you", now="2024-01-05T10:00"
+    )
+    code = alex.ok("sync", "init", str(tmp_path / "shared"), "--me", "Alex", now="2024-01-05T10:00").out.splitlines()[
+        -1
+    ]
+    sam.ok("sync", "join", str(tmp_path / "shared"), "--me", "Sam", "--code", code, now="2024-01-05T10:05")
+    sam.ok("done", "say-thank-you", now="2024-02-10T10:00")  # a month before the first message
+    alex.ok("send", "the first", now="2024-03-10T08:00")
+    alex.ok("thank", "for the plants", now="2025-07-01T20:00")
+    sam.ok("inbox", now="2025-07-02T09:00")  # seen
+    sam.ok("thank", "for the letter", now="2025-07-02T09:05")
+    alex.ok("send", "see you soon", now="2026-11-20T08:00")
+    age(tmp_path)
+    return alex, sam, tmp_path
+
+
+def full(person, *args):
+    """The command reading every month, never a cache."""
+    return run_connect(person.home, *args, now="2026-12-05T10:00", env={"CONNECT_NO_SUMMARY": "1"})
+
+
+def test_the_inbox_shows_what_a_full_read_shows(letters):
+    alex, sam, _ = letters
+    for person in (alex, sam):
+        fast = person("inbox", "--json")
+        assert fast.code == 0 and fast.out == full(person, "inbox", "--json").out
+    listed = sam("inbox", "--json").json()
+    assert [(m["text"], m["seen"] is None) for m in listed] == [
+        ("see you soon", True),
+        ("for the plants", False),
+        ("the first", False),
+    ]
+    assert sam.ok("inbox").out.count("(new)") == 1  # notes it seen
+    assert sam("inbox", "--json").out == full(sam, "inbox", "--json").out
+
+
+def test_the_inbox_reads_no_month_before_the_first_message(letters):
+    _, sam, root = letters
+    assert sam("inbox", "--json").code == 0  # notes which months hold rituals
+    (before,) = (root / "shared").glob("connect-*.2024-02.json")
+    garble(before)
+    fast = sam("inbox", "--json")
+    assert fast.code == 0 and before.name not in fast.err
+    assert before.name in full(sam, "inbox", "--json").err  # the whole history reads it (and puts it back)
+
+
+@pytest.mark.parametrize("now", ["2026-11-26T21:00", "2026-11-01T09:00", "2026-01-01T09:00", "2025-03-31T22:00"])
+def test_the_stats_overview_shows_what_a_full_read_shows(connect, home, now):
+    same_as_a_full_read(connect, [("stats",), ("stats", "--json"), ("stats", "walk")], now=now)
