@@ -191,7 +191,9 @@ ONCE = (
 )
 
 
-CACHE = "summary-cache.json"  # connect's summary cache in the data folder
+# What connect derives beside its data (summary caches, the index of months holding rituals, the
+# opened copies of sealed files): a restore leaves the home's own, as it is after any command.
+DERIVED = ("summary-cache.json", "summary-past.json", "ritual-months.json", "opened")
 
 
 def restore(pristine: Path, home: Path) -> None:
@@ -202,15 +204,19 @@ def restore(pristine: Path, home: Path) -> None:
     """
     kept = {p.relative_to(pristine) for p in pristine.rglob("*") if p.is_file()}
     for path in home.rglob("*"):
-        if path.is_file() and path.relative_to(home) not in kept and path.name != CACHE:
+        if path.is_file() and path.relative_to(home) not in kept and not _derived(path.relative_to(home)):
             path.unlink()
     for name in kept:
         source, target = pristine / name, home / name
-        if source.name == CACHE:
+        if _derived(name):
             continue  # derived data: the home's own stays, as it is after any command
         if not target.exists() or target.read_bytes() != source.read_bytes():
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(source, target)
+
+
+def _derived(relative: Path) -> bool:
+    return relative.parts[0] in DERIVED if relative.parts else False
 
 
 def time_commands(

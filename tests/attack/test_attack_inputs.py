@@ -150,7 +150,7 @@ def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
 
 
 LOCKS = {"connect.lock", "daemon.lock"}
-DERIVED = {"summary-cache.json"}  # the summary cache: any read may write it
+DERIVED = {"summary-cache.json", "summary-past.json", "ritual-months.json"}  # derived data: any read may write it
 TEMP = re.compile(r"^\..*\.tmp$")
 
 

@@ -145,3 +145,51 @@ def test_the_inbox_reads_no_month_before_the_first_message(letters):
 @pytest.mark.parametrize("now", ["2026-11-26T21:00", "2026-11-01T09:00", "2026-01-01T09:00", "2025-03-31T22:00"])
 def test_the_stats_overview_shows_what_a_full_read_shows(connect, home, now):
     same_as_a_full_read(connect, [("stats",), ("stats", "--json"), ("stats", "walk")], now=now)
+
+
+@pytest.fixture
+def shared_long(home, tmp_path):
+    """The long history shared: its home sealed into a folder as Sam's, Alex joined and logged some past days."""
+    folder, alex = tmp_path / "shared", tmp_path / "alex"
+    now = "2026-11-26T09:00"
+    made = run_connect(home, "sync", "init", str(folder), "--me", "Sam", now=now)
+    assert made.code == 0, made.err
+    code = made.out.splitlines()[-1]
+    joined = run_connect(alex, "sync", "join", str(folder), "--me", "Alex", "--code", code, now=now)
+    assert joined.code == 0, joined.err
+    for day in ("2024-03-05", "2025-09-30", "2025-10-01", "2026-02-14"):
+        assert run_connect(alex, "done", "walk", "--date", day, now=now).code == 0
+    age(home, alex, folder)
+    return home, alex, folder
+
+
+def test_a_past_week_in_a_shared_home_shows_what_a_full_read_shows(shared_long):
+    sam, alex, _ = shared_long
+    for person in (sam, alex):
+
+        def connect(*args, now, env=None, person=person):
+            return run_connect(person, *args, now=now, env=env)
+
+        same_as_a_full_read(connect, PAST_WEEKS)
+        assert (person / PAST_CACHE_FILE).exists()
+        same_as_a_full_read(connect, PAST_WEEKS)  # again, from the past folds kept
+
+
+def test_a_past_week_in_a_shared_home_reads_its_own_months(shared_long):
+    sam, _, folder = shared_long
+    assert run_connect(sam, "week", "--date", "2025-12-10").code == 0  # the past folds on the way there
+    (old,) = folder.glob("connect-*.2024-05.json")  # Sam's alone: Alex logged nothing that month
+    garble(old)
+    for day in ("2025-02-12", "2025-08-01"):
+        result = run_connect(sam, "week", "--date", day)
+        assert result.code == 0 and old.name not in result.err, (day, result.err)
+    assert old.name in run_connect(sam, "week", "--date", "2024-05-15").err  # its own month: read, and put back
+
+
+def test_a_conflict_copy_in_a_shared_folder_sends_a_past_week_to_the_whole_read(shared_long):
+    sam, _, folder = shared_long
+    month = sorted(folder.glob("connect-*.2025-09.json"))[0]
+    copy = month.with_name(month.name.replace(".json", ".sync-conflict-20261120-101010-ABCDEFG.json"))
+    copy.write_bytes(month.read_bytes())
+    connect = lambda *args, now, env=None: run_connect(sam, *args, now=now, env=env)  # noqa: E731
+    same_as_a_full_read(connect, [("week", "--date", "2025-09-30", "--json")])

@@ -27,7 +27,7 @@ def week_reading(ctx: Context, first, when, today):
     snapshot = ctx.load(today)
     # To the day after the last week: a kept limit's streak is seen from there.
     past = load_past(ctx.store, first, min(week_start(when, ctx.config.first_weekday) + timedelta(days=7), today))
-    if past is None:  # a shared home: the whole history
+    if past is None:  # a folder only the whole read handles: the whole history
         return ctx.load(first, as_of=first + timedelta(days=6)), None
     from ..storage.private import overlay
 

@@ -25,7 +25,19 @@ JOURNAL_FILE = "commit-journal.json"  # a commit of several files in progress (f
 OPENED_DIR = "opened"  # this machine's cache of the shared folder's sealed files as opened (opened.py)
 OWN_RECORD = "own-files"  # shared: this machine's record of what it wrote to the folder (ownrecord.py)
 # The names connect gives its other files in its folders (data, lock and journal files all start with "connect").
-OWN_NAMES = frozenset({"config.toml", "daemon-state.json", "summary-cache.json", JOURNAL_FILE, OWN_RECORD, OPENED_DIR})
+OWN_NAMES = frozenset(
+    {
+        "config.toml",
+        "daemon-state.json",
+        "summary-cache.json",
+        "summary-past.json",
+        "ritual-months.json",
+        "private-notes.json",
+        JOURNAL_FILE,
+        OWN_RECORD,
+        OPENED_DIR,
+    }
+)
 
 
 # A sync tool's conflict copy of a device's main or month file (Syncthing, Dropbox, Nextcloud, ownCloud name them so).

@@ -1,5 +1,8 @@
 """A past stretch of the history, read from a fold at its first month: `connect week --date` long ago.
 
+Shared homes too: the partner's files are read as the store reads them (opened with the key), and a
+folder holding anything only the whole read handles (a conflict copy, a file to put back) is read whole.
+
 The summary cache (cache.py) keeps folds at the first of last month and of this month: a week long
 past is before them, and its streaks would need every month before it. So the folds at past points
 are kept too, in a cache of their own (`summary-past.json`, beside the summary cache, so the everyday
@@ -25,19 +28,33 @@ MARKS = 3  # a fold kept at the first of every third month on the way: January, 
 def load_past(store, first: date, last: date, select=None) -> Snapshot | None:
     """The check-ins and skips from the first of `first`'s month to the end of `last`'s, with every habit's fold there.
 
-    None when this home is shared (its folder's files, conflict copies and put-back records are the
-    whole read's to handle) or the summaries are switched off: the caller then reads everything.
+    None when the summaries are switched off, or a shared folder holds what only the whole read handles
+    (a conflict copy, an own file older than this machine wrote it or damaged): the caller then reads
+    everything, and puts back what needs it.
     """
-    from .store import read_other_mains
+    from .store import _WentBack, read_conflict_copies, read_other_mains
 
-    if store.layout.folder is not None or not store.summaries:
+    if not store.summaries:
         return None
     at = month_start(first)
-    own_main = store._own_data()
-    own_files = DeviceFiles(store.path, own_main, months_of(store.path, folder_listing(store.path.parent)))
-    others, warnings = read_other_mains(store.layout)
-    keep = select(store._habits_of(own_files, others)) if select is not None else None
-    reading = store.read_months(own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep)
+    listing = folder_listing(store.path.parent)
+    try:
+        own_main = store._own_data()
+        if store.record is not None:
+            store._check_own(own_main, listing)
+        folder = store.layout.folder
+        warnings: list[str] = []
+        if folder is not None and read_conflict_copies(folder, listing, warnings):
+            return None
+        own_files = DeviceFiles(store.path, own_main, months_of(store.path, listing))
+        others, warnings = read_other_mains(store.layout, listing if folder is not None else None)
+        keep = select(store._habits_of(own_files, others)) if select is not None else None
+        reading = store.read_months(own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep)
+    except _WentBack:
+        return None
     cache = SummaryCache(store.paths.data_dir / PAST_CACHE_FILE, store.first_weekday, store.read_months)
     after = (at + timedelta(days=31)).replace(day=1)  # the "today" whose fold point is `at`
-    return cache.attach(reading, own_files, others, at, after, warnings, marks=MARKS).snapshot
+    try:
+        return cache.attach(reading, own_files, others, at, after, warnings, marks=MARKS).snapshot
+    except _WentBack:  # a month before it, older than this machine wrote it: the whole read puts it back
+        return None

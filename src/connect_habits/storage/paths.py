@@ -84,6 +84,11 @@ _OURS = (
     ".private-notes.json",
     ".daemon-state.json",
     ".summary-cache.json",
+    "summary-past.json",
+    ".summary-past.json",
+    "ritual-months.json",
+    ".ritual-months.json",
+    "opened",
 )
 
 
