@@ -12,6 +12,7 @@ still holds. The cache is derived data: deleting it is always safe.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import time
@@ -164,11 +165,14 @@ def _fingerprints(
 
     `since_month`: only the month files from that month on.
 
-    `racy`: a file changed in the last moments gets no fingerprint (so the cache is not trusted
-    next time): a change within the same timestamp tick could otherwise go unseen.
+    `racy`: a file changed in the last moments also gets the digest of its content (taken after its
+    status, before the folds read it): a change within the same timestamp tick could otherwise go
+    unseen, so the cache trusts such a file only while it holds the same bytes (_matches). Right after
+    an import or a restore every file is that new: without the digests, the commands of the next
+    seconds would each read ten years again.
     """
     now = time.time_ns()
-    found: dict[str, list[int] | None] = {}
+    found: dict[str, list[int | str] | None] = {}
     # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
     paths = [
         f"{prefix}.{month}.json"
@@ -184,12 +188,42 @@ def _fingerprints(
         except OSError:
             found[path] = None
             continue
-        fresh = racy and status.st_mtime_ns > now - RACY_NS
-        found[path] = None if fresh else [status.st_ino, status.st_size, status.st_mtime_ns]
+        print_: list[int | str] = [status.st_ino, status.st_size, status.st_mtime_ns]
+        found[path] = print_
+        if racy and status.st_mtime_ns > now - RACY_NS:
+            # Too new for its time to tell a change within the same tick: the digest of what it holds tells it.
+            digest = _digest(path)
+            found[path] = None if digest is None else [*print_, digest]
     for files_ in files:
         if files_.expected is not None and files_.data is None:
             found[str(files_.main) + "#unreadable"] = None
     return found
+
+
+def _digest(path: str) -> str | None:
+    try:
+        with open(path, "rb") as file:
+            return hashlib.sha256(file.read()).hexdigest()[:32]
+    except OSError:
+        return None
+
+
+def _matches(cached: dict, current: dict) -> tuple[bool, bool]:
+    """Whether the files are as `cached` fingerprinted them (`current`: their status now), and whether a
+    file trusted by its digest is old enough now for its status alone to be trusted from here on."""
+    if cached == current:
+        return True, False
+    if cached.keys() != current.keys():
+        return False, False
+    settled = time.time_ns() - RACY_NS
+    for path, now in current.items():
+        then = cached[path]
+        if then == now:
+            continue
+        if then is None or now is None or len(then) != 4 or then[:3] != now or _digest(path) != then[3]:
+            return False, False
+        settled = settled if now[2] <= settled else 0
+    return True, settled != 0
 
 
 class SummaryCache:
@@ -221,11 +255,16 @@ class SummaryCache:
         cached = read_cache(self.path)
         prints: dict[str, dict] = {}
 
+        settled: dict[date, dict] = {}  # entries trusted by their files' digests, whose statuses now suffice
+
         def holds(entry) -> bool:
             month = month_of(entry.at)
             if month not in prints:
                 prints[month] = _fingerprints(files, month)
-            return entry.files == prints[month]
+            same, settles = _matches(entry.files, prints[month])
+            if settles:
+                settled[entry.at] = prints[month]
+            return same
 
         made: dict[date, Cache] = {}
 
@@ -260,9 +299,10 @@ class SummaryCache:
             return entry
 
         entry = entry_at(at)
-        if made and keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
+        if (made or settled) and keys:  # an empty home keeps no cache: a refused first command leaves no file
             points = {fold_point(today), month_start(today)}
             kept = [e for e in cached if e.at in points and e.at not in made and holds(e)]
+            kept = [e._replace(files=settled.get(e.at, e.files)) for e in kept]
             write_cache(self.path, [*made.values(), *kept])
         snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
         snapshot.warnings += [w for w in entry.warnings if w not in snapshot.warnings]
