@@ -279,3 +279,74 @@ def test_a_done_prints_the_streak_a_full_read_gives(connect, home, tmp_path):
     assert fast.code == full.code == 0
     assert fast.out == full.out
     assert f"streak {(TODAY - START).days + 1} days" in fast.out
+
+
+NOTES = ('he said "},{" and left', "ünïcode — 🙂 ok", "=1+1", "tab\there")
+
+
+def log_lines(entries: list[dict], habits: dict) -> list[str]:
+    """`connect log`'s lines as it wrote them one entry at a time, from `log --json`'s entries: the reference."""
+    from connect_habits.core.words import amount_text, clean
+
+    lines = []
+    for entry in entries:
+        amount = amount_text(entry["minutes"], habits[entry["slug"]]) if entry["minutes"] else "done"
+        what = "skipped" if entry["kind"] == "skip" else amount
+        who = f" by {entry['by']}" if entry["by"] else ""
+        note = f" — {clean(entry['note'])}" if entry["note"] else ""
+        logged = entry["logged_at"] or ""
+        at = (
+            logged[11:16]
+            if logged[:10] == entry["date"]
+            else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
+        )
+        lines.append(f"{entry['date']} {at:<5}  {clean(entry['habit'])}: {what}{who}{note}")
+    return lines
+
+
+def test_the_whole_log_and_the_exports_are_what_the_plain_encoders_write(connect, home):
+    for n, note in enumerate(NOTES):
+        assert connect("done", "run", "--minutes", "25", "--date", f"2026-11-{10 + n}", "--note", note).code == 0
+    assert connect("done", "walk", "--date", "2024-02-29", "--note", NOTES[0]).code == 0  # logged years later
+    same_as_a_full_read(connect, [("log",), ("log", "--json"), *[("export", "--format", f) for f in ("json", "csv")]])
+    entries = connect("log", "--json").out
+    assert entries == json.dumps(json.loads(entries), ensure_ascii=False, indent=2) + "\n"
+    backup = connect("export").out
+    assert backup == json.dumps(json.loads(backup), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    assert all(json.dumps(note, ensure_ascii=False) in backup for note in NOTES)
+    habits = {h.slug: h for h in Store(resolve_paths({"CONNECT_HOME": str(home)})).load().habits}
+    assert connect("log").out.splitlines() == log_lines(json.loads(entries), habits)
+    assert (
+        connect("export", "--format", "ics").out
+        == connect("export", "--format", "ics", env={"CONNECT_NO_SUMMARY": "1"}).out
+    )  # the calendar reads the recent months only
+
+
+def test_after_an_import_the_cache_is_made_and_trusted_by_what_the_files_hold(connect, home, tmp_path, monkeypatch):
+    backup = tmp_path / "backup.json"
+    backup.write_text(connect("export").out)
+    restored = tmp_path / "restored"
+    env = {"CONNECT_HOME": str(restored)}
+    assert connect("import", str(backup), env=env).code == 0
+    prints = json.loads((restored / CACHE_FILE).read_text())["entries"][0]["files"]
+    assert prints and all(len(p) in (3, 4) for p in prints.values())  # with digests while the files are new
+    # The next read takes every fold from the cache: making one again would fail here.
+    monkeypatch.setattr(SummaryCache, "_fold_forward", lambda *a: pytest.fail("the folds were made again"))
+    store = Store(resolve_paths({"CONNECT_HOME": str(restored)}))
+    assert store.load(since=TODAY, today=TODAY).folds
+    monkeypatch.undo()
+    # A sync tool's change within the same tick: the same size and time, other bytes. The digest tells.
+    old = restored / "connect.2024-05.json"
+    info, text = old.stat(), old.read_text()
+    ids = {h.slug: h.id for h in store.load().habits}
+    # A check-in of the habit kept every day moved to another: a three-year streak broken in May 2024.
+    changed = text.replace(f'"habit":"{ids["perfect"]}"', f'"habit":"{ids["talk"]}"', 1)
+    assert changed != text and len(changed) == len(text)
+    old.write_text(changed)
+    os.utime(old, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert old.stat().st_mtime_ns == info.st_mtime_ns and old.stat().st_size == info.st_size
+    same_as_a_full_read(
+        lambda *a, **k: connect(*a, **{**k, "env": {**env, **k.get("env", {})}}),
+        [("stats", "--json"), ("week", "--json"), ("stats", "perfect", "--json")],
+    )
+    assert connect("stats", "perfect", "--json", env=env).json()["streak"] < (TODAY - START).days

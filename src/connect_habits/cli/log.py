@@ -265,7 +265,6 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     from ..core.habits import resolve_active
     from ..core.model import parse_date
     from ..core.week import measure_unit
-    from ..core.words import amount_text, clean
 
     ctx = Context.from_environment()
     start = parse_date(since, ctx.today()) if since else None  # before reading: a refusal changes nothing
@@ -274,6 +273,11 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     couple = snapshot.couple
     habit_ids = {resolve_active(snapshot.habits, name).id} if name else {h.id for h in snapshot.habits}
     names = {h.id: h for h in snapshot.habits}
+    checkins = [c for c in snapshot.checkins if c.habit_id in habit_ids and (start is None or c.day >= start)]
+    skips = [s for s in snapshot.skips if s.habit_id in habit_ids and (start is None or s.day >= start)]
+    if not as_json:
+        _print_log(checkins, skips, names, couple)
+        return
     entries = [
         {
             "kind": "checkin",
@@ -287,8 +291,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "source": c.source,
             "logged_at": c.logged_at,
         }
-        for c in snapshot.checkins
-        if c.habit_id in habit_ids and (start is None or c.day >= start)
+        for c in checkins
     ] + [
         {
             "kind": "skip",
@@ -302,27 +305,48 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
             "source": "skip",
             "logged_at": "",
         }
-        for s in snapshot.skips
-        if s.habit_id in habit_ids and (start is None or s.day >= start)
+        for s in skips
     ]
     entries.sort(key=lambda e: (e["date"], e["logged_at"]), reverse=True)
-    by_slug = {h.slug: h.id for h in snapshot.habits}
-    if as_json:
-        echo(json.dumps(entries, ensure_ascii=False, indent=2))
-        return
-    if not entries:
+    from ..interop.jsontext import flat_list
+
+    # As json.dumps(entries, ensure_ascii=False, indent=2) writes them, by json's C encoder.
+    echo(flat_list(entries, 0, sort_keys=False))
+
+
+def _print_log(checkins: list, skips: list, habits: dict, couple) -> None:
+    """The log's lines, newest first (as `--json` orders its entries), written as one string.
+
+    Ten years of lines echoed one by one, each built from a dict, cost more than reading them.
+    """
+    from operator import itemgetter
+
+    from ..core.words import amount_text, clean
+
+    if not checkins and not skips:
         echo("Nothing logged yet.")
         return
-    for entry in entries:
-        amount = amount_text(entry["minutes"], names[by_slug[entry["slug"]]]) if entry["minutes"] else "done"
-        what = "skipped" if entry["kind"] == "skip" else amount
-        who = f" by {entry['by']}" if entry["by"] else ""
-        note = f" — {clean(entry['note'])}" if entry["note"] else ""
+    rows = [(c.day.isoformat(), c.logged_at, c, False) for c in checkins]
+    rows += [(s.day.isoformat(), "", s, True) for s in skips]
+    rows.sort(key=itemgetter(0, 1), reverse=True)  # stable: ties keep check-ins first, in the snapshot's order
+    names = {habit_id: clean(habit.name) for habit_id, habit in habits.items()}
+    amounts: dict[tuple, str] = {}  # (habit, amount) -> its words: the same few amounts, over and over
+    lines: list[str] = []
+    add = lines.append
+    for day, logged, record, skipped in rows:
+        if skipped:
+            what, who, note = "skipped", "", record.reason
+        else:
+            minutes, by = record.minutes, record.by
+            what = "done"
+            if minutes:
+                key = (record.habit_id, minutes)
+                what = amounts.get(key) or amounts.setdefault(key, amount_text(minutes, habits[record.habit_id]))
+            if couple is not None and by:
+                by = couple.name(by)
+            who, note = f" by {by}" if by else "", record.note
+        note = f" — {clean(note)}" if note else ""
         # The time it was logged, and the day too when that was another one (logged later, with --date).
-        logged = entry["logged_at"] or ""
-        at = (
-            logged[11:16]
-            if logged[:10] == entry["date"]
-            else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
-        )
-        echo(f"{entry['date']} {at:<5}  {clean(entry['habit'])}: {what}{who}{note}")
+        at = logged[11:16] if logged[:10] == day else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
+        add(f"{day} {at:<5}  {names[record.habit_id]}: {what}{who}{note}")
+    echo("\n".join(lines))

@@ -42,7 +42,9 @@ def export(format: str, output: str | None) -> None:
         ctx = Context.from_environment()
         # A backup keeps the records as stored, and this machine's private words beside them (export_json);
         # a spreadsheet has every note in its place.
-        snapshot = ctx.load(private=kind != "json")
+        # A calendar holds the habits' reminder times only: the recent months and the folds are enough.
+        since = ctx.today() if kind == "ics" else None
+        snapshot = ctx.load(since=since, private=kind != "json")
         if kind == "json":
             from ..interop.backup import export_json
 
@@ -140,6 +142,7 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
     with progress, ctx.transaction() as tx:
         found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
         summary = import_foreign(tx, found, ctx.today(), by=tx.snapshot.me, progress=progress, dry_run=dry_run)
+    _warm_summaries(ctx)
     echo(_foreign_line(summary))
 
 
@@ -171,10 +174,26 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
             ensure_private_dir(ctx.paths.config_file.parent)
             tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
+    _warm_summaries(ctx)
     if summary.restored:
         echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
         return
     _report(summary, f"from {name}")
+
+
+def _warm_summaries(ctx) -> None:
+    """Make the summary cache now, from the files the import just wrote: the next command reads recent months.
+
+    They are too new for their times to be trusted, so the cache keeps their contents' digests (storage/cache.py);
+    otherwise every command of the next seconds would read all the years again.
+    """
+    ctx = Context.from_environment()  # a restore brings its settings (the first weekday): the folds follow them
+    if ctx.store.summaries:
+        try:
+            today = ctx.today()
+            ctx.store.load(since=today, today=today)
+        except ConnectError:
+            pass  # said by the next command that reads them, as ever; the import itself went through
 
 
 def _read_input(file: str, folder: bool = False):

@@ -49,6 +49,8 @@ def fit(text: str, width: int, ellipsis: str = "…") -> str:
 
 def clean(text: str) -> str:
     """User text made safe for a terminal line: control characters shown as spaces."""
+    if text.isprintable():  # nearly always: a control character is never printable
+        return text
     return "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
 
 

@@ -31,6 +31,7 @@ from ..storage.records import (
 )
 from ..storage.sealing import SEALING_KEYS
 from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
+from .jsontext import indented_json, type_problem
 
 BACKUP_FORMAT = "connect-backup"
 BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
@@ -67,7 +68,7 @@ def export_json(snapshot: Snapshot, config, progress: Report | None = None, priv
         "config": settings,
         **({"private_notes": private} if private else {}),
     }
-    return json.dumps(backup, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return indented_json(backup, flat=("checkins", "skips")) + "\n"  # as json.dumps(indent=2, sort_keys=True)
 
 
 @dataclass
@@ -250,14 +251,9 @@ _OPTIONAL_FIELDS = frozenset(
 
 
 def _check_types(source: str, what: str, number: int, record: dict, types: dict) -> None:
-    for key, allowed in types.items():
-        if key not in record:
-            if key in _OPTIONAL_FIELDS:
-                continue
-            raise _not_a_backup(source, f"{what} {number} has no '{key}'")
-        value = record[key]
-        if (isinstance(value, bool) and bool not in allowed) or not isinstance(value, allowed):
-            raise _not_a_backup(source, f"{what} {number} has an invalid '{key}'")
+    problem = type_problem(record, types, _OPTIONAL_FIELDS)
+    if problem is not None:
+        raise _not_a_backup(source, f"{what} {number} {problem}")
 
 
 def _backup_habit(source: str, number: int, record: dict) -> Habit:

@@ -18,17 +18,33 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     import csv
     import io
 
-    names = {h.id: h.name for h in snapshot.habits}
     couple = snapshot.couple
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
     checkins = sorted_checkins(snapshot.checkins)
-    for c in counting(checkins, progress, "check-ins", len(checkins)):
-        minutes = "" if c.minutes is None else str(c.minutes)
-        by = (couple.name(c.by) if couple is not None else c.by) if c.by else ""
-        cells = (names.get(c.habit_id, c.habit_id), c.note, by)
-        writer.writerow((c.day.isoformat(), *map(inert, cells[:1]), minutes, *map(inert, cells[1:]), c.source))
+    # A habit's name and a partner's, made inert once each rather than once a row.
+    names = {h.id: inert(h.name) for h in snapshot.habits}
+    partners: dict[str, str] = {}
+
+    def partner(by: str | None) -> str:
+        if not by:
+            return ""
+        if by not in partners:
+            partners[by] = inert(couple.name(by) if couple is not None else by)
+        return partners[by]
+
+    writer.writerows(
+        (
+            c.day.isoformat(),
+            names[c.habit_id] if c.habit_id in names else inert(c.habit_id),
+            "" if c.minutes is None else str(c.minutes),
+            inert(c.note),
+            partner(c.by),
+            c.source,
+        )
+        for c in counting(checkins, progress, "check-ins", len(checkins))
+    )
     return out.getvalue()
 
 

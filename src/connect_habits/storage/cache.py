@@ -3,8 +3,8 @@
 Each device keeps the cache in its private data folder (`summary-cache.json`), with a fold at the first
 of last month and one at the first of this month. A fold is only trusted while the history it summarises
 is unchanged: the cache records the inode, size and modification time of every month file before its
-point (the way git's index recognises unchanged files; a file changed in the last two seconds gets no
-fingerprint, as it may change again unseen within its timestamp's tick), the habit's rules (cadence,
+point (fingerprints.py: the way git's index recognises unchanged files; a file changed in the last two
+seconds is trusted only by the digest of what it holds), the habit's rules (cadence,
 goal, creation, who, the partners, a challenge's span) and the first weekday. A back-dated check-in, a
 partner's old month arriving, an edited cadence: the fold is made again, from the newest fold that
 still holds. The cache is derived data: deleting it is always safe.
@@ -13,8 +13,6 @@ still holds. The cache is derived data: deleting it is always safe.
 from __future__ import annotations
 
 import json
-import os
-import time
 from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
@@ -26,6 +24,7 @@ from ..core.streaks import RunState, Streak
 from ..errors import DataFileError
 from .fileio import read_bytes
 from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
+from .fingerprints import fingerprints, matches, month_in
 from .layout import month_of
 
 CACHE_VERSION = 4  # 2: several folds (the first of last month, and of this month); 3: the day added is neutral;
@@ -151,15 +150,6 @@ def _rules_of(folds: dict) -> dict:
     return {key: rules for key, (rules, _) in folds.items()}
 
 
-def _month_in(name: str) -> str | None:
-    """The month a month file's name holds (`connect.2026-11.json`: "2026-11"); None for a main file."""
-    parts = name.rsplit(".", 2)
-    return parts[1] if len(parts) == 3 and len(parts[1]) == 7 and parts[1][4:5] == "-" else None
-
-
-RACY_NS = 2_000_000_000  # a file changed this recently may change again unseen within its timestamp's tick
-
-
 def _fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
     keys = {}
     for habit in snapshot.habits:
@@ -173,41 +163,6 @@ def _fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
 def _rules(habit: Habit, person: str | None, snapshot: Snapshot, first_weekday: int) -> str:
 
     return rules_of(habit, person, list(snapshot.persons), first_weekday)
-
-
-def _fingerprints(
-    files: list[DeviceFiles], before_month: str, racy: bool = False, since_month: str | None = None
-) -> dict:
-    """Inode, size and modification time of every month file before `before_month` (and of schema 2 mains).
-
-    `since_month`: only the month files from that month on.
-
-    `racy`: a file changed in the last moments gets no fingerprint (so the cache is not trusted
-    next time): a change within the same timestamp tick could otherwise go unseen.
-    """
-    now = time.time_ns()
-    found: dict[str, list[int] | None] = {}
-    # Strings, as month_file would spell them: building ten years of Path objects costs more than the stats.
-    paths = [
-        f"{prefix}.{month}.json"
-        for f in files
-        for prefix in [os.path.join(str(f.main.parent), f.main.stem)]
-        for month in f.months
-        if month < before_month and (since_month is None or month >= since_month)
-    ]
-    paths += [str(f.main) for f in files if f.data is not None and any(f.data.get(t) for t in (CHECKINS, SKIPS))]
-    for path in paths:
-        try:
-            status = os.stat(path)
-        except OSError:
-            found[path] = None
-            continue
-        fresh = racy and status.st_mtime_ns > now - RACY_NS
-        found[path] = None if fresh else [status.st_ino, status.st_size, status.st_mtime_ns]
-    for files_ in files:
-        if files_.expected is not None and files_.data is None:
-            found[str(files_.main) + "#unreadable"] = None
-    return found
 
 
 class SummaryCache:
@@ -242,11 +197,16 @@ class SummaryCache:
         cached = read_cache(self.path)
         prints: dict[str, dict] = {}
 
+        settled: dict[date, dict] = {}  # entries trusted by their files' digests, whose statuses now suffice
+
         def holds(entry) -> bool:
             month = month_of(entry.at)
             if month not in prints:
-                prints[month] = _fingerprints(files, month)
-            return entry.files == prints[month]
+                prints[month] = fingerprints(files, month)
+            same, settles = matches(entry.files, prints[month])
+            if settles:
+                settled[entry.at] = prints[month]
+            return same
 
         made: dict[date, Cache] = {}
 
@@ -273,7 +233,7 @@ class SummaryCache:
             # months the older fold sums up keep the fingerprints it was checked against: one replaced since
             # (a sync tool keeps its old mtime) must not pass for what that fold summed up.
             since = month_of(older.at) if older is not None else None
-            fresh = _fingerprints(files, month_of(point), racy=True, since_month=since)
+            fresh = fingerprints(files, month_of(point), racy=True, since_month=since)
             if older is not None:
                 fresh.update(older.files)
             on_the_way: list[tuple[date, dict, set[str], list[str]]] | None = [] if marks else None
@@ -291,15 +251,16 @@ class SummaryCache:
             )
             for mark, mark_folds, mark_history, mark_skipped in on_the_way or ():
                 before = month_of(mark)
-                prints = {k: v for k, v in fresh.items() if (_month_in(k) or "") < before}  # a main file: ""
+                prints = {k: v for k, v in fresh.items() if (month_in(k) or "") < before}  # a main file: ""
                 made[mark] = Cache(mark, prints, mark_history, mark_folds, mark_skipped)
             made[point] = entry = Cache(point, fresh, with_history, folds, skipped)
             return entry
 
         entry = entry_at(at)
-        if made and keys:  # an empty home keeps no cache: a first command that is refused leaves no file behind
+        if (made or settled) and keys:  # an empty home keeps no cache: a refused first command leaves no file
             points = {fold_point(today), month_start(today)}
             kept = [e for e in cached if (marks or e.at in points) and e.at not in made and holds(e)]
+            kept = [e._replace(files=settled.get(e.at, e.files)) for e in kept]
             write_cache(self.path, [*made.values(), *kept])
         snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
         snapshot.warnings += [w for w in entry.warnings if w not in snapshot.warnings]

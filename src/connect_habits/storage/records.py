@@ -8,6 +8,7 @@ record that fails is a RecordError, never a half-valid habit.
 from __future__ import annotations
 
 from datetime import date, datetime
+from operator import itemgetter
 
 from ..core.habits import day_list, parse_repeat
 from ..core.model import (
@@ -188,9 +189,30 @@ def checkin_record(checkin: CheckIn) -> dict:
     }
 
 
+_STORED = itemgetter("id", "habit", "date", "logged_at", "note", "source", "minutes", "by")
+_new = tuple.__new__
+_fromiso = date.fromisoformat
+
+
 def checkin_from(record: dict) -> CheckIn:
     """A check-in from its stored form; RecordError when the record does not have that form."""
     # The common case, checked inline: reading a month of check-ins is most of what a command does.
+    # A record as connect writes it has all eight fields: taken in one call, made without namedtuple's defaults.
+    try:
+        id_, habit, day, logged_at, note, source, minutes, by = _STORED(record)
+        if (
+            type(id_) is str
+            and type(habit) is str
+            and type(day) is str
+            and type(logged_at) is str
+            and type(note) is str
+            and type(source) is str
+            and (minutes is None or type(minutes) is int or (type(minutes) is float and 0 <= minutes <= MAX_AMOUNT))
+            and (by is None or type(by) is str)
+        ):
+            return _new(CheckIn, (id_, habit, _fromiso(day), logged_at, minutes, note, source, by))
+    except (KeyError, TypeError, ValueError):
+        pass
     try:
         get = record.get
         id_, habit, day, logged_at = get("id"), get("habit"), get("date"), get("logged_at", "")

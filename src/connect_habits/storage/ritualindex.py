@@ -16,9 +16,9 @@ import time
 from datetime import date
 
 from ..errors import DataFileError
-from .cache import RACY_NS
 from .fileio import read_bytes
 from .files import RITUALS, decode, records_of
+from .fingerprints import RACY_NS
 from .layout import folder_listing, month_file, months_of
 
 INDEX_FILE = "ritual-months.json"
