@@ -5,10 +5,10 @@ fingerprints (inode, size, time; a file too new for its time to tell: its digest
 every device's file of that month. A month whose files changed is read again (the store reads a range
 of months) and its lines are made again by the CLI's `render`. What every month's lines depend on
 besides its files (the habits' names and units, the partners' names, this machine's private notes,
-the history a main file still holds, this format's version) is one key: when it changes, every month
+the main files' status, this format's version) is one key: when it changes, every month
 is read again. A month showing one of this machine's private words is made each time, not kept: the
 words stay in their own file (private.py). A shared folder holding a conflict copy, a file that cannot be read, a commit left
-half done or a session whose time is up: no cache, the whole read (it says or settles what is wrong).
+half done, history in a main file or a session whose time is up: no cache, the whole read (it says or settles what is wrong).
 Derived data, private to this machine: deleting it is always safe.
 """
 
@@ -35,19 +35,25 @@ def month_texts(store, render, now) -> list[str] | None:
     `render(checkins, skips, habits, couple)`: the lines of those records, newest first. `now()`: the
     time it is (aware), asked only when a tech-free session runs.
     """
-    from .store import _WentBack, read_other_mains
+    from .store import _WentBack
+
+    try:
+        return _texts(store, render, now)
+    except (_WentBack, DataFileError):
+        return None  # the whole read puts back, or says what is wrong
+
+
+def _texts(store, render, now) -> list[str] | None:
+    from .store import read_other_mains
 
     if not store.summaries or store.journal.exists():
         return None
-    try:
-        own_main = store._own_data()
-        listing = folder_listing(store.path.parent)
-        own_files = DeviceFiles(store.path, own_main, months_of(store.path, listing))
-        if store.record is not None:
-            store._check_own(own_main, listing)
-        others, warnings = read_other_mains(store.layout, listing if store.layout.folder else None)
-    except (_WentBack, DataFileError):
-        return None  # the whole read puts back, or says what is wrong
+    own_main = store._own_data()
+    listing = folder_listing(store.path.parent)
+    own_files = DeviceFiles(store.path, own_main, months_of(store.path, listing))
+    if store.record is not None:
+        store._check_own(own_main, listing)
+    others, warnings = read_other_mains(store.layout, listing if store.layout.folder else None)
     folder = store.layout.folder
     if (
         warnings
@@ -56,6 +62,8 @@ def month_texts(store, render, now) -> list[str] | None:
     ):
         return None
     files = [own_files, *others]
+    if any(f.data is not None and f.data.get(table) for f in files for table in HISTORY_TABLES):
+        return None  # history in a main file (written before months had files, an undo of a record not seen)
     base = store.read_months(own_files, others, _END, [])
     if base.snapshot.warnings or _ended(base.snapshot, now):
         return None
@@ -68,7 +76,7 @@ def month_texts(store, render, now) -> list[str] | None:
     for path, print_ in current.items():
         month = month_in(os.path.basename(path))
         (by_month[month] if month is not None else mains)[path] = print_
-    key = _key(base.snapshot, files, mains, notes)
+    key = _key(base.snapshot, mains, notes)
     path = store.paths.data_dir / LOG_FILE
     kept = _read(path, key)
     texts: dict[str, str] = {}
@@ -123,7 +131,7 @@ def _keys_waiting(folder, listing: list[str]) -> bool:
     return secret_of(folder) is None and any(n.endswith(".key") for n in listing)
 
 
-def _key(snapshot, files: list[DeviceFiles], mains: dict, notes: dict) -> str:
+def _key(snapshot, mains: dict, notes: dict) -> str:
     """What every month's lines depend on besides the month's own files, as one digest."""
     couple = snapshot.couple
     parts = [
@@ -131,7 +139,6 @@ def _key(snapshot, files: list[DeviceFiles], mains: dict, notes: dict) -> str:
         [repr(habit) for habit in snapshot.habits],
         None if couple is None else [sorted(couple.names.items()), sorted(couple.aliases.items())],
         mains,
-        [{t: f.data.get(t) for t in HISTORY_TABLES if f.data and f.data.get(t)} for f in files],
         notes,
     ]
     text = json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False)
