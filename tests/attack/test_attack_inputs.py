@@ -150,7 +150,8 @@ def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
 
 
 LOCKS = {"connect.lock", "daemon.lock"}
-DERIVED = {"summary-cache.json", "summary-past.json", "ritual-months.json"}  # derived data: any read may write it
+# Derived data: any read may write it.
+DERIVED = {"summary-cache.json", "summary-past.json", "ritual-months.json", "log-lines.json"}
 TEMP = re.compile(r"^\..*\.tmp$")
 
 

@@ -267,6 +267,14 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     from ..core.week import measure_unit
 
     ctx = Context.from_environment()
+    if name is None and since is None and not as_json:
+        from ..storage.loglines import month_texts
+
+        # Each month's lines as they were made, while none of what they show changed: ten years are not read.
+        texts = month_texts(ctx.store, _log_lines, clock.now_aware)
+        if texts is not None:
+            echo("\n".join(texts) if texts else "Nothing logged yet.")
+            return
     start = parse_date(since, ctx.today()) if since else None  # before reading: a refusal changes nothing
     # From `start` on only: the months before it are not read (nor, with a name, the other habits' records).
     snapshot = ctx.load() if start is None else ctx.load(since=start, select=only(name) if name else None)
@@ -319,13 +327,18 @@ def _print_log(checkins: list, skips: list, habits: dict, couple) -> None:
 
     Ten years of lines echoed one by one, each built from a dict, cost more than reading them.
     """
+    if not checkins and not skips:
+        echo("Nothing logged yet.")
+        return
+    echo("\n".join(_log_lines(checkins, skips, habits, couple)))
+
+
+def _log_lines(checkins: list, skips: list, habits: dict, couple) -> list[str]:
+    """The lines of these check-ins and skips, newest first (the plain log's, kept per month by storage/loglines.py)."""
     from operator import itemgetter
 
     from ..core.words import amount_text, clean
 
-    if not checkins and not skips:
-        echo("Nothing logged yet.")
-        return
     rows = [(c.day.isoformat(), c.logged_at, c, False) for c in checkins]
     rows += [(s.day.isoformat(), "", s, True) for s in skips]
     rows.sort(key=itemgetter(0, 1), reverse=True)  # stable: ties keep check-ins first, in the snapshot's order
@@ -349,4 +362,4 @@ def _print_log(checkins: list, skips: list, habits: dict, couple) -> None:
         # The time it was logged, and the day too when that was another one (logged later, with --date).
         at = logged[11:16] if logged[:10] == day else (f"(logged {logged[:10]} {logged[11:16]})" if logged else "")
         add(f"{day} {at:<5}  {names[record.habit_id]}: {what}{who}{note}")
-    echo("\n".join(lines))
+    return lines

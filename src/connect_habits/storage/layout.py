@@ -32,6 +32,7 @@ OWN_NAMES = frozenset(
         "summary-cache.json",
         "summary-past.json",
         "ritual-months.json",
+        "log-lines.json",
         "private-notes.json",
         JOURNAL_FILE,
         OWN_RECORD,

@@ -88,6 +88,8 @@ _OURS = (
     ".summary-past.json",
     "ritual-months.json",
     ".ritual-months.json",
+    "log-lines.json",
+    ".log-lines.json",
     "opened",
 )
 
