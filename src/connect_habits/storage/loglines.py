@@ -20,9 +20,9 @@ import os
 
 from ..errors import DataFileError
 from .fileio import read_bytes
-from .files import HISTORY_TABLES, DeviceFiles
+from .files import HISTORY_TABLES
 from .fingerprints import fingerprints, matches, month_in
-from .layout import conflict_copies, folder_listing, months_of
+from .layout import conflict_copies
 
 LOG_FILE = "log-lines.json"
 LOG_VERSION = 1
@@ -44,16 +44,9 @@ def month_texts(store, render, now) -> list[str] | None:
 
 
 def _texts(store, render, now) -> list[str] | None:
-    from .store import read_other_mains
-
     if not store.summaries or store.journal.exists():
         return None
-    own_main = store._own_data()
-    listing = folder_listing(store.path.parent)
-    own_files = DeviceFiles(store.path, own_main, months_of(store.path, listing))
-    if store.record is not None:
-        store._check_own(own_main, listing)
-    others, warnings = read_other_mains(store.layout, listing if store.layout.folder else None)
+    own_files, others, warnings, listing = store.device_files()
     folder = store.layout.folder
     if (
         warnings

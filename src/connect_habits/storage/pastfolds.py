@@ -18,8 +18,7 @@ from datetime import date, timedelta
 from ..core.folds import month_start
 from ..core.model import Snapshot
 from .cache import SummaryCache
-from .files import DeviceFiles
-from .layout import folder_listing, month_of, months_of
+from .layout import month_of
 
 PAST_CACHE_FILE = "summary-past.json"
 MARKS = 3  # a fold kept at the first of every third month on the way: January, April, July, October
@@ -32,22 +31,16 @@ def load_past(store, first: date, last: date, select=None) -> Snapshot | None:
     (a conflict copy, an own file older than this machine wrote it or damaged): the caller then reads
     everything, and puts back what needs it.
     """
-    from .store import _WentBack, read_conflict_copies, read_other_mains
+    from .store import _WentBack, read_conflict_copies
 
     if not store.summaries:
         return None
     at = month_start(first)
-    listing = folder_listing(store.path.parent)
     try:
-        own_main = store._own_data()
-        if store.record is not None:
-            store._check_own(own_main, listing)
+        own_files, others, warnings, listing = store.device_files()
         folder = store.layout.folder
-        warnings: list[str] = []
-        if folder is not None and read_conflict_copies(folder, listing, warnings):
+        if folder is not None and read_conflict_copies(folder, listing, list(warnings)):
             return None
-        own_files = DeviceFiles(store.path, own_main, months_of(store.path, listing))
-        others, warnings = read_other_mains(store.layout, listing if folder is not None else None)
         keep = select(store._habits_of(own_files, others)) if select is not None else None
         reading = store.read_months(own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep)
     except _WentBack:

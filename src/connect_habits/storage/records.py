@@ -194,22 +194,27 @@ _new = tuple.__new__
 _fromiso = date.fromisoformat
 
 
+def _checkin_fields_ok(id_, habit, day, logged_at, note, source, minutes, by) -> bool:
+    """Whether a check-in's stored fields have their types (an amount within bounds)."""
+    return (
+        type(id_) is str
+        and type(habit) is str
+        and type(day) is str
+        and type(logged_at) is str
+        and type(note) is str
+        and type(source) is str
+        and (minutes is None or type(minutes) is int or (type(minutes) is float and 0 <= minutes <= MAX_AMOUNT))
+        and (by is None or type(by) is str)
+    )
+
+
 def checkin_from(record: dict) -> CheckIn:
     """A check-in from its stored form; RecordError when the record does not have that form."""
     # The common case, checked inline: reading a month of check-ins is most of what a command does.
     # A record as connect writes it has all eight fields: taken in one call, made without namedtuple's defaults.
     try:
         id_, habit, day, logged_at, note, source, minutes, by = _STORED(record)
-        if (
-            type(id_) is str
-            and type(habit) is str
-            and type(day) is str
-            and type(logged_at) is str
-            and type(note) is str
-            and type(source) is str
-            and (minutes is None or type(minutes) is int or (type(minutes) is float and 0 <= minutes <= MAX_AMOUNT))
-            and (by is None or type(by) is str)
-        ):
+        if _checkin_fields_ok(id_, habit, day, logged_at, note, source, minutes, by):
             return _new(CheckIn, (id_, habit, _fromiso(day), logged_at, minutes, note, source, by))
     except (KeyError, TypeError, ValueError):
         pass
@@ -217,17 +222,8 @@ def checkin_from(record: dict) -> CheckIn:
         get = record.get
         id_, habit, day, logged_at = get("id"), get("habit"), get("date"), get("logged_at", "")
         note, source, minutes, by = get("note", ""), get("source", "cli"), get("minutes"), get("by")
-        if (
-            type(id_) is str
-            and type(habit) is str
-            and type(day) is str
-            and type(logged_at) is str
-            and type(note) is str
-            and type(source) is str
-            and (minutes is None or type(minutes) is int or (type(minutes) is float and 0 <= minutes <= MAX_AMOUNT))
-            and (by is None or type(by) is str)
-        ):
-            return CheckIn(id_, habit, date.fromisoformat(day), logged_at, minutes, note, source, by)
+        if _checkin_fields_ok(id_, habit, day, logged_at, note, source, minutes, by):
+            return CheckIn(id_, habit, date.fromisoformat(str(day)), logged_at, minutes, note, source, by)
     except (AttributeError, ValueError):
         pass
     return _checked_checkin(record)

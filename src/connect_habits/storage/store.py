@@ -5,16 +5,13 @@ only its own files; reading merges every device's files (merge.py). Every transa
 the lock, re-reads the files inside it (a long-lived TinyDB handle would keep stale ids),
 and writes each changed file once, atomically, at the end.
 
-Without sharing, the device's main file is `connect.json` in the data folder. Shared
-(`connect sync init`), each device's is `connect-<device id>.json` in the shared folder.
-The main file holds the habits' change records and running sessions; check-ins, skips and
-undos live in one TinyDB file per month beside it (`connect.2026-11.json`,
-`connect-<device id>.2026-11.json`), so a write costs the same after ten years as after one
-week, and a command reads the recent months and the summary cache (cache.py), not years.
-Schema 2 files (everything in the main file) are read as they are and split on the next write.
-
-This module reads and merges; layout.py names the files, files.py encodes and checks them,
-transaction.py writes them, and cache.py keeps the folds.
+The main file (`connect.json`, shared: `connect-<device id>.json` in the shared folder) holds the
+habits' change records and running sessions; check-ins, skips and undos live in one TinyDB file per
+month beside it (`connect.2026-11.json`), so a write costs the same after ten years as after one
+week, and a command reads the recent months and the summary cache (cache.py), not years. Schema 2
+files (everything in the main file) are read as they are and split on the next write. This module
+reads and merges; layout.py names the files, files.py encodes and checks them, transaction.py
+writes them.
 """
 
 from __future__ import annotations
@@ -189,16 +186,19 @@ class Store:
             )
         return f"To recover, move it aside (mv {self.path} {self.path}.damaged) and bring back your last backup with `connect import FILE`."
 
-    def _read(self, since: date | None, today: date | None, select=None) -> Reading:
-        if not self.summaries:
-            since = None
-
+    def device_files(self) -> tuple[DeviceFiles, list[DeviceFiles], list[str], list[str]]:
+        """This device's files (checked against its record, when shared), the others', their warnings, the listing."""
         own_main = self._own_data()
         listing = folder_listing(self.path.parent)
         own_files = DeviceFiles(self.path, own_main, months_of(self.path, listing))
         if self.record is not None:
             self._check_own(own_main, listing)
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
+        return own_files, others, warnings, listing
+
+    def _read(self, since: date | None, today: date | None, select=None) -> Reading:
+        since = since if self.summaries else None
+        own_files, others, warnings, listing = self.device_files()
         copies = read_conflict_copies(self.layout.folder, listing, warnings) if self.layout.folder else []
         if self.layout.folder and secret_of(self.layout.folder) is None and any(n.endswith(".key") for n in listing):
             warnings.append(KEY_MADE_THERE)  # the other device is sealing the folder: this one needs the code
