@@ -148,7 +148,7 @@ def test_a_newer_connect_or_library_makes_a_new_name(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     before = helpcache.cache_file(["--help"])
     stamps = helpcache._stamps()
-    assert any(s.startswith("app.py ") for s in stamps)
+    assert any(s.startswith("cli/app.py ") for s in stamps)
     assert {lib for lib in helpcache.LIBRARIES if any(f"/{lib}/__init__.py" in s for s in stamps)} == {
         "typer",
         "click",
@@ -174,3 +174,63 @@ def test_a_newer_connect_or_library_makes_a_new_name(tmp_path, monkeypatch):
 )
 def test_only_a_plain_help_line_is_looked_up(args, kept):
     assert helpcache.is_help_request(args) == kept
+
+
+def _stdin_at_terminal(args, env: dict, columns: int) -> subprocess.CompletedProcess:
+    """`connect ARGS` with stdin on a terminal `columns` wide and stdout on a pipe (`connect --help | less`)."""
+    main, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, columns, 0, 0))
+    env = {k: v for k, v in env.items() if k not in ("COLUMNS", "LINES")}
+    try:
+        return subprocess.run([CONNECT, *args], stdin=child, capture_output=True, env=env, timeout=60)
+    finally:
+        os.close(child)
+        os.close(main)
+
+
+def test_a_terminal_on_stdin_alone_sets_the_width_and_its_own_help(tmp_path):
+    env = _env(tmp_path)
+    for columns in (120, 60, 120):
+        kept = _stdin_at_terminal(("--help",), env, columns)
+        typer_ = _stdin_at_terminal(("--help",), {**env, helpcache.DISABLE_VARIABLE: "1"}, columns)
+        assert kept.returncode == typer_.returncode == 0
+        assert kept.stdout == typer_.stdout
+    assert len(_kept(tmp_path)) == 2
+
+
+def test_a_kept_help_to_a_closed_pipe_ends_as_typers_does(tmp_path):
+    env = _env(tmp_path)
+    _run(("--help",), env)  # kept
+    results = []
+    for switch in ({}, {helpcache.DISABLE_VARIABLE: "1"}):
+        reader, writer = os.pipe()
+        os.close(reader)
+        process = subprocess.run(
+            [CONNECT, "--help"], stdout=writer, stderr=subprocess.PIPE, env={**env, **switch}, timeout=60
+        )
+        os.close(writer)
+        results.append((process.returncode, process.stderr))
+    assert results[0] == results[1]
+    assert b"Traceback" not in results[0][1]
+
+
+@pytest.mark.parametrize("damage", [b"", b"connect-help-1 0123\nshort", None], ids=["empty", "cut short", "no header"])
+def test_a_kept_help_that_is_not_all_there_is_made_again(tmp_path, damage):
+    env = _env(tmp_path)
+    first = _run(("--help",), env)
+    (kept,) = _kept(tmp_path)
+    kept.write_bytes(first.stdout if damage is None else damage)
+    again = _run(("--help",), env, importtime=True)
+    assert again.returncode == 0 and again.stdout == first.stdout
+    assert _typer_loaded(again)  # from Typer, and kept whole again
+    assert helpcache.kept_text(kept) == first.stdout.decode()
+
+
+def test_no_home_to_keep_a_help_in_leaves_it_to_typer(monkeypatch):
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.setattr(helpcache.Path, "home", staticmethod(no_home))
+    assert helpcache.cache_file(["--help"]) is None

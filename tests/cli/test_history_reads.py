@@ -193,3 +193,35 @@ def test_a_conflict_copy_in_a_shared_folder_sends_a_past_week_to_the_whole_read(
     copy.write_bytes(month.read_bytes())
     connect = lambda *args, now, env=None: run_connect(sam, *args, now=now, env=env)  # noqa: E731
     same_as_a_full_read(connect, [("week", "--date", "2025-09-30", "--json")])
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.mkdir(),
+        lambda path: path.write_text("not json"),
+        lambda path: path.write_text('{"x": [1, 2, 3]}'),
+    ],
+    ids=["a folder", "not JSON", "a short entry"],
+)
+def test_a_damaged_index_of_ritual_months_is_as_good_as_none(letters, damage):
+    _, sam, _ = letters
+    assert sam("inbox", "--json").code == 0
+    index = sam.home / "ritual-months.json"
+    if index.exists():
+        index.unlink()
+    damage(index)
+    fast = sam("inbox", "--json")
+    assert fast.code == 0, fast.err
+    assert fast.out == full(sam, "inbox", "--json").out
+
+
+def test_the_past_folds_keep_the_first_of_each_quarter_and_no_more(connect, home):
+    import json
+
+    for day in ("2024-02-14", "2024-05-20", "2024-08-07", "2025-01-22", "2025-06-18"):
+        assert connect("week", "--date", day).code == 0
+    kept = [entry["at"] for entry in json.loads((home / PAST_CACHE_FILE).read_text())["entries"]]
+    marks = [at for at in kept if at[5:] in ("01-01", "04-01", "07-01", "10-01")]
+    assert len(kept) - len(marks) <= 1  # the point the last view made, beside the marks
+    assert len(marks) >= 6

@@ -127,3 +127,22 @@ def test_a_conflict_copy_sends_the_log_to_the_whole_read(shared_long):
     whole = connect("log")
     assert whole.code == 0 and alexs.name in whole.err  # read, and said unreadable
     same_as_a_full_read(connect, LOG)
+
+
+def test_a_habit_deleted_for_good_leaves_nothing_of_it_in_the_kept_lines(connect, home):
+    assert connect("add", "Garden").code == 0
+    assert connect("done", "garden", "--note", "about the roses").code == 0
+    assert connect("log").code == 0
+    assert b"about the roses" in (home / LOG_FILE).read_bytes()
+    assert connect("remove", "garden", "--purge", "--yes").code == 0
+    assert not (home / LOG_FILE).exists()  # its name and notes must not outlive its records
+    same_as_a_full_read(connect, LOG)
+    assert b"about the roses" not in (home / LOG_FILE).read_bytes() and b"Garden" not in (home / LOG_FILE).read_bytes()
+
+
+def test_a_damaged_fingerprint_is_a_change_not_a_crash():
+    from connect_habits.storage.fingerprints import matches
+
+    assert matches({"a.json": 5}, {"a.json": [1, 2, 3]}) == (False, False)
+    assert matches({"a.json": [1, 2]}, {"a.json": [1, 2, 3]}) == (False, False)
+    assert matches({"a.json": [1, 2, 3]}, {"a.json": [1, 2, 3]}) == (True, False)

@@ -32,10 +32,12 @@ def main(argv: list[str] | None = None) -> None:
         if today.has_data():  # bare `connect`: what is left today (the help, before there is any)
             parsed = today.BARE, {}
     if parsed is None:
-        from .helpcache import cache_file, print_cached
+        from .helpcache import cache_file, kept_text, print_help
 
         help_file = cache_file(args)
-        if print_cached(help_file):
+        text = kept_text(help_file)
+        if text is not None:  # a closed pipe or Ctrl-C ends it as Typer's own help would end
+            exit_after(lambda: _run_like_typer(print_help, {"text": text}))
             return
         from .app import main as typer_main
 

@@ -1,12 +1,12 @@
 """`connect --help` without Typer: the text Typer printed the last time, while nothing it depends on changed.
 
 Importing typer, click and rich and rendering the help takes ten times as long as starting Python. The
-text depends only on the command line, connect's declarations, the installed typer, click and rich,
-the stream (a terminal or not, its width, its encoding) and the variables rich and Typer read (under
-an ASCII locale click writes to a stream of its own, so that help is never kept). The
-first `--help` for each of these goes through Typer and keeps what it printed, under a name made from
-all of them, in the user's cache folder; later ones print that. A cache that cannot be read or written
-is passed by: the help then comes from Typer, as always.
+text depends only on the command line, connect's modules, the installed typer, click and rich, the
+streams (stdin, stdout and stderr: terminals or not, their sizes, their encodings) and the variables
+rich and Typer read. The first `--help` for each of these goes through Typer and keeps what it printed,
+under a name made from all of them, in the user's cache folder; later ones print that, checked whole by
+its digest. Under an ASCII locale click writes to a stream of its own, so that help is never kept. A
+cache that cannot be read or written is passed by: the help then comes from Typer, as always.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def is_help_request(args: list[str]) -> bool:
 
 
 def cache_file(args: list[str]) -> Path | None:
-    """Where the help for `args`, as this stream and installation would show it, is kept (None: not cached)."""
+    """Where the help for `args`, as these streams and this installation would show it, is kept (None: not kept)."""
     if DISABLE_VARIABLE in os.environ or not is_help_request(args):
         return None
     from .charset import locale_wants_ascii
@@ -58,32 +58,39 @@ def cache_file(args: list[str]) -> Path | None:
         return None
     import hashlib
 
-    stream = sys.stdout
-    try:
-        terminal = stream.isatty()
-        size = tuple(os.get_terminal_size(stream.fileno())) if terminal else None
-    except (AttributeError, OSError, ValueError):
-        return None
+    streams = []
+    # rich takes its width from the first terminal among stdin, stdout and stderr: each one counts.
+    for stream in (sys.stdin, sys.stdout, sys.stderr):
+        try:
+            terminal = stream.isatty()
+            size = tuple(os.get_terminal_size(stream.fileno())) if terminal else None
+        except (AttributeError, OSError, ValueError):
+            terminal, size = None, None
+        streams.append(f"{terminal} {size} {getattr(stream, 'encoding', None)} {getattr(stream, 'errors', None)}")
     parts = [
         "\0".join(args),
         sys.version,
-        f"{terminal} {size} {getattr(stream, 'encoding', None)} {getattr(stream, 'errors', None)}",
+        *streams,
         *(f"{name}={os.environ.get(name)}" for name in VARIABLES),
         *_stamps(),
     ]
     digest = hashlib.sha256("\n".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:32]
     base = os.environ.get("XDG_CACHE_HOME", "")
-    folder = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    try:
+        folder = Path(base) if base and os.path.isabs(base) else Path.home() / ".cache"
+    except (RuntimeError, KeyError):  # no home to be found (a service's user without one): Typer's help as ever
+        return None
     return folder / "connect" / "help" / digest
 
 
 def _stamps() -> list[str]:
-    """The size and time of connect's command modules and of the libraries' first files: a change makes a new name."""
+    """The size and time of connect's modules and of the libraries' first files: a change makes a new name."""
     stamps = []
-    cli = Path(__file__).parent
-    for path in sorted(cli.glob("*.py")):
-        stat = path.stat()
-        stamps.append(f"{path.name} {stat.st_size} {stat.st_mtime_ns}")
+    package = Path(__file__).parent.parent
+    for folder in (package, *sorted(p for p in package.iterdir() if (p / "__init__.py").exists())):
+        for path in sorted(folder.glob("*.py")):
+            stat = path.stat()
+            stamps.append(f"{path.relative_to(package)} {stat.st_size} {stat.st_mtime_ns}")
     for library in LIBRARIES:
         for entry in sys.path:
             path = Path(entry or ".") / library / "__init__.py"
@@ -96,28 +103,41 @@ def _stamps() -> list[str]:
     return stamps
 
 
-def print_cached(path: Path | None) -> bool:
-    """Print the kept help at `path`; whether there was one."""
-    if path is None:
-        return False
-    try:
-        text = path.read_text(encoding="utf-8", errors="surrogateescape")
-    except (OSError, UnicodeError):
-        return False
-    from .charset import ascii_streams
+HEADER = "connect-help-1 "  # then the digest of the text, so a file cut short or emptied is never printed
 
-    ascii_streams()
+
+def kept_text(path: Path | None) -> str | None:
+    """The help kept at `path`, whole; None when there is none (or it is not all there)."""
+    if path is None:
+        return None
+    try:
+        header, _, text = path.read_text(encoding="utf-8", errors="surrogateescape").partition("\n")
+    except (OSError, UnicodeError):
+        return None
+    import hashlib
+
+    if not text or header != HEADER + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]:
+        return None
+    return text
+
+
+def print_help(text: str) -> None:
+    """Write a kept help as Typer would have (an ASCII locale never has one kept)."""
     sys.stdout.write(text)
     sys.stdout.flush()
-    return True
 
 
 def keep(path: Path, text: str) -> None:
     """Keep `text` at `path` for the next time (written whole, or not at all)."""
+    if not text:
+        return
+    import hashlib
+
+    header = HEADER + hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:32]
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = path.with_name(f".{path.name}.{os.getpid()}")
-        partial.write_text(text, encoding="utf-8", errors="surrogateescape")
+        partial.write_text(f"{header}\n{text}", encoding="utf-8", errors="surrogateescape")
         os.replace(partial, path)
     except OSError:
         pass

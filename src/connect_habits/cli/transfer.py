@@ -142,8 +142,8 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
     with progress, ctx.transaction() as tx:
         found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
         summary = import_foreign(tx, found, ctx.today(), by=tx.snapshot.me, progress=progress, dry_run=dry_run)
-    _warm_summaries(ctx)
     echo(_foreign_line(summary))
+    _warm_summaries()
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
@@ -174,26 +174,27 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
             ensure_private_dir(ctx.paths.config_file.parent)
             tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
-    _warm_summaries(ctx)
     if summary.restored:
         echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
-        return
-    _report(summary, f"from {name}")
+    else:
+        _report(summary, f"from {name}")
+    _warm_summaries()
 
 
-def _warm_summaries(ctx) -> None:
+def _warm_summaries() -> None:
     """Make the summary cache now, from the files the import just wrote: the next command reads recent months.
 
     They are too new for their times to be trusted, so the cache keeps their contents' digests (storage/cache.py);
-    otherwise every command of the next seconds would read all the years again.
+    otherwise every command of the next seconds would read all the years again. After the import's last
+    line: the import went through, and a Ctrl-C or an error here only leaves the cache to the next command.
     """
-    ctx = Context.from_environment()  # a restore brings its settings (the first weekday): the folds follow them
-    if ctx.store.summaries:
-        try:
+    try:
+        ctx = Context.from_environment()  # a restore brings its settings (the first weekday): the folds follow them
+        if ctx.store.summaries:
             today = ctx.today()
             ctx.store.load(since=today, today=today)
-        except ConnectError:
-            pass  # said by the next command that reads them, as ever; the import itself went through
+    except (ConnectError, KeyboardInterrupt):
+        pass  # said by the next command that reads them, as ever
 
 
 def _read_input(file: str, folder: bool = False):

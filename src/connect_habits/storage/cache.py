@@ -146,6 +146,11 @@ def _fold_from(raw: dict) -> Fold:
 CACHE_FILE = "summary-cache.json"
 
 
+def _is_mark(point: date, marks: int) -> bool:
+    """Whether the past folds keep a fold at `point`: the first of every `marks`-th month (January first)."""
+    return bool(marks) and point.day == 1 and (point.month - 1) % marks == 0
+
+
 def _rules_of(folds: dict) -> dict:
     return {key: rules for key, (rules, _) in folds.items()}
 
@@ -259,7 +264,12 @@ class SummaryCache:
         entry = entry_at(at)
         if (made or settled) and keys:  # an empty home keeps no cache: a refused first command leaves no file
             points = {fold_point(today), month_start(today)}
-            kept = [e for e in cached if (marks or e.at in points) and e.at not in made and holds(e)]
+            # The past folds keep their marks only (a week's own point is a quarter's reading from one).
+            kept = [
+                e
+                for e in cached
+                if (_is_mark(e.at, marks) if marks else e.at in points) and e.at not in made and holds(e)
+            ]
             kept = [e._replace(files=settled.get(e.at, e.files)) for e in kept]
             write_cache(self.path, [*made.values(), *kept])
         snapshot.folds = {keys[k]: fold for k, (_, fold) in entry.folds.items()}
@@ -325,7 +335,7 @@ class SummaryCache:
             next_at = (date.fromisoformat(month + "-01") + timedelta(days=31)).replace(day=1)
             folds = self._fold_step(step, keys, folds, fold_at, next_at)
             fold_at = next_at
-            if on_the_way is not None and marks and (next_at.month - 1) % marks == 0 and next_at < at:
+            if on_the_way is not None and _is_mark(next_at, marks) and next_at < at:
                 on_the_way.append((next_at, folds, set(with_history), list(skipped)))
         if fold_at != at:  # the months up to `at` with nothing logged
             folds = self._fold_step(Snapshot(snapshot.habits, persons=snapshot.persons), keys, folds, fold_at, at)

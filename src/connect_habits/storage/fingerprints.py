@@ -86,7 +86,7 @@ def matches(cached: dict, current: dict) -> tuple[bool, bool]:
         then = cached[path]
         if then == now:
             continue
-        if then is None or now is None or len(then) != 4 or then[:3] != now or digest(path) != then[3]:
+        if not isinstance(then, list) or now is None or len(then) != 4 or then[:3] != now or digest(path) != then[3]:
             return False, False
         settled = settled if now[2] <= settled else 0
     return True, settled != 0

@@ -29,6 +29,14 @@ LOG_VERSION = 1
 _END = "9999-12"  # after every month: a read of the main files alone
 
 
+def forget_lines(data_dir) -> None:
+    """Delete the kept lines (a habit deleted for good: its name and notes must not outlive its records)."""
+    try:
+        os.unlink(os.path.join(data_dir, LOG_FILE))
+    except OSError:
+        pass  # none kept, or already gone
+
+
 def month_texts(store, render, now) -> list[str] | None:
     """Each month's log text, the newest month first (an empty month left out); None: read the whole history.
 

@@ -79,7 +79,6 @@ _OURS = (
     "daemon-state.json",
     "summary-cache.json",
     "commit-journal.json",
-    "own-files",
     "private-notes.json",
     ".private-notes.json",
     ".daemon-state.json",
@@ -90,8 +89,8 @@ _OURS = (
     ".ritual-months.json",
     "log-lines.json",
     ".log-lines.json",
-    "opened",
 )
+_OUR_FOLDERS = ("opened", "own-files")  # by their whole name: `opened-notes.txt` is not connect's
 
 
 def ensure_private_dir(path: Path) -> str | None:
@@ -106,7 +105,7 @@ def ensure_private_dir(path: Path) -> str | None:
     if not path.stat().st_mode & 0o077:
         return None
     try:
-        others = [name for name in os.listdir(path) if not name.startswith(_OURS)]
+        others = [name for name in os.listdir(path) if not name.startswith(_OURS) and name not in _OUR_FOLDERS]
     except OSError:
         others = []
     if others:

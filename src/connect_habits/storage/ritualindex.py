@@ -32,11 +32,11 @@ def first_ritual_day(store) -> date | str | None:
     or a file cannot be read: the whole history is read then (and says what is wrong).
     """
     path = store.paths.data_dir / INDEX_FILE
-    try:
+    try:  # derived data: a damaged index (or a folder in its place) is as good as none
         known = json.loads(read_bytes(path) or b"{}")
         if not isinstance(known, dict):
             known = {}
-    except ValueError:
+    except (ValueError, RecursionError, DataFileError):
         known = {}
     mains = [store.path, *store.layout.other_files()]
     listing = folder_listing(store.path.parent)
@@ -53,7 +53,7 @@ def first_ritual_day(store) -> date | str | None:
                 status = os.stat(file)
                 print_ = [status.st_ino, status.st_size, status.st_mtime_ns]
                 entry = known.get(str(file))
-                if isinstance(entry, list) and entry[:3] == print_:
+                if isinstance(entry, list) and len(entry) == 4 and entry[:3] == print_:
                     holds = bool(entry[3])
                 else:
                     holds = bool(records_of(decode(file, read_bytes(file) or b""), RITUALS))

@@ -260,6 +260,7 @@ class Transaction:
                 if any(of_purged(r) for r in db.table(table).all()):
                     db.table(table).remove(of_purged)  # type: ignore[arg-type]
         self._main.table(META).update({"purged": sorted(done | pending)})
+        self._purging = True  # save() then deletes the log's kept lines: they show the habit's name and notes
 
     def add_checkin(self, checkin: CheckIn, private: bool = False) -> None:
         """Add a check-in; `private`: its note stays in this machine's private notes, and the record has none."""
@@ -372,6 +373,10 @@ class Transaction:
             remove_stale_temp_files(notes.path)
             files.append((notes.path, notes.encoded()))
         commit(files + self._extra, self.journal, copies)
+        if getattr(self, "_purging", False):
+            from .loglines import forget_lines
+
+            forget_lines(self.journal.parent)
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
