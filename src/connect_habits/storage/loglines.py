@@ -22,19 +22,11 @@ from ..errors import DataFileError
 from .fileio import read_bytes
 from .files import HISTORY_TABLES
 from .fingerprints import fingerprints, matches, month_in
-from .layout import conflict_copies
+from .layout import LOG_LINES_FILE, conflict_copies
 
-LOG_FILE = "log-lines.json"
+LOG_FILE = LOG_LINES_FILE
 LOG_VERSION = 1
 _END = "9999-12"  # after every month: a read of the main files alone
-
-
-def forget_lines(data_dir) -> None:
-    """Delete the kept lines (a habit deleted for good: its name and notes must not outlive its records)."""
-    try:
-        os.unlink(os.path.join(data_dir, LOG_FILE))
-    except OSError:
-        pass  # none kept, or already gone
 
 
 def month_texts(store, render, now) -> list[str] | None:

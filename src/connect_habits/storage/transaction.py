@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -30,7 +32,7 @@ from .files import (
     schema_of,
     split_device,
 )
-from .layout import month_file, month_files, month_of
+from .layout import LOG_LINES_FILE, month_file, month_files, month_of
 from .merge import DeviceData
 from .paths import ensure_private_dir, make_dirs
 from .private import PRIVATE_FILE, PrivateNotes
@@ -373,10 +375,9 @@ class Transaction:
             remove_stale_temp_files(notes.path)
             files.append((notes.path, notes.encoded()))
         commit(files + self._extra, self.journal, copies)
-        if getattr(self, "_purging", False):
-            from .loglines import forget_lines
-
-            forget_lines(self.journal.parent)
+        if getattr(self, "_purging", False):  # the log's kept lines show its name and notes: they go too
+            with contextlib.suppress(OSError):
+                os.unlink(self.journal.parent / LOG_LINES_FILE)
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
