@@ -322,6 +322,11 @@ def test_the_whole_log_and_the_exports_are_what_the_plain_encoders_write(connect
     )  # the calendar reads the recent months only
 
 
+def prints_time(home: Path) -> float:
+    """The modification time of the newest file of a home, in seconds."""
+    return max(p.stat().st_mtime for p in home.iterdir() if p.is_file())
+
+
 def test_after_an_import_the_cache_is_made_and_trusted_by_what_the_files_hold(connect, home, tmp_path, monkeypatch):
     backup = tmp_path / "backup.json"
     backup.write_text(connect("export").out)
@@ -335,6 +340,10 @@ def test_after_an_import_the_cache_is_made_and_trusted_by_what_the_files_hold(co
     store = Store(resolve_paths({"CONNECT_HOME": str(restored)}))
     assert store.load(since=TODAY, today=TODAY).folds
     monkeypatch.undo()
+    if abs(time.time() - prints_time(restored)) > 60:
+        # `make test-moved-clock` moves the processes' clock but not the files' times: the files are not
+        # seconds old to connect then, so the premise of what follows (a change within their first tick) fails.
+        pytest.skip("the wall clock is moved away from the file times")
     # A sync tool's change within the same tick: the same size and time, other bytes. The digest tells.
     old = restored / "connect.2024-05.json"
     info, text = old.stat(), old.read_text()
