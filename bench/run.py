@@ -150,6 +150,7 @@ def child_env(home: Path | None = None, bus: str | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in dropped}
     if home is not None:
         env["CONNECT_HOME"] = str(home)
+        env["XDG_CACHE_HOME"] = str(home.parent / "cache")  # the kept helps: the run's own, never the user's
     # Never the user's own session bus: a private one, or an address where nothing listens.
     env["DBUS_SESSION_BUS_ADDRESS"] = bus or f"unix:path={home or tempfile.gettempdir()}/no-bus"
     return env
