@@ -86,6 +86,19 @@ def test_the_key_and_its_id_come_from_the_secret_alone():
     assert key_id(SECRET) not in derive_key(SECRET)  # the public id says nothing of the key
 
 
+@given(st.binary(min_size=16, max_size=16))
+def test_the_key_and_its_id_are_cryptographys_hkdf_sha256(secret):
+    # Files sealed before the key was derived with the standard library's hmac must still open.
+    from cryptography.hazmat.primitives.hashes import SHA256
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    def hkdf(info: bytes) -> bytes:
+        return HKDF(algorithm=SHA256(), length=32, salt=b"connect couple key", info=info).derive(secret)
+
+    assert derive_key(secret) == hkdf(b"connect shared folder: AES-256-GCM key")
+    assert key_id(secret) == hkdf(b"connect shared folder: key id")[:8]
+
+
 def test_a_sealed_file_hides_what_it_holds_and_opens_with_the_key():
     sealed = seal(SECRET, NAME, PLAIN)
     assert is_sealed(sealed) and sealed_with(sealed) == key_id(SECRET)

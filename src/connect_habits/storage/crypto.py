@@ -22,6 +22,7 @@ SYMBOLS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CHECK_SYMBOLS = SYMBOLS + "*~$=U"  # Crockford's five extra check symbols: values 32 to 36
 CODE_SYMBOLS = 26  # 128 bits in base 32
 _READ_AS = {"O": "0", "I": "1", "L": "1"}
+_SALT = b"connect couple key"
 
 
 class BadCode(ValueError):
@@ -61,31 +62,35 @@ def parse_code(text: str) -> bytes:
     return value.to_bytes(SECRET_BYTES, "big")
 
 
-def _primitives():
-    """pyca/cryptography's AES-GCM and HKDF classes.
+def _aesgcm():
+    """pyca/cryptography's AES-GCM class.
 
-    The public modules re-export classes of its compiled core; importing them through the public
-    package also imports typing, enum and its utilities (about 20 ms, twice the interpreter's start).
-    The core alone costs about 5 ms, so it is taken directly, and the public modules are the fallback
-    should a release move it.
+    The public module re-exports a class of its compiled core; importing it through the public package
+    also imports typing, enum and its utilities (about 20 ms, twice the interpreter's start). The core
+    alone costs about 5 ms, so it is taken directly, and the public module is the fallback should a
+    release move it.
     """
-    from cryptography.hazmat.primitives.hashes import SHA256
-
     try:
         from cryptography.hazmat.bindings._rust import openssl
 
-        return openssl.aead.AESGCM, openssl.kdf.HKDF, SHA256
+        return openssl.aead.AESGCM
     except (ImportError, AttributeError):  # pragma: no cover - a release that moved its core
         from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-        return AESGCM, HKDF, SHA256
+        return AESGCM
 
 
 @functools.lru_cache(maxsize=8)
 def _hkdf(secret: bytes, info: bytes) -> bytes:
-    _, hkdf, sha256 = _primitives()
-    return hkdf(algorithm=sha256(), length=32, salt=b"connect couple key", info=info).derive(secret)
+    """HKDF-SHA256 (RFC 5869) of 32 bytes: one HMAC block, so the standard library's hmac suffices.
+
+    cryptography's HKDF needs its hashes module, which imports typing (about 5 ms); the keys are the
+    same byte for byte (test_crypto checks it against cryptography's HKDF).
+    """
+    import hmac
+
+    pseudo_random_key = hmac.digest(_SALT, secret, "sha256")
+    return hmac.digest(pseudo_random_key, info + b"\x01", "sha256")
 
 
 def derive_key(secret: bytes) -> bytes:
@@ -111,7 +116,7 @@ def sealed_with(raw: bytes) -> bytes | None:
 
 def seal(secret: bytes, name: str, plain: bytes) -> bytes:
     """`plain` sealed with the couple's key for the file called `name`."""
-    aesgcm, _, _ = _primitives()
+    aesgcm = _aesgcm()
     header = MAGIC + key_id(secret) + os.urandom(NONCE_BYTES)
     return header + aesgcm(derive_key(secret)).encrypt(header[-NONCE_BYTES:], plain, header + name.encode())
 
@@ -120,9 +125,9 @@ def unseal(secret: bytes, name: str, raw: bytes) -> bytes:
     """What a file sealed for `name` holds; Tampered when it does not open with this secret."""
     if sealed_with(raw) != key_id(secret):
         raise Tampered("sealed with another key" if sealed_with(raw) else "cut short")
-    aesgcm, _, _ = _primitives()
+    aesgcm = _aesgcm()
     header = raw[:HEADER_BYTES]
     try:
         return aesgcm(derive_key(secret)).decrypt(header[-NONCE_BYTES:], raw[HEADER_BYTES:], header + name.encode())
-    except Exception:  # InvalidTag (its module costs the imports _primitives avoids), or a tag cut short
+    except Exception:  # InvalidTag (its module costs the imports _aesgcm avoids), or a tag cut short
         raise Tampered("not all there yet, or changed by someone without the key") from None
