@@ -9,7 +9,6 @@ is older.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 
@@ -67,6 +66,8 @@ def fingerprints(
 
 
 def digest(path: str) -> str | None:
+    import hashlib  # here: OpenSSL's loading costs every command about 3 ms, and only a file seconds old needs it
+
     try:
         with open(path, "rb") as file:
             return hashlib.sha256(file.read()).hexdigest()[:32]
