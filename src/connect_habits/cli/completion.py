@@ -143,10 +143,14 @@ def _habits(groups: bool = False) -> list[str]:
 
     try:
         ctx = Context.from_environment()
-        snapshot = ctx.load(since=ctx.today())
+        # The main files alone name the habits: the history (and the summary cache's check of ten years
+        # of month files) is read only when they cannot tell.
+        habits = ctx.store.habits_alone()
+        if habits is None:
+            habits = ctx.load(since=ctx.today()).habits
     except Exception:  # noqa: BLE001 — a completion request never fails loudly; it offers nothing
         return []
-    active = [h for h in snapshot.habits if not h.archived]
+    active = [h for h in habits if not h.archived]
     if groups:  # the groups there are, in their order (as names: those without a space)
         return list(dict.fromkeys(h.group for h in active if h.group and " " not in h.group))
     return [h.slug for h in active] + [h.name for h in active if " " not in h.name and h.name != h.slug]

@@ -1,17 +1,11 @@
-"""The TinyDB store: files per device, an inter-process lock, atomic writes, a schema version.
+"""The store: files per device, an inter-process lock, atomic writes, a schema version.
 
-The rest of connect sees habits, check-ins and skips, never TinyDB. This device writes
-only its own files; reading merges every device's files (merge.py). Every transaction takes
-the lock, re-reads the files inside it (a long-lived TinyDB handle would keep stale ids),
-and writes each changed file once, atomically, at the end.
-
-The main file (`connect.json`, shared: `connect-<device id>.json` in the shared folder) holds the
-habits' change records and running sessions; check-ins, skips and undos live in one TinyDB file per
-month beside it (`connect.2026-11.json`), so a write costs the same after ten years as after one
-week, and a command reads the recent months and the summary cache (cache.py), not years. Schema 2
-files (everything in the main file) are read as they are and split on the next write. This module
-reads and merges; layout.py names the files, files.py encodes and checks them, transaction.py
-writes them.
+This device writes only its own files; reading merges every device's files (merge.py). Every transaction
+takes the lock, re-reads the files inside it and writes each changed file once, atomically, at the end.
+The main file (`connect.json`; shared: `connect-<device id>.json`) holds the habits' change records and
+running sessions; check-ins, skips and undos live in one file per month beside it (`connect.2026-11.json`),
+so a write costs the same after ten years as after one week, and a command reads the recent months and
+the summary cache (cache.py), not years. Schema 2 files (all in the main file) are split on the next write.
 """
 
 from __future__ import annotations
@@ -64,9 +58,7 @@ from .layout import (
 from .merge import DeviceData, merge
 from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir
-from .records import (
-    RecordError,
-)
+from .records import RecordError
 from .sealing import KEY_MADE_THERE, home_layout, refresh_secret, secret_of
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
@@ -98,13 +90,12 @@ class Store:
     ) -> Snapshot:
         """Read without the lock: writers replace files atomically, so each read is consistent.
 
-        Without `since`, everything. With it, the check-ins and skips from `since` on (from the first
-        of this month when `since` is in it, else at the latest from the first of last month), and
-        each habit's fold up to there.
-        `select(habits)` may name the ids of the habits whose check-ins and skips the command
-        needs (None: all); the others' are not parsed. Every habit and fold is there still.
-        `as_of`: the earliest day whose standing (streak, best runs) the command shows. A day before
-        the first of last month is before the folds: the whole history is read then.
+        Without `since`, everything. With it, the check-ins and skips from `since` on (from the first of this
+        month when `since` is in it, else at the latest from the first of last month), and each habit's fold
+        up to there. `select(habits)` may name the ids of the habits whose check-ins and skips the command
+        needs (None: all); the others' are not parsed. Every habit and fold is there still. `as_of`: the
+        earliest day whose standing (streak, best runs) the command shows; one before the first of last
+        month is before the folds: the whole history is read then.
         """
         if self.journal.exists():  # a commit a killed process left half done: finish it first
             with locked(self.lock_path):
@@ -231,17 +222,26 @@ class Store:
         assert self.record is not None
         self.restored += self.record.put_back(self.path.parent, names, self.journal, _opens, damaged)
 
-    def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles]) -> list[Habit]:
+    def habits_alone(self) -> list[Habit] | None:
+        """The habits from the main files (a completion's), or None when only the whole read can tell them."""
+        if self.journal.exists() or not self.summaries:  # also a conflict copy, a file gone back, a warning
+            return None
+        try:
+            own, others, warnings, listing = self.device_files()
+        except (_WentBack, DataFileError):
+            return None
+        unknown_key = self.layout.folder is not None and secret_of(self.layout.folder) is None
+        if warnings or self.restored or conflict_copies(listing) or unknown_key:
+            return None
+        return self._habits_of(own, others, strict=self.layout.folder is None) or None
+
+    def _habits_of(self, own_files: DeviceFiles, others: list[DeviceFiles], strict: bool = False) -> list[Habit]:
         """The habits alone, from the main files (an unreadable one shows up again in the full read)."""
         try:
-            devices = [
-                parse_device(
-                    f.main, {k: v for k, v in f.data.items() if k not in HISTORY_TABLES}, self.layout, f.expected
-                )
-                for f in [own_files, *others]
-                if f.data is not None
-            ]
-            return merge(devices, device_of(own_files.data), (), strict=False).habits
+            mains = [f for f in [own_files, *others] if f.data is not None]
+            tables = [{k: v for k, v in f.data.items() if k not in HISTORY_TABLES} for f in mains]
+            devices = [parse_device(f.main, data, self.layout, f.expected) for f, data in zip(mains, tables)]
+            return merge(devices, device_of(own_files.data), (), strict=strict).habits
         except (DataFileError, RecordError):
             return []
 
