@@ -217,3 +217,13 @@ def test_sunday_start_weeks_do_not_move_a_months_days():
     h = habit("2/month", created=d("2026-08-15"))
     done = history([d("2026-11-01"), d("2026-11-30")])
     assert current_streak(h, done, d("2026-12-01"), first_weekday=6) == current_streak(h, done, d("2026-12-01")) == 1
+
+
+def test_the_days_of_every_month_are_calendars():
+    import calendar
+
+    from connect_habits.core.cadence import days_in_month
+
+    for year in (1, 1900, 2000, 2024, 2026, 2100, 9999):
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]

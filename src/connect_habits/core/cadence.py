@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import math
-from calendar import monthrange
 from datetime import date, timedelta
 
 from .model import Habit
 
 WEEK_STARTS = {"monday": 0, "sunday": 6}
+
+
+def days_in_month(year: int, month: int) -> int:
+    """How many days the month has (calendar.monthrange's count: calendar imports locale, 1-2 ms a command)."""
+    if month == 12:  # the next month's first day would be past date.max in the year 9999
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
 
 
 def week_start(day: date, first_weekday: int = 0) -> date:
@@ -33,7 +39,7 @@ def period_start(habit: Habit, day: date, first_weekday: int = 0) -> date:
 
 def period_days(habit: Habit, start: date) -> list[date]:
     """The days of the period that begins on `start`."""
-    length = monthrange(start.year, start.month)[1] if monthly(habit) else 7
+    length = days_in_month(start.year, start.month) if monthly(habit) else 7
     return [start + timedelta(days=i) for i in range(length)]
 
 
@@ -70,7 +76,7 @@ def is_due(habit: Habit, day: date) -> bool:
         # Anchored at its first day, so the rhythm does not shift when a day is missed.
         return (day - (habit.starts or habit.created)).days % cadence.interval == 0
     if cadence.nth:
-        last = day.day + 7 > monthrange(day.year, day.month)[1]
+        last = day.day + 7 > days_in_month(day.year, day.month)
         return day.weekday() in cadence.weekdays and (last if cadence.nth == -1 else nth_of_month(day) == cadence.nth)
     return day.weekday() in cadence.weekdays
 
