@@ -270,8 +270,8 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     from ..core.couple import find_partner
     from ..core.habits import resolve_active
     from ..core.history import build_histories, person_histories
-    from ..core.stats import habit_stats, weekly_rates
-    from ..core.words import clean, display_width, fit, percent, streak_text
+    from ..core.stats import habit_stats, recent_outcomes, weekly_rates
+    from ..core.words import clean, display_width, fit, percent, streak_text, wrap_words
     from ..errors import UsageError
     from .jsonforms import stats_json
     from .render import UNREAD_HABITS, Headings, render_habit_stats, shrink_to, sparkline, who_text
@@ -318,8 +318,9 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     rows = []
     for habit in (h for h in snapshot.habits if not h.archived):
         for person, history in per_partner(habit):
-            result = habit_stats(habit, history, today, 0, first, (4, 12, 52) if as_json else (12,))
-            rows.append((result, person, weekly_rates(habit, history, today, 12, first)))
+            scanned = recent_outcomes(habit, history, today, 52 if as_json else 12, first)  # rates' and sparkline's
+            result = habit_stats(habit, history, today, 0, first, (4, 12, 52) if as_json else (12,), scanned)
+            rows.append((result, person, weekly_rates(habit, history, today, 12, first, scanned)))
     rates = [r.rates[12] for r, _, _ in rows if r.rates[12] is not None]
     overall = sum(rates) / len(rates) if rates else None
     if as_json:
@@ -373,13 +374,11 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
             + (f"{streak_text(result.best_streak, result.streak_unit):<10} " if best else "")
             + percent(result.strength)
         )
-    import textwrap
-
     if overall is None:
         closing = "Nothing was due yet in the last 12 weeks: your first days count from here."
     else:
         closing = f"Together you kept {percent(overall)} of what you planned over the last 12 weeks."
-    echo("\n" + "\n".join(textwrap.wrap(closing, min(drawn.width, 100))))
+    echo("\n" + "\n".join(wrap_words(closing, min(drawn.width, 100))))
     over = [(r, label) for (r, _, _), label in zip(rows, labels, strict=True) if r.result and r.result.finished]
     if over:
         from ..core.challenges import result_text

@@ -154,12 +154,32 @@ def calendar(
     ]
 
 
-def completion_rate(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> float | None:
-    """Share of due days (or weeks) met over the last `weeks` weeks; None when nothing was due."""
+def recent_outcomes(habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0) -> list:
+    """The (period, outcome) pairs of the last `weeks` weeks: the rates of those weeks or fewer filter this one scan."""
+    since = max(history_start(habit, history), today - timedelta(days=7 * weeks - 1))
+    return list(period_outcomes(habit, history, since, today, first_weekday))
+
+
+def _outcomes_from(habit: Habit, history: History, start: date, today: date, first_weekday: int, scanned):
+    """period_outcomes from `start`, or the part of `scanned` (a scan from no later, to `today`) that it yields."""
+    if scanned is None:
+        return period_outcomes(habit, history, start, today, first_weekday)
+    # A period's outcome is its own, wherever the scan began: the later start's are a tail of the earlier's.
+    first = period_start(habit, start, first_weekday) if habit.week_based else start
+    return [(period, outcome) for period, outcome in scanned if period >= first]
+
+
+def completion_rate(
+    habit: Habit, history: History, today: date, weeks: int, first_weekday: int = 0, scanned: list | None = None
+) -> float | None:
+    """Share of due days (or weeks) met over the last `weeks` weeks; None when nothing was due.
+
+    `scanned`: recent_outcomes of at least as many weeks, to filter instead of scanning again.
+    """
     since = max(history_start(habit, history), today - timedelta(days=7 * weeks - 1))
     outcomes = [
         o
-        for period, o in period_outcomes(habit, history, since, today, first_weekday)
+        for period, o in _outcomes_from(habit, history, since, today, first_weekday, scanned)
         if o is not None and (not habit.week_based or period >= period_start(habit, since, first_weekday))
     ]
     return sum(outcomes) / len(outcomes) if outcomes else None
@@ -210,21 +230,30 @@ class HabitStats(
 
 
 def habit_stats(
-    habit: Habit, history: History, today: date, weeks: int = 26, first_weekday: int = 0, rates=(4, 12, 52)
+    habit: Habit,
+    history: History,
+    today: date,
+    weeks: int = 26,
+    first_weekday: int = 0,
+    rates=(4, 12, 52),
+    scanned: list | None = None,
 ) -> HabitStats:
     """The whole picture of one habit.
 
     `weeks` 0: no calendar, nor the weekdays' rates, and `rates` only the completion rates over those
-    numbers of weeks: a row of the overview, which needs the history of those weeks alone.
+    numbers of weeks: a row of the overview, which needs the history of those weeks alone. `scanned`:
+    recent_outcomes of the most of those weeks (made here when left out).
     """
     runs = streak_runs(habit, history, today, first_weekday)
+    if scanned is None and rates:
+        scanned = recent_outcomes(habit, history, today, max(rates), first_weekday)
     return HabitStats(
         habit=habit,
         streak=runs.current.length,
         best_streak=runs.longest,
         streak_unit=streak_unit(habit),
         best_streaks=runs.best,
-        rates={n: completion_rate(habit, history, today, n, first_weekday) for n in rates},
+        rates={n: completion_rate(habit, history, today, n, first_weekday, scanned) for n in rates},
         weekdays=weekday_completion(habit, history, today) if weeks else [],
         strength=strength(habit, history, today),
         calendar=calendar(habit, history, today, weeks, first_weekday) if weeks else [],
@@ -233,14 +262,17 @@ def habit_stats(
 
 
 def weekly_rates(
-    habit: Habit, history: History, today: date, weeks: int = 12, first_weekday: int = 0
+    habit: Habit, history: History, today: date, weeks: int = 12, first_weekday: int = 0, scanned: list | None = None
 ) -> list[float | None]:
-    """Completion of each of the last `weeks` weeks, oldest first (for a sparkline); None before the history."""
+    """Completion of each of the last `weeks` weeks, oldest first (for a sparkline); None before the history.
+
+    `scanned`: recent_outcomes of at least `weeks` weeks, to filter instead of scanning again.
+    """
     this_week = week_start(today, first_weekday)
     first = this_week - timedelta(days=7 * (weeks - 1))
     begin = max(first, history_start(habit, history))
     by_week: dict[date, list[bool]] = {}
-    for period, outcome in period_outcomes(habit, history, begin, today, first_weekday):
+    for period, outcome in _outcomes_from(habit, history, begin, today, first_weekday, scanned):
         if outcome is not None:
             by_week.setdefault(week_start(period, first_weekday), []).append(outcome)
     result = []
@@ -258,6 +290,7 @@ __all__ = [
     "completion_rate",
     "frequency",
     "habit_stats",
+    "recent_outcomes",
     "rolling_target",
     "strength",
     "weekday_completion",

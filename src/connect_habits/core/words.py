@@ -172,3 +172,19 @@ def reminders_text(habit: Habit, short: bool = False) -> str:
     repeats = f", {'every' if short else 'repeated every'} {every}" if habit.repeat else ""
     repeats += " until done" if repeats and not short else ""
     return f"{', '.join(habit.at)}{days}{repeats}"
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """textwrap.wrap(text, width) for a sentence of single-spaced words: without loading textwrap's regexes."""
+    words = text.split(" ")
+    if "" in words or any(len(word) > width or "-" in word or not word.isprintable() for word in words):
+        import textwrap  # what only textwrap does the same: long or hyphenated words, other spaces
+
+        return textwrap.wrap(text, width)
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines

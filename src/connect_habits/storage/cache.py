@@ -12,136 +12,18 @@ still holds. The cache is derived data: deleting it is always safe.
 
 from __future__ import annotations
 
-import json
-from collections import namedtuple
 from datetime import date, timedelta
 from pathlib import Path
 
 from ..core.folds import fold_point, make_fold, month_start, rules_of
-from ..core.history import Fold, History, build_histories, person_histories
+from ..core.history import History, build_histories, person_histories
 from ..core.model import Habit, Snapshot
-from ..core.streaks import RunState, Streak
-from ..errors import DataFileError
-from .fileio import read_bytes
+from .cachefile import CACHE_VERSION, Cache, fold_of, read_cache, read_entries, write_cache
 from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
 from .fingerprints import fingerprints, matches, month_in
 from .layout import month_of
 
-CACHE_VERSION = 4  # 2: several folds (the first of last month, and of this month); 3: the day added is neutral;
-# 4: the strength of a rhythm below daily is measured over twice its window
-
-
-class Cache(namedtuple("Cache", "at files with_history folds warnings")):
-    """The summary cache as read from disk.
-
-    `files` fingerprints the month files before `at`, `with_history` names the habits with records
-    before `at`, `folds` maps a key to (rules, fold), and `warnings` are the files before `at` that
-    could not be read: said again while the cache holds.
-    """
-
-    __slots__ = ()
-
-    @staticmethod
-    def key(habit_id: str, person: str | None) -> str:
-        return f"{habit_id}/{person or ''}"
-
-
-def read_cache(path: Path) -> list[Cache]:
-    """The cache's entries, newest first; none when it is missing, from another version, or unreadable."""
-    try:
-        data = json.loads(read_bytes(path) or b"{}")
-        if data.get("version") != CACHE_VERSION:
-            return []
-        entries = [
-            Cache(
-                at=date.fromisoformat(entry["at"]),
-                files={name: list(value) if value is not None else None for name, value in entry["files"].items()},
-                with_history=set(entry["with_history"]),
-                # Each fold as stored until it is used (_folds_from_cache): most entries of the past folds are not.
-                folds={str(key): (str(rules), raw) for key, (rules, raw) in entry["folds"].items()},
-                warnings=[str(w) for w in entry["warnings"]],
-            )
-            for entry in data["entries"]
-        ]
-    except (DataFileError, ValueError, KeyError, TypeError, AttributeError):
-        return []  # it is only derived data: made again
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
-
-
-def write_cache(path: Path, entries: list[Cache]) -> None:
-    """Save the cache atomically; failing to save it only makes the next command slower."""
-    from ..errors import DataFileError
-    from .fileio import atomic_write
-
-    data = {
-        "version": CACHE_VERSION,
-        "entries": [
-            {
-                "at": cache.at.isoformat(),
-                "files": cache.files,
-                "with_history": sorted(cache.with_history),
-                "folds": {key: [rules, _fold_record(fold)] for key, (rules, fold) in cache.folds.items()},
-                "warnings": cache.warnings,
-            }
-            for cache in sorted(entries, key=lambda entry: entry.at, reverse=True)
-        ],
-    }
-    try:
-        atomic_write(path, json.dumps(data, separators=(",", ":")).encode())
-    except DataFileError:
-        pass
-
-
-def _day(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def _streak_record(streak: Streak) -> list:
-    return [streak.length, streak.first and streak.first.isoformat(), streak.last and streak.last.isoformat()]
-
-
-def _fold_record(fold: Fold | dict) -> dict:
-    if isinstance(fold, dict):  # as read, never used: written back as it was
-        return fold
-    runs = fold.runs
-    return {
-        "at": fold.at.isoformat(),
-        "first": fold.first and fold.first.isoformat(),
-        "run": _streak_record(Streak(runs.length, runs.first, runs.last)),
-        "best": [_streak_record(s) for s in runs.best],
-        "score": fold.score,
-        "rolling": fold.rolling,
-        "met": fold.met,
-        "due": fold.due,
-        "tail": [[d.isoformat(), *entry] for d, entry in sorted(fold.tail.items())],
-        "tally": list(fold.tally),
-    }
-
-
-def fold_of(value: Fold | dict) -> Fold:
-    """A cache entry's fold: read_cache keeps each as stored until it is used."""
-    return value if isinstance(value, Fold) else _fold_from(value)
-
-
-def _fold_from(raw: dict) -> Fold:
-    length, first, last = raw["run"]
-    best = [Streak(int(n), _day(a), _day(b)) for n, a, b in raw["best"]]
-    met, due = [int(n) for n in raw["met"]], [int(n) for n in raw["due"]]
-    tally = tuple(int(n) for n in raw.get("tally", (0, 0)))  # before challenges: none
-    if len(met) != 7 or len(due) != 7 or len(tally) != 2:
-        raise ValueError("weekday tallies need seven days, a challenge's tally two numbers")
-    return Fold(
-        at=date.fromisoformat(raw["at"]),
-        first=_day(raw["first"]),
-        runs=RunState(int(length), _day(first), _day(last), best),
-        score=float(raw["score"]),
-        rolling=float(raw["rolling"]),
-        met=met,
-        due=due,
-        tail={date.fromisoformat(d): (int(c), int(m), bool(s)) for d, c, m, s in raw["tail"]},
-        tally=tally,
-    )
-
+__all__ = ["CACHE_VERSION", "Cache", "SummaryCache", "fold_of", "read_cache", "write_cache"]
 
 CACHE_FILE = "summary-cache.json"
 
@@ -199,7 +81,7 @@ class SummaryCache:
         files = [own_files, *others]
         snapshot = reading.snapshot
         keys = _fold_keys(snapshot)
-        cached = read_cache(self.path)
+        cached = read_entries(self.path)
         prints: dict[str, dict] = {}
 
         settled: dict[date, dict] = {}  # entries trusted by their files' digests, whose statuses now suffice
@@ -217,15 +99,15 @@ class SummaryCache:
 
         def entry_at(point: date):
             """The cache entry at `point`, from the cache when it holds, else made (and kept in `made`)."""
-            for entry in cached:
-                if entry.at == point and holds(entry):
-                    folds = self._folds_from_cache(entry, snapshot, keys, point)
-                    if folds is not None:
-                        changed = _rules_of(folds) != _rules_of(entry.folds)
-                        entry = entry._replace(folds=folds)
-                        if changed:
-                            made[point] = entry
-                        return entry
+            entry = cached.at(point)
+            if entry is not None and holds(entry):
+                folds = self._folds_from_cache(entry, snapshot, keys, point)
+                if folds is not None:
+                    changed = _rules_of(folds) != _rules_of(entry.folds)
+                    entry = entry._replace(folds=folds)
+                    if changed:
+                        made[point] = entry
+                    return entry
             # Made again: onward from an older fold whose months are unchanged, else from the first month.
             if point > fold_point(today):
                 older = entry_at(fold_point(today))

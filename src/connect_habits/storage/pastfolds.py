@@ -8,7 +8,8 @@ past is before them, and its streaks would need every month before it. So the fo
 are kept too, in a cache of their own (`summary-past.json`, beside the summary cache, so the everyday
 commands never read it): every fold made for a past week, and one at the first of every quarter the
 making passed. Each holds while the month files before it are unchanged, as the summary cache's do.
-A past week then reads its months, and a quarter's at most before them.
+A past week then reads its months, and a quarter's at most before them, and of the forty-odd folds
+kept at ten years it decodes only its own (each is a line of the file, cachefile.py).
 """
 
 from __future__ import annotations
