@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
+
 from ..core.model import Snapshot
-from .importing import Report, counting, sorted_checkins
+from .checkinrows import in_backup_order
+from .importing import Report, counting
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
 
@@ -22,25 +26,18 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    checkins = sorted_checkins(snapshot.checkins)
-    # A habit's name and a partner's, made inert once each rather than once a row.
-    names = {h.id: inert(h.name) for h in snapshot.habits}
-    partners: dict[str, str] = {}
-
-    def partner(by: str | None) -> str:
-        if not by:
-            return ""
-        if by not in partners:
-            partners[by] = inert(couple.name(by) if couple is not None else by)
-        return partners[by]
-
+    checkins = in_backup_order(snapshot.checkins)
+    # A habit's name, a partner's and a day's text, each made once rather than once a row.
+    names = _Cells(inert, {h.id: inert(h.name) for h in snapshot.habits})
+    partners = _Cells(lambda by: inert(couple.name(by) if couple is not None else by), {None: "", "": ""})
+    days = _Cells(date.isoformat)
     writer.writerows(
         (
-            c.day.isoformat(),
-            names[c.habit_id] if c.habit_id in names else inert(c.habit_id),
+            days[c.day],
+            names[c.habit_id],
             "" if c.minutes is None else str(c.minutes),
-            inert(c.note),
-            partner(c.by),
+            inert(c.note) if c.note else "",
+            partners[c.by],
             c.source,
         )
         for c in counting(checkins, progress, "check-ins", len(checkins))
@@ -54,3 +51,15 @@ def inert(cell: str) -> str:
     The usual defence against CSV injection (OWASP): `=`, `+`, `-`, `@`, a tab or a carriage return first.
     """
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+class _Cells(dict):
+    """Cells made once each: `make(key)` the first time a key is asked for."""
+
+    def __init__(self, make: Callable, known: dict | None = None):
+        super().__init__(known or {})
+        self.make = make
+
+    def __missing__(self, key) -> str:
+        cell = self[key] = self.make(key)
+        return cell
