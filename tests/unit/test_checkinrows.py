@@ -17,7 +17,28 @@ from connect_habits.interop.jsontext import flat_rows
 from connect_habits.storage.records import checkin_record
 from support.exports import plain_csv
 
-TRICKY = ["", "plain", 'a "},\n      {" b', "%s", "%", "=1+1", "-2", "@x", "\tx", "ü — 🙂", "\x00\x1f", "\u2028", "\\"]
+TRICKY = [
+    "",
+    " ",
+    "plain",
+    "a,b",
+    "\r",
+    "x\r\ny",
+    '"',
+    '""',
+    " lead",
+    'a "},\n      {" b',
+    "%s",
+    "%",
+    "=1+1",
+    "-2",
+    "@x",
+    "\tx",
+    "ü — 🙂",
+    "\x00\x1f",
+    "\u2028",
+    "\\",
+]
 texts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=8))
 checkins = st.builds(
     CheckIn,

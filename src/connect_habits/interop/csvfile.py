@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from ..core.model import Snapshot
-from .checkinrows import in_backup_order
+from .checkinrows import Cells, column, in_backup_order
 from .importing import Report, counting
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
@@ -22,27 +21,33 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     import csv
     import io
 
+    # The csv module writes each distinct text once (its quoting, as RFC 4180 wants); the rows are laid out
+    # column by column in C (`column`): a row at a time through csv.writer took most of the export.
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\r\n")  # (which characters are quoted depends on it)
+
+    def cell(text: str) -> str:
+        if not text:
+            return ""  # (a row of one empty field alone is written "")
+        line.seek(0)
+        line.truncate()
+        writer.writerow((text,))
+        return line.getvalue()[:-2]
+
     couple = snapshot.couple
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    checkins = in_backup_order(snapshot.checkins)
-    # A habit's name, a partner's and a day's text, each made once rather than once a row.
-    names = _Cells(inert, {h.id: inert(h.name) for h in snapshot.habits})
-    partners = _Cells(lambda by: inert(couple.name(by) if couple is not None else by), {None: "", "": ""})
-    days = _Cells(date.isoformat)
-    writer.writerows(
-        (
-            days[c.day],
-            names[c.habit_id],
-            "" if c.minutes is None else str(c.minutes),
-            inert(c.note) if c.note else "",
-            partners[c.by],
-            c.source,
-        )
-        for c in counting(checkins, progress, "check-ins", len(checkins))
+    checkins = list(counting(in_backup_order(snapshot.checkins), progress, "check-ins", len(snapshot.checkins)))
+    names = Cells(lambda habit: cell(inert(habit)), {h.id: cell(inert(h.name)) for h in snapshot.habits})
+    partners = Cells(lambda by: cell(inert(couple.name(by) if couple is not None else by)), {None: "", "": ""})
+    rows = zip(
+        column(checkins, "day", Cells(date.isoformat).__getitem__),
+        column(checkins, "habit_id", names.__getitem__),
+        column(checkins, "minutes", _amount),
+        column(checkins, "note", Cells(lambda note: cell(inert(note))).__getitem__),
+        column(checkins, "by", partners.__getitem__),
+        column(checkins, "source", Cells(cell).__getitem__),
     )
-    return out.getvalue()
+    header = ",".join(map(cell, CSV_HEADER)) + "\r\n"
+    return header + "".join(map("%s,%s,%s,%s,%s,%s\r\n".__mod__, rows))
 
 
 def inert(cell: str) -> str:
@@ -53,13 +58,5 @@ def inert(cell: str) -> str:
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
 
 
-class _Cells(dict):
-    """Cells made once each: `make(key)` the first time a key is asked for."""
-
-    def __init__(self, make: Callable, known: dict | None = None):
-        super().__init__(known or {})
-        self.make = make
-
-    def __missing__(self, key) -> str:
-        cell = self[key] = self.make(key)
-        return cell
+def _amount(minutes: float | None) -> str:
+    return "" if minutes is None else str(minutes)
