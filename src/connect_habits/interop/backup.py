@@ -24,13 +24,13 @@ from ..storage.records import (
     checked_checkin,
     checked_ritual,
     checked_skip,
-    checkin_record,
     habit_from_fields,
     ritual_record,
     skip_record,
 )
 from ..storage.sealing import SEALING_KEYS
-from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
+from .checkinrows import checkins_json, in_backup_order
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_skips
 from .jsontext import indented_json, type_problem
 
 BACKUP_FORMAT = "connect-backup"
@@ -52,7 +52,7 @@ def export_json(snapshot: Snapshot, config, progress: Report | None = None, priv
     settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
     settings.update(week_start=config.week_start)
     couple = snapshot.couple
-    checkins = counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
+    checkins = counting(in_backup_order(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
     backup = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,
@@ -62,13 +62,14 @@ def export_json(snapshot: Snapshot, config, progress: Report | None = None, priv
             "aliases": dict(couple.aliases) if couple is not None else {},
         },
         "habits": [habit.as_dict() for habit in snapshot.habits],
-        "checkins": [checkin_record(c) for c in checkins],
+        "checkins": [],  # written by checkins_json, as checkin_record's records would be
         "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
         "rituals": [ritual_record(r) for r in sorted(snapshot.rituals, key=lambda r: (r.day, r.id))],
         "config": settings,
         **({"private_notes": private} if private else {}),
     }
-    return indented_json(backup, flat=("checkins", "skips")) + "\n"  # as json.dumps(indent=2, sort_keys=True)
+    written = {"checkins": checkins_json(checkins)}
+    return indented_json(backup, flat=("skips",), encoded=written) + "\n"  # as json.dumps(indent=2, sort_keys=True)
 
 
 @dataclass

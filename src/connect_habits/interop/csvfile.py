@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from ..core.model import Snapshot
-from .importing import Report, counting, sorted_checkins
+from .checkinrows import Cells, column, in_backup_order
+from .importing import Report, counting
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
 
@@ -18,34 +21,33 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     import csv
     import io
 
+    # The csv module writes each distinct text once (its quoting, as RFC 4180 wants); the rows are laid out
+    # column by column in C (`column`): a row at a time through csv.writer took most of the export.
+    line = io.StringIO()
+    writer = csv.writer(line, lineterminator="\r\n")  # (which characters are quoted depends on it)
+
+    def cell(text: str) -> str:
+        if not text:
+            return ""  # (a row of one empty field alone is written "")
+        line.seek(0)
+        line.truncate()
+        writer.writerow((text,))
+        return line.getvalue()[:-2]
+
     couple = snapshot.couple
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
-    checkins = sorted_checkins(snapshot.checkins)
-    # A habit's name and a partner's, made inert once each rather than once a row.
-    names = {h.id: inert(h.name) for h in snapshot.habits}
-    partners: dict[str, str] = {}
-
-    def partner(by: str | None) -> str:
-        if not by:
-            return ""
-        if by not in partners:
-            partners[by] = inert(couple.name(by) if couple is not None else by)
-        return partners[by]
-
-    writer.writerows(
-        (
-            c.day.isoformat(),
-            names[c.habit_id] if c.habit_id in names else inert(c.habit_id),
-            "" if c.minutes is None else str(c.minutes),
-            inert(c.note),
-            partner(c.by),
-            c.source,
-        )
-        for c in counting(checkins, progress, "check-ins", len(checkins))
+    checkins = list(counting(in_backup_order(snapshot.checkins), progress, "check-ins", len(snapshot.checkins)))
+    names = Cells(lambda habit: cell(inert(habit)), {h.id: cell(inert(h.name)) for h in snapshot.habits})
+    partners = Cells(lambda by: cell(inert(couple.name(by) if couple is not None else by)), {None: "", "": ""})
+    rows = zip(
+        column(checkins, "day", Cells(date.isoformat).__getitem__),
+        column(checkins, "habit_id", names.__getitem__),
+        column(checkins, "minutes", _amount),
+        column(checkins, "note", Cells(lambda note: cell(inert(note))).__getitem__),
+        column(checkins, "by", partners.__getitem__),
+        column(checkins, "source", Cells(cell).__getitem__),
     )
-    return out.getvalue()
+    header = ",".join(map(cell, CSV_HEADER)) + "\r\n"
+    return header + "".join(map("%s,%s,%s,%s,%s,%s\r\n".__mod__, rows))
 
 
 def inert(cell: str) -> str:
@@ -54,3 +56,7 @@ def inert(cell: str) -> str:
     The usual defence against CSV injection (OWASP): `=`, `+`, `-`, `@`, a tab or a carriage return first.
     """
     return f"'{cell}" if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _amount(minutes: float | None) -> str:
+    return "" if minutes is None else str(minutes)

@@ -13,28 +13,44 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Iterable
 from itertools import chain, repeat
 
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
-def indented_json(data: dict, flat: tuple[str, ...] = ()) -> str:
+def indented_json(data: dict, flat: tuple[str, ...] = (), encoded: dict[str, str] | None = None) -> str:
     """`data` as json.dumps writes it with indent=2, sorted keys and ensure_ascii=False.
 
     `flat` names the keys of `data` that hold long lists of flat records: those are encoded at C speed
-    (a list that is not all flat records is encoded the usual way, by flat_list).
+    (a list that is not all flat records is encoded the usual way, by flat_list). `encoded`: keys whose
+    value is already written as they would be at the top level (flat_rows), put in as they are.
     """
     token = f"@flat-{uuid.uuid4().hex}-"  # stands in for the fast lists: nothing else can hold it
-    fast = {key for key in flat if isinstance(data.get(key), list)}
+    fast = {key: "" for key in flat if isinstance(data.get(key), list)} | (encoded or {})
     text = json.dumps(
         {key: f"{token}{key}" if key in fast else value for key, value in data.items()},
         ensure_ascii=False,
         indent=2,
         sort_keys=True,
     )
-    for key in fast:
-        text = text.replace(json.dumps(f"{token}{key}", ensure_ascii=False), flat_list(data[key], 2), 1)
+    for key, written in fast.items():
+        written = written or flat_list(data[key], 2)
+        text = text.replace(json.dumps(f"{token}{key}", ensure_ascii=False), written, 1)
     return text
+
+
+def flat_rows(keys: tuple[str, ...], rows: Iterable[tuple[str, ...]], indent: int) -> str:
+    """flat_list of records with these (sorted) keys, each row their values already written as JSON.
+
+    For lists of records whose values the caller writes faster than a dict per record would be encoded.
+    """
+    item, field = "\n" + " " * (indent + 2), "\n" + " " * (indent + 4)
+    # A % in a key is no place for a value.
+    names = [json.dumps(key, ensure_ascii=False).replace("%", "%%") for key in keys]
+    pattern = "{" + field + ("," + field).join(name + ": %s" for name in names)
+    body = ("," + item).join(map((pattern + item + "}").__mod__, rows))
+    return "[" + item + body + "\n" + " " * indent + "]" if body else "[]"
 
 
 def _all_flat(records: list) -> bool:
