@@ -140,10 +140,11 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
     from ..interop.readers import read_foreign
 
     with progress, ctx.transaction() as tx:
+        empty = _is_empty(tx.snapshot)
         found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
         summary = import_foreign(tx, found, ctx.today(), by=tx.snapshot.me, progress=progress, dry_run=dry_run)
     echo(_foreign_line(summary))
-    _warm_summaries()
+    _warm_summaries(tx.snapshot if empty else None)
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
@@ -178,11 +179,18 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
     else:
         _report(summary, f"from {name}")
-    _warm_summaries()
+    _warm_summaries(tx.snapshot if summary.restored else None)
 
 
-def _warm_summaries() -> None:
-    """Make the summary cache now, from the files the import just wrote: the next command reads recent months.
+def _is_empty(snapshot) -> bool:
+    return not snapshot.habits and not snapshot.checkins and not snapshot.skips
+
+
+def _warm_summaries(imported=None) -> None:
+    """Make the summary cache now, for what the import just wrote: the next command reads recent months.
+
+    `imported`: the transaction's snapshot when the home was empty before, so its records are all the history:
+    the folds are made from them in memory (interop/warmup.py), not from the files read back.
 
     They are too new for their times to be trusted, so the cache keeps their contents' digests (storage/cache.py);
     otherwise every command of the next seconds would read all the years again. After the import's last
@@ -192,6 +200,11 @@ def _warm_summaries() -> None:
         ctx = Context.from_environment()  # a restore brings its settings (the first weekday): the folds follow them
         if ctx.store.summaries:
             today = ctx.today()
+            if imported is not None:
+                from ..interop.warmup import warm_from_records
+
+                if warm_from_records(ctx.store, imported.checkins, imported.skips, today):
+                    return
             ctx.store.load(since=today, today=today)
     except (ConnectError, KeyboardInterrupt):
         pass  # said by the next command that reads them, as ever

@@ -126,28 +126,43 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
         unit = "minutes" if "minutes" in column else "amount" if "amount" in column else None
         rows: list[_Row] = []
         cut: dict[str, None] = {}
+        at = [column.get(name, -1) for name in ("habit", unit or "", "note", "by", "source", "date")]
+        # A ten-year file names twenty habits, a few thousand days and amounts: each distinct cell is read once.
+        names: dict[str, str] = {}
+        amounts: dict[str, float | int | None] = {}
+        days: dict[str, date] = {}
         end = reader.line_num
         for cells in counting(reader, progress, "rows read"):
             line, end = end + 1, reader.line_num
             if not any(cell.strip() for cell in cells):
                 continue
-
-            def cell(name: str, cells: list[str] = cells) -> str:
-                i = column.get(name)
-                return cells[i] if i is not None and i < len(cells) else ""
-
-            full = clean_text(uninert(cell("habit")), 10 * NAME_MAX)
-            if not full:
-                raise refuse(source, f"has no habit name on line {line}")
-            name = clean_text(full, NAME_MAX)
-            if name != full:
-                cut.setdefault(name)
-            amount = _amount(cell(unit), unit, line, source) if unit else None
-            note = clean_text(uninert(cell("note")).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
-            by = uninert(cell("by")).strip()
-            how = cell("source").strip()
+            habit_cell, amount_cell, note_cell, by_cell, how, day_cell = (
+                cells[i] if 0 <= i < len(cells) else "" for i in at
+            )
+            name = names.get(habit_cell)
+            if name is None:
+                full = clean_text(uninert(habit_cell), 10 * NAME_MAX)
+                if not full:
+                    raise refuse(source, f"has no habit name on line {line}")
+                name = names[habit_cell] = clean_text(full, NAME_MAX)
+                if name != full:
+                    cut.setdefault(name)
+            amount = None
+            if unit:
+                amount = amounts[amount_cell] if amount_cell in amounts else _amount(amount_cell, unit, line, source)
+                amounts[amount_cell] = amount
+            note = (
+                clean_text(uninert(note_cell).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
+                if note_cell
+                else ""
+            )
+            by = uninert(by_cell).strip() if by_cell else ""
+            how = how.strip()
             origin = how if _SOURCE.fullmatch(how) else None
-            rows.append(_Row(_day(cell("date"), line, source), name, amount, note, by, origin))
+            day = days.get(day_cell)
+            if day is None:
+                day = days[day_cell] = _day(day_cell, line, source)
+            rows.append(_Row(day, name, amount, note, by, origin))
     except csv.Error as error:
         raise refuse(source, f"is not a CSV file that can be read ({error})") from None
     return unit, rows, list(cut)
@@ -308,16 +323,23 @@ def _entries(
     seen: Counter[tuple] = Counter()  # the rows so far with each content as the file has it
     matched: Counter[_Content] = Counter()  # the check-ins here that earlier rows turned out to be
     entries = []
+    folded: dict[str, str] = {}
+    digests: dict[tuple, str] = {}  # the same amount, note and partner: the same digest, made once
     for row in target.rows:
         by = partners.mapped(row.by)
-        written = (row.day, row.amount, row.note, _fold(row.by))
+        if row.by not in folded:
+            folded[row.by] = _fold(row.by)
+        written = (row.day, row.amount, row.note, folded[row.by])
         occurrence = seen[written]
         seen[written] += 1
         content = (row.day, row.amount, row.note, by or me)
         if here is not None and matched[content] < here[content]:
             matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
             continue
-        digest = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]
+        shown = (type(row.amount), *written[1:])  # 1 and 1.0 are one key, not one repr
+        digest = digests.get(shown)
+        if digest is None:
+            digest = digests[shown] = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]
         amount, note = row.amount, row.note
         if amount is not None and not measured:
             said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
