@@ -12,7 +12,6 @@ from pathlib import Path
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Ritual, Session, Skip, new_id
 from ..core.privacy import KEPT_ON, is_private, join, split
-from .buffered import BufferedFile, field_is
 from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
@@ -42,7 +41,49 @@ from .sealing import sealed_for
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
+    from tinydb import TinyDB
+
     from .ownrecord import OwnRecord
+
+
+def _buffer(data: dict) -> TinyDB:
+    """A TinyDB over an in-memory dict: the store decides when it reaches the disk.
+
+    TinyDB loads here, for writes only: a command that only reads does not pay for its import.
+    """
+    from tinydb import TinyDB
+    from tinydb.storages import Storage
+
+    class BufferStorage(Storage):
+        def __init__(self, data: dict):
+            self.data = data
+            self.changed = False
+
+        def read(self) -> dict:
+            return self.data
+
+        def write(self, data: dict) -> None:
+            self.data = data
+            self.changed = True
+
+    return TinyDB(data, storage=BufferStorage)
+
+
+def _data(db: TinyDB) -> dict:
+    """What a buffered TinyDB holds now (its BufferStorage always holds a dict)."""
+    data = db.storage.read()
+    assert data is not None
+    return data
+
+
+def _where(field: str):
+    from tinydb import where
+
+    return where(field)
+
+
+def _changed(db: TinyDB) -> bool:
+    return db.storage.changed  # type: ignore[attr-defined]
 
 
 class Transaction:
@@ -54,8 +95,8 @@ class Transaction:
         self.record = record  # shared: this machine's private record of what it wrote (ownrecord.py)
         self._extra: list[tuple[Path, bytes]] = []
         self._own = reading.own_files
-        self._main = BufferedFile(reading.own_files.data)
-        self._months = {m: BufferedFile(d) for m, d in reading.own_months.items()}
+        self._main = _buffer(reading.own_files.data)
+        self._months: dict[str, TinyDB] = {m: _buffer(d) for m, d in reading.own_months.items()}
         self.snapshot = reading.snapshot
         self.device = reading.own
         self._stamp = max_stamp
@@ -76,17 +117,17 @@ class Transaction:
     def folds_outdated(self) -> bool:
         """Whether this transaction changed a month the snapshot's folds sum up: read again to see it in streaks."""
         point = next((month_of(fold.at) for fold in self.snapshot.folds.values()), None)
-        return point is not None and any(month < point and db.changed for month, db in self._months.items())
+        return point is not None and any(month < point and _changed(db) for month, db in self._months.items())
 
     def _next_stamp(self) -> int:
         # Later than anything this device has seen, so an edit made after reading another wins.
         self._stamp = max(int(time.time() * 1000), self._stamp + 1)
         return self._stamp
 
-    def _month(self, month: str) -> BufferedFile:
-        """This device's tables of one month, read from its file the first time it is needed."""
+    def _month(self, month: str) -> TinyDB:
+        """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
-            self._months[month] = BufferedFile(read_month(self.path, month, device_of(self._main.data)))
+            self._months[month] = _buffer(read_month(self.path, month, device_of(_data(self._main))))
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
@@ -199,7 +240,7 @@ class Transaction:
 
     def forget_purged(self) -> None:
         """Delete this device's records of every habit deleted for good, on whatever device that was done."""
-        done = set(meta_of(self._main.data).get("purged") or [])
+        done = set(meta_of(_data(self._main)).get("purged") or [])
         pending = set(self.snapshot.purged) - done
         if not pending:
             return
@@ -210,15 +251,16 @@ class Transaction:
         def purged_change(change: dict) -> bool:
             return change.get("habit") in pending and not (change.get("fields") or {}).get("deleted")
 
-        self._main.table(CHANGES).remove(purged_change)
+        # TinyDB takes any function of a document as a condition.
+        self._main.table(CHANGES).remove(purged_change)  # type: ignore[arg-type]
         for table in (CHECKINS, SKIPS, SESSIONS):
-            self._main.table(table).remove(of_purged)
+            self._main.table(table).remove(of_purged)  # type: ignore[arg-type]
         for month in month_files(self.path):
             db = self._month(month)
             self.drop_private(r.get("id") for r in db.table(CHECKINS).all() if of_purged(r))
             for table in (CHECKINS, SKIPS):
                 if any(of_purged(r) for r in db.table(table).all()):
-                    db.table(table).remove(of_purged)
+                    db.table(table).remove(of_purged)  # type: ignore[arg-type]
         self._main.table(META).update({"purged": sorted(done | pending)})
         self._purging = True  # save() then deletes the log's kept lines: they show the habit's name and notes
 
@@ -257,8 +299,8 @@ class Transaction:
     def _remove(self, table: str, record_id: str, day: date) -> None:
         # The removal goes in the month of what it removes: a summary of that month then sees it.
         db = self._month(month_of(day))
-        if db.table(table).contains(field_is("id", record_id)):
-            db.table(table).remove(field_is("id", record_id))
+        if db.table(table).contains(_where("id") == record_id):
+            db.table(table).remove(_where("id") == record_id)
         db.table(REMOVALS).insert({"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
 
     def put_ritual(self, ritual: Ritual) -> None:
@@ -275,8 +317,8 @@ class Transaction:
                 self.private.keep(ritual.id, {"fields": words})
             ritual = join(stored, words)
         table = self._month(month_of(ritual.day)).table(RITUALS)
-        if table.contains(field_is("id", ritual.id)):
-            table.remove(field_is("id", ritual.id))
+        if table.contains(_where("id") == ritual.id):
+            table.remove(_where("id") == ritual.id)
         table.insert(ritual_record(stored))
         self.snapshot.rituals = [r for r in self.snapshot.rituals if r.id != ritual.id] + [ritual]
 
@@ -284,11 +326,11 @@ class Transaction:
         self._main.table(SESSIONS).insert(session_record(session))
 
     def remove_session(self, session_id: str) -> None:
-        self._main.table(SESSIONS).remove(field_is("id", session_id))
+        self._main.table(SESSIONS).remove(_where("id") == session_id)
 
     def split_history(self) -> None:
         """Move a schema 2 main file's check-ins, skips and undos into month files."""
-        main = self._main.data
+        main = _data(self._main)
         if not any(main.get(table) for table in HISTORY_TABLES) and schema_of(main) == SCHEMA_VERSION:
             return
         known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
@@ -298,7 +340,7 @@ class Transaction:
             for table in HISTORY_TABLES:
                 if tables.get(table):
                     self._month(month).table(table).insert_multiple(dict(r) for r in tables[table].values())
-        self._main.write(data)
+        self._main.storage.write(data)
 
     def save(self) -> None:
         """Write every changed file, each atomically; every one is checked before the first is written.
@@ -310,10 +352,10 @@ class Transaction:
         self.forget_purged()
         make_dirs(self.path.parent)  # a shared folder is the sync tool's: its permissions stay as they are
         remove_stale_temp_files(self.path, family=True)
-        writes = [(month_file(self.path, month), db) for month, db in sorted(self._months.items()) if db.changed]
+        writes = [(month_file(self.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
         for path, _ in writes:
             check_writable(path)
-        if self._main.changed:
+        if _changed(self._main):
             main = (self.path, self._main)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         notes = self._private if self._private is not None and self._private.changed else None
@@ -325,7 +367,7 @@ class Transaction:
             seq = self.record.next_seq()
             for _, db in writes:
                 db.table(META).update({"seq": seq})
-        files = [(path, sealed_for(path, encode(db.data))) for path, db in writes]
+        files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
         if self.record is not None and writes:
             copies = self.record.copies(files, seq)
         if notes is not None:  # in the same commit as the records they belong to: both, or neither
