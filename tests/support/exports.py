@@ -8,7 +8,6 @@ import json
 
 from connect_habits.core.model import Snapshot
 from connect_habits.interop.csvfile import CSV_HEADER, inert
-from connect_habits.interop.importing import sorted_checkins
 from connect_habits.storage.records import checkin_record
 
 
@@ -19,7 +18,7 @@ def plain_csv(snapshot: Snapshot) -> str:
     writer.writerow(CSV_HEADER)
     names = {h.id: inert(h.name) for h in snapshot.habits}
     couple = snapshot.couple
-    for c in sorted_checkins(snapshot.checkins):
+    for c in _plain_order(snapshot.checkins):
         by = inert(couple.name(c.by) if couple is not None else c.by) if c.by else ""
         habit = names[c.habit_id] if c.habit_id in names else inert(c.habit_id)
         minutes = "" if c.minutes is None else str(c.minutes)
@@ -33,5 +32,9 @@ def plain_backup_text(written: str, snapshot: Snapshot) -> str:
     Equal to `written` only when export_json wrote what json.dumps writes and its check-ins are the snapshot's.
     """
     data = json.loads(written)
-    data["checkins"] = [checkin_record(c) for c in sorted_checkins(snapshot.checkins)]
+    data["checkins"] = [checkin_record(c) for c in _plain_order(snapshot.checkins)]
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def _plain_order(checkins):
+    return sorted(checkins, key=lambda c: (c.day, c.logged_at, c.id))

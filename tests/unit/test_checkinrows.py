@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from connect_habits.core.couple import Couple
 from connect_habits.core.model import DAILY, CheckIn, Habit, Snapshot
-from connect_habits.interop.checkinrows import CHECKIN_KEYS, checkins_json, in_backup_order
+from connect_habits.interop.checkinrows import CHECKIN_KEYS, checkins_json
 from connect_habits.interop.csvfile import export_csv
 from connect_habits.interop.importing import sorted_checkins
 from connect_habits.interop.jsontext import flat_rows
@@ -60,7 +60,7 @@ def test_checkins_are_written_as_json_dumps_writes_their_records(items, indent):
     assert tuple(sorted(checkin_record(CheckIn("i", "h", date(2026, 1, 1), "")))) == CHECKIN_KEYS
     expected = json.dumps(records, ensure_ascii=False, indent=2, sort_keys=True).replace("\n", "\n" + " " * indent)
     assert checkins_json(items, indent) == expected
-    assert in_backup_order(items) == sorted_checkins(items)
+    assert sorted_checkins(items) == sorted(items, key=lambda c: (c.day, c.logged_at, c.id))
 
 
 def test_rows_of_no_records_are_an_empty_list():

@@ -29,8 +29,8 @@ from ..storage.records import (
     skip_record,
 )
 from ..storage.sealing import SEALING_KEYS
-from .checkinrows import checkins_json, in_backup_order
-from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_skips
+from .checkinrows import checkins_json
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
 from .jsontext import indented_json, type_problem
 
 BACKUP_FORMAT = "connect-backup"
@@ -52,7 +52,7 @@ def export_json(snapshot: Snapshot, config, progress: Report | None = None, priv
     settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
     settings.update(week_start=config.week_start)
     couple = snapshot.couple
-    checkins = counting(in_backup_order(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
+    checkins = counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
     backup = {
         "format": BACKUP_FORMAT,
         "version": BACKUP_VERSION,

@@ -9,22 +9,15 @@ are gone through column by column in C (`column`): `connect export --format csv`
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
-from operator import attrgetter, itemgetter
+from operator import itemgetter
 
 from ..core.model import CheckIn
 from .jsontext import flat_rows
 
 # The fields of storage/records.py's checkin_record, in json's sorted order.
 CHECKIN_KEYS = ("by", "date", "habit", "id", "logged_at", "minutes", "note", "source")
-
-_backup_order = attrgetter("day", "logged_at", "id")
-
-
-def in_backup_order(checkins: Sequence[CheckIn]) -> list[CheckIn]:
-    """The check-ins by date, time logged and id (importing.sorted_checkins, with the key taken in C)."""
-    return sorted(checkins, key=_backup_order)
 
 
 class Cells(dict):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from ..core.model import Snapshot
-from .checkinrows import Cells, column, in_backup_order
-from .importing import Report, counting
+from .checkinrows import Cells, column
+from .importing import Report, counting, sorted_checkins
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
 
@@ -35,7 +35,7 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
         return line.getvalue()[:-2]
 
     couple = snapshot.couple
-    checkins = list(counting(in_backup_order(snapshot.checkins), progress, "check-ins", len(snapshot.checkins)))
+    checkins = list(counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins)))
     names = Cells(lambda habit: cell(inert(habit)), {h.id: cell(inert(h.name)) for h in snapshot.habits})
     partners = Cells(lambda by: cell(inert(couple.name(by) if couple is not None else by)), {None: "", "": ""})
     rows = zip(

@@ -336,7 +336,7 @@ def _entries(
         if here is not None and matched[content] < here[content]:
             matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
             continue
-        shown = (type(row.amount), *written[1:])  # 1 and 1.0 are one key, not one repr
+        shown = (repr(row.amount), *written[2:])  # the digest's text, made of these: 1 and 1.0 differ there
         digest = digests.get(shown)
         if digest is None:
             digest = digests[shown] = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]

@@ -11,10 +11,9 @@ cache is the one the files would have given.
 
 from __future__ import annotations
 
-from ..core.folds import fold_point, make_fold, rules_of
-from ..core.history import build_histories, person_histories
-from ..core.model import CheckIn, Skip
-from ..storage.cache import Cache, write_cache
+from ..core.folds import fold_point
+from ..core.model import CheckIn, Skip, Snapshot
+from ..storage.cache import Cache, fold_keys, fold_step, write_cache
 from ..storage.fingerprints import fingerprints
 from ..storage.layout import month_of
 
@@ -43,16 +42,10 @@ def warm_from_records(store, checkins: list[CheckIn], skips: list[Skip], today) 
                 checkin = checkin._replace(by=couple.resolve(checkin.by))
             before.append(checkin)
     skipped = [s for s in skips if s.day < at and s.habit_id in live]
-    histories = build_histories(before, skipped)
-    persons = list(snapshot.persons)
-    folds = {}
-    for habit in snapshot.habits:
-        # An `each` habit is judged per partner, and shown together where no partner is named (cache.py's keys).
-        each = dict(person_histories(habit, before, skipped, persons)) if habit.who == "each" and persons else {}
-        for person in [None, *persons] if habit.who == "each" else [None]:
-            history = histories[habit.id] if person is None else each[person]
-            rules = rules_of(habit, person, persons, store.first_weekday)
-            folds[Cache.key(habit.id, person)] = (rules, make_fold(habit, history, at, store.first_weekday))
+    step = Snapshot(snapshot.habits, checkins=before, skips=skipped, persons=snapshot.persons)
+    folds = fold_step(
+        step, fold_keys(snapshot), {}, None, at, store.first_weekday
+    )  # the store's own step, from the start
     with_history = {c.habit_id for c in before} | {s.habit_id for s in skipped}
     write_cache(store.cache_path, [Cache(at, prints, with_history, folds, [])])
     store.load(since=today, today=today)  # the fold at the first of this month, from this one: last month's reading

@@ -23,7 +23,7 @@ from .files import CHECKINS, SKIPS, DeviceFiles, Reading, records_of
 from .fingerprints import fingerprints, matches, month_in
 from .layout import month_of
 
-__all__ = ["CACHE_VERSION", "Cache", "SummaryCache", "fold_of", "read_cache", "write_cache"]
+__all__ = ["CACHE_VERSION", "Cache", "SummaryCache", "fold_keys", "fold_of", "fold_step", "read_cache", "write_cache"]
 
 CACHE_FILE = "summary-cache.json"
 
@@ -37,7 +37,8 @@ def _rules_of(folds: dict) -> dict:
     return {key: rules for key, (rules, _) in folds.items()}
 
 
-def _fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
+def fold_keys(snapshot: Snapshot) -> dict[str, tuple[str, str | None]]:
+    """The summary cache's key of every fold the snapshot's habits need, with its habit and partner."""
     keys = {}
     for habit in snapshot.habits:
         # An `each` habit is judged per partner, and shown together where no partner is named.
@@ -80,7 +81,7 @@ class SummaryCache:
 
         files = [own_files, *others]
         snapshot = reading.snapshot
-        keys = _fold_keys(snapshot)
+        keys = fold_keys(snapshot)
         cached = read_entries(self.path)
         prints: dict[str, dict] = {}
 
@@ -224,20 +225,25 @@ class SummaryCache:
         return folds, with_history, skipped
 
     def _fold_step(self, step: Snapshot, keys: dict, folds: dict, since: date | None, at: date) -> dict:
-        """The folds at `at`, from the folds at `since` and what was logged from `since` to `at`."""
+        return fold_step(step, keys, folds, since, at, self.first_weekday)
 
-        old = {keys[k]: fold for k, (_, fold) in folds.items() if k in keys}
-        histories = build_histories(step.checkins, step.skips, old, since)
-        habits = {h.id: h for h in step.habits}
-        made = {}
-        for key, (habit_id, person) in keys.items():
-            habit = habits[habit_id]
-            if person is None:
-                history = histories[habit_id]
-            else:
-                history = dict(person_histories(habit, step.checkins, step.skips, step.persons, old, since))[person]
-            made[key] = (
-                _rules(habit, person, step, self.first_weekday),
-                make_fold(habit, history, at, self.first_weekday),
-            )
-        return made
+
+def fold_step(
+    step: Snapshot, keys: dict, folds: dict, since: date | None, at: date, first_weekday: int
+) -> dict[str, tuple[str, object]]:
+    """The folds at `at`, from the folds at `since` (none: from the start) and what `step` logged from `since` to `at`."""
+    old = {keys[k]: fold for k, (_, fold) in folds.items() if k in keys}
+    histories = build_histories(step.checkins, step.skips, old, since)
+    habits = {h.id: h for h in step.habits}
+    each: dict[str, dict] = {}  # an `each` habit's partners' histories, made once for all its keys
+    made: dict[str, tuple[str, object]] = {}
+    for key, (habit_id, person) in keys.items():
+        habit = habits[habit_id]
+        if person is None:
+            history = histories[habit_id]
+        else:
+            if habit_id not in each:
+                each[habit_id] = dict(person_histories(habit, step.checkins, step.skips, step.persons, old, since))
+            history = each[habit_id][person]
+        made[key] = (_rules(habit, person, step, first_weekday), make_fold(habit, history, at, first_weekday))
+    return made
