@@ -194,7 +194,7 @@ ONCE = (
 
 # What connect derives beside its data (summary caches, the index of months holding rituals, the
 # opened copies of sealed files): a restore leaves the home's own, as it is after any command.
-DERIVED = ("summary-cache.json", "summary-past.json", "ritual-months.json", "log-lines.json", "opened")
+DERIVED = ("summary-cache.json", "summary-past.json", "ritual-months.json", "log-lines.json", "opened", "slices")
 
 
 def restore(pristine: Path, home: Path) -> None:

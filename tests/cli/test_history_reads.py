@@ -225,3 +225,37 @@ def test_the_past_folds_keep_the_first_of_each_quarter_and_no_more(connect, home
     marks = [at for at in kept if at[5:] in ("01-01", "04-01", "07-01", "10-01")]
     assert len(kept) - len(marks) <= 1  # the point the last view made, beside the marks
     assert len(marks) >= 6
+
+
+ONE_HABIT = [
+    *[("stats", slug, "--json") for slug in ("walk", "thanks", "unplug", "plants", "perfect")],
+    ("stats", "walk", "--weeks", "200"),
+    ("log", "--since", "2025-10-01", "walk", "--json"),
+]
+
+
+def test_one_habit_read_from_the_months_slices_shows_what_a_full_read_shows(connect, home):
+    same_as_a_full_read(connect, ONE_HABIT)  # reads the months, and keeps them cut by habit
+    sliced = sorted(p.name for p in (home / "slices").iterdir())
+    assert "connect.2025-12.json" in sliced
+    same_as_a_full_read(connect, ONE_HABIT)  # from the slices
+    assert connect("done", "walk", "--date", "2026-06-10", now="2026-11-26T21:00").code == 0
+    assert connect("undo", "perfect", "--date", "2026-03-03", now="2026-11-26T21:00").code == 0  # kept every day
+    age(home)  # the changed months look as old as their slices: only their inode and size tell them apart
+    same_as_a_full_read(connect, ONE_HABIT)
+
+
+def test_a_damaged_slice_is_read_past(connect, home):
+    same_as_a_full_read(connect, ONE_HABIT[:1])
+    for entry in (home / "slices").iterdir():
+        entry.write_bytes(entry.read_bytes()[:-7])
+    same_as_a_full_read(connect, ONE_HABIT)
+
+
+def test_one_habit_in_a_sealed_shared_folder_shows_what_a_full_read_shows(letters):
+    alex, sam, _ = letters
+    for person in (alex, sam):
+        for _ in range(2):  # the second time from the slices
+            fast = run_connect(person.home, "stats", "say-thank-you", "--json", now="2026-12-05T10:00")
+            assert fast.code == 0 and fast.out == full(person, "stats", "say-thank-you", "--json").out
+        assert list((person.home / "slices").iterdir())

@@ -201,6 +201,19 @@ def open_temp(path: Path) -> tuple[int, str]:
     raise FileExistsError(f"no free temp name beside {path}")
 
 
+def replace_quietly(path: Path, data: bytes) -> None:
+    """Replace a derived file (a cache) atomically, without fsync; a cache that cannot be written is done without."""
+    with contextlib.suppress(OSError):
+        fd, temp = open_temp(path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.replace(temp, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
 def _fsync_folder(folder: Path) -> None:
     # The rename is only durable once the folder entry is on disk too.
     with contextlib.suppress(OSError, AttributeError):

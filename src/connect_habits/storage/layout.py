@@ -23,6 +23,7 @@ HISTORY_FILE = re.compile(r"connect(?:-[0-9a-f]{12})?(?:\.\d{4}-\d{2})?\.json") 
 
 JOURNAL_FILE = "commit-journal.json"  # a commit of several files in progress (fileio.commit), in the data folder
 OPENED_DIR = "opened"  # this machine's cache of the shared folder's sealed files as opened (opened.py)
+SLICES_DIR = "slices"  # this machine's cache of month files cut by habit (slices.py)
 LOG_LINES_FILE = "log-lines.json"  # the plain log's lines, kept per month (loglines.py)
 OWN_RECORD = "own-files"  # shared: this machine's record of what it wrote to the folder (ownrecord.py)
 # The names connect gives its other files in its folders (data, lock and journal files all start with "connect").
@@ -39,6 +40,7 @@ OWN_NAMES = frozenset(
         JOURNAL_FILE,
         OWN_RECORD,
         OPENED_DIR,
+        SLICES_DIR,
     }
 )
 

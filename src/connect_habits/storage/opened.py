@@ -10,11 +10,10 @@ deleting the folder is always safe.
 from __future__ import annotations
 
 import contextlib
-import os
 import zlib
 from pathlib import Path
 
-from .fileio import open_temp
+from .fileio import replace_quietly
 from .paths import ensure_private_dir
 
 MAGIC = b"connect-opened-1\n"
@@ -45,11 +44,4 @@ def keep(folder: Path, name: str, sealed: bytes, plain: bytes) -> None:
     entry = MAGIC + f"{len(sealed)} {len(plain)} {zlib.crc32(plain)}\n".encode() + sealed + plain
     with contextlib.suppress(OSError):
         ensure_private_dir(folder)
-        fd, temp = open_temp(folder / name)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(entry)
-            os.replace(temp, folder / name)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        replace_quietly(folder / name, entry)

@@ -32,7 +32,8 @@ def load_past(store, first: date, last: date, select=None) -> Snapshot | None:
     (a conflict copy, an own file older than this machine wrote it or damaged): the caller then reads
     everything, and puts back what needs it.
     """
-    from .store import _WentBack, read_conflict_copies
+    from .otherfiles import read_conflict_copies
+    from .store import _WentBack
 
     if not store.summaries:
         return None

@@ -90,7 +90,7 @@ _OURS = (
     "log-lines.json",
     ".log-lines.json",
 )
-_OUR_FOLDERS = ("opened", "own-files")  # by their whole name: `opened-notes.txt` is not connect's
+_OUR_FOLDERS = ("opened", "own-files", "slices")  # by their whole name: `opened-notes.txt` is not connect's
 
 
 def ensure_private_dir(path: Path) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+import zlib
 from collections import namedtuple
 from pathlib import Path
 
@@ -67,6 +68,17 @@ def use_secret(
 def secret_of(folder: Path) -> bytes | None:
     found = _folders.get(_folder_key(folder))
     return found.secret if found is not None else None
+
+
+def opening_terms(path: Path) -> str:
+    """What decides how a file at `path` opens: its folder's keys (by checksum) and whether its device may
+    still write plain; a cache of what a file held is good only while they are the same."""
+    found = _folders.get(_folder_key(path.parent))
+    if found is None:
+        return "plain"
+    device = _DEVICE_NAME.match(sealed_name(path.name))
+    waiting = device is not None and device[1] in found.waiting
+    return f"{zlib.crc32(found.secret)}-{zlib.crc32(found.previous or b'')}-{int(waiting)}"
 
 
 def secret_from_config(extra: dict, key: str = SECRET_KEY) -> bytes | None:

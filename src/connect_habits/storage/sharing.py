@@ -48,6 +48,7 @@ from .layout import (
     JOURNAL_FILE,
     OPENED_DIR,
     OWN_RECORD,
+    SLICES_DIR,
     Layout,
     device_file_name,
     device_of_file,
@@ -353,7 +354,7 @@ def leave(paths: Paths, config: Config) -> SyncReport:
         write_device(paths.data_file, data, paths.data_dir / JOURNAL_FILE)
         extra = {k: v for k, v in config.extra.items() if k not in SYNC_KEYS}
         save_config(paths.config_file, config._replace(partners=(), extra=extra))
-        for derived in (OPENED_DIR, OWN_RECORD):  # what this machine kept of the folder left behind
+        for derived in (OPENED_DIR, OWN_RECORD, SLICES_DIR):  # what this machine kept of the folder left behind
             shutil.rmtree(paths.data_dir / derived, ignore_errors=True)
     return SyncReport(
         [

@@ -47,7 +47,6 @@ from .layout import (
     OWN_RECORD,
     Layout,
     conflict_copies,
-    device_of_file,
     folder_listing,
     month_file,
     month_files,
@@ -56,10 +55,12 @@ from .layout import (
     new_device_id,
 )
 from .merge import DeviceData, merge
+from .otherfiles import read_conflict_copies, read_other_mains
 from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir
 from .records import RecordError
 from .sealing import KEY_MADE_THERE, home_layout, refresh_secret, secret_of
+from .slices import SLICES_DIR, MonthSlices
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ class Store:
             with locked(self.lock_path):
                 finish_commit(self.journal)
         try:
-            return self._read(self.reading_from(since, today, as_of), today, select).snapshot
+            return self._read(self.reading_from(since, today, as_of), today, select, sliced=True).snapshot
         except _WentBack as went:
             with locked(self.lock_path):
                 self._put_back(went.names, went.damaged)
@@ -187,7 +188,7 @@ class Store:
         others, warnings = read_other_mains(self.layout, listing if self.layout.folder else None)
         return own_files, others, warnings, listing
 
-    def _read(self, since: date | None, today: date | None, select=None) -> Reading:
+    def _read(self, since: date | None, today: date | None, select=None, sliced: bool = False) -> Reading:
         since = since if self.summaries else None
         own_files, others, warnings, listing = self.device_files()
         copies = read_conflict_copies(self.layout.folder, listing, warnings) if self.layout.folder else []
@@ -201,7 +202,7 @@ class Store:
             at = month_start(today) if since >= month_start(today) else fold_point(today)
         first_month = None if at is None or since is None else min(month_of(since), month_of(at))
         keep = select(self._habits_of(own_files, others)) if select is not None else None
-        reading = self.read_months(own_files, others, first_month, warnings, keep=keep, copies=copies)
+        reading = self.read_months(own_files, others, first_month, warnings, keep=keep, copies=copies, sliced=sliced)
         if at is not None and today is not None:
             cache = SummaryCache(self.cache_path, self.first_weekday, self.read_months)
             reading = cache.attach(reading, own_files, others, at, today, warnings)
@@ -254,15 +255,19 @@ class Store:
         last_month: str | None = None,
         keep: set[str] | None = None,
         copies: list[tuple[Path, str | None, dict]] | None = None,
+        sliced: bool = False,
     ) -> Reading:
         """Each device's history from `first_month` (all of it when None) up to `last_month`, merged.
 
-        `keep`: only the check-ins and skips of these habits (None: all). `copies`: conflict copies
+        `keep`: only the check-ins and skips of these habits (None: all), from the months' slices when
+        `sliced` (slices.py: a read without the lock only, never one that rewrites months). `copies`: conflict copies
         (path, month or None, data), read as more of the device they copy.
         """
 
         def wanted(month: str) -> bool:
             return (first_month is None or month >= first_month) and (last_month is None or month <= last_month)
+
+        slices = MonthSlices(self.paths.data_dir / SLICES_DIR if sliced and self.summaries else None, keep)
 
         own_months = {}
         for month in own_files.months:
@@ -270,8 +275,10 @@ class Store:
                 path = month_file(own_files.main, month)
                 raw = b""
                 try:
-                    raw = read_bytes(path) or b""
-                    data = decode(path, raw)
+                    data = slices.read(path)
+                    if data is None:
+                        raw = read_bytes(path) or b""
+                        data = slices.decode(path, raw)
                     check_month(path, data, device_of(own_files.data), month)
                 except DataFileError as error:
                     if self._has_other_copy(path, raw):
@@ -295,7 +302,7 @@ class Store:
                     continue
                 path = month_file(files.main, month)
                 try:
-                    data = decode(path, read_bytes(path) or b"")
+                    data = slices.month(path)
                     check_month(path, data, files.expected, month)
                     months.append(data)
                 except DataFileError as error:
@@ -361,41 +368,6 @@ class Store:
                     month_file(self.path, month), known, [*records_of(data, CHECKINS), *records_of(data, SKIPS)]
                 )
         return snapshot
-
-
-def read_conflict_copies(folder: Path, listing: list[str], warnings: list[str]) -> list[tuple[Path, str | None, dict]]:
-    """The sync tool's conflict copies of the devices' files: (path, month or None, data); a bad one is skipped."""
-    copies = []
-    for name, device, month in conflict_copies(listing):
-        path = folder / name
-        try:
-            data = decode(path, read_bytes(path) or b"")
-            if device_of(data) != device or (month is not None and meta_of(data).get("month") != month):
-                raise DataFileError(
-                    f"The data file {path} is damaged: it does not say which device and month it holds."
-                )
-            copies.append((path, month, data))
-        except DataFileError as error:
-            warnings.append(f"skipped {name}: {error.message}")
-    return copies
-
-
-def read_other_mains(layout: Layout, listing: list[str] | None = None) -> tuple[list[DeviceFiles], list[str]]:
-    """The other devices' main files; one that cannot be read is skipped with a warning, and read again next time."""
-    devices, warnings = [], []
-    for path in layout.other_files():
-        expected = device_of_file(path.name)
-        try:
-            raw = read_bytes(path)
-            data = upgrade(path, decode(path, raw or b""), layout, own=False)
-            if device_of(data) != expected:
-                raise DataFileError(f"The data file {path} is damaged: it does not say which device wrote it.")
-        except DataFileError as error:
-            warnings.append(f"{unreadable(path, error)}; it is skipped until it can")
-            devices.append(DeviceFiles(path, None, [], expected))
-            continue
-        devices.append(DeviceFiles(path, data, months_of(path, listing), expected))
-    return devices, warnings
 
 
 def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None:

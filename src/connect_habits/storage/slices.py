@@ -1,0 +1,138 @@
+"""A private cache of month files cut by habit: `stats NAME` and `log --since` for one habit read their own records.
+
+Reading one habit's year still meant parsing every habit's records of every month, from each device (and
+in a sealed folder, checking each file against its opened copy first). Each entry here
+(`slices/NAME` in this device's private data folder, 0600) holds one month file as read, its check-ins
+and skips grouped by habit and each group encoded on its own, so a read decodes the groups it asks for.
+
+An entry is used only for a read without the lock (never a transaction, which rewrites whole months)
+and only while its file is as the entry saw it: the same inode, size and time as git's index trusts
+(fingerprints.py), a file older than its timestamp's tick, the same key opening the folder, and a
+checksum of what the entry holds. Anything else reads the file itself. Derived data: deleting the
+folder is always safe.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import time
+import zlib
+from pathlib import Path
+
+from .fileio import read_bytes, replace_quietly
+from .files import CHECKINS, SKIPS, decode
+from .fingerprints import RACY_NS
+from .layout import SLICES_DIR
+from .paths import ensure_private_dir
+from .sealing import opening_terms
+
+MAGIC = b"connect-slices-1 "
+_ANY = ""  # records without a habit id that is a string: always read, so a filter sees them as before
+
+
+def stamp_of(path: Path) -> str | None:
+    """What identifies a file's state now, to note before reading it (None when it is too new for its time
+    to tell a change)."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    if status.st_mtime_ns > time.time_ns() - RACY_NS:
+        return None
+    return f"{status.st_ino} {status.st_size} {status.st_mtime_ns} {opening_terms(path)}"
+
+
+__all__ = ["SLICES_DIR", "MonthSlices", "keep_slice", "read_slice", "stamp_of"]
+
+
+class MonthSlices:
+    """Month files read for the habits in `keep`: from their slices in `folder` when they hold, else read
+    and decoded, and kept as slices for next time. With `folder` or `keep` None, plainly decoded."""
+
+    def __init__(self, folder: Path | None, keep: set[str] | None):
+        self.folder = folder if keep is not None else None
+        self.keep = keep or set()
+        self._stamps: dict[Path, str | None] = {}
+
+    def read(self, path: Path) -> dict | None:
+        """The month file's slice (None: read and decode the file)."""
+        if self.folder is None:
+            return None
+        stamp = self._stamps[path] = stamp_of(path)
+        return read_slice(self.folder, path, self.keep, stamp) if stamp is not None else None
+
+    def decode(self, path: Path, raw: bytes) -> dict:
+        """The month file's bytes decoded, kept as a slice when it was stamped before it was read."""
+        data = decode(path, raw)
+        stamp = self._stamps.pop(path, None)
+        if self.folder is not None and stamp is not None:
+            keep_slice(self.folder, path, data, stamp)
+        return data
+
+    def month(self, path: Path) -> dict:
+        """The month file's slice, or the file read and decoded."""
+        data = self.read(path)
+        return data if data is not None else self.decode(path, read_bytes(path) or b"")
+
+
+def read_slice(folder: Path, path: Path, keep: set[str], stamp: str) -> dict | None:
+    """The month file at `path` as read with the check-ins and skips of the habits in `keep` only (and
+    any without a habit id); None when there is no entry for the file as it is now (`stamp`).
+
+    Every other habit the month names gets one stand-in record `{"habit": ID}`, so a check of which
+    habits a month names (store._check_orphans) still sees them; with_history's filter drops them.
+    """
+    try:
+        with open(folder / path.name, "rb") as handle:
+            entry = handle.read()
+    except OSError:
+        return None
+    head, _, body = entry.partition(b"\n")
+    if not head.startswith(MAGIC):
+        return None
+    try:
+        checksum, _, held = head[len(MAGIC) :].decode().partition(" ")
+        if held != stamp or zlib.crc32(body) != int(checksum):
+            return None
+        rest, groups = marshal.loads(body)
+        data = dict(rest)
+        taken: tuple[list, list] = ([], [])  # (place in the file, record) of the check-ins, and of the skips
+        stand_ins = []
+        for habit, group in groups.items():
+            if habit == _ANY or habit in keep:
+                for table, (places, records) in zip(taken, marshal.loads(group)):
+                    table += zip(places, records)
+            else:
+                stand_ins.append({"habit": habit})
+    except (ValueError, TypeError, EOFError, UnicodeDecodeError):
+        return None
+    # In the file's order, as a read of the file gives them.
+    data[CHECKINS], data[SKIPS] = [[record for _, record in sorted(table)] for table in taken]
+    data[CHECKINS] += stand_ins
+    return data
+
+
+def keep_slice(folder: Path, path: Path, data: dict, stamp: str) -> None:
+    """Remember the month file at `path` as read (`stamp`: its state before it was read); a cache that
+    cannot be written is done without."""
+    grouped: dict[
+        str, tuple[tuple[list, list], tuple[list, list]]
+    ] = {}  # habit: ((places, check-ins), (places, skips))
+    for which, table in enumerate((CHECKINS, SKIPS)):
+        records = data.get(table) or {}
+        for place, record in enumerate(records.values() if isinstance(records, dict) else records):
+            habit = record.get("habit") if isinstance(record, dict) else None
+            group = grouped.setdefault(habit if isinstance(habit, str) and habit else _ANY, (([], []), ([], [])))
+            group[which][0].append(place)
+            group[which][1].append(record)
+    rest = {k: v for k, v in data.items() if k not in (CHECKINS, SKIPS)}
+    try:
+        body = marshal.dumps((rest, {habit: marshal.dumps(group) for habit, group in grouped.items()}))
+    except ValueError:  # not data a JSON file could hold: read the file itself every time
+        return
+    entry = MAGIC + f"{zlib.crc32(body)} {stamp}\n".encode() + body
+    with contextlib.suppress(OSError):
+        ensure_private_dir(folder)
+        replace_quietly(folder / path.name, entry)
