@@ -10,7 +10,6 @@ when a file is sealed or opened: a command that reads nothing sealed never pays 
 
 from __future__ import annotations
 
-import functools
 import os
 
 MAGIC = b"connect-sealed-1\n"
@@ -80,27 +79,49 @@ def _aesgcm():
         return AESGCM
 
 
-@functools.lru_cache(maxsize=8)
+KEY_INFO = b"connect shared folder: AES-256-GCM key"
+ID_INFO = b"connect shared folder: key id"
+_derived: dict[tuple[bytes, bytes], bytes] = {}  # (secret, info): HKDF's output, made here or learned
+_made_here: set[bytes] = set()  # the secrets whose keys this process derived (not learned)
+
+
 def _hkdf(secret: bytes, info: bytes) -> bytes:
     """HKDF-SHA256 (RFC 5869) of 32 bytes: one HMAC block, so the standard library's hmac suffices.
 
     cryptography's HKDF needs its hashes module, which imports typing (about 5 ms); the keys are the
     same byte for byte (test_crypto checks it against cryptography's HKDF).
     """
-    import hmac
+    known = _derived.get((secret, info))
+    if known is None:
+        import hmac  # here: it loads OpenSSL's hashes (about 5 ms), and a key learned from a cache needs none
 
-    pseudo_random_key = hmac.digest(_SALT, secret, "sha256")
-    return hmac.digest(pseudo_random_key, info + b"\x01", "sha256")
+        pseudo_random_key = hmac.digest(_SALT, secret, "sha256")
+        known = _derived[(secret, info)] = hmac.digest(pseudo_random_key, info + b"\x01", "sha256")
+        _made_here.add(secret)
+    return known
 
 
 def derive_key(secret: bytes) -> bytes:
     """The 256-bit AES key a pairing secret gives."""
-    return _hkdf(secret, b"connect shared folder: AES-256-GCM key")
+    return _hkdf(secret, KEY_INFO)
 
 
 def key_id(secret: bytes) -> bytes:
     """A short public name for the key, written in each sealed file: tells another couple's file from damage."""
-    return _hkdf(secret, b"connect shared folder: key id")[:KEY_ID_BYTES]
+    return _hkdf(secret, ID_INFO)[:KEY_ID_BYTES]
+
+
+def derived_here(secret: bytes) -> tuple[bytes, bytes] | None:
+    """The key and the whole id output this process derived from `secret` (None when it derived none)."""
+    if secret not in _made_here:
+        return None
+    return derive_key(secret), _hkdf(secret, ID_INFO)
+
+
+def learn_keys(secret: bytes, key: bytes, ident: bytes) -> None:
+    """Take what `secret` derives to from a cache (key, whole id output), so it is not derived again."""
+    _derived.setdefault((secret, KEY_INFO), key)
+    _derived.setdefault((secret, ID_INFO), ident)
 
 
 def is_sealed(raw: bytes) -> bool:

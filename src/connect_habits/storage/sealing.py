@@ -16,9 +16,21 @@ from collections import namedtuple
 from pathlib import Path
 
 from ..errors import ConnectError, DataFileError
-from .crypto import BadCode, Tampered, code_of, is_sealed, key_id, parse_code, seal, sealed_with, unseal
+from .crypto import (
+    BadCode,
+    Tampered,
+    code_of,
+    derived_here,
+    is_sealed,
+    key_id,
+    learn_keys,
+    parse_code,
+    seal,
+    sealed_with,
+    unseal,
+)
 from .layout import _COPY_OF, CONFLICT_COPY, OPENED_DIR, Layout
-from .opened import cached, keep
+from .opened import cached, keep, keep_keys, kept_keys
 
 SECRET_KEY = "sync_secret"  # the pairing code, in the private config (0600) only
 PREVIOUS_KEY = "sync_previous_secret"  # the code before the last `sync rekey` (or `sync code CODE`), for reading
@@ -136,10 +148,39 @@ def sealed_for(path: Path, plain: bytes) -> bytes:
     found = _folders.get(_folder_key(path.parent))
     if found is None or not found.seals:
         return plain
+    _learn_keys(found)
     sealed = seal(found.secret, path.name, plain)
     if found.cache is not None:  # the next command reads it back without opening it
         keep(found.cache, path.name, sealed, plain)
+    _keep_keys(found)
     return sealed
+
+
+_keys_learned: set[Path] = set()
+
+
+def _learn_keys(found: FolderKey) -> None:
+    """Take the folder's keys from its cache (opened/keys), once a process: deriving them costs about 5 ms."""
+    if found.cache is None or found.cache in _keys_learned:
+        return
+    _keys_learned.add(found.cache)
+    for secret, (key, ident) in kept_keys(found.cache).items():
+        if secret in (found.secret, found.previous):
+            learn_keys(secret, key, ident)
+
+
+def _keep_keys(found: FolderKey) -> None:
+    """Keep the keys this process derived for the folder's secrets, for the next command."""
+    if found.cache is None or derived_here(found.secret) is None:
+        return
+    kept = kept_keys(found.cache)
+    keys = {}
+    for secret in (found.secret, found.previous):  # a secret older than those is not kept
+        derived = derived_here(secret) if secret is not None else None
+        if derived is not None or (secret is not None and secret in kept):
+            keys[secret] = derived or kept[secret]
+    if keys != kept:
+        keep_keys(found.cache, keys)
 
 
 def sealed_name(name: str) -> str:
@@ -171,6 +212,7 @@ def opened(path: Path, raw: bytes) -> bytes:
         plain = cached(found.cache, path.name, raw)
         if plain is not None:
             return plain
+    _learn_keys(found)
     secret = found.secret
     if waiting and found.previous is not None and sealed_with(raw) == key_id(found.previous):
         secret = found.previous  # the other device has not taken the new code yet
@@ -187,4 +229,5 @@ def opened(path: Path, raw: bytes) -> bytes:
         ) from None
     if found.cache is not None:
         keep(found.cache, path.name, raw, plain)
+    _keep_keys(found)
     return plain
