@@ -294,7 +294,11 @@ def read_bytes(path: Path, missing_ok: bool = True, limit: int = MAX_READ) -> by
             raise DataFileError(f"{path} is too large ({status.st_size // (1024 * 1024)} MiB) to be connect's.")
         with os.fdopen(fd, "rb") as handle:
             fd = -1
-            data = handle.read(limit + 1)
+            # Sized to the file: read(n) sets aside n bytes first, and a quarter of a GiB a file cost
+            # about 0.2 ms each (20 ms of an export). A file that grew meanwhile is read on to the limit.
+            data = handle.read(status.st_size + 1)
+            if len(data) > status.st_size:
+                data += handle.read(limit + 1 - len(data))
     except OSError as error:
         raise DataFileError(f"Cannot read {path}: {error.strerror}.") from None
     finally:
