@@ -231,10 +231,15 @@ ONE_HABIT = [
     *[("stats", slug, "--json") for slug in ("walk", "thanks", "unplug", "plants", "perfect")],
     ("stats", "walk", "--weeks", "200"),
     ("log", "--since", "2025-10-01", "walk", "--json"),
+    # and reads of every habit
+    ("stats", "--json"),
+    ("week", "--date", "2026-06-10", "--json"),
+    ("week", "--date", "2026-03-03"),
+    ("log", "--since", "2026-05-20", "--json"),
 ]
 
 
-def test_one_habit_read_from_the_months_slices_shows_what_a_full_read_shows(connect, home):
+def test_a_read_from_the_months_slices_shows_what_a_full_read_shows(connect, home):
     same_as_a_full_read(connect, ONE_HABIT)  # reads the months, and keeps them cut by habit
     sliced = sorted(p.name for p in (home / "slices").iterdir())
     assert "connect.2025-12.json" in sliced
@@ -252,10 +257,11 @@ def test_a_damaged_slice_is_read_past(connect, home):
     same_as_a_full_read(connect, ONE_HABIT)
 
 
-def test_one_habit_in_a_sealed_shared_folder_shows_what_a_full_read_shows(letters):
+def test_a_read_in_a_sealed_shared_folder_from_its_slices_shows_what_a_full_read_shows(letters):
     alex, sam, _ = letters
     for person in (alex, sam):
         for _ in range(2):  # the second time from the slices
-            fast = run_connect(person.home, "stats", "say-thank-you", "--json", now="2026-12-05T10:00")
-            assert fast.code == 0 and fast.out == full(person, "stats", "say-thank-you", "--json").out
+            for args in (("stats", "say-thank-you", "--json"), ("stats", "--json"), ("log", "--since", "2024-01-01")):
+                fast = run_connect(person.home, *args, now="2026-12-05T10:00")
+                assert fast.code == 0 and fast.out == full(person, *args).out, args
         assert list((person.home / "slices").iterdir())

@@ -50,14 +50,14 @@ def raw_tables(home: Path) -> dict[str, list[dict]]:
 
 
 def files_of(home: Path) -> dict[str, bytes]:
-    """Every file of a home, to show that something changed nothing (the cache of opened shared files aside:
-    derived data a read may add to)."""
+    """Every file of a home, to show that something changed nothing (the caches of opened shared files and of
+    month slices aside: derived data a read may add to)."""
     if not home.exists():
         return {}
     return {
         str(p.relative_to(home)): p.read_bytes()
         for p in sorted(home.rglob("*"))
-        if p.is_file() and p.name != "connect.lock" and p.relative_to(home).parts[0] != "opened"
+        if p.is_file() and p.name != "connect.lock" and p.relative_to(home).parts[0] not in ("opened", "slices")
     }
 
 

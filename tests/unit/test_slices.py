@@ -35,7 +35,7 @@ def write_month(folder, data: dict, age_s: float = 3600):
     return path
 
 
-def kept(data: dict, keep: set[str]) -> dict:
+def kept(data: dict, keep: set[str] | None) -> dict:
     """What the store makes of a month for the habits in `keep`."""
     history = with_history({}, [data], keep=keep)
     return {table: history[table] for table in (CHECKINS, SKIPS)}
@@ -45,7 +45,7 @@ ROWS = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(HABITS), st.integer
 
 
 @settings(max_examples=60, deadline=None)
-@given(rows=ROWS, keep=st.sets(st.sampled_from(HABITS)))
+@given(rows=ROWS, keep=st.none() | st.sets(st.sampled_from(HABITS)))
 def test_a_slice_holds_what_the_file_holds_for_the_habits_asked(tmp_path_factory, rows, keep):
     folder = tmp_path_factory.mktemp("home")
     data = month_data(rows)
@@ -116,9 +116,19 @@ def test_a_damaged_slice_is_not_used(tmp_path, damage):
     assert read_slice(tmp_path / "slices", path, {HABITS[0]}, stamp_of(path)) is not None
 
 
-def test_without_habits_named_the_file_is_read_and_nothing_is_kept(tmp_path):
+def test_without_habits_named_a_slice_gives_every_record_in_the_files_order(tmp_path):
+    data = month_data([(0, HABITS[0], 1), (1, HABITS[1], 2), (0, HABITS[1], 3), (0, HABITS[0], 4), (1, HABITS[0], 5)])
+    path = write_month(tmp_path, data)
+    slices = MonthSlices(tmp_path / "slices", None)
+    assert slices.month(path) == data
+    from_slice = slices.month(path)
+    assert from_slice is not data and (tmp_path / "slices" / path.name).exists()
+    assert kept(from_slice, None) == kept(data, None)
+
+
+def test_without_a_folder_the_file_is_read_and_nothing_is_kept(tmp_path):
     data = month_data([(0, HABITS[0], 1)])
     path = write_month(tmp_path, data)
-    assert MonthSlices(tmp_path / "slices", None).month(path) == data
     assert MonthSlices(None, {HABITS[0]}).month(path) == data
+    assert MonthSlices(None, None).month(path) == data
     assert not (tmp_path / "slices").exists()

@@ -1,15 +1,17 @@
-"""A private cache of month files cut by habit: `stats NAME` and `log --since` for one habit read their own records.
+"""A private cache of the month files as read, cut by habit: a read decodes a compact copy, and only what it uses.
 
-Reading one habit's year still meant parsing every habit's records of every month, from each device (and
-in a sealed folder, checking each file against its opened copy first). Each entry here
-(`slices/NAME` in this device's private data folder, 0600) holds one month file as read, its check-ins
-and skips grouped by habit and each group encoded on its own, so a read decodes the groups it asks for.
+Reading a month file means parsing JSON, and in a sealed folder first checking the file against its
+opened copy; `stats NAME` parsed every habit's records of a year of months, from each device, to use
+one habit's. Each entry here (`slices/NAME` in this device's private data folder, 0600) holds one
+month file as read, marshalled, its check-ins and skips grouped by habit with their places in the
+file: a read of every habit takes them all back in the file's order (about half JSON's time), and a
+read of one habit decodes that habit's group alone.
 
-An entry is used only for a read without the lock (never a transaction, which rewrites whole months)
-and only while its file is as the entry saw it: the same inode, size and time as git's index trusts
-(fingerprints.py), a file older than its timestamp's tick, the same key opening the folder, and a
-checksum of what the entry holds. Anything else reads the file itself. Derived data: deleting the
-folder is always safe.
+An entry is used only by a read without the lock (never a transaction, which rewrites whole months)
+and only while its file is as the entry saw it: the same inode, size and time, as git's index and the
+summary caches trust (fingerprints.py), a file older than its timestamp's tick, the same keys opening
+the folder, and a checksum of what the entry holds. Anything else reads the file itself, and keeps a
+new entry. Derived data: deleting the folder is always safe.
 """
 
 from __future__ import annotations
@@ -48,12 +50,12 @@ __all__ = ["SLICES_DIR", "MonthSlices", "keep_slice", "read_slice", "stamp_of"]
 
 
 class MonthSlices:
-    """Month files read for the habits in `keep`: from their slices in `folder` when they hold, else read
-    and decoded, and kept as slices for next time. With `folder` or `keep` None, plainly decoded."""
+    """Month files read for the habits in `keep` (None: every habit): from their slices in `folder` when
+    they hold, else read and decoded, and kept as slices for next time. With `folder` None, plainly decoded."""
 
     def __init__(self, folder: Path | None, keep: set[str] | None):
-        self.folder = folder if keep is not None else None
-        self.keep = keep or set()
+        self.folder = folder
+        self.keep = keep
         self._stamps: dict[Path, str | None] = {}
 
     def read(self, path: Path) -> dict | None:
@@ -77,7 +79,7 @@ class MonthSlices:
         return data if data is not None else self.decode(path, read_bytes(path) or b"")
 
 
-def read_slice(folder: Path, path: Path, keep: set[str], stamp: str) -> dict | None:
+def read_slice(folder: Path, path: Path, keep: set[str] | None, stamp: str) -> dict | None:
     """The month file at `path` as read with the check-ins and skips of the habits in `keep` only (and
     any without a habit id); None when there is no entry for the file as it is now (`stamp`).
 
@@ -101,7 +103,7 @@ def read_slice(folder: Path, path: Path, keep: set[str], stamp: str) -> dict | N
         taken: tuple[list, list] = ([], [])  # (place in the file, record) of the check-ins, and of the skips
         stand_ins = []
         for habit, group in groups.items():
-            if habit == _ANY or habit in keep:
+            if keep is None or habit == _ANY or habit in keep:
                 for table, (places, records) in zip(taken, marshal.loads(group)):
                     table += zip(places, records)
             else:

@@ -259,8 +259,8 @@ class Store:
     ) -> Reading:
         """Each device's history from `first_month` (all of it when None) up to `last_month`, merged.
 
-        `keep`: only the check-ins and skips of these habits (None: all), from the months' slices when
-        `sliced` (slices.py: a read without the lock only, never one that rewrites months). `copies`: conflict copies
+        `keep`: only the check-ins and skips of these habits (None: all). `sliced`: from the months' slices
+        (slices.py; a read without the lock only, never one that rewrites months). `copies`: conflict copies
         (path, month or None, data), read as more of the device they copy.
         """
 
