@@ -44,7 +44,9 @@ def load_past(store, first: date, last: date, select=None) -> Snapshot | None:
         if folder is not None and read_conflict_copies(folder, listing, list(warnings)):
             return None
         keep = select(store._habits_of(own_files, others)) if select is not None else None
-        reading = store.read_months(own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep)
+        reading = store.read_months(
+            own_files, others, month_of(at), warnings, last_month=month_of(last), keep=keep, sliced=True
+        )
     except _WentBack:
         return None
     cache = SummaryCache(store.paths.data_dir / PAST_CACHE_FILE, store.first_weekday, store.read_months)
