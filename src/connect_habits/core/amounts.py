@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..errors import InvalidInput
-from .model import Habit, parse_minutes
+from .model import Habit
 from .words import plain_number
 
 
@@ -37,3 +37,10 @@ def _whole_minutes(text: str) -> int:
     if not text.strip().isdigit():
         raise InvalidInput(f"'{text}' is not a whole number of minutes; use 1 to 1440.")
     return int(text)
+
+
+def parse_minutes(value: int) -> int:
+    """Minutes logged in one check-in: 1 to 1440."""
+    if not 1 <= value <= 24 * 60:
+        raise InvalidInput(f"{value} is not a number of minutes for one day; use 1 to 1440.")
+    return value
