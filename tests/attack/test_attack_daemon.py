@@ -31,6 +31,16 @@ def connect_in(home: Path, env: dict, *args: str) -> subprocess.CompletedProcess
 # ---------------------------------------------------------------- W5: the data folder goes and comes back
 
 
+def remove_while_the_daemon_runs(home: Path) -> None:
+    """Remove the folder, again if the daemon wrote a file into it meanwhile (it reloads at the first removal)."""
+    for _ in range(100):
+        shutil.rmtree(home, ignore_errors=True)
+        if not home.exists():
+            return
+        time.sleep(0.05)
+    assert not home.exists()
+
+
 @pytest.mark.parametrize("how", ["removed and copied back", "moved away and back"])
 def test_w5_a_data_folder_taken_away_and_put_back_is_read_and_watched_again(
     how, cli, run_daemon, notification_server, session_bus, home, tmp_path
@@ -41,12 +51,7 @@ def test_w5_a_data_folder_taken_away_and_put_back_is_read_and_watched_again(
     away = tmp_path / "away"
     if how == "removed and copied back":
         shutil.copytree(home, away)  # a backup ...
-        for _ in range(100):  # ... and the folder gone (the daemon may write a file into it meanwhile)
-            shutil.rmtree(home, ignore_errors=True)
-            if not home.exists():
-                break
-            time.sleep(0.05)
-        assert not home.exists()
+        remove_while_the_daemon_runs(home)  # ... and the folder gone
     else:
         os.rename(home, away)
     daemon.wait_for_log("removed or moved away")
@@ -56,10 +61,10 @@ def test_w5_a_data_folder_taken_away_and_put_back_is_read_and_watched_again(
         shutil.copytree(away, home)  # a new folder (a new inode), as a restore or a sync tool makes it
     else:
         os.rename(away, home)
-    [note] = notification_server.wait_for(1, timeout=20)
+    [note] = notification_server.wait_for_reminders(1, timeout=20)
     assert note["summary"] == "Talk"
     assert cli("add", "Thanks", "--at", hhmm(datetime.now() - timedelta(minutes=1))).returncode == 0
-    notes = notification_server.wait_for(2, timeout=20)  # what is added after the restore reaches it too
+    notes = notification_server.wait_for_reminders(2, timeout=20)  # what is added after the restore reaches it too
     assert [n["summary"] for n in notes] == ["Talk", "Thanks"]
     status = json.loads(cli("daemon", "status", "--json").stdout)
     assert (status["running"], status["pid"]) == (True, daemon.process.pid)
@@ -73,7 +78,7 @@ def test_w5_a_second_daemon_started_while_the_folder_was_gone_keeps_it_and_the_f
     first.wait_started()
     away = tmp_path / "away"
     shutil.copytree(home, away)
-    shutil.rmtree(home)
+    remove_while_the_daemon_runs(home)
     first.wait_for_log("removed or moved away")
     home.mkdir()
     second = run_daemon()  # the folder is back, empty, and a new daemon took it over
@@ -164,7 +169,7 @@ def test_w9_with_a_zone_only_python_knows_the_daemon_fires_when_remind_says(
         for name in ("TZ", "PYTHONTZPATH"):
             session_bus.env.pop(name)
     daemon.wait_for_log("connect follows the zone data")
-    [note] = notification_server.wait_for(1, timeout=30)
+    [note] = notification_server.wait_for_reminders(1, timeout=30)
     assert 0 <= note["time"] - fires <= 2.0, f"fired {note['time'] - fires:.1f} s after the time promised"
     daemon.terminate()
 

@@ -35,6 +35,7 @@ from connect_habits.storage.fileio import is_locked
 from connect_habits.storage.paths import resolve_paths
 from connect_habits.storage.store import Store
 from support import CONNECT, raw_tables
+from support.daemon_process import keep_the_weekly_summary_away
 
 
 def store_of(home: Path) -> Store:
@@ -73,6 +74,7 @@ class DaemonProcess:
     def __init__(self, home: Path, env: dict):
         self.home = home
         self.log = home.parent / "daemon.log"
+        keep_the_weekly_summary_away(home, env)
         with open(self.log, "w") as log:
             self.process = subprocess.Popen([CONNECT, "daemon", "run"], env=env, stderr=log, stdout=subprocess.DEVNULL)
 

@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -38,6 +38,22 @@ def not_at_midnight():
         time.sleep((now.replace(minute=2, second=1) - now).total_seconds())
 
 
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def keep_the_weekly_summary_away(home: Path, env: dict) -> None:
+    """On the real clock, the weekly summary at noon three days ahead, unless the test set its own.
+
+    It comes on Sunday at 19:00 by default, and for two hours after: a daemon started then would send it
+    among the reminders a test waits for. (A moved clock is the same moment every run: nothing to move.)
+    """
+    config = home / "config.toml"
+    if config.exists() and "summary_at" in config.read_text():
+        return
+    day = DAY_NAMES[(datetime.now() + timedelta(days=3)).weekday()]
+    subprocess.run([CONNECT, "config", "set", "summary_at", f"{day} 12:00"], env=env, check=True, capture_output=True)
+
+
 class DaemonProcess:
     """`connect daemon run` in the background, its stderr kept in a file."""
 
@@ -47,6 +63,8 @@ class DaemonProcess:
         home.mkdir(parents=True, exist_ok=True)
         self.env = dict(env, CONNECT_HOME=str(home))
         self.env.pop("CONNECT_NOW", None)
+        if "CONNECT_TEST_WALL_CLOCK" not in self.env:
+            keep_the_weekly_summary_away(home, self.env)
         self.process = subprocess.Popen(
             [CONNECT, "daemon", "run"], env=self.env, stderr=open(self.log, "w"), stdout=subprocess.DEVNULL
         )

@@ -51,6 +51,7 @@ TEST_CONTROL = DBusAddress(NOTIFICATIONS_PATH, bus_name=NOTIFICATIONS_NAME, inte
 
 START_TIMEOUT = 10.0  # generous: a loaded CI machine can be slow to start python + import jeepney
 CALL_TIMEOUT = 10.0
+WEEKLY_SUMMARY = "Your week together"
 POLL = 0.01
 # sun_path is 108 bytes on Linux; leave room for the NUL and be conservative.
 MAX_SOCKET_PATH = 100
@@ -376,6 +377,22 @@ class NotificationServer:
                     f"expected at least {count} notification(s) within {timeout:.0f}s, saw {len(seen)}:\n"
                     + json.dumps(seen, indent=2)
                     + f"\nserver running: {self.running}; server log:\n{_log_tail(self.log)}",
+                    pytrace=False,
+                )
+            time.sleep(POLL)
+
+    def wait_for_reminders(self, count: int, timeout: float = 10.0) -> list[dict]:
+        """Like wait_for, leaving out the weekly summary: a daemon on the real clock may send it on a
+        Sunday evening, with settings it read while a test had its folder away."""
+        deadline = time.monotonic() + timeout
+        while True:
+            seen = [n for n in self.notifications() if n["summary"] != WEEKLY_SUMMARY]
+            if len(seen) >= count:
+                return seen
+            if time.monotonic() > deadline:
+                pytest.fail(
+                    f"expected at least {count} reminder(s) within {timeout:.0f}s:\n"
+                    + json.dumps(self.notifications(), indent=2),
                     pytrace=False,
                 )
             time.sleep(POLL)

@@ -217,6 +217,17 @@ def test_the_weekly_summary_goes_out_once_on_sunday_evening(paths):
     assert "Walk together: 0/" in d.notifier.sent[0].body
 
 
+def test_no_weekly_summary_goes_out_without_a_habit_to_sum_up(paths):
+    clock = Clock("19:00", THURSDAY + timedelta(days=3))  # a new home, or one whose folder is away
+    d = daemon(paths, clock)
+    d.scan(clock())
+    assert titles(d) == []
+    add(paths, "Walk together")  # back within the summary's grace: it goes out then
+    d.reload()
+    d.scan(clock.advance(minutes=5))
+    assert titles(d) == ["Your week together"]
+
+
 def test_quiet_hours_from_the_config_hold(paths):
     paths.config_file.parent.mkdir(parents=True, exist_ok=True)
     paths.config_file.write_text('quiet_hours = "22:30-07:30"\n')

@@ -48,7 +48,7 @@ from .notify import Notification, Notifier
 from .partner import PartnerNews
 from .snoozes import Snoozes
 from .state import DaemonState, Pending, load_state, save_state, set_aside
-from .watch import POLL_SECONDS
+from .watch import POLL_SECONDS, SETTLE_SECONDS
 
 log = logging.getLogger("connect.daemon")
 
@@ -167,6 +167,7 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
                 summary_key = None
         if (
             summary_key
+            and snapshot.habits  # none: a new home, or its folder away (a restore, a move): nothing to sum up
             and not self.stopping
             and self._deliver(
                 summary_notification(snapshot, now, self.settings.first_weekday, self.settings.today(now)), now
@@ -311,10 +312,13 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
                 watcher = self._watcher()
             self.tick()  # catch up on what was missed while the daemon was down
             wall, mono = time.time(), time.monotonic()
+            changed = False
             while not self.stopping:
                 timeout = self._safely(lambda: self.sleep_seconds(self.now()), default=RETRY)
                 if watcher.polling or watcher.blind:
                     timeout = min(timeout, POLL_SECONDS)
+                if changed:  # a folder being removed may still be there at the first event: look once more
+                    timeout = min(timeout, SETTLE_SECONDS)
                 fds = [wake_read.fileno()] + [fd for fd in (watcher.fileno(), self.notifier.fileno()) if fd is not None]
                 select.select(fds, [], [], timeout)
                 _drain(wake_read)

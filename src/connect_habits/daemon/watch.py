@@ -16,6 +16,7 @@ _IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED = 0x400, 0x800, 0x8000
 _GONE = _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_IGNORED
 _EVENT = struct.Struct("iIII")
 POLL_SECONDS = 5.0
+SETTLE_SECONDS = 1.0  # after a change, how soon the daemon looks again (a folder may be half removed)
 
 
 class FileWatcher:
