@@ -174,11 +174,8 @@ def _keep_keys(found: FolderKey) -> None:
     if found.cache is None or derived_here(found.secret) is None:
         return
     kept = kept_keys(found.cache)
-    keys = {}
-    for secret in (found.secret, found.previous):  # a secret older than those is not kept
-        derived = derived_here(secret) if secret is not None else None
-        if derived is not None or (secret is not None and secret in kept):
-            keys[secret] = derived or kept[secret]
+    secrets = [s for s in (found.secret, found.previous) if s is not None]  # one older than those is dropped
+    keys = {s: k for s in secrets if (k := derived_here(s) or kept.get(s)) is not None}
     if keys != kept:
         keep_keys(found.cache, keys)
 

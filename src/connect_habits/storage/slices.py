@@ -26,7 +26,6 @@ from pathlib import Path
 from .fileio import read_bytes, replace_quietly
 from .files import CHECKINS, SKIPS, decode
 from .fingerprints import RACY_NS
-from .layout import SLICES_DIR
 from .paths import ensure_private_dir
 from .sealing import opening_terms
 
@@ -44,9 +43,6 @@ def stamp_of(path: Path) -> str | None:
     if status.st_mtime_ns > time.time_ns() - RACY_NS:
         return None
     return f"{status.st_ino} {status.st_size} {status.st_mtime_ns} {opening_terms(path)}"
-
-
-__all__ = ["SLICES_DIR", "MonthSlices", "keep_slice", "read_slice", "stamp_of"]
 
 
 class MonthSlices:
@@ -119,16 +115,16 @@ def read_slice(folder: Path, path: Path, keep: set[str] | None, stamp: str) -> d
 def keep_slice(folder: Path, path: Path, data: dict, stamp: str) -> None:
     """Remember the month file at `path` as read (`stamp`: its state before it was read); a cache that
     cannot be written is done without."""
-    grouped: dict[
-        str, tuple[tuple[list, list], tuple[list, list]]
-    ] = {}  # habit: ((places, check-ins), (places, skips))
+    grouped: dict[str, tuple] = {}  # habit: ((places, check-ins), (places, skips))
     for which, table in enumerate((CHECKINS, SKIPS)):
         records = data.get(table) or {}
         for place, record in enumerate(records.values() if isinstance(records, dict) else records):
             habit = record.get("habit") if isinstance(record, dict) else None
-            group = grouped.setdefault(habit if isinstance(habit, str) and habit else _ANY, (([], []), ([], [])))
-            group[which][0].append(place)
-            group[which][1].append(record)
+            places, kept = grouped.setdefault(
+                habit if isinstance(habit, str) and habit else _ANY, (([], []), ([], []))
+            )[which]
+            places.append(place)
+            kept.append(record)
     rest = {k: v for k, v in data.items() if k not in (CHECKINS, SKIPS)}
     try:
         body = marshal.dumps((rest, {habit: marshal.dumps(group) for habit, group in grouped.items()}))

@@ -45,6 +45,7 @@ from .files import (
 from .layout import (
     JOURNAL_FILE,
     OWN_RECORD,
+    SLICES_DIR,
     Layout,
     conflict_copies,
     folder_listing,
@@ -60,7 +61,7 @@ from .ownrecord import OwnRecord
 from .paths import Paths, ensure_private_dir
 from .records import RecordError
 from .sealing import KEY_MADE_THERE, home_layout, refresh_secret, secret_of
-from .slices import SLICES_DIR, MonthSlices
+from .slices import MonthSlices
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
