@@ -63,8 +63,16 @@ def test_checkins_are_written_as_json_dumps_writes_their_records(items, indent):
     assert sorted_checkins(items) == sorted(items, key=lambda c: (c.day, c.logged_at, c.id))
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(checkins.map(lambda c: c._replace(day=date(2026, 1, 1 + len(c.id) % 2))), max_size=12))
+def test_check_ins_in_a_snapshots_order_are_put_in_an_exports_order(items):
+    """A snapshot comes by date and time logged: the ties among them are put in order of id."""
+    in_snapshot_order = sorted(items, key=lambda c: (c.day, c.logged_at))
+    assert sorted_checkins(in_snapshot_order) == sorted(items, key=lambda c: (c.day, c.logged_at, c.id))
+
+
 def test_rows_of_no_records_are_an_empty_list():
-    assert flat_rows(("a",), [], 2) == "[]" == json.dumps([], indent=2)
+    assert flat_rows(("a",), [[]], 0, 2) == "[]" == json.dumps([], indent=2)
 
 
 @settings(max_examples=200, deadline=None)

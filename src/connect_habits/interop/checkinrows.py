@@ -49,7 +49,7 @@ def checkins_json(checkins: Iterable[CheckIn], indent: int = 2) -> str:
     """The check-ins' records (checkin_record) as a list json.dumps writes with indent=2 and sorted keys at `indent`."""
     every = list(checkins)
     once, days = Cells(_text), Cells(lambda day: f'"{day.isoformat()}"')
-    rows = zip(
+    columns = (
         column(every, "by", once.__getitem__),
         column(every, "day", days.__getitem__),
         column(every, "habit_id", once.__getitem__),
@@ -59,4 +59,4 @@ def checkins_json(checkins: Iterable[CheckIn], indent: int = 2) -> str:
         column(every, "note", encode_basestring),
         column(every, "source", once.__getitem__),
     )
-    return flat_rows(CHECKIN_KEYS, rows, indent)
+    return flat_rows(CHECKIN_KEYS, columns, len(every), indent)

@@ -11,6 +11,7 @@ when an older file wrote a name there.
 from __future__ import annotations
 
 from collections import namedtuple
+from itertools import chain
 from operator import attrgetter
 
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY, Couple, Device, partner_id
@@ -87,10 +88,12 @@ def merge(
     habits = in_order([_owned(h, couple) for h in _unique_slugs(habits)])  # as they are shown: by group and position
     live = {h.id for h in habits}
     removed = {r["target"] for d in devices for r in d.removals}
-    checkins = _union((c for d in devices for c in d.checkins), live, removed, couple)
-    skips = _union((s for d in devices for s in d.skips), live, removed)
-    # Stable sorts: ties keep device order, then each file's own order (the order things were logged).
-    checkins.sort(key=attrgetter("day", "logged_at"))
+    checkins = _union(chain.from_iterable(d.checkins for d in devices), live, removed, couple)
+    skips = _union(chain.from_iterable(d.skips for d in devices), live, removed)
+    # Stable sorts: ties keep device order, then each file's own order (the order things were logged). By
+    # time logged, then by day: the order of sorting by (day, time logged), in less than half the time.
+    checkins.sort(key=attrgetter("logged_at"))
+    checkins.sort(key=attrgetter("day"))
     skips.sort(key=lambda s: s.day)
     sessions = [s for d in devices if d.device == own_device for s in d.sessions if s.habit_id in live]
     snapshot = Snapshot(habits, checkins, skips, sessions, persons=couple.ids)
@@ -177,9 +180,23 @@ def _revision(ritual: Ritual) -> int:
     return rev if type(rev) is int else 0
 
 
+_ID, _HABIT, _BY = attrgetter("id"), attrgetter("habit_id"), attrgetter("by")
+
+
 def _union(records, live: set[str], removed: set[str], couple: Couple | None = None) -> list:
-    seen: dict[str, object] = {}
+    """Every record once (the first of an id), none undone, none of a habit gone, `by` a partner's id."""
+    records = list(records)
     names = couple.names if couple is not None else {}
+    # The usual case, told in C: no id twice, none undone, every habit live, every `by` a partner's id.
+    ids = set(map(_ID, records))
+    if (
+        len(ids) == len(records)
+        and ids.isdisjoint(removed)
+        and live.issuperset(map(_HABIT, records))
+        and (couple is None or names.keys() | {None} >= set(map(_BY, records)))
+    ):
+        return records
+    seen: dict[str, object] = {}
     for record in records:
         if record.id not in seen and record.id not in removed and record.habit_id in live:
             by = getattr(record, "by", None) if couple is not None else None
