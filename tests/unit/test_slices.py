@@ -6,24 +6,33 @@ import json
 import os
 import stat
 import time
+from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from connect_habits.storage.files import CHECKINS, SKIPS, with_history
+from connect_habits.core.model import CheckIn
+from connect_habits.errors import DataFileError
+from connect_habits.storage.files import CHECKINS, SKIPS, ParsedCheckins, habits_named, parse_device, with_history
 from connect_habits.storage.sealing import use_secret
-from connect_habits.storage.slices import MonthSlices, keep_slice, read_slice, stamp_of
+from connect_habits.storage.slices import MAGIC, MonthSlices, keep_slice, read_slice, stamp_of
 
 HABITS = ["a" * 32, "b" * 32, "c" * 32]
 META = {"_meta": {"1": {"schema": 3, "device": "0123456789ab", "month": "2026-11", "seq": 4}}}
 
 
 def month_data(rows: list[tuple[int, str, int]]) -> dict:
-    """A month file's data: (table 0/1, habit, day) rows as check-ins or skips."""
+    """A month file's data: (table, habit, day) rows as check-ins (0), skips (1), or check-ins that do not parse (2)."""
     tables: dict[str, dict] = {CHECKINS: {}, SKIPS: {}}
     for n, (table, habit, day) in enumerate(rows, start=1):
-        tables[(CHECKINS, SKIPS)[table]][str(n)] = {"id": f"r{n}", "habit": habit, "date": f"2026-11-{day:02d}"}
+        record = {"id": f"r{n}", "habit": habit, "date": f"2026-11-{day:02d}"}
+        if table == 0 and day % 3 == 0:
+            record.update(logged_at=f"2026-11-{day:02d}T08:00:00", minutes=day, note="ü", source="cli", by="p:sam")
+        if table == 2:
+            record["minutes"] = -1 if day % 2 else "ten"
+        tables[(CHECKINS, SKIPS, CHECKINS)[table]][str(n)] = record
     return {**META, **tables}
 
 
@@ -35,13 +44,19 @@ def write_month(folder, data: dict, age_s: float = 3600):
     return path
 
 
-def kept(data: dict, keep: set[str] | None) -> dict:
-    """What the store makes of a month for the habits in `keep`."""
-    history = with_history({}, [data], keep=keep)
-    return {table: history[table] for table in (CHECKINS, SKIPS)}
+def kept(data: dict, keep: set[str] | None) -> list:
+    """What the store makes of a month for the habits in `keep`, read as this device's file and as another's."""
+    made = []
+    for lenient in (False, True):
+        try:
+            device = parse_device(Path("x.json"), with_history(dict(META), [data], keep=keep), lenient=lenient)
+            made.append((device.checkins, device.skips, device.skipped))
+        except DataFileError:
+            made.append("damaged")
+    return made
 
 
-ROWS = st.lists(st.tuples(st.integers(0, 1), st.sampled_from(HABITS), st.integers(1, 30)), max_size=40)
+ROWS = st.lists(st.tuples(st.sampled_from([0, 0, 0, 1, 2]), st.sampled_from(HABITS), st.integers(1, 30)), max_size=40)
 
 
 @settings(max_examples=60, deadline=None)
@@ -55,8 +70,13 @@ def test_a_slice_holds_what_the_file_holds_for_the_habits_asked(tmp_path_factory
     from_slice = slices.month(path)
     assert from_slice is not None and from_slice["_meta"] == data["_meta"]
     assert kept(from_slice, keep) == kept(data, keep)
-    named = {r["habit"] for table in (CHECKINS, SKIPS) for r in from_slice[table]}  # with stand-ins for the rest
+    _, (checkins, skips, _) = kept(data, keep)  # as another device's file: the records that parse
+    asked = [r for r in data[CHECKINS].values() if keep is None or r["habit"] in keep]
+    assert [c.id for c in checkins] == [r["id"] for r in asked if r.get("minutes") not in (-1, "ten")]
+    assert [s.id for s in skips] == [r["id"] for r in data[SKIPS].values() if keep is None or r["habit"] in keep]
+    named = habits_named(from_slice[CHECKINS]) | habits_named(from_slice[SKIPS])  # with the rest named too
     assert named == {r["habit"] for table in (CHECKINS, SKIPS) for r in data[table].values()}
+    assert isinstance(from_slice[CHECKINS], ParsedCheckins) == all(row[0] != 2 for row in rows)
 
 
 def test_a_changed_or_too_new_file_is_read_again(tmp_path):
@@ -100,7 +120,7 @@ def test_slices_are_private(tmp_path):
         lambda entry: entry[:-1],  # cut short by a crash
         lambda entry: entry[:-1] + bytes([entry[-1] ^ 1]),  # a changed byte of what it holds
         lambda entry: b"",
-        lambda entry: entry.replace(b"connect-slices-1", b"connect-slices-9"),
+        lambda entry: entry.replace(MAGIC, b"connect-slices-9 "),
         lambda entry: entry.replace(b" ", b"x", 1),  # a damaged checksum
     ],
 )
@@ -132,3 +152,18 @@ def test_without_a_folder_the_file_is_read_and_nothing_is_kept(tmp_path):
     assert MonthSlices(None, {HABITS[0]}).month(path) == data
     assert MonthSlices(None, None).month(path) == data
     assert not (tmp_path / "slices").exists()
+
+
+def test_parsed_check_ins_of_other_habits_are_left_out_of_a_read_of_some():
+    walk, talk = (CheckIn(f"r{n}", habit, date(2026, 11, 1), "") for n, habit in enumerate(HABITS[:2]))
+    month = {**META, CHECKINS: ParsedCheckins([walk, talk]), SKIPS: []}
+    device = parse_device(Path("x.json"), with_history(dict(META), [month], keep={HABITS[0]}))
+    assert device.checkins == [walk]
+
+
+def test_a_read_of_some_habits_keeps_every_undo_and_ritual_of_the_months():
+    undo = {"id": "u1", "target": "r1", "stamp": 1}
+    ritual = {"id": "m1", "kind": "message", "date": "2026-11-02"}
+    month = {**month_data([(0, HABITS[1], 1)]), "removals": {"1": undo}, "rituals": {"1": ritual}}
+    history = with_history(dict(META), [month], keep={HABITS[0]})
+    assert history["removals"] == [undo] and history["rituals"] == [ritual] and history[CHECKINS] == []

@@ -50,6 +50,17 @@ class DeviceFiles(namedtuple("DeviceFiles", "main data months expected", default
     __slots__ = ()
 
 
+class ParsedCheckins(list):
+    """A month's check-ins parsed already (from its slice, slices.py), in the file's order.
+
+    Each record passed checked_checkin when the slice was kept, so the check-ins stand for what either kind
+    of read (this device's file or another's) makes of the records. `others`: the habits whose check-ins
+    and skips a read of some habits left out, so a check of which habits a month names still sees them.
+    """
+
+    others: frozenset[str] = frozenset()
+
+
 class Reading(namedtuple("Reading", "snapshot own others own_months own_files copies", defaults=((),))):
     """What one read of the store found: each device's data and files, merged into a snapshot.
 
@@ -194,16 +205,33 @@ def with_history(main: dict, months: Iterable[dict], wanted=None, keep: set[str]
     """
     combined = {k: v for k, v in main.items() if k not in HISTORY_TABLES}
     months = list(months)
+    habits = keep if keep is not None else set()
     for table in HISTORY_TABLES:
-        records = list(records_of(main, table))
+        records: list = list(records_of(main, table))
         if wanted is not None and table != REMOVALS:
             records = [r for r in records if not isinstance(r.get("date"), str) or wanted(r["date"][:7])]
+        by_habit = keep is not None and table in (CHECKINS, SKIPS)
+        if by_habit:
+            records = [r for r in records if r.get("habit") in habits]
         for data in months:
-            records += records_of(data, table)
-        if keep is not None and table in (CHECKINS, SKIPS):
-            records = [r for r in records if r.get("habit") in keep]
+            chunk = records_of(data, table)
+            if isinstance(chunk, ParsedCheckins):  # taken whole by parse_device, in its place
+                records.append(ParsedCheckins(c for c in chunk if c.habit_id in habits) if by_habit else chunk)
+                combined[_PARSED] = True
+            else:
+                records += [r for r in chunk if r.get("habit") in habits] if by_habit else chunk
         combined[table] = records
     return combined
+
+
+_PARSED = "\0parsed"  # with_history's mark: some months' check-ins are ParsedCheckins, each one item of the list
+
+
+def habits_named(records: Iterable) -> set:
+    """The habits a month's check-ins or skips name (a ParsedCheckins' left-out ones too)."""
+    if isinstance(records, ParsedCheckins):
+        return {c.habit_id for c in records} | records.others
+    return {r.get("habit") for r in records}
 
 
 def unreadable(path: Path, error: DataFileError) -> str:
@@ -292,13 +320,19 @@ def parse_device(
 
     def parsed(table: str, parse) -> list:
         nonlocal skipped
-        if not lenient:
+        nested = table == CHECKINS and data.get(_PARSED)
+        if not lenient and not nested:
             return [parse(r) for r in records_of(data, table)]
-        records = []
+        records: list = []
         for record in records_of(data, table):
+            if nested and isinstance(record, ParsedCheckins):
+                records += record
+                continue
             try:
                 records.append(parse(record))
             except (RecordError, TypeError, AttributeError):
+                if not lenient:
+                    raise
                 skipped += 1
         return records
 

@@ -21,15 +21,21 @@ import marshal
 import os
 import time
 import zlib
+from collections import deque
+from datetime import date
+from itertools import compress, repeat
+from operator import is_not
 from pathlib import Path
 
+from ..core.model import CheckIn
 from .fileio import read_bytes, replace_quietly
-from .files import CHECKINS, SKIPS, decode
+from .files import CHECKINS, SKIPS, ParsedCheckins, decode
 from .fingerprints import RACY_NS
 from .paths import ensure_private_dir
+from .records import RecordError, checked_checkin
 from .sealing import opening_terms
 
-MAGIC = b"connect-slices-1 "
+MAGIC = b"connect-slices-2 "  # 2: check-ins kept parsed, in columns
 _ANY = ""  # records without a habit id that is a string: always read, so a filter sees them as before
 
 
@@ -79,8 +85,9 @@ def read_slice(folder: Path, path: Path, keep: set[str] | None, stamp: str) -> d
     """The month file at `path` as read with the check-ins and skips of the habits in `keep` only (and
     any without a habit id); None when there is no entry for the file as it is now (`stamp`).
 
-    Every other habit the month names gets one stand-in record `{"habit": ID}`, so a check of which
-    habits a month names (store._check_orphans) still sees them; with_history's filter drops them.
+    Every other habit the month names is still named, so a check of which habits a month names
+    (store._check_orphans) sees them: by a stand-in record `{"habit": ID}` (with_history's filter drops
+    them), or in the ParsedCheckins' `others` when the month's check-ins are kept parsed.
     """
     try:
         with open(folder / path.name, "rb") as handle:
@@ -94,27 +101,63 @@ def read_slice(folder: Path, path: Path, keep: set[str] | None, stamp: str) -> d
         checksum, _, held = head[len(MAGIC) :].decode().partition(" ")
         if held != stamp or zlib.crc32(body) != int(checksum):
             return None
-        rest, groups = marshal.loads(body)
+        rest, parsed, groups = marshal.loads(body)
         data = dict(rest)
-        taken: tuple[list, list] = ([], [])  # (place in the file, record) of the check-ins, and of the skips
-        stand_ins = []
+        taken: tuple[list, list] = ([], [])  # (places in the file, records) of the check-ins, and of the skips
+        others = []
         for habit, group in groups.items():
             if keep is None or habit == _ANY or habit in keep:
-                for table, (places, records) in zip(taken, marshal.loads(group)):
-                    table += zip(places, records)
+                checkins, skips = marshal.loads(group)
+                taken[0].append((checkins[0], _checkins(habit, checkins[1]) if parsed else checkins[1]))
+                taken[1].append(skips)
             else:
-                stand_ins.append({"habit": habit})
+                others.append(habit)
+        data[CHECKINS], data[SKIPS] = _in_place(taken[0]), _in_place(taken[1])
     except (ValueError, TypeError, EOFError, UnicodeDecodeError):
         return None
-    # In the file's order, as a read of the file gives them.
-    data[CHECKINS], data[SKIPS] = [[record for _, record in sorted(table)] for table in taken]
-    data[CHECKINS] += stand_ins
+    if parsed:
+        data[CHECKINS] = ParsedCheckins(data[CHECKINS])
+        data[CHECKINS].others = frozenset(others)
+    else:
+        data[CHECKINS] += [{"habit": habit} for habit in others]
     return data
+
+
+class _Days(dict):
+    def __missing__(self, text: str) -> date:
+        day = self[text] = date.fromisoformat(text)
+        return day
+
+
+_DAYS = _Days()  # a day's text read once: ten years hold some 3,650 days
+
+
+def _checkins(habit: str, columns: tuple) -> list[CheckIn]:
+    """One habit's check-ins from their columns (id, day, time logged, minutes, note, source, by), made in C."""
+    ids, days, logged_at, minutes, notes, sources, by = columns
+    rows = zip(ids, repeat(habit), map(_DAYS.__getitem__, days), logged_at, minutes, notes, sources, by)
+    return list(map(tuple.__new__, repeat(CheckIn), rows))
+
+
+def _in_place(groups: list[tuple[list[int], list]]) -> list:
+    """The groups' items, each at its place in the file (some groups' places may be left out: no gaps)."""
+    size = max((places[-1] for places, _ in groups if places), default=-1) + 1
+    spots = [_HOLE] * size
+    for places, items in groups:
+        deque(map(spots.__setitem__, places, items), maxlen=0)  # (places rise within a group)
+    return list(compress(spots, map(is_not, spots, repeat(_HOLE))))
+
+
+_HOLE = object()
 
 
 def keep_slice(folder: Path, path: Path, data: dict, stamp: str) -> None:
     """Remember the month file at `path` as read (`stamp`: its state before it was read); a cache that
-    cannot be written is done without."""
+    cannot be written is done without.
+
+    When every check-in of the month passes checked_checkin (as connect writes them), they are kept as
+    the check-ins they parse to, column by column: a read then makes no record of them to parse again.
+    """
     grouped: dict[str, tuple] = {}  # habit: ((places, check-ins), (places, skips))
     for which, table in enumerate((CHECKINS, SKIPS)):
         records = data.get(table) or {}
@@ -125,12 +168,32 @@ def keep_slice(folder: Path, path: Path, data: dict, stamp: str) -> None:
             )[which]
             places.append(place)
             kept.append(record)
+    parsed = _all_parse(group[0][1] for group in grouped.values())
+    if parsed:
+        for habit, ((places, checkins), skips) in grouped.items():
+            made = list(zip(*map(checked_checkin, checkins))) or [()] * len(CheckIn._fields)
+            ids, _, days, logged_at, minutes, notes, sources, by = made
+            days = tuple(day.isoformat() for day in days)
+            grouped[habit] = ((places, (ids, days, logged_at, minutes, notes, sources, by)), skips)
     rest = {k: v for k, v in data.items() if k not in (CHECKINS, SKIPS)}
     try:
-        body = marshal.dumps((rest, {habit: marshal.dumps(group) for habit, group in grouped.items()}))
+        body = marshal.dumps((rest, parsed, {habit: marshal.dumps(group) for habit, group in grouped.items()}))
     except ValueError:  # not data a JSON file could hold: read the file itself every time
         return
     entry = MAGIC + f"{zlib.crc32(body)} {stamp}\n".encode() + body
     with contextlib.suppress(OSError):
         ensure_private_dir(folder)
         replace_quietly(folder / path.name, entry)
+
+
+def _all_parse(groups) -> bool:
+    """Whether every check-in record passes checked_checkin and has a habit id (its group's)."""
+    for records in groups:
+        for record in records:
+            try:
+                checkin = checked_checkin(record)
+            except (RecordError, TypeError, AttributeError):
+                return False
+            if not checkin.habit_id or not isinstance(checkin.habit_id, str):
+                return False
+    return True

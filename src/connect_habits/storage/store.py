@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -35,6 +35,7 @@ from .files import (
     check_month,
     decode,
     device_of,
+    habits_named,
     meta_of,
     parse_device,
     records_of,
@@ -359,21 +360,17 @@ class Store:
         # With no habit at all, the main file is new (the old one moved aside, damaged): the months' history
         # waits for its habits to come back from a backup, so it is kept, not called damage.
         if self.layout.folder is None and known:
-            _check_orphans(
-                self.path,
-                known,
-                [*records_of(own_main, CHECKINS), *records_of(own_main, SKIPS), *records_of(own_main, SESSIONS)],
-            )
+            tables = (CHECKINS, SKIPS, SESSIONS)
+            _check_orphans(self.path, known, set().union(*(habits_named(records_of(own_main, t)) for t in tables)))
             for month, data in own_months.items():
-                _check_orphans(
-                    month_file(self.path, month), known, [*records_of(data, CHECKINS), *records_of(data, SKIPS)]
-                )
+                named = habits_named(records_of(data, CHECKINS)) | habits_named(records_of(data, SKIPS))
+                _check_orphans(month_file(self.path, month), known, named)
         return snapshot
 
 
-def _check_orphans(path: Path, known: set[str], records: Iterable[dict]) -> None:
+def _check_orphans(path: Path, known: set[str], named: set) -> None:
     # Alone, a device's history for a habit it never created can only be damage.
-    if any(r.get("habit") not in known for r in records):
+    if not named <= known:
         raise DataFileError(f"The data file {path} is damaged: it holds history for a habit that does not exist.")
 
 
