@@ -12,10 +12,13 @@ ZONES := Europe/Berlin America/New_York Australia/Lord_Howe
 # The wall clock of every Python process of a run moved to hard dates (tests/support/wallclock): a test
 # that reads the real date instead of pinning it fails here on every day of the year. The whole suite
 # runs on a leap day; the in-process tests and the commands that deal in dates also on the first of a
-# month, New Year's Eve and a daylight-saving change ([ZONE@]LOCAL TIME).
+# month (a Monday, the first day of a week), New Year's Eve and a daylight-saving change
+# ([ZONE@]LOCAL TIME). The daemon's tests run on the real clock too, so they come along: the weekly
+# summary on a Monday is of the week before, which a test once took for the week under way.
 MOVED_CLOCK_FULL := 2028-02-29T12:00
 MOVED_CLOCKS := 2027-03-01T09:00 2026-12-31T21:00 Europe/Berlin@2027-03-28T12:00
-MOVED_CLOCK_TESTS := tests/unit tests/cli/test_cli.py tests/cli/test_time.py tests/cli/test_transfer.py
+MOVED_CLOCK_TESTS := tests/unit tests/cli/test_cli.py tests/cli/test_time.py tests/cli/test_transfer.py \
+  tests/integration/test_daemon_dbus.py tests/integration/test_partner_news.py
 
 .PHONY: test unit check format attack test-zones test-moved-clock install clean
 
