@@ -255,10 +255,20 @@ def time_commands(
 def time_transfers(home: Path, work: Path, rounds: int, log) -> dict[str, Figure]:
     """Export the ten-year home in each format, import the backup and the CSV into empty homes, and time
     the first command in each imported home."""
+    changed = ("export json, a month changed", "export csv, a month changed")
     figures = {
         label: Figure(label, 10)
-        for label in ("export json", "export csv", "export ics", "import json", "import csv", "first after import")
+        for label in (
+            "export json",
+            "export csv",
+            "export ics",
+            *changed,
+            "import json",
+            "import csv",
+            "first after import",
+        )
     }
+    past = (datetime.now().date() - timedelta(days=400)).isoformat()
     for round_no in range(rounds + 1):
         counted = round_no > 0
         runs = {}
@@ -266,6 +276,14 @@ def time_transfers(home: Path, work: Path, rounds: int, log) -> dict[str, Figure
             target = work / f"export.{kind}"
             runs[f"export {kind}"] = run_timed(
                 [CONNECT, "export", "--format", kind, "-o", str(target)], child_env(home)
+            )
+        # An export keeps each month's part: after a change to one month (a check-in 400 days ago taken
+        # back and logged again, untimed), that month is read and written again, the others come as kept.
+        for action in ("undo", "done"):
+            run_timed([CONNECT, action, generate.DONE_HABIT, "--date", past], child_env(home))
+        for label, kind in zip(changed, ("json", "csv")):
+            runs[label] = run_timed(
+                [CONNECT, "export", "--format", kind, "-o", str(work / f"changed.{kind}")], child_env(home)
             )
         for kind, args in (("json", []), ("csv", ["--from", "csv"])):
             fresh = work / f"imported-{kind}"

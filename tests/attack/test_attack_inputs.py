@@ -151,7 +151,15 @@ def cli(home: Path, *argv: str, now: str = NOW, env: dict | None = None) -> Run:
 
 LOCKS = {"connect.lock", "daemon.lock"}
 # Derived data: any read may write it.
-DERIVED = {"summary-cache.json", "summary-past.json", "ritual-months.json", "log-lines.json", "slices"}
+DERIVED = {
+    "summary-cache.json",
+    "summary-past.json",
+    "ritual-months.json",
+    "log-lines.json",
+    "export-json.kept",
+    "export-csv.kept",
+    "slices",
+}
 TEMP = re.compile(r"^\..*\.tmp$")
 
 

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from connect_habits.core.couple import Couple
 from connect_habits.core.model import DAILY, CheckIn, Habit, Snapshot
-from connect_habits.interop.checkinrows import CHECKIN_KEYS, checkins_json
+from connect_habits.interop.checkinrows import CHECKIN_KEYS, checkins_block, checkins_json
 from connect_habits.interop.csvfile import export_csv
 from connect_habits.interop.importing import sorted_checkins
-from connect_habits.interop.jsontext import flat_rows
+from connect_habits.interop.jsontext import flat_rows, rows_list
 from connect_habits.storage.records import checkin_record
 from support.exports import plain_csv
 
@@ -86,3 +86,54 @@ def test_csv_is_what_the_plain_writer_writes(items, with_couple):
     if with_couple:
         snapshot.couple = Couple(names={"p:alex": "Alex", "p:sam": "-Sam"}, aliases={"Ghost": "p:alex"})
     assert export_csv(snapshot) == plain_csv(snapshot)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(checkins, max_size=10), st.lists(st.integers(0, 10), max_size=4), st.integers(0, 4))
+def test_blocks_of_check_ins_written_apart_make_the_list_written_at_once(items, cuts, indent):
+    """A month's rows kept apart (checkins_block) and put together (rows_list): the list checkins_json writes."""
+    edges = [0, *sorted(min(cut, len(items)) for cut in cuts), len(items)]
+    blocks = [checkins_block(items[a:b], indent) for a, b in zip(edges, edges[1:])]
+    assert rows_list(blocks, indent) == checkins_json(items, indent)
+
+
+def test_a_month_with_no_check_ins_is_an_empty_block():
+    assert checkins_block([]) == "" and rows_list(["", ""], 2) == "[]"
+
+
+def _month(month: str, checkins: list, skips: list, rituals: list, habits: list, couple):
+    from connect_habits.storage.loglines import MonthRecords
+
+    return MonthRecords(month, checkins, skips, rituals, {h.id: h for h in habits}, couple)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(checkins, max_size=12), st.lists(st.dates(date(2026, 1, 1), date(2026, 4, 30)), max_size=5))
+def test_months_exported_apart_make_the_whole_backup_and_spreadsheet(items, skip_days):
+    """backup_month and csv_month of each month, in order of month: export_json's and export_csv's text."""
+    from connect_habits.core.model import Ritual, Skip
+    from connect_habits.interop.backupfile import backup_month, backup_text, export_json, is_backup_month
+    from connect_habits.interop.csvfile import csv_month, csv_text, is_csv_month
+    from connect_habits.storage.config import Config
+
+    habits = [Habit(id="h1", name="Walk, together", slug="walk", cadence=DAILY, created=date(2026, 1, 1))]
+    couple = Couple(names={"p:alex": "Alex", "p:sam": "-Sam"}, aliases={})
+    skips = [Skip(id=f"s{n}", habit_id="h1", day=day) for n, day in enumerate(skip_days)]
+    rituals = [
+        Ritual(id=f"r{n}", kind="answer", day=day, by="p:sam", fields={"text": "x"}) for n, day in enumerate(skip_days)
+    ]
+    snapshot = Snapshot(habits=habits, checkins=items, skips=skips)
+    snapshot.rituals, snapshot.couple = rituals, couple
+    config = Config(partners=("Alex", "Sam"))
+    months = sorted({record.day.isoformat()[:7] for record in [*items, *skips, *rituals]})
+
+    def of(records, month):
+        return [r for r in records if r.day.isoformat()[:7] == month]
+
+    parts = [_month(m, of(items, m), of(skips, m), of(rituals, m), habits, couple) for m in months]
+    written = [backup_month(part) for part in parts]
+    assert all(map(is_backup_month, written))
+    assert backup_text(snapshot, config, written) == export_json(snapshot, config)
+    rows = [csv_month(part) for part in parts]
+    assert all(map(is_csv_month, rows)) and sum(count for count, _ in rows) == len(items)
+    assert csv_text(text for _, text in rows) == export_csv(snapshot)

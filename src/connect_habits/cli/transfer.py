@@ -40,29 +40,11 @@ def export(format: str, output: str | None) -> None:
 
     with Progress("Exporting") as progress:
         ctx = Context.from_environment()
-        # A backup keeps the records as stored, and this machine's private words beside them (export_json);
-        # a spreadsheet has every note in its place.
-        # A calendar holds the habits' reminder times only: the recent months and the folds are enough.
-        since = ctx.today() if kind == "ics" else None
-        snapshot = ctx.load(since=since, private=kind != "json")
-        if kind == "json":
-            from ..interop.backup import export_json
-
-            text = export_json(snapshot, ctx.config, progress=progress, private=ctx.private_notes().of(snapshot))
-            what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
-        elif kind == "csv":
-            from ..interop.csvfile import export_csv
-
-            text = export_csv(snapshot, progress=progress)
-            what = counted(len(snapshot.checkins), "check-in")
+        kept = _kept_export(ctx, kind, progress)
+        if kept is not None:
+            text, what = kept
         else:
-            from ..interop.ics import export_ics
-
-            text = export_ics(
-                snapshot, clock.local_zone(), ctx.today(), stamp=clock.now_aware(), day_starts=ctx.config.day_starts
-            )
-            events = sum(len(h.at) for h in snapshot.habits if not h.archived)
-            what = f"{counted(events, 'reminder')} as calendar events"
+            text, what = _export(ctx, kind, progress)
         data = text.encode("utf-8")
     if output is None or output == "-":
         _write_stdout(data)
@@ -79,6 +61,65 @@ def export(format: str, output: str | None) -> None:
         raise ConnectError(f"{path} is one of connect's own files (or in its folder); export somewhere else.")
     atomic_write(path, data)
     echo(f"Wrote {what} to {path}.")
+
+
+def _kept_export(ctx: Context, kind: str, progress) -> tuple[str, str] | None:
+    """The export's text from each month's part as kept (storage/loglines.py), and what it holds in words;
+    None: read the records (a calendar; a backup with private words beside its records; no cache)."""
+    from ..storage import loglines
+
+    if kind == "json":
+        if any(ctx.private_notes().notes.values()):
+            return None  # the backup lists the words of the records it holds: those are gathered from a whole read
+        from ..interop.backupfile import backup_month, backup_text, is_backup_month
+
+        made = loglines.kept_months(
+            ctx.store, loglines.EXPORT_JSON, backup_month, clock.now_aware, is_backup_month, progress
+        )
+        if made is None:
+            return None
+        base, months = made
+        parts = [months[month] for month in sorted(months)]
+        checkins = sum(part[0] for part in parts)
+        what = f"a backup of {counted(len(base.habits), 'habit')} and {counted(checkins, 'check-in')}"
+        return backup_text(base, ctx.config, parts), what
+    if kind == "csv":
+        from ..interop.csvfile import csv_month, csv_text, is_csv_month
+
+        made = loglines.kept_months(ctx.store, loglines.EXPORT_CSV, csv_month, clock.now_aware, is_csv_month, progress)
+        if made is None:
+            return None
+        parts = [made[1][month] for month in sorted(made[1])]
+        return csv_text(part[1] for part in parts), counted(sum(part[0] for part in parts), "check-in")
+    return None
+
+
+def _export(ctx: Context, kind: str, progress) -> tuple[str, str]:
+    """The export's text from the records read, and what it holds in words."""
+    # A backup keeps the records as stored, and this machine's private words beside them (export_json);
+    # a spreadsheet has every note in its place.
+    # A calendar holds the habits' reminder times only: the recent months and the folds are enough.
+    since = ctx.today() if kind == "ics" else None
+    snapshot = ctx.load(since=since, private=kind != "json")
+    if kind == "json":
+        from ..interop.backupfile import export_json
+
+        text = export_json(snapshot, ctx.config, progress=progress, private=ctx.private_notes().of(snapshot))
+        what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
+    elif kind == "csv":
+        from ..interop.csvfile import export_csv
+
+        text = export_csv(snapshot, progress=progress)
+        what = counted(len(snapshot.checkins), "check-in")
+    else:
+        from ..interop.ics import export_ics
+
+        text = export_ics(
+            snapshot, clock.local_zone(), ctx.today(), stamp=clock.now_aware(), day_starts=ctx.config.day_starts
+        )
+        events = sum(len(h.at) for h in snapshot.habits if not h.archived)
+        what = f"{counted(events, 'reminder')} as calendar events"
+    return text, what
 
 
 def _write_stdout(data: bytes) -> None:

@@ -1,6 +1,6 @@
 """Our own JSON backup: a versioned file with every habit, check-in, skip and the couple's settings.
 
-`export_json` is a pure function over a snapshot; `import_backup` reads and checks the whole file
+`export_json` (backupfile.py) is a pure function over a snapshot; `import_backup` reads and checks the whole file
 first and refuses bad input with one sentence before it changes anything, then goes through the
 store transaction, so it works alike in a private and in a shared home.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TypeGuard
 
 from ..core.couple import check_partner_names
-from ..core.model import CheckIn, Habit, Skip, Snapshot, parse_time, partner_id
+from ..core.model import CheckIn, Habit, Skip, parse_time, partner_id
 from ..core.names import Taken
 from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
@@ -25,51 +25,10 @@ from ..storage.records import (
     checked_ritual,
     checked_skip,
     habit_from_fields,
-    ritual_record,
-    skip_record,
 )
-from ..storage.sealing import SEALING_KEYS
-from .checkinrows import checkins_json
-from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids, sorted_checkins, sorted_skips
-from .jsontext import indented_json, type_problem
-
-BACKUP_FORMAT = "connect-backup"
-BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
-# Keys that describe this machine, not the couple's settings: never exported, never imported. The couple's
-# key (storage/sealing.py) among them: a backup may be kept anywhere, the key only in the private config.
-DEVICE_KEYS = ("sync_folder", "device", *SEALING_KEYS)
-
-
-def export_json(snapshot: Snapshot, config, progress: Report | None = None, private: dict | None = None) -> str:
-    """A complete, versioned backup: habits (with ids), check-ins, skips and settings.
-
-    Deterministic (sorted keys; habits in their order, check-ins by date, time logged and id,
-    skips by date and id), so exporting, importing into an empty home and exporting again gives
-    the same text. Running tech-free sessions are left out: they end as check-ins. `progress` hears of the check-ins.
-    `private`: this machine's private words of the snapshot's records (storage/private.py), kept beside them
-    as `private_notes`, as the records are stored: a restore puts both back where they were.
-    """
-    settings = {key: value for key, value in (config.extra or {}).items() if key not in (*DEVICE_KEYS, "me")}
-    settings.update(week_start=config.week_start)
-    couple = snapshot.couple
-    checkins = counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
-    backup = {
-        "format": BACKUP_FORMAT,
-        "version": BACKUP_VERSION,
-        "couple": {
-            "id": couple.id if couple is not None else None,
-            "partners": [{"id": pid, "name": name} for pid, name in snapshot.names.items()],
-            "aliases": dict(couple.aliases) if couple is not None else {},
-        },
-        "habits": [habit.as_dict() for habit in snapshot.habits],
-        "checkins": [],  # written by checkins_json, as checkin_record's records would be
-        "skips": [skip_record(s) for s in sorted_skips(snapshot.skips)],
-        "rituals": [ritual_record(r) for r in sorted(snapshot.rituals, key=lambda r: (r.day, r.id))],
-        "config": settings,
-        **({"private_notes": private} if private else {}),
-    }
-    written = {"checkins": checkins_json(checkins)}
-    return indented_json(backup, flat=("skips",), encoded=written) + "\n"  # as json.dumps(indent=2, sort_keys=True)
+from .backupfile import BACKUP_FORMAT, BACKUP_VERSION, DEVICE_KEYS
+from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
+from .jsontext import type_problem
 
 
 @dataclass

@@ -14,7 +14,7 @@ from json.encoder import encode_basestring
 from operator import itemgetter
 
 from ..core.model import CheckIn
-from .jsontext import flat_rows
+from .jsontext import row_block, rows_list
 
 # The fields of storage/records.py's checkin_record, in json's sorted order.
 CHECKIN_KEYS = ("by", "date", "habit", "id", "logged_at", "minutes", "note", "source")
@@ -47,6 +47,11 @@ def _number(value: object) -> str:
 
 def checkins_json(checkins: Iterable[CheckIn], indent: int = 2) -> str:
     """The check-ins' records (checkin_record) as a list json.dumps writes with indent=2 and sorted keys at `indent`."""
+    return rows_list([checkins_block(checkins, indent)], indent)
+
+
+def checkins_block(checkins: Iterable[CheckIn], indent: int = 2) -> str:
+    """checkins_json's records without the list around them (jsontext.row_block): a month's, to keep."""
     every = list(checkins)
     once, days = Cells(_text), Cells(lambda day: f'"{day.isoformat()}"')
     columns = (
@@ -59,4 +64,4 @@ def checkins_json(checkins: Iterable[CheckIn], indent: int = 2) -> str:
         column(every, "note", encode_basestring),
         column(every, "source", once.__getitem__),
     )
-    return flat_rows(CHECKIN_KEYS, columns, len(every), indent)
+    return row_block(CHECKIN_KEYS, columns, len(every), indent)

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
 from datetime import date
 
-from ..core.model import Snapshot
+from ..core.model import CheckIn, Habit, Snapshot
 from .checkinrows import Cells, column
 from .importing import Report, counting, sorted_checkins
 
 CSV_HEADER = ("date", "habit", "minutes", "note", "by", "source")
+_LINE = io.StringIO()
+_WRITER = csv.writer(_LINE, lineterminator="\r\n")  # (which characters are quoted depends on it)
 
 
 def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
@@ -18,36 +23,51 @@ def export_csv(snapshot: Snapshot, progress: Report | None = None) -> str:
     CSV reader, except that a text starting like a formula gets a leading ' (`inert`). `progress` is told
     every so many rows (see importing.Report).
     """
-    import csv
-    import io
+    checkins = counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins))
+    return csv_text([_rows(checkins, snapshot.habits, snapshot.couple)])
 
+
+def csv_month(records) -> tuple[int, str]:
+    """One month's check-ins (storage/loglines.py's MonthRecords) as export_csv writes them, to keep: their
+    count and rows. Months in order make the whole file's rows."""
+    return len(records.checkins), _rows(sorted_checkins(records.checkins), records.habits.values(), records.couple)
+
+
+def is_csv_month(value: object) -> bool:
+    """Whether a kept value has csv_month's shape."""
+    return isinstance(value, tuple) and len(value) == 2 and type(value[0]) is int and isinstance(value[1], str)
+
+
+def csv_text(rows: Iterable[str]) -> str:
+    """The file: its header, then the rows (csv_month's, in order)."""
+    return ",".join(map(_cell, CSV_HEADER)) + "\r\n" + "".join(rows)
+
+
+def _cell(text: str) -> str:
+    """One text as the csv module writes it in a row of several fields (quoted where RFC 4180 wants)."""
+    if not text:
+        return ""  # (a row of one empty field alone is written "")
+    _LINE.seek(0)
+    _LINE.truncate()
+    _WRITER.writerow((text,))
+    return _LINE.getvalue()[:-2]
+
+
+def _rows(checkins: Iterable[CheckIn], habits: Iterable[Habit], couple) -> str:
     # The csv module writes each distinct text once (its quoting, as RFC 4180 wants); the rows are laid out
     # column by column in C (`column`): a row at a time through csv.writer took most of the export.
-    line = io.StringIO()
-    writer = csv.writer(line, lineterminator="\r\n")  # (which characters are quoted depends on it)
-
-    def cell(text: str) -> str:
-        if not text:
-            return ""  # (a row of one empty field alone is written "")
-        line.seek(0)
-        line.truncate()
-        writer.writerow((text,))
-        return line.getvalue()[:-2]
-
-    couple = snapshot.couple
-    checkins = list(counting(sorted_checkins(snapshot.checkins), progress, "check-ins", len(snapshot.checkins)))
-    names = Cells(lambda habit: cell(inert(habit)), {h.id: cell(inert(h.name)) for h in snapshot.habits})
-    partners = Cells(lambda by: cell(inert(couple.name(by) if couple is not None else by)), {None: "", "": ""})
+    every = list(checkins)
+    names = Cells(lambda habit: _cell(inert(habit)), {h.id: _cell(inert(h.name)) for h in habits})
+    partners = Cells(lambda by: _cell(inert(couple.name(by) if couple is not None else by)), {None: "", "": ""})
     rows = zip(
-        column(checkins, "day", Cells(date.isoformat).__getitem__),
-        column(checkins, "habit_id", names.__getitem__),
-        column(checkins, "minutes", _amount),
-        column(checkins, "note", Cells(lambda note: cell(inert(note))).__getitem__),
-        column(checkins, "by", partners.__getitem__),
-        column(checkins, "source", Cells(cell).__getitem__),
+        column(every, "day", Cells(date.isoformat).__getitem__),
+        column(every, "habit_id", names.__getitem__),
+        column(every, "minutes", _amount),
+        column(every, "note", Cells(lambda note: _cell(inert(note))).__getitem__),
+        column(every, "by", partners.__getitem__),
+        column(every, "source", Cells(_cell).__getitem__),
     )
-    header = ",".join(map(cell, CSV_HEADER)) + "\r\n"
-    return header + "".join(map("%s,%s,%s,%s,%s,%s\r\n".__mod__, rows))
+    return "".join(map("%s,%s,%s,%s,%s,%s\r\n".__mod__, rows))
 
 
 def inert(cell: str) -> str:

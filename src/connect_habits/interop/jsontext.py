@@ -45,8 +45,14 @@ def flat_rows(keys: tuple[str, ...], columns: Sequence[Iterable[str]], count: in
     written as JSON: for lists of records whose values the caller writes faster than a dict per record
     would be encoded. The pieces are laid side by side in C (zip, chain, join): no Python runs per record.
     """
+    return rows_list([row_block(keys, columns, count, indent)], indent)
+
+
+def row_block(keys: tuple[str, ...], columns: Sequence[Iterable[str]], count: int, indent: int) -> str:
+    """flat_rows' records without the list around them ("" for none): blocks of records made apart are
+    put in one list by rows_list, as if they had been written together."""
     if not count:
-        return "[]"
+        return ""
     item, field = "\n" + " " * (indent + 2), "\n" + " " * (indent + 4)
     names = [json.dumps(key, ensure_ascii=False) + ": " for key in keys]
     opening = "{" + field + names[0]  # the first record's; every later one is closed and opened at once
@@ -54,7 +60,15 @@ def flat_rows(keys: tuple[str, ...], columns: Sequence[Iterable[str]], count: in
     labels = [between, *("," + field + name for name in names[1:])]
     pieces = chain.from_iterable(zip(*chain.from_iterable(zip(map(repeat, labels), columns))))
     next(pieces)
-    return "[" + item + opening + "".join(pieces) + item + "}\n" + " " * indent + "]"
+    return opening + "".join(pieces) + item + "}"
+
+
+def rows_list(blocks: Iterable[str], indent: int) -> str:
+    """Blocks of records (row_block) as one list, as json.dumps(indent=2) writes it at `indent`."""
+    item = "\n" + " " * (indent + 2)
+    written = "," + item
+    body = written.join(block for block in blocks if block)
+    return "[" + item + body + "\n" + " " * indent + "]" if body else "[]"
 
 
 def _all_flat(records: list) -> bool:

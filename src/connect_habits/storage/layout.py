@@ -25,6 +25,8 @@ JOURNAL_FILE = "commit-journal.json"  # a commit of several files in progress (f
 OPENED_DIR = "opened"  # this machine's cache of the shared folder's sealed files as opened (opened.py)
 SLICES_DIR = "slices"  # this machine's cache of month files cut by habit (slices.py)
 LOG_LINES_FILE = "log-lines.json"  # the plain log's lines, kept per month (loglines.py)
+EXPORT_JSON_FILE = "export-json.kept"  # a backup's check-ins, skips and rituals, kept per month (loglines.py)
+EXPORT_CSV_FILE = "export-csv.kept"  # the spreadsheet's rows, kept per month (loglines.py)
 OWN_RECORD = "own-files"  # shared: this machine's record of what it wrote to the folder (ownrecord.py)
 # The names connect gives its other files in its folders (data, lock and journal files all start with "connect").
 OWN_NAMES = frozenset(
@@ -37,6 +39,8 @@ OWN_NAMES = frozenset(
         "log-lines.json",
         "private-notes.json",
         LOG_LINES_FILE,
+        EXPORT_JSON_FILE,
+        EXPORT_CSV_FILE,
         JOURNAL_FILE,
         OWN_RECORD,
         OPENED_DIR,

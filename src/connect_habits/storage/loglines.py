@@ -1,32 +1,66 @@
-"""The plain `connect log`'s lines, kept per month (`log-lines.json`): ten years are not read again for it.
+"""Texts made from each month's records, kept per month: ten years are not read again for the plain `connect log`
+(`log-lines.json`) nor for an export (`export-json.kept`, `export-csv.kept`).
 
-For each month, the text the log shows for that month's check-ins and skips (newest first), with the
-fingerprints (inode, size, time; a file too new for its time to tell: its digest, fingerprints.py) of
-every device's file of that month. A month whose files changed is read again (the store reads a range
-of months) and its lines are made again by the CLI's `render`. What every month's lines depend on
-besides its files (the habits' names and units, the partners' names, this machine's private notes,
-the main files' status, this format's version) is one key: when it changes, every month
-is read again. A month showing one of this machine's private words is made each time, not kept: the
-words stay in their own file (private.py). A shared folder holding a conflict copy, a file that cannot be read, a commit left
-half done, history in a main file or a session whose time is up: no cache, the whole read (it says or settles what is wrong).
-Derived data, private to this machine: deleting it is always safe.
+For each month, what a `render` made of that month's check-ins, skips and rituals (the log's lines, newest
+first; an export's rows), with the fingerprints (inode, size, time; a file too new for its time to tell: its
+digest, fingerprints.py) of every device's file of that month. A month whose files changed is read again
+(the store reads a range of months) and made again. What every month's text depends on besides its files
+(the habits' names and units, the partners' names, this machine's private notes where it shows them, the
+main files' status, the format's version) is one key: when it changes, every month is read again. A month
+showing one of this machine's private words is made each time, not kept: the words stay in their own file
+(private.py). A shared folder holding a conflict copy, a file that cannot be read, a commit left half done,
+history in a main file, a record in a month file not its day's, or a session whose time is up: no cache, the
+whole read (it says or settles what is wrong). Derived data, private to this machine: deleting it is always safe.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 import os
+import zlib
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from ..errors import DataFileError
-from .fileio import read_bytes
+from .fileio import read_bytes, replace_quietly
 from .files import HISTORY_TABLES
 from .fingerprints import fingerprints, matches, month_in
-from .layout import LOG_LINES_FILE, conflict_copies
+from .layout import EXPORT_CSV_FILE, EXPORT_JSON_FILE, LOG_LINES_FILE, conflict_copies
 
 LOG_FILE = LOG_LINES_FILE
-LOG_VERSION = 1
 _END = "9999-12"  # after every month: a read of the main files alone
+_MAGIC = b"connect-kept-1 "
+
+
+class Kept(NamedTuple):
+    """One kind of text kept per month: its file in this machine's data folder, the version of what it
+    holds, and whether it shows this machine's private words (False: the records as stored)."""
+
+    file: str
+    version: int
+    private: bool = True
+
+
+LOG = Kept(LOG_LINES_FILE, 1)
+EXPORT_JSON = Kept(EXPORT_JSON_FILE, 1, private=False)
+EXPORT_CSV = Kept(EXPORT_CSV_FILE, 1)
+
+
+class MonthRecords(NamedTuple):
+    """One month's records as a render gets them (each list in the order the store read them)."""
+
+    month: str
+    checkins: list
+    skips: list
+    rituals: list
+    habits: dict  # habit id -> Habit
+    couple: Any
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str)
 
 
 def month_texts(store, render, now) -> list[str] | None:
@@ -35,15 +69,40 @@ def month_texts(store, render, now) -> list[str] | None:
     `render(checkins, skips, habits, couple)`: the lines of those records, newest first. `now()`: the
     time it is (aware), asked only when a tech-free session runs.
     """
+
+    def text(records: MonthRecords) -> str:
+        if not (records.checkins or records.skips):
+            return ""
+        return "\n".join(render(records.checkins, records.skips, records.habits, records.couple))
+
+    made = kept_months(store, LOG, text, now)
+    if made is None:
+        return None
+    texts = made[1]
+    return [texts[m] for m in sorted(texts, reverse=True) if texts[m]]
+
+
+def kept_months(
+    store,
+    kept: Kept,
+    render: Callable[[MonthRecords], Any],
+    now,
+    valid: Callable[[Any], bool] = _is_text,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> tuple[Any, dict] | None:
+    """The main files' snapshot (habits, couple; no history) and `render` of each month's records, by month,
+    as kept or made again; None: read the whole history. `render`'s value must marshal (text, numbers,
+    tuples, lists, dicts); `valid` tells a kept one of that shape (anything else is made again).
+    `progress(done, total, "check-ins")` hears of the months made again, one by one."""
     from .store import _WentBack
 
     try:
-        return _texts(store, render, now)
+        return _kept(store, kept, render, now, valid, progress)
     except (_WentBack, DataFileError):
         return None  # the whole read puts back, or says what is wrong
 
 
-def _texts(store, render, now) -> list[str] | None:
+def _kept(store, kept: Kept, render, now, valid, progress) -> tuple[Any, dict] | None:
     if not store.summaries or store.journal.exists():
         return None
     own_files, others, warnings, listing = store.device_files()
@@ -60,32 +119,34 @@ def _texts(store, render, now) -> list[str] | None:
     base = store.read_months(own_files, others, _END, [])
     if base.snapshot.warnings or _ended(base.snapshot, now):
         return None
-    from .private import PrivateNotes
+    notes: dict = {}
+    if kept.private:
+        from .private import PrivateNotes
 
-    notes = PrivateNotes.read(store.paths.data_dir).notes
+        notes = PrivateNotes.read(store.paths.data_dir).notes
     current = fingerprints(files, _END, racy=True)
     by_month: dict[str, dict] = {month: {} for f in files for month in f.months}
     mains: dict[str, object] = {}
     for path, print_ in current.items():
         month = month_in(os.path.basename(path))
         (by_month[month] if month is not None else mains)[path] = print_
-    key = _key(base.snapshot, mains, notes)
-    path = store.paths.data_dir / LOG_FILE
-    kept = _read(path, key)
-    texts: dict[str, str] = {}
+    key = _key(kept, base.snapshot, mains, notes)
+    path = store.paths.data_dir / kept.file
+    stored = _read(path, key)
+    made: dict[str, Any] = {}
     settled_any = False
     for month, prints in by_month.items():
-        entry = kept.get(month)
-        if isinstance(entry, dict) and isinstance(entry.get("files"), dict) and isinstance(entry.get("text"), str):
+        entry = stored.get(month)
+        if isinstance(entry, dict) and isinstance(entry.get("files"), dict) and valid(entry.get("text")):
             same, settled = matches(entry["files"], prints)
             if same:
-                texts[month] = entry["text"]
+                made[month] = entry["text"]
                 settled_any = settled_any or settled
-    stale = sorted(m for m in by_month if m not in texts)
+    stale = sorted(m for m in by_month if m not in made)
     private: set[str] = set()  # months showing a private word: made each time, the words stay in their file
+    months: list[MonthRecords] = []
     for first, last in _runs(stale, sorted(by_month)):
-        reading = store.read_months(own_files, others, first, [], last_month=last)
-        snapshot = reading.snapshot
+        snapshot = store.read_months(own_files, others, first, [], last_month=last).snapshot
         if snapshot.warnings:
             return None
         if notes:
@@ -94,20 +155,24 @@ def _texts(store, render, now) -> list[str] | None:
             private.update(c.day.isoformat()[:7] for c in snapshot.checkins if notes.get(c.id, {}).get("note"))
             overlay(snapshot, notes)
         habits = {h.id: h for h in snapshot.habits}
-        checkins: dict[str, list] = {}
-        skips: dict[str, list] = {}
-        for c in snapshot.checkins:
-            checkins.setdefault(c.day.isoformat()[:7], []).append(c)
-        for s in snapshot.skips:
-            skips.setdefault(s.day.isoformat()[:7], []).append(s)
-        for month in stale:
-            if first <= month <= last:
-                got_c, got_s = checkins.get(month, []), skips.get(month, [])
-                texts[month] = "\n".join(render(got_c, got_s, habits, snapshot.couple)) if got_c or got_s else ""
-    keep = {m: {"files": by_month[m], "text": texts[m]} for m in sorted(by_month) if m not in private}
-    if settled_any or keep.keys() != kept.keys() or any(m in keep for m in stale):
+        records: dict[str, tuple[list, list, list]] = {month: ([], [], []) for month in stale if first <= month <= last}
+        for n, kind in enumerate((snapshot.checkins, snapshot.skips, snapshot.rituals)):
+            for record in kind:
+                held = records.get(record.day.isoformat()[:7])
+                if held is None:
+                    return None  # a record in a month file not its day's: only the whole read places it
+                held[n].append(record)
+        months += [MonthRecords(month, *held, habits, snapshot.couple) for month, held in records.items()]
+    total, done = sum(len(part.checkins) for part in months), 0
+    for part in months:
+        made[part.month] = render(part)
+        done += len(part.checkins)
+        if progress is not None and part.checkins:
+            progress(done, total, "check-ins")
+    keep = {m: {"files": by_month[m], "text": made[m]} for m in sorted(by_month) if m not in private}
+    if settled_any or keep.keys() != stored.keys() or any(m in keep for m in stale):
         _write(path, key, keep)
-    return [texts[m] for m in sorted(texts, reverse=True) if texts[m]]
+    return base.snapshot, made
 
 
 def _ended(snapshot, now) -> bool:
@@ -124,11 +189,11 @@ def _keys_waiting(folder, listing: list[str]) -> bool:
     return secret_of(folder) is None and any(n.endswith(".key") for n in listing)
 
 
-def _key(snapshot, mains: dict, notes: dict) -> str:
-    """What every month's lines depend on besides the month's own files, as one digest."""
+def _key(kept: Kept, snapshot, mains: dict, notes: dict) -> str:
+    """What every month's text depends on besides the month's own files, as one digest."""
     couple = snapshot.couple
     parts = [
-        LOG_VERSION,
+        kept.version,
         [repr(habit) for habit in snapshot.habits],
         None if couple is None else [sorted(couple.names.items()), sorted(couple.aliases.items())],
         mains,
@@ -152,8 +217,14 @@ def _runs(stale: list[str], months: list[str]) -> list[tuple[str, str]]:
 
 def _read(path, key: str) -> dict:
     try:
-        data = json.loads(read_bytes(path) or b"{}")
-    except (ValueError, RecursionError, DataFileError):
+        raw = read_bytes(path) or b""
+        if path.name.endswith(".json"):
+            data = json.loads(raw or b"{}")
+        else:
+            checksum, _, body = raw[len(_MAGIC) :].partition(b"\n")
+            whole = raw.startswith(_MAGIC) and checksum.isdigit() and zlib.crc32(body) == int(checksum)
+            data = marshal.loads(body) if whole else {}
+    except (ValueError, EOFError, TypeError, RecursionError, DataFileError):
         return {}
     if not isinstance(data, dict) or data.get("key") != key or not isinstance(data.get("months"), dict):
         return {}
@@ -161,9 +232,10 @@ def _read(path, key: str) -> dict:
 
 
 def _write(path, key: str, months: dict) -> None:
-    from .fileio import atomic_write
-
-    try:
-        atomic_write(path, json.dumps({"key": key, "months": months}, ensure_ascii=False).encode())
-    except DataFileError:
-        pass  # only derived data: the next log reads again
+    kept = {"key": key, "months": months}
+    if path.name.endswith(".json"):
+        data = json.dumps(kept, ensure_ascii=False).encode()
+    else:  # marshal reads ten years of an export's rows in a few milliseconds, JSON in tens
+        body = marshal.dumps(kept)
+        data = _MAGIC + b"%d\n" % zlib.crc32(body) + body
+    replace_quietly(path, data)  # derived data, made again when lost: no fsync (the checksum tells a torn one)

@@ -89,6 +89,10 @@ _OURS = (
     ".ritual-months.json",
     "log-lines.json",
     ".log-lines.json",
+    "export-json.kept",
+    ".export-json.kept",
+    "export-csv.kept",
+    ".export-csv.kept",
 )
 _OUR_FOLDERS = ("opened", "own-files", "slices")  # by their whole name: `opened-notes.txt` is not connect's
 

@@ -32,7 +32,7 @@ from .files import (
     schema_of,
     split_device,
 )
-from .layout import LOG_LINES_FILE, month_file, month_files, month_of
+from .layout import EXPORT_CSV_FILE, EXPORT_JSON_FILE, LOG_LINES_FILE, month_file, month_files, month_of
 from .merge import DeviceData
 from .paths import ensure_private_dir, make_dirs
 from .private import PRIVATE_FILE, PrivateNotes
@@ -262,7 +262,7 @@ class Transaction:
                 if any(of_purged(r) for r in db.table(table).all()):
                     db.table(table).remove(of_purged)  # type: ignore[arg-type]
         self._main.table(META).update({"purged": sorted(done | pending)})
-        self._purging = True  # save() then deletes the log's kept lines: they show the habit's name and notes
+        self._purging = True  # save() then deletes the kept texts (loglines.py): they show the habit's name and notes
 
     def add_checkin(self, checkin: CheckIn, private: bool = False) -> None:
         """Add a check-in; `private`: its note stays in this machine's private notes, and the record has none."""
@@ -375,9 +375,10 @@ class Transaction:
             remove_stale_temp_files(notes.path)
             files.append((notes.path, notes.encoded()))
         commit(files + self._extra, self.journal, copies)
-        if getattr(self, "_purging", False):  # the log's kept lines show its name and notes: they go too
-            with contextlib.suppress(OSError):
-                os.unlink(self.journal.parent / LOG_LINES_FILE)
+        if getattr(self, "_purging", False):  # the log's and exports' kept texts show its name and notes: they go too
+            for kept in (LOG_LINES_FILE, EXPORT_JSON_FILE, EXPORT_CSV_FILE):
+                with contextlib.suppress(OSError):
+                    os.unlink(self.journal.parent / kept)
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
