@@ -15,7 +15,7 @@ from ..storage.records import ritual_record, skip_record
 from ..storage.sealing import SEALING_KEYS
 from .checkinrows import checkins_block
 from .importing import Report, counting, sorted_checkins, sorted_skips
-from .jsontext import indented_json, rows_list
+from .jsontext import indented_json, rows_pieces
 
 BACKUP_FORMAT = "connect-backup"
 BACKUP_VERSION = 2  # 2: the couple (partners with ids); check-ins and habits name partners by id
@@ -84,5 +84,5 @@ def backup_text(snapshot: Snapshot, config, months: Sequence[tuple], private: di
         "config": settings,
         **({"private_notes": private} if private else {}),
     }
-    written = {"checkins": rows_list((month[1] for month in months), 2)}
-    return indented_json(backup, flat=("skips",), encoded=written) + "\n"  # as json.dumps(indent=2, sort_keys=True)
+    written: dict[str, str | list[str]] = {"checkins": rows_pieces((month[1] for month in months), 2)}
+    return indented_json(backup, flat=("skips",), encoded=written, end="\n")  # as json.dumps(indent=2, sort_keys=True)

@@ -19,25 +19,30 @@ from itertools import chain, repeat
 _SCALARS = frozenset((str, int, float, bool, type(None)))
 
 
-def indented_json(data: dict, flat: tuple[str, ...] = (), encoded: dict[str, str] | None = None) -> str:
-    """`data` as json.dumps writes it with indent=2, sorted keys and ensure_ascii=False.
+def indented_json(
+    data: dict, flat: tuple[str, ...] = (), encoded: dict[str, str | list[str]] | None = None, end: str = ""
+) -> str:
+    """`data` as json.dumps writes it with indent=2, sorted keys and ensure_ascii=False (then `end`).
 
     `flat` names the keys of `data` that hold long lists of flat records: those are encoded at C speed
     (a list that is not all flat records is encoded the usual way, by flat_list). `encoded`: keys whose
-    value is already written as they would be at the top level (flat_rows), put in as they are.
+    value is already written as they would be at the top level (flat_rows; or its pieces, rows_pieces),
+    put in as they are. The text is joined once: ten years of a backup are not copied again for each key.
     """
     token = f"@flat-{uuid.uuid4().hex}-"  # stands in for the fast lists: nothing else can hold it
     fast = {key: "" for key in flat if isinstance(data.get(key), list)} | (encoded or {})
-    text = json.dumps(
+    rest = json.dumps(
         {key: f"{token}{key}" if key in fast else value for key, value in data.items()},
         ensure_ascii=False,
         indent=2,
         sort_keys=True,
     )
-    for key, written in fast.items():
-        written = written or flat_list(data[key], 2)
-        text = text.replace(json.dumps(f"{token}{key}", ensure_ascii=False), written, 1)
-    return text
+    pieces: list[str] = []
+    for key in sorted(fast):  # as sort_keys wrote them
+        before, _, rest = rest.partition(json.dumps(f"{token}{key}", ensure_ascii=False))
+        written = fast[key] or flat_list(data[key], 2)
+        pieces += [before, written] if isinstance(written, str) else [before, *written]
+    return "".join([*pieces, rest, end])
 
 
 def flat_rows(keys: tuple[str, ...], columns: Sequence[Iterable[str]], count: int, indent: int) -> str:
@@ -65,10 +70,20 @@ def row_block(keys: tuple[str, ...], columns: Sequence[Iterable[str]], count: in
 
 def rows_list(blocks: Iterable[str], indent: int) -> str:
     """Blocks of records (row_block) as one list, as json.dumps(indent=2) writes it at `indent`."""
+    return "".join(rows_pieces(blocks, indent))
+
+
+def rows_pieces(blocks: Iterable[str], indent: int) -> list[str]:
+    """rows_list's text in pieces, to be joined once with what surrounds it (indented_json's `encoded`)."""
     item = "\n" + " " * (indent + 2)
-    written = "," + item
-    body = written.join(block for block in blocks if block)
-    return "[" + item + body + "\n" + " " * indent + "]" if body else "[]"
+    written = [block for block in blocks if block]
+    if not written:
+        return ["[]"]
+    pieces = ["[" + item]
+    for block in written:
+        pieces += [block, "," + item]
+    pieces[-1] = "\n" + " " * indent + "]"
+    return pieces
 
 
 def _all_flat(records: list) -> bool:

@@ -221,8 +221,9 @@ def _read(path, key: str) -> dict:
         if path.name.endswith(".json"):
             data = json.loads(raw or b"{}")
         else:
-            checksum, _, body = raw[len(_MAGIC) :].partition(b"\n")
-            whole = raw.startswith(_MAGIC) and checksum.isdigit() and zlib.crc32(body) == int(checksum)
+            line = raw.find(b"\n", 0, 40)  # (the body as a view: ten years are not copied to be checked)
+            checksum, body = raw[len(_MAGIC) : line], memoryview(raw)[line + 1 :]
+            whole = raw.startswith(_MAGIC) and line > 0 and checksum.isdigit() and zlib.crc32(body) == int(checksum)
             data = marshal.loads(body) if whole else {}
     except (ValueError, EOFError, TypeError, RecursionError, DataFileError):
         return {}
