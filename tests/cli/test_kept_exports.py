@@ -33,9 +33,13 @@ def test_an_export_is_what_a_full_read_exports_after_every_change(connect, home,
     assert (home / KEPT[kind]).exists() and (home / KEPT[kind]).stat().st_mode & 0o777 == 0o600
     same_as_a_full_read(connect, export)  # from the parts kept
     for change in [ANSWER, *CHANGES, PRIVATE_ANSWER]:  # private words last: a backup with them is a whole read
+        before = state(home / KEPT[kind])
         done = connect(*change)
         assert done.code == 0, (change, done.err)
         same_as_a_full_read(connect, export)
+        # The export came from the kept parts (which it wrote again), not from a whole read that fell back.
+        unchanged = "nothing changed" in done.out
+        assert state(home / KEPT[kind]) != before or unchanged or (kind == "json" and private_words(home)), change
         same_as_a_full_read(connect, export)
     shown = connect(*export[0]).out
     assert "Evening walk" in shown and "Samantha" in shown
@@ -45,7 +49,19 @@ def test_an_export_is_what_a_full_read_exports_after_every_change(connect, home,
         assert {"note": "long ago, only here"} in backup["private_notes"].values()
     else:
         assert "long ago, only here" in shown
-    assert b"only here" not in (home / KEPT[kind]).read_bytes()  # private words stay in their own file
+    if kind == "csv":  # shown in the spreadsheet, made each time: never kept (a backup with them is a whole read)
+        assert b"only here" not in (home / KEPT[kind]).read_bytes()
+
+
+def state(path) -> tuple[int, int]:
+    info = path.stat()
+    return info.st_ino, info.st_mtime_ns
+
+
+def private_words(home) -> bool:
+    from connect_habits.storage.private import PrivateNotes
+
+    return any(PrivateNotes.read(home).notes.values())
 
 
 @pytest.mark.parametrize("kind", ["json", "csv"])
@@ -77,7 +93,7 @@ def test_a_changed_month_alone_is_made_again(connect, home, kind):
         lambda raw: raw[: len(raw) // 2],  # torn
         lambda raw: raw[:-20] + bytes(20),  # zeros at the end: the checksum tells
         lambda raw: b"",
-        lambda raw: b"connect-kept-1 0\n" + marshal.dumps({"key": "x", "months": {}}),
+        lambda raw: _sealed({"key": "another", "months": marshal.loads(raw.partition(b"\n")[2])["months"]}),
         lambda raw: raw.replace(b"connect-kept-1", b"connect-kept-0"),
     ],
 )
@@ -91,18 +107,23 @@ def test_a_damaged_kept_file_is_made_again_not_believed(connect, home, kind, dam
     assert connect("export", "--format", kind).out == made.out
 
 
-def test_a_kept_part_of_the_wrong_shape_is_made_again(connect, home):
+def _sealed(kept: dict) -> bytes:
+    """A kept file as connect writes one (its checksum right), holding `kept`."""
+    import zlib
+
     from connect_habits.storage.loglines import _MAGIC
 
+    raw = marshal.dumps(kept)
+    return _MAGIC + b"%d\n" % zlib.crc32(raw) + raw
+
+
+def test_a_kept_part_of_the_wrong_shape_is_made_again(connect, home):
     made = connect("export", "--format", "json")
     kept = home / KEPT["json"]
     body = marshal.loads(kept.read_bytes().partition(b"\n")[2])
     for entry in body["months"].values():
         entry["text"] = ("not", "a", "month")  # a valid file, of values some other version may have kept
-    import zlib
-
-    raw = marshal.dumps(body)
-    kept.write_bytes(_MAGIC + b"%d\n" % zlib.crc32(raw) + raw)
+    kept.write_bytes(_sealed(body))
     assert connect("export", "--format", "json").out == made.out
 
 
@@ -116,15 +137,27 @@ def test_a_backup_with_private_words_beside_it_is_a_whole_read(connect, home):
     assert b"only ours" not in (home / KEPT["csv"]).read_bytes()  # the spreadsheet shows it, made each time
 
 
-def test_a_record_in_a_month_file_not_its_days_is_placed_by_the_whole_read(connect, home):
-    assert connect("export").code == 0
-    path = home / "connect.2024-05.json"
+@pytest.mark.parametrize("kept_before", [True, False])
+@pytest.mark.parametrize(
+    ("file", "day", "other"), [("2024-05", "2024-06-15", "2024-06-20"), ("2024-06", "2024-05-15", "2024-05-20")]
+)
+def test_a_record_in_a_month_file_not_its_days_is_placed_by_the_whole_read(
+    connect, home, kept_before, file, day, other
+):
+    if kept_before:
+        for args in EXPORTS:
+            assert connect(*args).code == 0
+    path = home / f"connect.{file}.json"
     data = json.loads(path.read_text())
     record = next(iter(data["checkins"].values()))
-    record["date"] = "2024-06-15"  # a hand edit: the record now says a day of another month's file
-    path.write_text(json.dumps(data))  # the other months as they were kept: this one alone is read again
+    record["date"] = day  # a hand edit: the record now says a day of another month's file
+    path.write_text(json.dumps(data))
     same_as_a_full_read(connect, EXPORTS)
-    assert record["id"] in connect("export").out
+    for _ in range(2):  # then the month of its day changes, alone, twice: it must not be lost from the export
+        assert connect("undo", "perfect", "--date", other).code == 0
+        assert connect("done", "perfect", "--date", other).code == 0
+        same_as_a_full_read(connect, EXPORTS)
+        assert record["id"] in connect("export").out
 
 
 def test_shared_exports_are_what_a_full_read_exports_for_both(shared_long):

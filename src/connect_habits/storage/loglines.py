@@ -4,13 +4,15 @@
 For each month, what a `render` made of that month's check-ins, skips and rituals (the log's lines, newest
 first; an export's rows), with the fingerprints (inode, size, time; a file too new for its time to tell: its
 digest, fingerprints.py) of every device's file of that month. A month whose files changed is read again
-(the store reads a range of months) and made again. What every month's text depends on besides its files
+(the store reads that month alone) and made again. What every month's text depends on besides its files
 (the habits' names and units, the partners' names, this machine's private notes where it shows them, the
 main files' status, the format's version) is one key: when it changes, every month is read again. A month
 showing one of this machine's private words is made each time, not kept: the words stay in their own file
 (private.py). A shared folder holding a conflict copy, a file that cannot be read, a commit left half done,
 history in a main file, a record in a month file not its day's, or a session whose time is up: no cache, the
-whole read (it says or settles what is wrong). Derived data, private to this machine: deleting it is always safe.
+whole read (it says or settles what is wrong). Like every read of recent months, it trusts that an undo sits in
+the month of what it undoes and that a record's id is in one month only, as connect writes them.
+Derived data, private to this machine: deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -145,8 +147,8 @@ def _kept(store, kept: Kept, render, now, valid, progress) -> tuple[Any, dict] |
     stale = sorted(m for m in by_month if m not in made)
     private: set[str] = set()  # months showing a private word: made each time, the words stay in their file
     months: list[MonthRecords] = []
-    for first, last in _runs(stale, sorted(by_month)):
-        snapshot = store.read_months(own_files, others, first, [], last_month=last).snapshot
+    for month in stale:  # each on its own: a record in a month file not its day's is seen in its file
+        snapshot = store.read_months(own_files, others, month, [], last_month=month).snapshot
         if snapshot.warnings:
             return None
         if notes:
@@ -154,15 +156,10 @@ def _kept(store, kept: Kept, render, now, valid, progress) -> tuple[Any, dict] |
 
             private.update(c.day.isoformat()[:7] for c in snapshot.checkins if notes.get(c.id, {}).get("note"))
             overlay(snapshot, notes)
-        habits = {h.id: h for h in snapshot.habits}
-        records: dict[str, tuple[list, list, list]] = {month: ([], [], []) for month in stale if first <= month <= last}
-        for n, kind in enumerate((snapshot.checkins, snapshot.skips, snapshot.rituals)):
-            for record in kind:
-                held = records.get(record.day.isoformat()[:7])
-                if held is None:
-                    return None  # a record in a month file not its day's: only the whole read places it
-                held[n].append(record)
-        months += [MonthRecords(month, *held, habits, snapshot.couple) for month, held in records.items()]
+        held = (snapshot.checkins, snapshot.skips, snapshot.rituals)
+        if any(record.day.isoformat()[:7] != month for kind in held for record in kind):
+            return None  # only the whole read places it (and a part kept under this month's files would lose it)
+        months.append(MonthRecords(month, *held, {h.id: h for h in snapshot.habits}, snapshot.couple))
     total, done = sum(len(part.checkins) for part in months), 0
     for part in months:
         made[part.month] = render(part)
@@ -201,18 +198,6 @@ def _key(kept: Kept, snapshot, mains: dict, notes: dict) -> str:
     ]
     text = json.dumps(parts, sort_keys=True, default=repr, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _runs(stale: list[str], months: list[str]) -> list[tuple[str, str]]:
-    """The stale months as (first, last) runs of months next to each other in `months`."""
-    runs: list[list[str]] = []
-    place = {month: n for n, month in enumerate(months)}
-    for month in stale:
-        if runs and place[month] == place[runs[-1][1]] + 1:
-            runs[-1][1] = month
-        else:
-            runs.append([month, month])
-    return [(first, last) for first, last in runs]
 
 
 def _read(path, key: str) -> dict:
