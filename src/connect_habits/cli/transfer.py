@@ -81,7 +81,7 @@ def _kept_export(ctx: Context, kind: str, progress) -> tuple[str, str] | None:
         base, months = made
         parts = [months[month] for month in sorted(months)]
         checkins = sum(part[0] for part in parts)
-        what = f"a backup of {counted(len(base.habits), 'habit')} and {counted(checkins, 'check-in')}"
+        what = _backup_words(len(base.habits), checkins)
         return backup_text(base, ctx.config, parts), what
     if kind == "csv":
         from ..interop.csvfile import csv_month, csv_text, is_csv_month
@@ -105,7 +105,7 @@ def _export(ctx: Context, kind: str, progress) -> tuple[str, str]:
         from ..interop.backupfile import export_json
 
         text = export_json(snapshot, ctx.config, progress=progress, private=ctx.private_notes().of(snapshot))
-        what = f"a backup of {counted(len(snapshot.habits), 'habit')} and {counted(len(snapshot.checkins), 'check-in')}"
+        what = _backup_words(len(snapshot.habits), len(snapshot.checkins))
     elif kind == "csv":
         from ..interop.csvfile import export_csv
 
@@ -120,6 +120,10 @@ def _export(ctx: Context, kind: str, progress) -> tuple[str, str]:
         events = sum(len(h.at) for h in snapshot.habits if not h.archived)
         what = f"{counted(events, 'reminder')} as calendar events"
     return text, what
+
+
+def _backup_words(habits: int, checkins: int) -> str:
+    return f"a backup of {counted(habits, 'habit')} and {counted(checkins, 'check-in')}"
 
 
 def _write_stdout(data: bytes) -> None:

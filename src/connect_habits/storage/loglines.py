@@ -154,7 +154,8 @@ def _kept(store, kept: Kept, render, now, valid, progress) -> tuple[Any, dict] |
         if notes:
             from .private import overlay
 
-            private.update(c.day.isoformat()[:7] for c in snapshot.checkins if notes.get(c.id, {}).get("note"))
+            if any(notes.get(c.id, {}).get("note") for c in snapshot.checkins):
+                private.add(month)
             overlay(snapshot, notes)
         held = (snapshot.checkins, snapshot.skips, snapshot.rituals)
         if any(record.day.isoformat()[:7] != month for kind in held for record in kind):
