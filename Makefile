@@ -1,5 +1,10 @@
 # `make test` builds its own virtual environment (.venv) and runs everything CI runs.
 PYTHON ?= python3
+# Tests run on every core (pytest-xdist): CI's two cores take the suite in about half the time (the
+# zones' short in-process runs stay in one: starting the workers costs them more than it gains).
+# `make test WORKERS=0` runs them in one process.
+WORKERS ?= auto
+PYTEST := -m pytest -n $(WORKERS)
 VENV ?= .venv
 BIN := $(VENV)/bin
 
@@ -23,19 +28,19 @@ MOVED_CLOCK_TESTS := tests/unit tests/cli/test_cli.py tests/cli/test_time.py tes
 .PHONY: test unit check format attack test-zones test-moved-clock install clean
 
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python $(PYTEST) $(PYTEST_ARGS)
 	$(MAKE) --no-print-directory test-zones
 	$(MAKE) --no-print-directory test-moved-clock
 
 # The fast in-process tests, for the edit-test loop.
 unit: $(VENV)/.installed
-	$(BIN)/python -m pytest -q tests/unit
+	$(BIN)/python $(PYTEST) -q tests/unit
 
 # The adversarial suite RELIABILITY.md reports: racing processes, kills, damaged and hostile files, the outside attack.
 ATTACK_TESTS := tests/attack tests/cli/test_store.py tests/cli/test_time.py tests/integration/test_daemon_dbus.py \
   tests/integration/test_sync.py
 attack: $(VENV)/.installed
-	$(BIN)/python -m pytest -q $(ATTACK_TESTS)
+	$(BIN)/python $(PYTEST) -q $(ATTACK_TESTS)
 
 # Lint, format and types, as CI checks them.
 check: $(VENV)/.installed
@@ -57,7 +62,7 @@ test-moved-clock: $(VENV)/.installed
 	@run() { zone=$${1%@*}; moment=$${1#*@}; [ "$$zone" != "$$1" ] || zone=$${TZ:-}; shift; \
 	  echo "== wall clock moved to $$moment $${zone:+($$zone)}"; \
 	  env $${zone:+TZ=$$zone} CONNECT_TEST_WALL_CLOCK=$$moment PYTHONPATH=tests/support/wallclock \
-	    $(BIN)/python -m pytest -q "$$@"; }; \
+	    $(BIN)/python $(PYTEST) -q "$$@"; }; \
 	run $(MOVED_CLOCK_FULL) || exit 1; \
 	for clock in $(MOVED_CLOCKS); do run $$clock $(MOVED_CLOCK_TESTS) || exit 1; done
 
