@@ -275,7 +275,19 @@ class Transaction:
     def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
         """Many check-ins at once (an import): one insert per month instead of one per record."""
         for month, records in _by_month(checkins, checkin_record).items():
-            self._month(month).table(CHECKINS).insert_multiple(records)
+            self._insert(month, CHECKINS, records)
+
+    def _insert(self, month: str, table: str, records: list[dict]) -> None:
+        db = self._month(month)
+        data = _data(db)
+        if table in data:
+            db.table(table).insert_multiple(records)
+            return
+        # A table no write has touched yet (an import into a new month): made in one go, numbered from 1 as
+        # TinyDB numbers a new table's documents. TinyDB keeps a table's next number only once it has
+        # inserted into it, which it never has: the key would be there.
+        data[table] = {str(number): record for number, record in enumerate(records, start=1)}
+        db.storage.write(data)
 
     def remove_checkin(self, checkin: CheckIn) -> None:
         """An undo: a removal record, so it wins on every device that has seen the check-in; its private note goes."""
@@ -291,7 +303,7 @@ class Transaction:
     def add_skips(self, skips: Iterable[Skip]) -> None:
         # An empty insert would still mark a file as changed.
         for month, records in _by_month(skips, skip_record).items():
-            self._month(month).table(SKIPS).insert_multiple(records)
+            self._insert(month, SKIPS, records)
 
     def remove_skip(self, skip: Skip) -> None:
         self._remove(SKIPS, skip.id, skip.day)
@@ -392,5 +404,6 @@ class Transaction:
 def _by_month(records: Iterable, stored) -> dict[str, list[dict]]:
     grouped: dict[str, list[dict]] = {}
     for record in records:
-        grouped.setdefault(month_of(record.day), []).append(stored(record))
+        row = stored(record)
+        grouped.setdefault(row["date"][:7], []).append(row)  # the month of its day, from the date just written
     return grouped
