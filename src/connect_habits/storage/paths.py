@@ -56,17 +56,26 @@ def resolve_paths(environ: Mapping[str, str] | None = None) -> Paths:
 
 
 def make_dirs(path: Path) -> bool:
-    """Create `path` and its missing parents, each readable by its owner only; whether any was created."""
+    """Create `path` and its missing parents, each readable by its owner only; whether any was created.
+
+    A folder that cannot be made (no permission, a read-only place, a file in the way) is a DataFileError.
+    """
     missing = []
-    while not path.exists() and path != path.parent:
-        missing.append(path)
-        path = path.parent
-    # Folders we create are private (mkdir(parents=True) would give parents the umask's mode).
-    for folder in reversed(missing):
-        with contextlib.suppress(FileExistsError):
-            folder.mkdir(mode=0o700)
-        if folder.stat().st_mode & 0o077:  # mkdir's mode is filtered by the umask
-            os.chmod(folder, 0o700)
+    folder = path
+    try:
+        while not path.exists() and path != path.parent:
+            missing.append(path)
+            path = path.parent
+        # Folders we create are private (mkdir(parents=True) would give parents the umask's mode).
+        for folder in reversed(missing):
+            with contextlib.suppress(FileExistsError):
+                folder.mkdir(mode=0o700)
+            if folder.stat().st_mode & 0o077:  # mkdir's mode is filtered by the umask
+                os.chmod(folder, 0o700)
+    except OSError as error:
+        from ..errors import DataFileError
+
+        raise DataFileError(f"Cannot create the folder {folder}: {error.strerror}; nothing was changed.") from None
     return bool(missing)
 
 
