@@ -133,3 +133,18 @@ def test_remind_shows_what_a_snooze_holds_and_when_it_comes(home):
         ("19:30", "will_fire", True),
     ]
     assert "today     19:00  Walk (snoozed)" in run_connect(home, "remind", now=THURSDAY).out
+
+
+@pytest.mark.parametrize("then", [("done", "walk"), ("skip", "walk", "--date", "today")], ids=["done", "skipped"])
+def test_a_snoozed_reminder_done_or_skipped_meanwhile_is_no_longer_listed(home, then):
+    """The daemon lets such a snooze go unsent (it asks needs_reminder when it comes due): `remind` says the same."""
+    run_connect(home, "add", "Walk", "--at", "19:00")
+    run_connect(home, "snooze", "walk", "19:30", now=THURSDAY)
+    assert run_connect(home, *then, now=THURSDAY).code == 0
+    today = [r for r in run_connect(home, "remind", "--json", now=THURSDAY).json() if r["date"] == "2026-11-26"]
+    assert [r for r in today if r.get("snooze")] == []
+    assert "snoozed to then" not in run_connect(home, "remind", now=THURSDAY).out
+    undone = ("undo", "walk") if then[0] == "done" else ("unskip", "walk", "--date", "today")
+    assert run_connect(home, *undone, now=THURSDAY).code == 0
+    again = [r for r in run_connect(home, "remind", "--json", now=THURSDAY).json() if r.get("snooze")]
+    assert [(r["at"], r["status"]) for r in again] == [("19:30", "will_fire")]  # open again: the snooze holds

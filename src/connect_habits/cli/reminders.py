@@ -17,7 +17,7 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
     from datetime import timedelta
 
     from ..core.cadence import week_start
-    from ..core.reminders import reminder_view, settings_from_config, upcoming
+    from ..core.reminders import needs_reminder, reminder_view, settings_from_config, upcoming
 
     # This week and the last: a reminder's streak comes from the folds.
     window = week_start(ctx.today(), ctx.config.first_weekday) - timedelta(days=7)
@@ -46,9 +46,14 @@ def upcoming_reminders(ctx: Context) -> list[dict]:
             }
         )
     for (habit_id, day), until in held.items():
-        if until > now and habit_id in names:
+        habit = names.get(habit_id)
+        # Done or skipped since it was snoozed: the daemon lets it go unsent (daemon/buttons.py), as it checks then.
+        if (
+            until > now
+            and habit is not None
+            and needs_reminder(habit, histories[habit_id], day, settings.first_weekday, asked=True)
+        ):
             at, time = f"{until:%H:%M}", until.isoformat(timespec="minutes")
-            habit = names[habit_id]
             items.append(
                 {"habit": habit.name, "slug": habit.slug, "date": day.isoformat(), "at": at, "time": time}
                 | {"status": "will_fire", "fires_at": time, "snooze": True}
