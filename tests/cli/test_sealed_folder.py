@@ -118,6 +118,22 @@ def test_a_missing_wrong_or_mistyped_code_is_refused_before_anything_is_written(
     assert files_of(jonas.home) == before and files_of(folder) == before_folder
 
 
+@pytest.mark.parametrize("fresh", [True, False], ids=["a new home", "a home with data"])
+def test_a_join_refused_for_its_name_keeps_nothing_of_the_folder(tmp_path, couple, folder, fresh):
+    """The right code, but the couple has two partners already: refused, and no opened copy stays behind."""
+    _, _, code = couple
+    jonas = Home(tmp_path, "jonas")
+    if not fresh:
+        jonas.ok("add", "Morning coffee")
+    before = files_of(jonas.home)
+    refused = jonas("sync", "join", str(folder), "--me", "Jonas", "--code", code)
+    assert "not one of the partners" in one_error_line(refused)
+    assert files_of(jonas.home) == before
+    assert not (jonas.home / "opened").exists()
+    kept = b"".join(p.read_bytes() for p in jonas.home.rglob("*") if p.is_file())
+    assert b"Alex" not in kept and b"Tech-free dinner" not in kept
+
+
 def test_joining_at_a_terminal_asks_for_the_code(tmp_path):
     from support.terminal import Terminal
 

@@ -148,16 +148,23 @@ def share(
     with locked(paths.lock_file):
         data = _own_data(paths, config)
         own = parse_device(paths.data_file, data)
-        use_secret(folder, secret, plain, cache=paths.data_dir / OPENED_DIR)
-        others = _folder_devices(folder, paths) if joining else []
-        couple = merge_couple([own, *others], config.partners)
+        opened = paths.data_dir / OPENED_DIR
+        fresh = not opened.exists()
+        use_secret(folder, secret, plain, cache=opened)
         try:
-            me = find_partner(couple.names, me_text, "--me")
-        except InvalidInput:
-            if len(couple.names) >= MAX_PARTNERS:
-                raise
-            me, name = new_partner(couple.names, me_text)
-            couple.names[me] = name
+            others = _folder_devices(folder, paths) if joining else []
+            couple = merge_couple([own, *others], config.partners)
+            try:
+                me = find_partner(couple.names, me_text, "--me")
+            except InvalidInput:
+                if len(couple.names) >= MAX_PARTNERS:
+                    raise
+                me, name = new_partner(couple.names, me_text)
+                couple.names[me] = name
+        except ConnectError:
+            if fresh:  # refused: the opened copies of the folder's files (its names among them) do not stay behind
+                shutil.rmtree(opened, ignore_errors=True)
+            raise
         stamp = max([d.max_stamp for d in [own, *others]] + [int(time.time() * 1000)]) + 1
         written = {c["key"] for d in [own, *others] for c in d.couple}
         records = data.setdefault(COUPLE, {})
