@@ -272,6 +272,33 @@ def test_unreadable_data_file_is_an_error_naming_it(connect, home, command):
     assert_one_line_error(result, path)
 
 
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc, where no folder can be made")
+@pytest.mark.parametrize(
+    "variables, folder",
+    [
+        ({"CONNECT_HOME": "/proc/connect-test"}, "/proc/connect-test"),
+        (
+            {"CONNECT_HOME": "", "XDG_DATA_HOME": "", "XDG_CONFIG_HOME": "", "HOME": "/proc/connect-test-home"},
+            "/proc/connect-test-home",
+        ),
+        (
+            {
+                "CONNECT_HOME": "",
+                "XDG_CONFIG_HOME": "/proc/connect-test-data",
+                "XDG_DATA_HOME": "/proc/connect-test-data",
+            },
+            "/proc/connect-test-data",
+        ),
+    ],
+    ids=["CONNECT_HOME", "HOME", "XDG_DATA_HOME"],
+)
+@pytest.mark.parametrize("command", [("add", "Walk"), ("done", "walk")], ids=["add", "done"])
+def test_a_data_folder_that_cannot_be_made_is_one_sentence_not_a_traceback(connect, variables, folder, command):
+    result = connect(*command, env=variables)
+    assert_one_line_error(result, Path(folder))
+    assert "Cannot create the folder" in result.err
+
+
 @needs_non_root
 def test_read_only_data_folder_refuses_the_write_and_keeps_the_file(connect, home):
     seed(home)
@@ -542,6 +569,31 @@ def test_a_write_across_months_checks_every_file_before_writing_any(home):
     os.chmod(november, 0o600)
     assert "read-only" in caught.value.message
     assert {p.name: p.read_bytes() for p in home.glob("connect*.json")} == before  # October was not written
+
+
+@pytest.mark.parametrize("first", ["one by one", "in bulk"])
+def test_bulk_inserts_number_records_as_tinydb_does_and_later_inserts_follow_them(home, first):
+    """A month new to the transaction gets its table in one go: numbered 1..n, and an insert after it goes on at n+1."""
+    store, walk = seed(home)  # November holds a check-in and a skip; October has no file yet
+    october = [checkin(walk.id, date(2026, 10, day)) for day in (3, 1, 2)]
+    with store.transaction() as tx:
+        if first == "one by one":
+            tx.add_checkin(october[0])
+            tx.add_checkins(october[1:])
+        else:
+            tx.add_checkins(october[:2])
+            tx.add_checkin(october[2])
+        tx.add_checkins([checkin(walk.id, date(2026, 11, 20))])  # a month with check-ins: TinyDB's own insert
+        tx.add_skips([Skip(id=new_id(), habit_id=walk.id, day=date(2026, 10, 9))])
+        tx.add_skips([Skip(id=new_id(), habit_id=walk.id, day=date(2026, 9, 9))])  # the bulk insert alone: written
+    assert [r["date"] for r in json.loads(month_file(home, "2026-09").read_text())["skips"].values()] == ["2026-09-09"]
+    stored = json.loads(month_file(home, "2026-10").read_text())
+    assert list(stored["checkins"]) == ["1", "2", "3"]
+    assert [r["id"] for r in stored["checkins"].values()] == [c.id for c in october]
+    assert [r["date"] for r in stored["skips"].values()] == ["2026-10-09"]
+    assert list(json.loads(month_file(home).read_text())["checkins"]) == ["1", "2"]
+    snapshot = store.load()
+    assert sorted(c.day.day for c in snapshot.checkins if c.day.month == 10) == [1, 2, 3]
 
 
 def test_a_crash_between_the_files_of_one_commit_is_finished_by_the_next_command(home, monkeypatch):
