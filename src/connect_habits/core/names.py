@@ -58,13 +58,16 @@ def _not_found_message(habits: Sequence[Habit], query: str) -> str:
 
 
 def _likeness(query: str, habit: Habit) -> float:
-    """How close a mistyped query is to a habit's name or slug, or to their beginnings (for prefixes)."""
+    """How close a mistyped query is to a habit's name or slug, to their beginnings (for prefixes), or to a word
+    of the name ('walk' for 'Evening walk')."""
     import difflib  # only a name that matches nothing needs it
 
     wanted = _fold(query)
+    name = _fold(habit.name)
+    texts = (name, habit.slug, *name.split()[1:])
     scores = [
         difflib.SequenceMatcher(None, wanted, candidate).ratio()
-        for text in (_fold(habit.name), habit.slug)
+        for text in texts
         for candidate in (text, text[: len(wanted)])
     ]
     return max(scores)
