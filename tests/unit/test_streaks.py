@@ -197,6 +197,10 @@ def test_the_day_a_habit_is_added_counts_only_if_done(cadence, created, picture,
         ("3/week", None, "ssss", 0, (0, 2, "times")),  # prorated: ceil(3 * 3 / 7)
         (None, "2h/week", [45, 50], 0, (95, 120, "minutes")),
         ("weekdays", "30m/day", [30, 10], 0, (40, 150, "minutes")),
+        ("3/week", None, "", 9, (0, 0, "times")),  # a week over before the habit was added: nothing was due
+        (None, "2h/week", [], 7, (0, 0, "minutes")),
+        ("daily", None, "", 9, (0, 0, "times")),  # as for a daily one
+        ("3/week", None, "x", 9, (1, 3, "times")),  # a check-in from before (an import) begins its history
     ],
 )
 def test_week_progress(cadence, goal, picture, created, expected):

@@ -57,6 +57,8 @@ def week_progress(habit: Habit, history: History, start: date, today: date | Non
     unit = progress_unit(habit)
     as_of = min(start + timedelta(days=6), today or start + timedelta(days=6))
     if habit.week_based:  # a month's habit: the month the week (so far) ends in
+        if as_of < history_start(habit, history):
+            return Progress(0, 0, unit)  # a week over before the habit began: nothing was due (as for a daily one)
         result = week_result(habit, history, period_start(habit, as_of) if monthly(habit) else start)
         return Progress(result.amount, result.target, unit)
     if habit.cadence.rolling:  # how many in the window that ends on the week's last day so far
