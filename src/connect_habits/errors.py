@@ -16,7 +16,11 @@ class InvalidInput(ConnectError):
 
 
 class HabitNotFound(ConnectError):
-    """No habit matches the name the user gave."""
+    """No habit matches the name the user gave (`query`, when it was a habit's name that was looked for)."""
+
+    def __init__(self, message: str, query: str | None = None):
+        super().__init__(message)
+        self.query = query
 
 
 class AmbiguousHabit(ConnectError):

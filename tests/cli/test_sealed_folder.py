@@ -210,6 +210,15 @@ def test_a_new_key_made_on_one_device_and_taken_on_the_other(couple, folder):
     assert "logged before taking it" in note_of(alex)
     waiting = sam("log", now=TUE)
     assert "connect sync code CODE" in waiting.err
+    # Alex's habit is in a file Sam cannot open yet: a name not found says so, not "add one"; each warning once.
+    lost = sam("done", "Tech-free dinner", now=TUE)
+    assert lost.code == 1 and "Traceback" not in lost.err
+    [warning, error] = lost.err.splitlines()
+    assert warning.startswith("Warning: ") and "connect sync code CODE" in warning
+    assert error == (
+        "Error: There is no habit 'Tech-free dinner' in the files that can be read now; one of the shared folder "
+        "cannot (see the warning), and it may be there."
+    )
     assert "already uses" in sam.ok("sync", "code", old, now=TUE).out
     took = sam.ok("sync", "code", new, now=WED)
     assert "now uses the new pairing code" in took.out

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from .. import clock
 from ..storage.paths import resolve_paths
 from .output import echo
+from .output import warn as warn_once
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
@@ -114,7 +115,7 @@ class Context:
 def warn(snapshot) -> None:
     """Say which shared files could not be read this time (they are read again next time)."""
     for warning in getattr(snapshot, "warnings", ()):
-        echo(f"Warning: {warning}", err=True)
+        warn_once(warning)
 
 
 def only(name: str):

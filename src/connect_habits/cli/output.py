@@ -98,12 +98,22 @@ def style() -> Style:
 ABORTED = "Aborted; nothing changed."
 
 
+WARNED: list[str] = []  # the warnings this process printed, each once
+
+
+def warn(warning: str) -> None:
+    """`Warning: ...` on stderr, once per process however many reads came upon it."""
+    if warning not in WARNED:
+        WARNED.append(warning)
+        echo(f"Warning: {warning}", err=True)
+
+
 def exit_after(run) -> None:
     """Call `run` and exit with the code it returns; a ConnectError becomes one line on stderr and its code."""
     try:
         result = run()
     except ConnectError as error:
-        echo(f"Error: {printable(error.message)}", err=True)
+        echo(f"Error: {printable(_error_message(error))}", err=True)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         echo("Interrupted.", err=True)
@@ -113,6 +123,18 @@ def exit_after(run) -> None:
         sys.stderr.close()
         sys.exit(0)
     sys.exit(result if isinstance(result, int) else 0)
+
+
+def _error_message(error: ConnectError) -> str:
+    from ..errors import HabitNotFound
+
+    query = getattr(error, "query", None)
+    if isinstance(error, HabitNotFound) and query is not None and WARNED:  # not "add one": it may be in that file
+        return (
+            f"There is no habit '{query}' in the files that can be read now; one of the shared folder cannot "
+            "(see the warning), and it may be there."
+        )
+    return error.message
 
 
 def read_line(prompt: str = "") -> str:

@@ -40,7 +40,7 @@ def resolve(habits: Sequence[Habit], query: str) -> Habit:
             raise AmbiguousHabit(
                 f"'{query}' matches more than one habit: {listing}; type more of the name, or the slug."
             )
-    raise HabitNotFound(_not_found_message(habits, query))
+    raise HabitNotFound(_not_found_message(habits, query), query)
 
 
 def _not_found_message(habits: Sequence[Habit], query: str) -> str:
