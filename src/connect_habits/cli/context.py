@@ -7,8 +7,7 @@ from collections.abc import Iterator
 
 from .. import clock
 from ..storage.paths import resolve_paths
-from .output import echo
-from .output import warn as warn_once
+from .output import echo, warn_once
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:

@@ -101,7 +101,7 @@ ABORTED = "Aborted; nothing changed."
 WARNED: list[str] = []  # the warnings this process printed, each once
 
 
-def warn(warning: str) -> None:
+def warn_once(warning: str) -> None:
     """`Warning: ...` on stderr, once per process however many reads came upon it."""
     if warning not in WARNED:
         WARNED.append(warning)

@@ -8,7 +8,7 @@ month's reading: neither reads the years between.
 from __future__ import annotations
 
 from .context import Context
-from .output import warn
+from .output import warn_once
 
 
 def week_reading(ctx: Context, first, when, today):
@@ -34,7 +34,7 @@ def week_reading(ctx: Context, first, when, today):
     overlay(past, ctx.private_notes().notes)
     for warning in past.warnings:
         if warning not in snapshot.warnings:
-            warn(warning)
+            warn_once(warning)
             snapshot.warnings.append(warning)
     best = best_streaks(
         snapshot.habits,

@@ -288,6 +288,7 @@ class Transaction:
         # inserted into it, which it never has: the key would be there.
         data[table] = {str(number): record for number, record in enumerate(records, start=1)}
         db.storage.write(data)
+        db.table(table).clear_cache()  # as TinyDB's own writes do: no search made before sees the table empty
 
     def remove_checkin(self, checkin: CheckIn) -> None:
         """An undo: a removal record, so it wins on every device that has seen the check-in; its private note goes."""
