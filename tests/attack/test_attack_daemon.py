@@ -71,6 +71,29 @@ def test_w5_a_data_folder_taken_away_and_put_back_is_read_and_watched_again(
     assert daemon.terminate() < 2.0
 
 
+def test_w5_a_folder_emptied_first_and_removed_after_the_daemon_reread_it_is_still_noticed(
+    cli, run_daemon, notification_server, home, tmp_path
+):
+    # What a slow `rm -r` does: the files go, the daemon wakes and reads the half-empty folder, and the
+    # folder itself goes later. The daemon's lock is open inside it, so the kernel says nothing of the folder.
+    daemon = run_daemon()
+    daemon.wait_started()
+    shutil.copytree(home, tmp_path / "away")
+    for child in home.iterdir():
+        child.unlink()
+    deadline = time.monotonic() + 20
+    while daemon.output().count("loaded 0 habits") < 2:
+        assert time.monotonic() < deadline, daemon.output()
+        time.sleep(0.05)
+    time.sleep(1.5)  # past the second look the daemon takes after a change
+    assert "removed or moved away" not in daemon.output()
+    remove_while_the_daemon_runs(home)
+    daemon.wait_for_log("removed or moved away", timeout=10)
+    shutil.copytree(tmp_path / "away", home)
+    daemon.wait_for_log("the watched folders are back")
+    assert daemon.terminate() < 2.0
+
+
 def test_w5_a_second_daemon_started_while_the_folder_was_gone_keeps_it_and_the_first_steps_aside(
     cli, run_daemon, notification_server, home, tmp_path
 ):

@@ -10,7 +10,8 @@ import struct
 import sys
 from pathlib import Path
 
-_IN_CLOSE_WRITE, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x8, 0x80, 0x100, 0x200
+_IN_CLOSE_WRITE, _IN_MOVED_FROM, _IN_MOVED_TO, _IN_CREATE, _IN_DELETE = 0x8, 0x40, 0x80, 0x100, 0x200
+_IN_MASK_ADD = 0x20000000  # a parent that is itself a watched folder keeps what it was watched for
 # The watched folder itself went away (removed, or moved elsewhere): its watch is dead from then on.
 _IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED = 0x400, 0x800, 0x8000
 _GONE = _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_IGNORED
@@ -33,6 +34,8 @@ class FileWatcher:
         self.pattern = pattern
         self._names = {f.name for f in files}
         self._fd: int | None = None
+        self._watches: set[int] = set()  # the watched folders' own watches
+        self._entries: dict[int, set[str]] = {}  # a parent's watch -> the names of watched folders in it
         self.gone = False  # a watched folder was removed or moved away since the watch began
         self._identity = {folder: _identity(folder) for folder in self.folders}
         self.missing = {folder for folder, identity in self._identity.items() if identity is None}
@@ -66,9 +69,19 @@ class FileWatcher:
             mask = _IN_CLOSE_WRITE | _IN_MOVED_TO | _IN_CREATE | _IN_DELETE | _IN_DELETE_SELF | _IN_MOVE_SELF
             # A missing folder is not created here: a restore (`cp -a`) would then land inside it.
             for folder in sorted(folders - self.missing):
-                if libc.inotify_add_watch(fd, os.fsencode(folder), mask) < 0:
+                watch = libc.inotify_add_watch(fd, os.fsencode(folder), mask)
+                if watch < 0:
                     os.close(fd)
                     return None
+                self._watches.add(watch)
+            # While a file in a folder is held open (the daemon's lock is), the kernel keeps the folder's
+            # inode and reports no removal of it; the removal of its name from the parent is reported.
+            for folder in sorted(folders - self.missing):
+                entry = libc.inotify_add_watch(
+                    fd, os.fsencode(folder.parent), _IN_DELETE | _IN_MOVED_FROM | _IN_MASK_ADD
+                )
+                if entry >= 0:
+                    self._entries.setdefault(entry, set()).add(folder.name)
             return fd
         except (OSError, AttributeError):
             return None
@@ -113,12 +126,13 @@ class FileWatcher:
                 return hit
             offset = 0
             while offset + _EVENT.size <= len(data):
-                _, mask, _, length = _EVENT.unpack_from(data, offset)
+                watch, mask, _, length = _EVENT.unpack_from(data, offset)
                 name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 text = os.fsdecode(name)
-                if mask & _GONE:
+                if mask & _GONE or (mask & (_IN_DELETE | _IN_MOVED_FROM) and text in self._entries.get(watch, ())):
                     self.gone = hit = True
-                hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
+                if watch in self._watches:
+                    hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
                 offset += _EVENT.size + length
 
     def close(self) -> None:
