@@ -93,6 +93,12 @@ def test_a_limits_streak_counts_kept_days_and_breaks_as_soon_as_it_is_passed(amo
     assert current_streak(h, history(amounts), date(2026, 11, today)) == streak
 
 
+def test_a_limit_challenge_counts_its_first_day_kept_unless_it_was_also_the_day_it_was_added():
+    # Added on the 1st, starting on the 5th: the 5th is a whole day under the limit, so it counts.
+    h = with_id(habit(limit="1h/day", starts="2026-11-05"))
+    assert current_streak(h, history({}), date(2026, 11, 8)) == 3  # the 5th, 6th and 7th; the 8th is today
+
+
 @pytest.mark.parametrize(
     "amounts, today, streak",
     [({}, 26, 3), ({10: 200, 11: 200}, 26, 1), ({23: 301}, 26, 0)],

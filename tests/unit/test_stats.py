@@ -91,6 +91,19 @@ def test_completion_rate_and_weekdays():
     assert by_weekday[0] == 1.0 and by_weekday[2] == 0.0 and by_weekday[5] is None
 
 
+@pytest.mark.parametrize(
+    "picture, monday_rate",
+    [
+        ("x......" + ".", 1.0),  # today (a Monday) not logged yet: not counted, as the day is not over
+        ("x......" + "x", 1.0),  # today logged: counted, and met
+        ("......." + ".", 0.0),  # last Monday missed, today not counted
+        ("......." + "x", 0.5),
+    ],
+)
+def test_today_counts_in_the_weekday_rates_only_once_logged(picture, monday_rate):
+    assert weekday_completion(make_habit("daily"), make_history(picture), day(7))[0] == monday_rate
+
+
 def test_weekly_rates_for_a_sparkline():
     habit = make_habit("daily", created=7)
     rates = weekly_rates(habit, make_history("." * 7 + "xxxx.xx" + "x"), day(14), weeks=3)

@@ -9,7 +9,7 @@ import math
 from collections import namedtuple
 from datetime import date, timedelta
 
-from .cadence import day_met, in_span, is_due, period_start, week_start
+from .cadence import day_met, due_test, in_span, period_start, week_start
 from .challenges import challenge_result
 from .history import History, history_start
 from .model import Habit
@@ -107,12 +107,17 @@ def strength_scan(
     bounded = habit.starts is not None or habit.ends is not None
     begin = history_start(habit, history)
     span = timedelta(days=window)
+    # The scan runs over every day of ten years for every habit: the lookups are hoisted out of the loop.
+    amounts = history.minutes if measured else history.count
+    skipped_days = history.skipped
+    end = today if stop is None else min(today, stop - ONE_DAY)
 
     def units(day: date) -> float:
-        return history.minutes.get(day, 0) if measured else (1 if history.logged(day) else 0)
+        amount = amounts.get(day, 0)
+        return amount if measured else (1 if amount > 0 else 0)
 
     day = start
-    while day <= today and (stop is None or day < stop):
+    while day <= end:
         rolling += units(day)
         if (day - span) >= begin:
             rolling -= units(day - span)
@@ -120,11 +125,12 @@ def strength_scan(
             value = min(1.0, max(0.0, 1 - (rolling - target) / target))
         else:
             value = min(1.0, rolling / target) if target else 0.0
-        skipped = (day in history.skipped and not history.logged(day)) or (bounded and not in_span(habit, day))
+        logged = history.count.get(day, 0) > 0
+        skipped = (day in skipped_days and not logged) or (bounded and not in_span(habit, day))
         if limit:
             still_open = day == today and rolling <= target
         else:
-            still_open = day == today and value < 1 and not history.logged(day)
+            still_open = day == today and value < 1 and not logged
         if not skipped and not still_open:
             score = score * m + value * (1 - m)
         day += ONE_DAY
@@ -199,15 +205,21 @@ def weekday_scan(
     habit: Habit, history: History, start: date, today: date, met: list[int], due: list[int], stop: date | None = None
 ) -> tuple[list[int], list[int]]:
     """Tally met and due days by weekday from `start` to `today` (or before `stop`), onto `met` and `due`."""
+    week_based = habit.week_based
+    any_day = week_based or bool(habit.cadence.rolling)  # counted on any day of its span, not on due days
+    counts_of, minutes_of, skipped = history.count, history.minutes, history.skipped
+    due_on = due_test(habit)
+    end = today if stop is None else min(today, stop - ONE_DAY)
     day = start
-    while day <= today and (stop is None or day < stop):
-        counts = ((habit.week_based or bool(habit.cadence.rolling)) and in_span(habit, day)) or is_due(habit, day)
-        if counts and day not in history.skipped and not (day == today and not history.logged(day)):
-            due[day.weekday()] += 1
-            if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)) or (
-                habit.week_based and history.logged(day)
-            ):
-                met[day.weekday()] += 1
+    while day <= end:
+        counts = in_span(habit, day) if any_day else due_on(day)
+        if counts and day not in skipped:
+            count = counts_of.get(day, 0)
+            if not (day == today and count <= 0):
+                weekday = day.weekday()
+                due[weekday] += 1
+                if day_met(habit, count, minutes_of.get(day, 0)) or (week_based and count > 0):
+                    met[weekday] += 1
         day += ONE_DAY
     return met, due
 

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from .cadence import (
     day_met,
+    due_test,
     first_day,
     in_span,
     is_due,
@@ -235,19 +236,25 @@ def period_outcomes(
                 yield day, False
             day += ONE_DAY
         return
+    due_on = due_test(habit)
+    limited, first = habit.limit is not None, first_day(habit)
+    counts, minutes, skipped = history.count, history.minutes, history.skipped
+    end = today if stop is None else min(today, stop - ONE_DAY)
     day = start
-    while day <= today and (stop is None or day < stop):
-        if is_due(habit, day) and habit.limit is not None:
-            if not day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
-                yield day, False
-            elif day in history.skipped or day == today or (day == habit.created and not history.logged(day)):
-                yield day, None
-            else:
+    while day <= end:
+        if due_on(day):
+            count = counts.get(day, 0)
+            met = day_met(habit, count, minutes.get(day, 0))
+            if limited:
+                if not met:
+                    yield day, False
+                elif day in skipped or day == today or (day == habit.created and count <= 0):
+                    yield day, None
+                else:
+                    yield day, True
+            elif met:
                 yield day, True
-        elif is_due(habit, day):
-            if day_met(habit, history.count.get(day, 0), history.minutes.get(day, 0)):
-                yield day, True
-            elif day in history.skipped or day == today or day == first_day(habit):
+            elif day in skipped or day == today or day == first:
                 yield day, None
             else:
                 yield day, False
