@@ -15,6 +15,8 @@ _IN_MASK_ADD = 0x20000000  # a parent that is itself a watched folder keeps what
 # The watched folder itself went away (removed, or moved elsewhere): its watch is dead from then on.
 _IN_DELETE_SELF, _IN_MOVE_SELF, _IN_IGNORED = 0x400, 0x800, 0x8000
 _GONE = _IN_DELETE_SELF | _IN_MOVE_SELF | _IN_IGNORED
+_ENTRY = _IN_DELETE | _IN_MOVED_FROM | _IN_MOVED_TO  # a folder's name removed, moved away or moved over
+_IN_Q_OVERFLOW = 0x4000  # events were lost: anything may have changed
 _EVENT = struct.Struct("iIII")
 POLL_SECONDS = 5.0
 SETTLE_SECONDS = 1.0  # after a change, how soon the daemon looks again (a folder may be half removed)
@@ -76,12 +78,13 @@ class FileWatcher:
                 self._watches.add(watch)
             # While a file in a folder is held open (the daemon's lock is), the kernel keeps the folder's
             # inode and reports no removal of it; the removal of its name from the parent is reported.
+            # Added after the folders' own watches, with IN_MASK_ADD: a parent that is a watched folder too
+            # keeps its own mask. A symlinked folder's target has its own parent: both are watched.
             for folder in sorted(folders - self.missing):
-                entry = libc.inotify_add_watch(
-                    fd, os.fsencode(folder.parent), _IN_DELETE | _IN_MOVED_FROM | _IN_MASK_ADD
-                )
-                if entry >= 0:
-                    self._entries.setdefault(entry, set()).add(folder.name)
+                for path in {folder, Path(os.path.realpath(folder))}:
+                    entry = libc.inotify_add_watch(fd, os.fsencode(path.parent), _ENTRY | _IN_MASK_ADD)
+                    if entry >= 0:  # a parent not readable: the folder's own watch and its identity remain
+                        self._entries.setdefault(entry, set()).add(path.name)
             return fd
         except (OSError, AttributeError):
             return None
@@ -129,8 +132,10 @@ class FileWatcher:
                 watch, mask, _, length = _EVENT.unpack_from(data, offset)
                 name = data[offset + _EVENT.size : offset + _EVENT.size + length].rstrip(b"\0")
                 text = os.fsdecode(name)
-                if mask & _GONE or (mask & (_IN_DELETE | _IN_MOVED_FROM) and text in self._entries.get(watch, ())):
+                if mask & _GONE or (mask & _ENTRY and text in self._entries.get(watch, ())):
                     self.gone = hit = True
+                if mask & _IN_Q_OVERFLOW:
+                    hit = True
                 if watch in self._watches:
                     hit = hit or text in self._names or bool(self.pattern and self.pattern.fullmatch(text))
                 offset += _EVENT.size + length
