@@ -143,12 +143,19 @@ def test_week_of_another_date(connect):
     assert week["habits"][0]["days"]["2026-11-18"] == "done"
 
 
-def test_a_future_date_is_refused_and_changes_nothing(connect, home):
+@pytest.mark.parametrize("day", ["2026-11-27", "tomorrow"])
+def test_a_future_date_is_refused_and_changes_nothing(connect, home, day):
     connect("add", "Talk")
     before = (home / "connect.json").read_bytes()
-    message = one_error_line(connect("done", "talk", "--date", "2026-11-27"))
-    assert "future" in message
+    message = one_error_line(connect("done", "talk", "--date", day))
+    assert message == "Error: 2026-11-27 is in the future; you can only log what has happened."
     assert (home / "connect.json").read_bytes() == before
+
+
+def test_tomorrow_can_be_skipped_ahead_and_taken_back(connect):
+    connect("add", "Talk")
+    assert connect("skip", "talk", "--date", "tomorrow").out == "Skipping 'Talk' on 2026-11-27.\n"
+    assert connect("unskip", "talk", "--date", "tomorrow").out == "Took back 1 skipped day of 'Talk', 2026-11-27.\n"
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,13 @@ def undo(name: str, day: str, by: str | None) -> None:
 
 ALL_HABITS = Option(("--all",), "every", FLAG, False, "Every active habit (a holiday, an illness).")
 RANGE = (
-    Option(("--date",), "day", TEXT, None, "One day: YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago."),
+    Option(
+        ("--date",),
+        "day",
+        TEXT,
+        None,
+        "One day: YYYY-MM-DD, today, yesterday, tomorrow, a weekday (wed) or N days ago.",
+    ),
     Option(("--from",), "start", TEXT, None, "First day of a range."),
     Option(("--to",), "end", TEXT, None, "Last day of a range."),
 )

@@ -40,12 +40,10 @@ def parse_length(text: str) -> int:
 
 
 def parse_day(text: str, today: date, option: str) -> date | None:
-    """A day as `parse_date` reads it, or `tomorrow`; None for `none` (no start or end)."""
+    """A day as `parse_date` reads it; None for `none` (no start or end)."""
     spec = text.strip().lower()
     if spec in _NONE:
         return None
-    if spec == "tomorrow":
-        return today + ONE_DAY
     try:
         return parse_date(text, today)
     except InvalidInput as error:

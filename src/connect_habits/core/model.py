@@ -390,13 +390,13 @@ def parse_time(text: str) -> str:
 
 
 def parse_date(text: str, today: date) -> date:
-    """A date from `YYYY-MM-DD`, `today`, `yesterday`, a weekday (`wed`: the last one, today included),
-    `N days ago`, or `last` / `last week` (a week ago)."""
+    """A date from `YYYY-MM-DD`, `today`, `yesterday`, `tomorrow`, a weekday (`wed`: the last one, today
+    included), `N days ago`, or `last` / `last week` (a week ago)."""
     spec = " ".join(text.strip().lower().split())
     if spec == "today":
         return today
-    if spec == "yesterday":
-        return today - timedelta(days=1)
+    if spec in ("yesterday", "tomorrow"):  # tomorrow: a skip planned ahead; a check-in is told it is the future
+        return today + timedelta(days=1 if spec == "tomorrow" else -1)
     if spec in ("last", "last week"):
         return today - timedelta(days=7)
     for number, name in enumerate(_FULL_DAY_NAMES):
@@ -413,4 +413,6 @@ def parse_date(text: str, today: date) -> date:
         if not 1900 <= value.year <= 2999:  # far from the calendar's ends, where week arithmetic overflows
             raise InvalidInput(f"'{text}' is too far in the past or future; use a year from 1900 to 2999.")
         return value
-    raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, today, yesterday, a weekday (wed) or N days ago.")
+    raise InvalidInput(
+        f"'{text}' is not a date; use YYYY-MM-DD, today, yesterday, tomorrow, a weekday (wed) or N days ago."
+    )
