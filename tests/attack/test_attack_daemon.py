@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import time
@@ -103,11 +104,20 @@ def test_w5_a_second_daemon_started_while_the_folder_was_gone_keeps_it_and_the_f
     shutil.copytree(home, away)
     remove_while_the_daemon_runs(home)
     first.wait_for_log("removed or moved away")
-    home.mkdir()
-    second = run_daemon()  # the folder is back, empty, and a new daemon took it over
-    second.wait_started()
+    # Held still while the folder comes back and a new daemon takes it over; else it might look first.
+    first.process.send_signal(signal.SIGSTOP)
+    try:
+        home.mkdir()
+        second = run_daemon()
+        second.wait_started()
+    finally:
+        first.process.send_signal(signal.SIGCONT)
     assert first.process.wait(timeout=20) == 3  # no restart loop: the unit does not restart on this status
     assert "another connect daemon runs" in first.output()
+    # What the first one knew is not written over the second one's state as it goes.
+    assert json.loads((home / "daemon-state.json").read_text())["pid"] == second.process.pid
+    status = json.loads(cli("daemon", "status", "--json").stdout)
+    assert (status["running"], status["pid"]) == (True, second.process.pid)
     assert second.terminate() < 2.0
 
 

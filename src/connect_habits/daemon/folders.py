@@ -46,6 +46,20 @@ class Folders(DaemonPart):
         self.lock = lock
         return True
 
+    def _holds_folder(self) -> bool:
+        """False when the data folder's daemon lock is another file than the one this daemon holds: a folder
+        put back while the daemon was blind may be another daemon's already (True before `run` takes a lock)."""
+        if self.lock < 0:
+            return True
+        try:
+            here = os.stat(self.paths.data_dir / DAEMON_LOCK)
+        except FileNotFoundError:
+            return True  # no other daemon has taken the folder: one would have made its lock file
+        except OSError:
+            return False
+        held = os.fstat(self.lock)
+        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+
     def _watched_folders(self) -> set[Path]:
         return {self.paths.data_file.parent, self.paths.config_file.parent} | (
             {self.store.layout.folder} if self.store.layout.folder else set()

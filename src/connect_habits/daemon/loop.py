@@ -271,6 +271,8 @@ class Daemon(Buttons, Digest, PartnerNews, Snoozes, Folders):
     def _save_state(self) -> None:
         if not self.paths.data_dir.is_dir():
             return  # the folder is gone (a restore under way?): making it anew would put the restore inside it
+        if not self._holds_folder():
+            return  # a folder put back is another daemon's (it steps aside) or not taken yet: its state is not ours
         try:
             save_state(self.paths.state_file, self.state)
         except ConnectError as error:
