@@ -77,15 +77,14 @@ def test_w5_a_folder_emptied_first_and_removed_after_the_daemon_reread_it_is_sti
 ):
     # What a slow `rm -r` does: the files go, the daemon wakes and reads the half-empty folder, and the
     # folder itself goes later. The daemon's lock is open inside it, so the kernel says nothing of the folder.
+    cli("add", "Walk")  # the data file: its removal is what the daemon wakes for
     daemon = run_daemon()
     daemon.wait_started()
+    daemon.wait_for_log("loaded 1 habits")
     shutil.copytree(home, tmp_path / "away")
     for child in home.iterdir():
         child.unlink()
-    deadline = time.monotonic() + 20
-    while daemon.output().count("loaded 0 habits") < 2:
-        assert time.monotonic() < deadline, daemon.output()
-        time.sleep(0.05)
+    daemon.wait_for_log("loaded 0 habits")
     time.sleep(1.5)  # past the second look the daemon takes after a change
     assert "removed or moved away" not in daemon.output()
     remove_while_the_daemon_runs(home)
