@@ -20,6 +20,7 @@ from .streaks import (
     PENDING,
     day_status,
     period_outcomes,
+    scan_end,
     streak_runs,
 )
 from .week import streak_unit
@@ -110,7 +111,7 @@ def strength_scan(
     # The scan runs over every day of ten years for every habit: the lookups are hoisted out of the loop.
     amounts = history.minutes if measured else history.count
     skipped_days = history.skipped
-    end = today if stop is None else min(today, stop - ONE_DAY)
+    end = scan_end(today, stop)
 
     def units(day: date) -> float:
         amount = amounts.get(day, 0)
@@ -209,7 +210,7 @@ def weekday_scan(
     any_day = week_based or bool(habit.cadence.rolling)  # counted on any day of its span, not on due days
     counts_of, minutes_of, skipped = history.count, history.minutes, history.skipped
     due_on = due_test(habit)
-    end = today if stop is None else min(today, stop - ONE_DAY)
+    end = scan_end(today, stop)
     day = start
     while day <= end:
         counts = in_span(habit, day) if any_day else due_on(day)

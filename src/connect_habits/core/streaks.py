@@ -28,6 +28,11 @@ DONE, MISSED, SKIPPED, NOT_DUE, PENDING, FUTURE = "done", "missed", "skipped", "
 ONE_DAY = timedelta(days=1)
 
 
+def scan_end(today: date, stop: date | None) -> date:
+    """The last day a scan to `today` (or before `stop`) looks at."""
+    return today if stop is None else min(today, stop - ONE_DAY)
+
+
 # ---------------------------------------------------------------- weeks
 
 
@@ -239,7 +244,7 @@ def period_outcomes(
     due_on = due_test(habit)
     limited, first = habit.limit is not None, first_day(habit)
     counts, minutes, skipped = history.count, history.minutes, history.skipped
-    end = today if stop is None else min(today, stop - ONE_DAY)
+    end = scan_end(today, stop)
     day = start
     while day <= end:
         if due_on(day):

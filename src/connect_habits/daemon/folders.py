@@ -25,17 +25,24 @@ class Folders(DaemonPart):
     paths: Paths
     lock: int
 
+    def _lock_file_is_held(self) -> bool | None:
+        """Whether the data folder's daemon lock is the file this daemon holds; None when there is none."""
+        try:
+            here = os.stat(self.paths.data_dir / DAEMON_LOCK)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return False
+        held = os.fstat(self.lock)
+        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+
     def _relock(self) -> bool:
         """Hold the daemon lock of the data folder as it is now (a restored folder has a new lock file);
         False when another daemon holds it."""
-        path = self.paths.data_dir / DAEMON_LOCK
+        if self._lock_file_is_held():
+            return True  # the same folder, moved away and back
         try:
-            if os.stat(path).st_ino == os.fstat(self.lock).st_ino:
-                return True  # the same folder, moved away and back
-        except OSError:
-            pass
-        try:
-            lock = try_lock(path)
+            lock = try_lock(self.paths.data_dir / DAEMON_LOCK)
         except ConnectError as error:
             log.warning("could not take the daemon lock again: %s", error.message)
             return True
@@ -48,17 +55,9 @@ class Folders(DaemonPart):
 
     def _holds_folder(self) -> bool:
         """False when the data folder's daemon lock is another file than the one this daemon holds: a folder
-        put back while the daemon was blind may be another daemon's already (True before `run` takes a lock)."""
-        if self.lock < 0:
-            return True
-        try:
-            here = os.stat(self.paths.data_dir / DAEMON_LOCK)
-        except FileNotFoundError:
-            return True  # no other daemon has taken the folder: one would have made its lock file
-        except OSError:
-            return False
-        held = os.fstat(self.lock)
-        return (here.st_dev, here.st_ino) == (held.st_dev, held.st_ino)
+        put back while the daemon was blind may be another daemon's already (True before `run` takes a lock).
+        No lock file at all is still this daemon's folder: another daemon would have made one."""
+        return self.lock < 0 or self._lock_file_is_held() is not False
 
     def _watched_folders(self) -> set[Path]:
         return {self.paths.data_file.parent, self.paths.config_file.parent} | (
