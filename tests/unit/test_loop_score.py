@@ -54,6 +54,12 @@ def test_daily_with_three_of_those_days_skipped():
     assert strength(habit("daily"), history(done, skipped), TODAY) == pytest.approx(0.596033, abs=1e-4)
 
 
+def test_a_day_skipped_and_still_done_counts_as_done():
+    done = [back(n) for n in range(20)]
+    both = strength(habit("daily"), history(done, [back(5), back(10), back(11)]), TODAY)
+    assert both == strength(habit("daily"), history(done), TODAY)
+
+
 def test_every_two_days_done_today_and_yesterday():
     assert strength(habit("every 2 days"), history([TODAY, back(1)]), TODAY) == pytest.approx(0.054816, abs=1e-4)
 

@@ -105,36 +105,32 @@ def strength_scan(
     m = 0.5 ** (math.sqrt(frequency(habit)) / 13)
     window, target = rolling_target(habit)
     measured, limit = habit.measured, habit.limit is not None
-    bounded = habit.starts is not None or habit.ends is not None
-    begin = history_start(habit, history)
-    span = timedelta(days=window)
-    # The scan runs over every day of ten years for every habit: the lookups are hoisted out of the loop.
-    amounts = history.minutes if measured else history.count
-    skipped_days = history.skipped
-    end = scan_end(today, stop)
-
-    def units(day: date) -> float:
-        amount = amounts.get(day, 0)
-        return amount if measured else (1 if amount > 0 else 0)
-
-    day = start
-    while day <= end:
-        rolling += units(day)
-        if (day - span) >= begin:
-            rolling -= units(day - span)
+    # The scan runs over every day of ten years for every habit: it counts days as ordinals, and what it asks of
+    # a day is looked up in tables made once (a day's units, whether it is logged, whether it is left out).
+    first, last, begin = start.toordinal(), scan_end(today, stop).toordinal(), history_start(habit, history).toordinal()
+    now = today.toordinal()
+    if measured:
+        units = {day.toordinal(): amount for day, amount in history.minutes.items()}
+    else:
+        units = {day.toordinal(): 1 for day, count in history.count.items() if count > 0}
+    logged = {day.toordinal() for day, count in history.count.items() if count > 0}
+    left_out = {day.toordinal() for day in history.skipped} - logged  # a day logged counts, skipped or not
+    low = habit.starts.toordinal() if habit.starts is not None else first
+    high = habit.ends.toordinal() if habit.ends is not None else last
+    unit = units.get
+    for day in range(first, last + 1):
+        rolling += unit(day, 0)
+        if day - window >= begin:
+            rolling -= unit(day - window, 0)
         if limit:  # Loop's "at most": full while under, nothing at twice the limit
             value = min(1.0, max(0.0, 1 - (rolling - target) / target))
         else:
             value = min(1.0, rolling / target) if target else 0.0
-        logged = history.count.get(day, 0) > 0
-        skipped = (day in skipped_days and not logged) or (bounded and not in_span(habit, day))
-        if limit:
-            still_open = day == today and rolling <= target
-        else:
-            still_open = day == today and value < 1 and not logged
-        if not skipped and not still_open:
-            score = score * m + value * (1 - m)
-        day += ONE_DAY
+        if day in left_out or day < low or day > high:
+            continue
+        if day == now and (rolling <= target if limit else value < 1 and day not in logged):
+            continue  # today, still open
+        score = score * m + value * (1 - m)
     return score, rolling
 
 
