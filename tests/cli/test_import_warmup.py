@@ -5,6 +5,9 @@ byte for byte, the one the store makes by reading the files back, and every comm
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,111 @@ def test_an_import_makes_the_cache_the_files_would_make(connect, long_home, tmp_
     assert Store(resolve_paths(env)).load(since=TODAY, today=TODAY).folds
     monkeypatch.undo()
     same_as_a_full_read(lambda *a, **k: connect(*a, **{**k, "env": {**env, **k.get("env", {})}}), COMMANDS, NOW)
+
+
+# ---------------------------------------------------------------- the folds made in a child process
+
+
+def _import_in_process(monkeypatch, source: Path, home: Path, *args: str) -> list:
+    """`connect import SOURCE ARGS` through the real entry point in this process, the child's folds kept at any
+    size; returns what each FoldsAhead.take gave (None: the child's folds were not taken)."""
+    from connect_habits.cli import entry
+    from connect_habits.interop import warmup
+
+    taken: list = []
+    take = warmup.FoldsAhead.take
+    monkeypatch.setattr(warmup, "HELPER_FROM", 0)
+    monkeypatch.setattr(warmup.FoldsAhead, "take", lambda self, inputs: taken.append(take(self, inputs)) or taken[-1])
+    monkeypatch.setenv("CONNECT_HOME", str(home))
+    monkeypatch.setenv("CONNECT_NOW", NOW)
+    with pytest.raises(SystemExit) as exit_:
+        entry.main(["import", str(source), *args])
+    assert exit_.value.code == 0
+    return taken
+
+
+@pytest.mark.parametrize("kind", ["json", "csv"])
+def test_the_folds_made_in_a_child_process_are_taken_and_are_the_ones_the_files_make(
+    connect,
+    long_home,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+    capfd,
+    kind,
+):
+    exported = connect("export", "--format", kind, now=NOW, env={"CONNECT_HOME": str(long_home)})
+    source = tmp_path / f"export.{kind}"
+    source.write_text(exported.out, newline="")
+    home = tmp_path / "imported"
+    taken = _import_in_process(monkeypatch, source, home, *(["--from", "csv"] if kind == "csv" else []))
+    assert len(taken) == 1 and taken[0] is not None, "the child's folds were not taken"
+    assert "Restored" in capfd.readouterr().out or kind == "csv"
+    made = (home / CACHE_FILE).read_bytes()
+    assert settled(made) == settled(cache_from_the_files(home))
+
+
+def test_a_merge_or_a_dry_run_starts_no_child(connect, long_home, tmp_path, monkeypatch):  # noqa: F811
+    source = tmp_path / "export.json"
+    source.write_text(connect("export", now=NOW, env={"CONNECT_HOME": str(long_home)}).out)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("a child process was started"))
+    assert _import_in_process(monkeypatch, source, tmp_path / "dry", "--dry-run") == []
+    home = tmp_path / "home"
+    shutil.copytree(long_home, home)
+    assert _import_in_process(monkeypatch, source, home, "--merge") == []
+
+
+def _made_ahead(long_home: Path, first_weekday: int = 0):
+    """A FoldsAhead started on the long home's history, and the inputs it makes its folds from."""
+    from connect_habits.core.folds import fold_point
+    from connect_habits.interop.warmup import FoldsAhead, fold_inputs
+
+    snapshot = Store(resolve_paths({"CONNECT_HOME": str(long_home)})).load(today=TODAY)
+    ahead = FoldsAhead()
+    ahead.start(snapshot, snapshot.checkins, snapshot.skips, TODAY, first_weekday)
+    return snapshot, ahead, fold_inputs(snapshot, fold_point(TODAY), first_weekday)
+
+
+def test_the_child_gives_the_folds_this_process_would_make_and_none_for_other_inputs(long_home, monkeypatch):  # noqa: F811
+    from connect_habits.core.folds import fold_point
+    from connect_habits.interop import warmup
+
+    monkeypatch.setattr(warmup, "HELPER_FROM", 0)
+    snapshot, ahead, inputs = _made_ahead(long_home)
+    with ahead:
+        made = ahead.take(inputs)
+    assert made == warmup.folds_before(snapshot, snapshot.checkins, snapshot.skips, fold_point(TODAY), 0)
+    assert made[0] and made[1]  # folds, and habits with history
+    for other in (
+        (*inputs[:1], 6, *inputs[2:]),  # the week starts on Sunday after all
+        (*inputs[:2], inputs[2][:-1], *inputs[3:]),  # a habit less
+        (*inputs[:3], ("p:kim",), inputs[4]),  # a partner more
+    ):
+        _, ahead, _ = _made_ahead(long_home)
+        with ahead:
+            assert ahead.take(other) is None
+    assert ahead.pid == 0 and ahead.reader == -1
+
+
+def test_the_child_holds_none_of_the_parents_files_and_is_stopped_when_not_taken(long_home, tmp_path, monkeypatch):  # noqa: F811
+    """The store's lock is free once the parent lets it go, though the child still runs; closing stops the child."""
+    import subprocess
+    import sys
+
+    from connect_habits.interop import warmup
+    from connect_habits.storage.fileio import locked
+
+    monkeypatch.setattr(warmup, "HELPER_FROM", 0)
+    monkeypatch.setattr(warmup, "folds_before", lambda *args: time.sleep(30))  # the child keeps running
+    lock_file = tmp_path / "connect.lock"
+    with locked(lock_file):
+        _, ahead, _ = _made_ahead(long_home)
+    assert ahead.pid
+    probe = (
+        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)"
+    )
+    free = subprocess.run([sys.executable, "-c", probe, str(lock_file)], capture_output=True, text=True)
+    assert free.returncode == 0, free.stderr
+    pid = ahead.pid
+    ahead.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)  # stopped and let go: no process, no zombie

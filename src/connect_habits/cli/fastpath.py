@@ -47,6 +47,8 @@ FAST_MODULES = {
     "inbox": "rituals",
     "checkins": "talk",
     "catalog": "firstrun",
+    "export": "transfer",
+    "import": "transfer",
 }
 
 

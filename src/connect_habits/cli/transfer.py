@@ -30,6 +30,7 @@ SOURCES = ("connect", "loop", "habitbull", "harsh", "csv")
         "json (a complete backup), csv (check-ins) or ics (reminders for a calendar).",
     ),
     Option(("--output", "-o"), "output", TEXT, None, "Write to this file instead of stdout."),
+    fast=True,
 )
 def export(format: str, output: str | None) -> None:
     """Export a backup (json), the check-ins for a spreadsheet (csv), or the reminders for a calendar (ics)."""
@@ -154,6 +155,7 @@ def _write_stdout(data: bytes) -> None:
         "yes",
         "With --from csv: yes (default) adds habits the file names and this home lacks; no leaves their rows out.",
     ),
+    fast=True,
 )
 def import_(file: str, merge: bool, source: str, dry_run: bool, create: str) -> None:
     """Restore or merge a JSON backup, or import another tracker's history (Loop, HabitBull, harsh, CSV)."""
@@ -183,13 +185,23 @@ def import_(file: str, merge: bool, source: str, dry_run: bool, create: str) -> 
 def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> None:
     from ..interop.foreign import import_foreign
     from ..interop.readers import read_foreign
+    from ..interop.warmup import FoldsAhead
 
-    with progress, ctx.transaction() as tx:
-        empty = _is_empty(tx.snapshot)
-        found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
-        summary = import_foreign(tx, found, ctx.today(), by=tx.snapshot.me, progress=progress, dry_run=dry_run)
-    echo(_foreign_line(summary))
-    _warm_summaries(tx.snapshot if empty else None)
+    with FoldsAhead() as ahead:
+        with progress, ctx.transaction() as tx:
+            empty = _is_empty(tx.snapshot)
+            found = read_foreign(kind, path, raw, name, tx.snapshot, create, progress)
+            summary = import_foreign(
+                tx,
+                found,
+                ctx.today(),
+                by=tx.snapshot.me,
+                progress=progress,
+                dry_run=dry_run,
+                before_adding=_folds_ahead(ctx, tx, ahead) if empty else None,
+            )
+        echo(_foreign_line(summary))
+        _warm_summaries(tx.snapshot if empty else None, ahead)
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
@@ -210,32 +222,54 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
     from ..interop.backup import import_backup, restored_config
     from ..interop.foreign import DryRun
+    from ..interop.warmup import FoldsAhead
     from ..storage.config import config_bytes
     from ..storage.paths import ensure_private_dir
 
-    with progress, ctx.transaction() as tx:
-        summary = import_backup(tx, text, merge, source=name, progress=progress)
-        if dry_run:
-            raise DryRun(summary)
-        if summary.restored:  # the settings come with the data, in the same commit: a restore is whole or not at all
-            ensure_private_dir(ctx.paths.config_file.parent)
-            tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
-    if summary.restored:
-        echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
-    else:
-        _report(summary, f"from {name}")
-    _warm_summaries(tx.snapshot if summary.restored else None)
+    with FoldsAhead() as ahead:
+        with progress, ctx.transaction() as tx:
+            restoring = _is_empty(tx.snapshot) and not dry_run
+            folds = _folds_ahead(ctx, tx, ahead) if restoring else None
+            summary = import_backup(tx, text, merge, source=name, progress=progress, before_adding=folds)
+            if dry_run:
+                raise DryRun(summary)
+            if summary.restored:  # the settings come with the data, in the same commit: whole or not at all
+                ensure_private_dir(ctx.paths.config_file.parent)
+                tx.also_write(ctx.paths.config_file, config_bytes(restored_config(ctx.config, summary.config or {})))
+        if summary.restored:
+            echo(f"Restored {_counts(summary, last=False)} and the settings from {name}.")
+        else:
+            _report(summary, f"from {name}")
+        _warm_summaries(tx.snapshot if summary.restored else None, ahead)
 
 
 def _is_empty(snapshot) -> bool:
     return not snapshot.habits and not snapshot.checkins and not snapshot.skips
 
 
-def _warm_summaries(imported=None) -> None:
+def _folds_ahead(ctx: Context, tx, ahead):
+    """What an import into an empty home calls before adding its records: the folds of a private home's
+    history start in a child process (interop/warmup.py), with the settings a restore brings."""
+
+    def start(summary, checkins, skips) -> None:
+        if not ctx.store.summaries or ctx.store.layout.folder is not None:
+            return
+        weekday = ctx.store.first_weekday
+        if summary.config is not None:
+            from ..interop.backup import restored_config
+
+            weekday = restored_config(ctx.config, summary.config).first_weekday
+        ahead.start(tx.snapshot, checkins, skips, ctx.today(), weekday)
+
+    return start
+
+
+def _warm_summaries(imported=None, ahead=None) -> None:
     """Make the summary cache now, for what the import just wrote: the next command reads recent months.
 
     `imported`: the transaction's snapshot when the home was empty before, so its records are all the history:
-    the folds are made from them in memory (interop/warmup.py), not from the files read back.
+    the folds are made from them in memory (interop/warmup.py), not from the files read back; `ahead`, the
+    child process making them meanwhile.
 
     They are too new for their times to be trusted, so the cache keeps their contents' digests (storage/cache.py);
     otherwise every command of the next seconds would read all the years again. After the import's last
@@ -248,7 +282,7 @@ def _warm_summaries(imported=None) -> None:
             if imported is not None:
                 from ..interop.warmup import warm_from_records
 
-                if warm_from_records(ctx.store, imported.checkins, imported.skips, today):
+                if warm_from_records(ctx.store, imported.checkins, imported.skips, today, ahead):
                     return
             ctx.store.load(since=today, today=today)
     except (ConnectError, KeyboardInterrupt):

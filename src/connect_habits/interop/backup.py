@@ -18,6 +18,7 @@ from ..core.model import CheckIn, Habit, Skip, parse_time, partner_id
 from ..core.names import Taken
 from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
+from ..storage.bulkrecords import checked_checkins
 from ..storage.private import checked_notes
 from ..storage.records import (
     RecordError,
@@ -27,7 +28,7 @@ from ..storage.records import (
     habit_from_fields,
 )
 from .backupfile import BACKUP_FORMAT, BACKUP_VERSION, DEVICE_KEYS
-from .importing import ImportSummary, Report, add_checkins, counting, fit_in, known_ids
+from .importing import EVERY, BeforeAdding, ImportSummary, Report, add_checkins, fit_in, known_ids
 from .jsontext import type_problem
 
 
@@ -80,11 +81,7 @@ def parse_backup(text: str, source: str = "The file", progress: Report | None = 
     habits = [_backup_habit(source, n, record) for n, record in enumerate(data["habits"], start=1)]
     _unique_ids(source, "habit", habits)
     known = {h.id for h in habits}
-    records = counting(data["checkins"], progress, "check-ins checked", len(data["checkins"]))
-    checkins = [
-        _backup_record(source, "check-in", n, record, checked_checkin, known, _CHECKIN_TYPES)
-        for n, record in enumerate(records, start=1)
-    ]
+    checkins = _backup_checkins(source, data["checkins"], known, progress)
     skips = [
         _backup_record(source, "skip", n, record, checked_skip, known, _SKIP_TYPES)
         for n, record in enumerate(data["skips"], start=1)
@@ -128,6 +125,24 @@ def parse_backup(text: str, source: str = "The file", progress: Report | None = 
     except ValueError as error:
         raise _not_a_backup(source, f"its private notes will not do: {error}") from None
     return _Backup(habits, checkins, skips, config, names, couple_id, aliases, _backup_rituals(source, data), private)
+
+
+def _backup_checkins(source: str, records: list, habits: set[str], progress: Report | None) -> list[CheckIn]:
+    """The check-ins of a backup, checked EVERY at a time in one loop (storage/bulkrecords.py), one by one where
+    that finds something wrong: then the first wrong one is said. `progress` hears of each EVERY as before."""
+    checkins: list[CheckIn] = []
+    for start in range(0, len(records), EVERY):
+        part = records[start : start + EVERY]
+        fast = checked_checkins(part, habits)
+        if fast is None:
+            fast = [
+                _backup_record(source, "check-in", n, record, checked_checkin, habits, _CHECKIN_TYPES)
+                for n, record in enumerate(part, start=start + 1)
+            ]
+        checkins += fast
+        if progress is not None and start + EVERY < len(records):
+            progress(start + EVERY, len(records), "check-ins checked")
+    return checkins
 
 
 def _backup_rituals(source: str, data: dict) -> list:
@@ -296,13 +311,19 @@ def restored_config(current, settings: dict):
 
 
 def import_backup(
-    transaction, text: str, merge: bool, source: str = "The file", progress: Report | None = None
+    transaction,
+    text: str,
+    merge: bool,
+    source: str = "The file",
+    progress: Report | None = None,
+    before_adding: BeforeAdding | None = None,
 ) -> ImportSummary:
     """Restore a backup into an empty home, or (with `merge`) add what a non-empty home lacks.
 
     Restoring keeps every id and field. Merging adds the habits, check-ins and skips whose ids
     are not here yet: a habit with the same id is left as it is, so importing a file twice
-    changes nothing. A merged habit whose name is taken here gets " (imported)" added. `progress` hears how far.
+    changes nothing. A merged habit whose name is taken here gets " (imported)" added. `progress` hears how far;
+    `before_adding` is given the new check-ins and skips once the habits are in the snapshot.
     """
     backup = parse_backup(text, source, progress)
     snapshot = transaction.snapshot
@@ -331,13 +352,15 @@ def import_backup(
         summary.habits += 1
     skipped_days = {(s.habit_id, s.day) for s in snapshot.skips}
     new_checkins = [c for c in backup.checkins if c.id not in checkin_ids and c.habit_id in live]
-    add_checkins(transaction, new_checkins, progress)
-    summary.checkins = len(new_checkins)
     new_skips = []
     for skip in backup.skips:
         if skip.id not in skip_ids and skip.habit_id in live and (skip.habit_id, skip.day) not in skipped_days:
             skipped_days.add((skip.habit_id, skip.day))
             new_skips.append(skip)
+    if before_adding is not None:
+        before_adding(summary, new_checkins, new_skips)
+    add_checkins(transaction, new_checkins, progress)
+    summary.checkins = len(new_checkins)
     transaction.add_skips(new_skips)
     snapshot.skips.extend(new_skips)
     summary.skips = len(new_skips)

@@ -18,7 +18,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass
 from datetime import date
 
@@ -26,8 +26,8 @@ from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Goal, Habit, Snapshot, partn
 from ..core.names import find_by_name
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_AMOUNT, MAX_YEAR, MIN_YEAR
-from .foreign import ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
-from .importing import Report, counting
+from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
+from .importing import EVERY, Report
 from .loop_db import is_sqlite
 
 CSV_LABEL = "CSV"
@@ -39,18 +39,14 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csvfile.inert guards 
 _DELIMITERS = (",", ";", "\t")  # ours writes commas; spreadsheets in some languages write semicolons or tabs
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_new = tuple.__new__  # a row or an entry made without namedtuple's argument handling: ten years are 73,000 each
 
 
-@dataclass
-class _Row:
-    """One check-in as the file has it, checked."""
+class _Row(namedtuple("_Row", "day name amount note by source", defaults=(None,))):
+    """One check-in as the file has it, checked: `name` the habit cell cleaned, `note` cleaned as a stored note
+    is, `by` the cell as written (trimmed), `source` our export's source column when it holds one."""
 
-    day: date
-    name: str  # the habit cell, cleaned
-    amount: float | int | None
-    note: str  # cleaned as a stored note is
-    by: str  # the cell as written (trimmed)
-    source: str | None = None  # our export's source column, when it holds one (cli, daemon, loop)
+    __slots__ = ()
 
 
 @dataclass
@@ -126,19 +122,26 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
         unit = "minutes" if "minutes" in column else "amount" if "amount" in column else None
         rows: list[_Row] = []
         cut: dict[str, None] = {}
-        at = [column.get(name, -1) for name in ("habit", unit or "", "note", "by", "source", "date")]
+        # A column the file lacks is read from one past its widest row: always empty.
+        width = max(column.values()) + 2
+        habit_at, amount_at, note_at, by_at, how_at, day_at = (
+            column.get(name, width - 1) for name in ("habit", unit or "", "note", "by", "source", "date")
+        )
         # A ten-year file names twenty habits, a few thousand days and amounts: each distinct cell is read once.
         names: dict[str, str] = {}
         amounts: dict[str, float | int | None] = {}
         days: dict[str, date] = {}
         end = reader.line_num
-        for cells in counting(reader, progress, "rows read"):
+        for number, cells in enumerate(reader):
+            if progress is not None and number and number % EVERY == 0:
+                progress(number, None, "rows read")
             line, end = end + 1, reader.line_num
-            if not any(cell.strip() for cell in cells):
+            if not "".join(cells).strip():  # a row of empty cells
                 continue
-            habit_cell, amount_cell, note_cell, by_cell, how, day_cell = (
-                cells[i] if 0 <= i < len(cells) else "" for i in at
-            )
+            if len(cells) < width:
+                cells += [""] * (width - len(cells))
+            habit_cell, amount_cell, note_cell = cells[habit_at], cells[amount_at], cells[note_at]
+            by_cell, how, day_cell = cells[by_at], cells[how_at], cells[day_at]
             name = names.get(habit_cell)
             if name is None:
                 full = clean_text(uninert(habit_cell), 10 * NAME_MAX)
@@ -162,7 +165,7 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
             day = days.get(day_cell)
             if day is None:
                 day = days[day_cell] = _day(day_cell, line, source)
-            rows.append(_Row(day, name, amount, note, by, origin))
+            rows.append(_new(_Row, (day, name, amount, note, by, origin)))
     except csv.Error as error:
         raise refuse(source, f"is not a CSV file that can be read ({error})") from None
     return unit, rows, list(cut)
@@ -246,8 +249,11 @@ def _targets(rows: list[_Row], habits: list[Habit]) -> list[_Target]:
     slugs = {h.slug: h for h in habits}
     targets: dict[str, _Target] = {}
     named: dict[str, str] = {}  # a folded habit cell → its target's key
+    folds: dict[str, str] = {}
     for row in rows:
-        folded = _fold(row.name)
+        folded = folds.get(row.name)
+        if folded is None:
+            folded = folds[row.name] = _fold(row.name)
         key = named.get(folded)
         if key is None:
             habit = find_by_name(habits, row.name) or slugs.get(folded)
@@ -265,6 +271,7 @@ class _Partners:
         self.snapshot = snapshot
         self.names = {unicodedata.normalize("NFC", n).casefold(): pid for pid, n in snapshot.names.items()}
         self.unknown: Counter[str] = Counter()
+        self.found: dict[str, str | None] = {}
 
     def find(self, text: str) -> str | None:
         """The stored id of the partner `text` names (their name in any case, an earlier name, or their id)."""
@@ -280,7 +287,9 @@ class _Partners:
 
     def mapped(self, text: str) -> str | None:
         """`find`, counting the names that are not a partner here (their check-ins are kept without them)."""
-        pid = self.find(text)
+        if text not in self.found:  # a file has a few names in 73,000 rows: each is looked up once
+            self.found[text] = self.find(text)
+        pid = self.found[text]
         if pid is None and text:
             self.unknown[text] += 1
         return pid
@@ -320,30 +329,30 @@ def _entries(
 ) -> list[ForeignEntry]:
     """The target's rows as check-ins, but those already here; each keyed by its content and occurrence."""
     me = partners.snapshot.me
-    seen: Counter[tuple] = Counter()  # the rows so far with each content as the file has it
+    seen: dict[tuple, int] = {}  # the rows so far with each content as the file has it
     matched: Counter[_Content] = Counter()  # the check-ins here that earlier rows turned out to be
     entries = []
     folded: dict[str, str] = {}
     digests: dict[tuple, str] = {}  # the same amount, note and partner: the same digest, made once
-    for row in target.rows:
-        by = partners.mapped(row.by)
-        if row.by not in folded:
-            folded[row.by] = _fold(row.by)
-        written = (row.day, row.amount, row.note, folded[row.by])
-        occurrence = seen[written]
-        seen[written] += 1
-        content = (row.day, row.amount, row.note, by or me)
-        if here is not None and matched[content] < here[content]:
-            matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
-            continue
-        shown = (repr(row.amount), *written[2:])  # the digest's text, made of these: 1 and 1.0 differ there
+    for day, _, amount, note, cell, source in target.rows:
+        by = partners.mapped(cell)
+        fold = folded.get(cell)
+        if fold is None:
+            fold = folded[cell] = _fold(cell)
+        written = (day, amount, note, fold)
+        occurrence = seen.get(written, 0)
+        seen[written] = occurrence + 1
+        if here is not None:
+            content = (day, amount, note, by or me)
+            if matched[content] < here[content]:
+                matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
+                continue
+        shown = (repr(amount), note, fold)  # the digest's text, made of these: 1 and 1.0 differ there
         digest = digests.get(shown)
         if digest is None:
             digest = digests[shown] = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]
-        amount, note = row.amount, row.note
         if amount is not None and not measured:
             said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
             amount, note = None, f"{said}: {note}" if note else said
-        key = f"/{digest}/{occurrence}"
-        entries.append(ForeignEntry(row.day, amount=amount, note=note, by=by, key=key, source=row.source))
+        entries.append(_new(ForeignEntry, (day, DONE, amount, note, by, f"/{digest}/{occurrence}", source)))
     return entries

@@ -15,6 +15,9 @@ from ..core.names import Taken
 # What long work is told as it goes: `report(done, total, what)`, total None when not known yet (the command
 # line's cli/progress.py draws it on a terminal). The long imports and exports take one as `progress=None`.
 Report = Callable[[int, int | None, str], None]
+# What an import tells before it adds its records, the habits already in the transaction's snapshot:
+# `before_adding(summary, checkins, skips)` (the command line starts making the folds then: interop/warmup.py).
+BeforeAdding = Callable[["ImportSummary", list[CheckIn], list[Skip]], None]
 EVERY = 500  # items between two reports: the calls cost nothing next to the work
 CHUNK = 5000  # check-ins added at once when progress is told (each add is one insert per month)
 _T = TypeVar("_T")

@@ -7,9 +7,20 @@ of last month is made from them in one scan per habit (the same fold: scans resu
 whole scan does), and kept in the cache as the store keeps one, with the files' fingerprints taken before.
 The store then makes the rest as ever (the fold at the first of this month: one month's reading), so the
 cache is the one the files would have given.
+
+Those scans take about as long as adding the records and writing the files (0.3 s each for ten years), and need
+nothing the writing makes: a big import starts them in a child process (FoldsAhead) once its habits are in place,
+on another core, while this one adds and writes. The child's folds are taken only when what it made them from
+(the habits, the partners, the first weekday, the fold point) is what the written files say; otherwise, or when
+the child fails, this process makes them as before.
 """
 
 from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
 
 from ..core.folds import fold_point
 from ..core.model import CheckIn, Skip, Snapshot
@@ -17,9 +28,18 @@ from ..storage.cache import Cache, fold_keys, fold_step, write_cache
 from ..storage.fingerprints import fingerprints
 from ..storage.layout import month_of
 
+# Check-ins from which the folds are made in a child process (ten years are 73,000): below, the scans take less
+# than the fork and the pages either process then writes to, which the system copies.
+HELPER_FROM = 20_000
 
-def warm_from_records(store, checkins: list[CheckIn], skips: list[Skip], today) -> bool:
-    """Make the summary cache from `checkins` and `skips`, all of a private home's history; False when it cannot."""
+
+def warm_from_records(
+    store, checkins: list[CheckIn], skips: list[Skip], today, ahead: FoldsAhead | None = None
+) -> bool:
+    """Make the summary cache from `checkins` and `skips`, all of a private home's history; False when it cannot.
+
+    `ahead`: the folds being made in a child process from the same records (taken when they fit the files).
+    """
     if store.layout.folder is not None or not store.summaries:
         return False
     own_files, others, warnings, _ = store.device_files()
@@ -32,6 +52,22 @@ def warm_from_records(store, checkins: list[CheckIn], skips: list[Skip], today) 
     snapshot = store.read_months(own_files, others, month_of(today), warnings).snapshot
     if not snapshot.habits:
         return False
+    made = ahead.take(fold_inputs(snapshot, at, store.first_weekday)) if ahead is not None else None
+    folds, with_history = made or folds_before(snapshot, checkins, skips, at, store.first_weekday)
+    write_cache(store.cache_path, [Cache(at, prints, with_history, folds, [])])
+    store.load(since=today, today=today)  # the fold at the first of this month, from this one: last month's reading
+    return True
+
+
+def fold_inputs(snapshot: Snapshot, at, first_weekday: int) -> tuple:
+    """Everything besides the records that the folds at `at` are made from: equal inputs, equal folds."""
+    couple = snapshot.couple
+    partners = (tuple(couple.names.items()), tuple(couple.aliases.items())) if couple is not None else None
+    return at, first_weekday, tuple(snapshot.habits), tuple(snapshot.persons), partners
+
+
+def folds_before(snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], at, first_weekday: int):
+    """(the folds at `at` of the snapshot's habits, the habits with history before it), from every record."""
     couple = snapshot.couple
     names = couple.names if couple is not None else {}
     live = {h.id for h in snapshot.habits}
@@ -43,10 +79,95 @@ def warm_from_records(store, checkins: list[CheckIn], skips: list[Skip], today) 
             before.append(checkin)
     skipped = [s for s in skips if s.day < at and s.habit_id in live]
     step = Snapshot(snapshot.habits, checkins=before, skips=skipped, persons=snapshot.persons)
-    folds = fold_step(
-        step, fold_keys(snapshot), {}, None, at, store.first_weekday
-    )  # the store's own step, from the start
-    with_history = {c.habit_id for c in before} | {s.habit_id for s in skipped}
-    write_cache(store.cache_path, [Cache(at, prints, with_history, folds, [])])
-    store.load(since=today, today=today)  # the fold at the first of this month, from this one: last month's reading
-    return True
+    folds = fold_step(step, fold_keys(snapshot), {}, None, at, first_weekday)  # the store's own step, from the start
+    return folds, {c.habit_id for c in before} | {s.habit_id for s in skipped}
+
+
+class FoldsAhead:
+    """The folds of an import's records, made by a child process while this one adds and writes them.
+
+    A context: whatever happens, the child is stopped and let go at its end.
+    """
+
+    def __init__(self) -> None:
+        self.pid, self.reader = 0, -1
+
+    def __enter__(self) -> FoldsAhead:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def start(self, snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], today, first_weekday: int) -> None:
+        """Start making the folds of `checkins` and `skips`, all the history of `snapshot`'s habits once written.
+
+        `snapshot`: the transaction's, its habits and partners as the written files will have them. Nothing
+        starts for a small history (not worth a process) or where there is no second core or no fork.
+        """
+        if len(checkins) < HELPER_FROM or not hasattr(os, "fork") or _cores() < 2:
+            return
+        at = fold_point(today)
+        persons = list(snapshot.couple.names) if snapshot.couple is not None else snapshot.persons
+        shown = Snapshot(list(snapshot.habits), persons=persons)
+        shown.couple = snapshot.couple
+        reader, writer = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            return
+        if pid == 0:  # the child: it holds none of the parent's files (the store's lock among them), only its pipe
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to act on
+                os.closerange(0, writer)
+                os.closerange(writer + 1, os.sysconf("SC_OPEN_MAX"))
+                made = folds_before(shown, checkins, skips, at, first_weekday)
+                data = pickle.dumps((fold_inputs(shown, at, first_weekday), made), pickle.HIGHEST_PROTOCOL)
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(writer, view) :]
+                code = 0
+            finally:
+                os._exit(code)  # never the parent's exit: no atexit, no buffers flushed twice
+        os.close(writer)
+        self.pid, self.reader = pid, reader
+
+    def take(self, inputs: tuple):
+        """The child's (folds, habits with history) when it made them from `inputs`, else None; the child is done."""
+        if not self.pid:
+            return None
+        try:
+            chunks = []
+            while chunk := os.read(self.reader, 1 << 20):
+                chunks.append(chunk)
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            if status != 0:
+                return None
+            made_from, made = pickle.loads(b"".join(chunks))
+        except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+            return None
+        finally:
+            self.close()
+        return made if made_from == inputs else None
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and let it go."""
+        if self.pid:
+            with contextlib.suppress(OSError):
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.reader >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.reader)
+            self.reader = -1
+
+
+def _cores() -> int:
+    """The processors this process may run on (where the system says; else all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Ritual, Session, Skip, new_id
 from ..core.privacy import KEPT_ON, is_private, join, split
+from .bulkrecords import checkin_records_by_month
 from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
@@ -274,7 +275,7 @@ class Transaction:
 
     def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
         """Many check-ins at once (an import): one insert per month instead of one per record."""
-        for month, records in _by_month(checkins, checkin_record).items():
+        for month, records in checkin_records_by_month(checkins).items():
             self._insert(month, CHECKINS, records)
 
     def _insert(self, month: str, table: str, records: list[dict]) -> None:
