@@ -167,7 +167,7 @@ def import_(file: str, merge: bool, source: str, dry_run: bool, create: str) -> 
     creating = create.strip().lower()
     if creating not in ("yes", "no"):
         raise UsageError(f"--create is yes or no, not '{create}'.")
-    from ..interop.foreign import DryRun
+    from ..interop.importing import DryRun
     from .progress import Progress
 
     progress = Progress("Importing")  # its clock starts now; the line, if any, goes before the summary
@@ -205,7 +205,7 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
-    from ..interop.foreign import is_zip
+    from ..interop.importing import is_zip
     from ..interop.loop_db import is_sqlite
 
     if is_zip(raw):
@@ -221,7 +221,7 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
     except UnicodeDecodeError:
         raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
     from ..interop.backup import import_backup, restored_config
-    from ..interop.foreign import DryRun
+    from ..interop.importing import DryRun
     from ..interop.warmup import FoldsAhead
     from ..storage.config import config_bytes
     from ..storage.paths import ensure_private_dir

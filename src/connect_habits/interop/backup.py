@@ -11,7 +11,6 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeGuard
 
 from ..core.couple import check_partner_names
 from ..core.model import CheckIn, Habit, Skip, parse_time, partner_id
@@ -43,6 +42,11 @@ class _Backup:
     aliases: dict[str, str] | None = None
     rituals: list = field(default_factory=list)  # check-ins for two, answers, messages (newer backups only)
     private: dict = field(default_factory=dict)  # record id -> its private words (storage/private.py)
+
+
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from typing import TypeGuard
 
 
 def _not_a_backup(source: str, why: str) -> ConnectError:

@@ -26,8 +26,8 @@ from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Goal, Habit, Snapshot, partn
 from ..core.names import find_by_name
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_AMOUNT, MAX_YEAR, MIN_YEAR
-from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
-from .importing import EVERY, Report
+from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
+from .importing import EVERY, Report, is_zip
 from .loop_db import is_sqlite
 
 CSV_LABEL = "CSV"

@@ -19,7 +19,7 @@ from ..core.names import Taken
 from ..core.order import next_position
 from ..core.words import plain_number
 from ..errors import ConnectError
-from .importing import BeforeAdding, ImportSummary, Report, add_checkins, counting, fit_in, known_ids
+from .importing import BeforeAdding, DryRun, ImportSummary, Report, add_checkins, counting, fit_in, known_ids
 
 DONE, SKIP = "done", "skip"
 
@@ -66,14 +66,6 @@ class ForeignFile:
     namespace: uuid.UUID  # ids of this tracker's records, with this device and each habit's key
     inexact: list[str] = field(default_factory=list)  # "'Read': 5 pages in 3 days became 2 pages/day"
     left_out: list[str] = field(default_factory=list)  # "4 check-marks Loop filled in by itself"
-
-
-class DryRun(Exception):
-    """Raised at the end of a --dry-run import, so the transaction writes nothing; carries the summary."""
-
-    def __init__(self, summary: ImportSummary):
-        super().__init__("dry run")
-        self.summary = summary
 
 
 def uuid5_hex(namespace: bytes, name: str) -> str:
@@ -211,11 +203,6 @@ def _checkin(record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, 
         entry.source or source,
         entry.by or by,
     )
-
-
-def is_zip(raw: bytes) -> bool:
-    """Whether `raw` starts as a zip file does (Loop's CSV export is one)."""
-    return raw[:4] in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def refuse(source: str, problem: str) -> ConnectError:

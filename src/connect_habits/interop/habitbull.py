@@ -19,8 +19,8 @@ from statistics import median
 from ..core.model import DAILY, NAME_MAX, Goal
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_YEAR, MIN_YEAR
-from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, is_zip, refuse
-from .importing import Report, counting
+from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
+from .importing import Report, counting, is_zip
 from .loop_db import is_sqlite
 
 HABITBULL_LABEL = "HabitBull"

@@ -5,12 +5,16 @@ and telling a progress callback how far the work has got.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import TypeVar
 
 from ..core.model import NAME_MAX, CheckIn, Habit, Skip
 from ..core.names import Taken
+
+TYPE_CHECKING = False  # typing's flag without importing typing (a restore's start-up): type checkers read it by name
+if TYPE_CHECKING:
+    from typing import TypeVar
+
+    _T = TypeVar("_T")
 
 # What long work is told as it goes: `report(done, total, what)`, total None when not known yet (the command
 # line's cli/progress.py draws it on a terminal). The long imports and exports take one as `progress=None`.
@@ -20,27 +24,60 @@ Report = Callable[[int, int | None, str], None]
 BeforeAdding = Callable[["ImportSummary", list[CheckIn], list[Skip]], None]
 EVERY = 500  # items between two reports: the calls cost nothing next to the work
 CHUNK = 5000  # check-ins added at once when progress is told (each add is one insert per month)
-_T = TypeVar("_T")
 
 
-@dataclass
 class ImportSummary:
-    """What an import added (and what it found already there), for the summary line."""
+    """What an import added (and what it found already there), for the summary line.
 
-    habits: int = 0
-    checkins: int = 0
-    skips: int = 0
-    already: int = 0  # habits whose id was already here, left as they are
-    restored: bool = False  # an empty home restored from a backup (its settings come along)
-    config: dict | None = None  # the backup's settings, to apply when `restored`
-    renamed: list[tuple[str, str]] = field(default_factory=list)  # (name in the file, name here)
-    label: str = ""  # the tracker a foreign import came from ("Loop")
-    inexact: list[str] = field(default_factory=list)  # what a foreign import could not map exactly
-    left_out: list[str] = field(default_factory=list)  # what it did not import, and why
+    `already`: habits whose id was already here, left as they are; `restored`: an empty home restored from a
+    backup (its settings, `config`, come along); `renamed`: (name in the file, name here); `label`: the
+    tracker a foreign import came from ("Loop"); `inexact`: what it could not map exactly; `left_out`: what
+    it did not import, and why. (A plain class: the restore's path does without importing dataclasses.)
+    """
+
+    __slots__ = (
+        "habits",
+        "checkins",
+        "skips",
+        "already",
+        "restored",
+        "config",
+        "renamed",
+        "label",
+        "inexact",
+        "left_out",
+    )
+
+    def __init__(
+        self,
+        restored: bool = False,
+        config: dict | None = None,
+        label: str = "",
+        inexact: list[str] | None = None,
+        left_out: list[str] | None = None,
+    ) -> None:
+        self.habits = self.checkins = self.skips = self.already = 0
+        self.restored, self.config, self.label = restored, config, label
+        self.renamed: list[tuple[str, str]] = []
+        self.inexact = [] if inexact is None else inexact
+        self.left_out = [] if left_out is None else left_out
 
     @property
     def nothing_new(self) -> bool:
         return not (self.habits or self.checkins or self.skips)
+
+
+class DryRun(Exception):
+    """Raised at the end of a --dry-run import, so the transaction writes nothing; carries the summary."""
+
+    def __init__(self, summary: ImportSummary):
+        super().__init__("dry run")
+        self.summary = summary
+
+
+def is_zip(raw: bytes) -> bool:
+    """Whether `raw` starts as a zip file does (Loop's CSV export is one)."""
+    return raw[:4] in (b"PK\x03\x04", b"PK\x05\x06")
 
 
 def sorted_checkins(checkins: Sequence[CheckIn]) -> list[CheckIn]:

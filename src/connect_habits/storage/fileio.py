@@ -133,22 +133,35 @@ def _fsync_together(staged: list[tuple[str, Path]]) -> None:
 
     The same guarantee as one after the other: the commit's journal is written only once all of them are on disk.
     """
-    from concurrent.futures import ThreadPoolExecutor
+    # Plain threads: concurrent.futures would bring logging along, about 7 ms of an import's start.
+    import threading
 
-    def force(item: tuple[str, Path]) -> None:
-        temp, path = item
-        try:
-            fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+    failures: dict[int, DataFileError] = {}
+    left = iter(enumerate(staged))
+    taking = threading.Lock()
+
+    def force() -> None:
+        while True:
+            with taking:
+                index, (temp, path) = next(left, (-1, ("", None)))
+            if path is None:
+                return
             try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-        except OSError as error:
-            raise DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.") from None
+                fd = os.open(temp, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0))
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+            except OSError as error:
+                failures[index] = DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.")
 
-    with ThreadPoolExecutor(max_workers=min(FSYNC_THREADS, len(staged))) as pool:
-        for _ in pool.map(force, staged):  # the first failure is raised, once every fsync has ended
-            pass
+    threads = [threading.Thread(target=force) for _ in range(min(FSYNC_THREADS, len(staged)))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failures:  # the first file's failure, once every fsync has ended
+        raise failures[min(failures)]
 
 
 def _rename_all(staged: list[tuple[str, Path]], journal: Path, durable: set[Path] | None = None) -> None:

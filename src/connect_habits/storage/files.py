@@ -245,7 +245,9 @@ def unreadable(path: Path, error: DataFileError) -> str:
 
 
 def encode(data: dict) -> bytes:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    """A data file's bytes. Decoded JSON holds no cycles: not looking for them is a quarter faster (a restore
+    encodes ten years)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"), check_circular=False).encode("utf-8")
 
 
 def decode(path: Path, raw: bytes) -> dict:
