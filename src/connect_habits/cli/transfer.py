@@ -205,8 +205,7 @@ def _import_foreign(ctx, kind, path, raw, name, create, dry_run, progress) -> No
 
 
 def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progress) -> None:
-    from ..interop.importing import is_zip
-    from ..interop.loop_db import is_sqlite
+    from ..interop.importing import is_sqlite, is_zip
 
     if is_zip(raw):
         raise ConnectError(

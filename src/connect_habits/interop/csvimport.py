@@ -27,8 +27,7 @@ from ..core.names import find_by_name
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_AMOUNT, MAX_YEAR, MIN_YEAR
 from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
-from .importing import EVERY, Report, is_zip
-from .loop_db import is_sqlite
+from .importing import EVERY, Report, is_sqlite, is_zip
 
 CSV_LABEL = "CSV"
 _CSV_NAMESPACE = uuid.UUID("3f0c9b6e-8d2a-4e71-b5c4-61a7d90e2f38")

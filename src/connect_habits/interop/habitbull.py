@@ -20,8 +20,7 @@ from ..core.model import DAILY, NAME_MAX, Goal
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_YEAR, MIN_YEAR
 from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
-from .importing import Report, counting, is_zip
-from .loop_db import is_sqlite
+from .importing import Report, counting, is_sqlite, is_zip
 
 HABITBULL_LABEL = "HabitBull"
 HABITBULL_COLUMNS = ("HabitName", "HabitDescription", "HabitCategory", "CalendarDate", "Value", "CommentText")

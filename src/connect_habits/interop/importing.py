@@ -75,6 +75,14 @@ class DryRun(Exception):
         self.summary = summary
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_sqlite(raw: bytes) -> bool:
+    """Whether `raw` starts as an SQLite database does (Loop's full backup is one)."""
+    return raw[:16] == SQLITE_MAGIC
+
+
 def is_zip(raw: bytes) -> bool:
     """Whether `raw` starts as a zip file does (Loop's CSV export is one)."""
     return raw[:4] in (b"PK\x03\x04", b"PK\x05\x06")

@@ -11,18 +11,12 @@ import math
 from datetime import UTC, date, datetime
 
 from .foreign import refuse
-from .importing import Report, counting
+from .importing import Report, counting, is_sqlite
 from .loop_csv import LoopHabit
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 _WAL, _PLAIN = b"\x02\x02", b"\x01\x01"  # the header's file format write and read versions (offset 18)
 _NEEDED = ("name", "freq_num", "freq_den", "position")
 _DONE, _AUTO, _NO, _SKIP, _UNKNOWN = 2, 1, 0, 3, -1
-
-
-def is_sqlite(raw: bytes) -> bool:
-    """Whether `raw` starts as an SQLite database does."""
-    return raw[:16] == SQLITE_MAGIC
 
 
 def parse_loop_backup(raw: bytes, source: str = "The file", progress: Report | None = None) -> list[LoopHabit]:
