@@ -126,10 +126,13 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
         habit_at, amount_at, note_at, by_at, how_at, day_at = (
             column.get(name, width - 1) for name in ("habit", unit or "", "note", "by", "source", "date")
         )
-        # A ten-year file names twenty habits, a few thousand days and amounts: each distinct cell is read once.
+        # A ten-year file names twenty habits, a few thousand days, amounts and notes: each distinct cell is read once.
         names: dict[str, str] = {}
         amounts: dict[str, float | int | None] = {}
         days: dict[str, date] = {}
+        notes: dict[str, str] = {"": ""}
+        bys: dict[str, str] = {"": ""}
+        origins: dict[str, str | None] = {}
         end = reader.line_num
         for number, cells in enumerate(reader):
             if progress is not None and number and number % EVERY == 0:
@@ -153,14 +156,16 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
             if unit:
                 amount = amounts[amount_cell] if amount_cell in amounts else _amount(amount_cell, unit, line, source)
                 amounts[amount_cell] = amount
-            note = (
-                clean_text(uninert(note_cell).replace("\r\n", "\n").replace("\r", "\n"), NOTE_MAX, newlines=True)
-                if note_cell
-                else ""
-            )
-            by = uninert(by_cell).strip() if by_cell else ""
-            how = how.strip()
-            origin = how if _SOURCE.fullmatch(how) else None
+            note = notes.get(note_cell)
+            if note is None:
+                text = uninert(note_cell).replace("\r\n", "\n").replace("\r", "\n")
+                note = notes[note_cell] = clean_text(text, NOTE_MAX, newlines=True)
+            by = bys.get(by_cell)
+            if by is None:
+                by = bys[by_cell] = uninert(by_cell).strip()
+            origin = origins.get(how, "")
+            if origin == "":
+                origin = origins[how] = how.strip() if _SOURCE.fullmatch(how.strip()) else None
             day = days.get(day_cell)
             if day is None:
                 day = days[day_cell] = _day(day_cell, line, source)
