@@ -299,3 +299,27 @@ def test_an_amount_may_have_decimals_and_an_empty_one_is_a_plain_check_in():
     assert [e.amount for e in run.entries] == [2.5, 3, 0.75]
     assert run.goal is not None and str(run.goal) == "1 times/day"
     assert [(e.amount, e.note) for e in walk.entries] == [(None, "")] and walk.goal is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"date,habit,comment\n2026-11-24,Run,great day\n2026-11-25,Run,ok\n",  # a column connect does not read
+        b"date,habit,minutes,comment\n2026-11-24,Run,,great day\n2026-11-25,Run,,ok\n",
+        b"date,habit\n2026-11-24,Run,great day,x\n2026-11-25,Run,ok\n",  # rows longer than the header
+        b"comment,date,habit\ngreat day,2026-11-24,Run\nok,2026-11-25,Run,cli\n",
+    ],
+    ids=["unknown column", "unknown column after minutes", "long rows", "unknown column first"],
+)
+def test_cells_of_columns_connect_does_not_read_are_left_alone(raw):
+    """No note, partner or source comes from a column the header does not name as one (or from no column)."""
+    from connect_habits.core.model import Snapshot
+    from connect_habits.interop.csvimport import read_csv
+
+    found = read_csv(raw, "f.csv", Snapshot())
+    [run] = found.habits
+    assert [(e.day.isoformat(), e.amount, e.note, e.by, e.source) for e in run.entries] == [
+        ("2026-11-24", None, "", None, None),
+        ("2026-11-25", None, "", None, None),
+    ]
+    assert found.inexact == []

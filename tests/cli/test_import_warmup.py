@@ -4,6 +4,7 @@ byte for byte, the one the store makes by reading the files back, and every comm
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 from test_long_history import TODAY, long_home, same_as_a_full_read  # noqa: F401  (long_home: a fixture)
 
+from connect_habits.interop.warmup import _cores as warmup_cores
 from connect_habits.storage.cache import CACHE_FILE, SummaryCache
 from connect_habits.storage.paths import resolve_paths
 from connect_habits.storage.store import Store
@@ -75,12 +77,22 @@ def _import_in_process(monkeypatch, source: Path, home: Path, *args: str) -> lis
     monkeypatch.setattr(warmup.FoldsAhead, "take", lambda self, inputs: taken.append(take(self, inputs)) or taken[-1])
     monkeypatch.setenv("CONNECT_HOME", str(home))
     monkeypatch.setenv("CONNECT_NOW", NOW)
-    with pytest.raises(SystemExit) as exit_:
-        entry.main(["import", str(source), *args])
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            entry.main(["import", str(source), *args])
+    finally:
+        gc.unfreeze()  # main() freezes what a command made (its process would end there); this one goes on
     assert exit_.value.code == 0
     return taken
 
 
+# Where there is no fork or no second core, no child is started (the import makes the folds itself).
+needs_a_child = pytest.mark.skipif(
+    not hasattr(os, "fork") or warmup_cores() < 2, reason="no child process here: no fork, or one core"
+)
+
+
+@needs_a_child
 @pytest.mark.parametrize("kind", ["json", "csv"])
 def test_the_folds_made_in_a_child_process_are_taken_and_are_the_ones_the_files_make(
     connect,
@@ -122,6 +134,7 @@ def _made_ahead(long_home: Path, first_weekday: int = 0):
     return snapshot, ahead, fold_inputs(snapshot, fold_point(TODAY), first_weekday)
 
 
+@needs_a_child
 def test_the_child_gives_the_folds_this_process_would_make_and_none_for_other_inputs(long_home, monkeypatch):  # noqa: F811
     from connect_habits.core.folds import fold_point
     from connect_habits.interop import warmup
@@ -143,6 +156,7 @@ def test_the_child_gives_the_folds_this_process_would_make_and_none_for_other_in
     assert ahead.pid == 0 and ahead.reader == -1
 
 
+@needs_a_child
 def test_the_child_holds_none_of_the_parents_files_and_is_stopped_when_not_taken(long_home, tmp_path, monkeypatch):  # noqa: F811
     """The store's lock is free once the parent lets it go, though the child still runs; closing stops the child."""
     import subprocess
@@ -156,13 +170,24 @@ def test_the_child_holds_none_of_the_parents_files_and_is_stopped_when_not_taken
     lock_file = tmp_path / "connect.lock"
     with locked(lock_file):
         _, ahead, _ = _made_ahead(long_home)
-    assert ahead.pid
-    probe = (
-        "import fcntl, os, sys; fd = os.open(sys.argv[1], os.O_RDWR); fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)"
-    )
-    free = subprocess.run([sys.executable, "-c", probe, str(lock_file)], capture_output=True, text=True)
-    assert free.returncode == 0, free.stderr
-    pid = ahead.pid
-    ahead.close()
+    with ahead:
+        assert ahead.pid
+        # Free within seconds (the child closes its copy as it starts), while the child sleeps on for 30 s.
+        probe = (
+            "import fcntl, os, sys, time\n"
+            "fd = os.open(sys.argv[1], os.O_RDWR)\n"
+            "for _ in range(100):\n"
+            "    try:\n"
+            "        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)\n"
+            "        break\n"
+            "    except BlockingIOError:\n"
+            "        time.sleep(0.05)\n"
+            "else:\n"
+            "    sys.exit('still locked')\n"
+        )
+        free = subprocess.run([sys.executable, "-c", probe, str(lock_file)], capture_output=True, text=True)
+        assert free.returncode == 0, free.stderr
+        assert os.waitpid(ahead.pid, os.WNOHANG) == (0, 0)  # the child still runs
+        pid = ahead.pid
     with pytest.raises(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # stopped and let go: no process, no zombie
+        os.waitpid(pid, os.WNOHANG)  # stopped and let go at the end of the `with`: no process, no zombie

@@ -86,6 +86,8 @@ def test_a_record_with_one_field_otherwise_is_taken_in_bulk_only_as_one_by_one_t
         record = {k: v for k, v in VALID.items() if k != key} if value == "missing" else {**VALID, key: value}
         fast, slow = checked_checkins([record], HABITS), one_by_one([record])
         assert fast is None or fast == slow, (key, value)
+        if value != "missing":  # all eight fields there, as connect writes them: taken in bulk exactly when taken
+            assert (fast is None) == isinstance(slow, str), (key, value)
 
 
 @settings(max_examples=500)
@@ -117,7 +119,7 @@ def test_the_stored_forms_grouped_by_month_are_checkin_record_in_order(offsets):
     for checkin in checkins:
         grouped.setdefault(checkin.day.isoformat()[:7], []).append(checkin_record(checkin))
     made = checkin_records_by_month(checkins)
-    assert made == grouped
-    assert [list(row) for rows in made.values() for row in rows] == [list(checkin_record(c)) for c in checkins] or (
-        not checkins
-    )
+    assert list(made.items()) == list(grouped.items())  # the months in the order met, each one's rows in order
+    assert [list(row.items()) for rows in made.values() for row in rows] == [
+        list(row.items()) for rows in grouped.values() for row in rows
+    ]  # each field in checkin_record's order

@@ -69,22 +69,35 @@ def test_a_commit_of_few_files_forces_them_one_after_the_other(home, monkeypatch
     assert names == {threading.main_thread().name}
 
 
-def test_a_failing_fsync_changes_nothing(home, monkeypatch):
-    before = contents(home)
+def fail_the_middle_fsync(monkeypatch, error: BaseException) -> None:
     real_fsync = os.fsync
     count = [0]
 
     def fsync(fd):
         count[0] += 1
         if count[0] == MONTHS // 2:
-            raise OSError(errno.EIO, "Input/output error")
+            raise error
         real_fsync(fd)
 
     monkeypatch.setattr(fileio.os, "fsync", fsync)
+
+
+def test_a_failing_fsync_changes_nothing(home, monkeypatch):
+    before = contents(home)
+    fail_the_middle_fsync(monkeypatch, OSError(errno.EIO, "Input/output error"))
     with pytest.raises(DataFileError) as caught:
         fileio.commit(writes_of(home, "new"), home / "commit-journal.json")
     assert "Input/output error" in caught.value.message and "nothing was changed" in caught.value.message
     assert contents(home) == before  # no journal, no temp file left, every month as it was
+
+
+def test_any_other_failure_in_a_thread_is_raised_by_the_commit_before_its_journal(home, monkeypatch):
+    before = contents(home)
+    fail_the_middle_fsync(monkeypatch, MemoryError("out of memory"))
+    with pytest.raises(MemoryError):
+        fileio.commit(writes_of(home, "new"), home / "commit-journal.json")
+    assert not (home / "commit-journal.json").exists()
+    assert {name: data for name, data in contents(home).items() if name in before} == before  # every month as it was
 
 
 def test_a_crash_after_the_journal_is_finished_by_the_next_command(home, monkeypatch):

@@ -121,10 +121,11 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
         unit = "minutes" if "minutes" in column else "amount" if "amount" in column else None
         rows: list[_Row] = []
         cut: dict[str, None] = {}
-        # A column the file lacks is read from one past its widest row: always empty.
-        width = max(column.values()) + 2
+        # A row is padded to the known columns and given one empty cell more, at its end: a column the file
+        # lacks is read from there (-1), whatever other columns the row has.
+        width = max(column.values()) + 1
         habit_at, amount_at, note_at, by_at, how_at, day_at = (
-            column.get(name, width - 1) for name in ("habit", unit or "", "note", "by", "source", "date")
+            column.get(name, -1) for name in ("habit", unit or "", "note", "by", "source", "date")
         )
         # A ten-year file names twenty habits, a few thousand days, amounts and notes: each distinct cell is read once.
         names: dict[str, str] = {}
@@ -142,6 +143,7 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
                 continue
             if len(cells) < width:
                 cells += [""] * (width - len(cells))
+            cells.append("")
             habit_cell, amount_cell, note_cell = cells[habit_at], cells[amount_at], cells[note_at]
             by_cell, how, day_cell = cells[by_at], cells[how_at], cells[day_at]
             name = names.get(habit_cell)

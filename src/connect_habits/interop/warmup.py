@@ -110,29 +110,37 @@ class FoldsAhead:
         persons = list(snapshot.couple.names) if snapshot.couple is not None else snapshot.persons
         shown = Snapshot(list(snapshot.habits), persons=persons)
         shown.couple = snapshot.couple
-        reader, writer = os.pipe()
+        # Ctrl-C waits while the process forks: the child must not take one before it ignores them, and the
+        # parent acts on one held meanwhile as soon as it lets it through (its `with` then stops the child).
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
-            pid = os.fork()
-        except OSError:
-            os.close(reader)
-            os.close(writer)
-            return
-        if pid == 0:  # the child: it holds none of the parent's files (the store's lock among them), only its pipe
-            code = 1
+            reader, writer = os.pipe()
             try:
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to act on
-                os.closerange(0, writer)
-                os.closerange(writer + 1, os.sysconf("SC_OPEN_MAX"))
-                made = folds_before(shown, checkins, skips, at, first_weekday)
-                data = pickle.dumps((fold_inputs(shown, at, first_weekday), made), pickle.HIGHEST_PROTOCOL)
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(writer, view) :]
-                code = 0
-            finally:
-                os._exit(code)  # never the parent's exit: no atexit, no buffers flushed twice
-        os.close(writer)
-        self.pid, self.reader = pid, reader
+                pid = os.fork()
+            except OSError:
+                os.close(reader)
+                os.close(writer)
+                return
+            if pid == 0:
+                code = 1
+                try:
+                    signal.signal(signal.SIGINT, signal.SIG_IGN)  # a Ctrl-C is the parent's to act on
+                    signal.pthread_sigmask(signal.SIG_SETMASK, held)
+                    _close_all_but(writer)  # the store's lock among them: it stays the parent's alone
+                    made = folds_before(shown, checkins, skips, at, first_weekday)
+                    data = pickle.dumps((fold_inputs(shown, at, first_weekday), made), pickle.HIGHEST_PROTOCOL)
+                    view = memoryview(data)
+                    while view:
+                        view = view[os.write(writer, view) :]
+                    code = 0
+                finally:
+                    os._exit(code)  # never the parent's exit: no atexit, no buffers flushed twice
+            os.close(writer)
+            self.pid, self.reader = pid, reader
+        except OSError:
+            return  # no pipe to be had (too many open files): the folds are made here, as without a child
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def take(self, inputs: tuple):
         """The child's (folds, habits with history) when it made them from `inputs`, else None; the child is done."""
@@ -169,5 +177,22 @@ class FoldsAhead:
 def _cores() -> int:
     """The processors this process may run on (where the system says; else all of them)."""
     if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0))
+        with contextlib.suppress(OSError):
+            return len(os.sched_getaffinity(0))
     return os.cpu_count() or 1
+
+
+def _close_all_but(keep: int) -> None:
+    """Close every file descriptor of this process but `keep`: those the system lists, else up to its limit."""
+    for listing in ("/proc/self/fd", "/dev/fd"):
+        try:
+            open_now = [int(name) for name in os.listdir(listing)]
+        except (OSError, ValueError):
+            continue
+        for fd in open_now:
+            if fd != keep:
+                with contextlib.suppress(OSError):  # the listing's own, closed already
+                    os.close(fd)
+        return
+    os.closerange(0, keep)
+    os.closerange(keep + 1, 65536)

@@ -136,7 +136,7 @@ def _fsync_together(staged: list[tuple[str, Path]]) -> None:
     # Plain threads: concurrent.futures would bring logging along, about 7 ms of an import's start.
     import threading
 
-    failures: dict[int, DataFileError] = {}
+    failures: dict[int, BaseException] = {}
     left = iter(enumerate(staged))
     taking = threading.Lock()
 
@@ -154,6 +154,8 @@ def _fsync_together(staged: list[tuple[str, Path]]) -> None:
                     os.close(fd)
             except OSError as error:
                 failures[index] = DataFileError(f"Cannot save {path}: {error.strerror}; nothing was changed.")
+            except BaseException as error:  # raised where the commit runs, never lost in a thread
+                failures[index] = error
 
     threads = [threading.Thread(target=force) for _ in range(min(FSYNC_THREADS, len(staged)))]
     for thread in threads:
