@@ -128,9 +128,10 @@ def _made_ahead(long_home: Path, first_weekday: int = 0):
     from connect_habits.core.folds import fold_point
     from connect_habits.interop.warmup import FoldsAhead, fold_inputs
 
-    snapshot = Store(resolve_paths({"CONNECT_HOME": str(long_home)})).load(today=TODAY)
+    store = Store(resolve_paths({"CONNECT_HOME": str(long_home)}))
+    snapshot = store.load(today=TODAY)
     ahead = FoldsAhead()
-    ahead.start(snapshot, snapshot.checkins, snapshot.skips, TODAY, first_weekday)
+    ahead.start(store, snapshot, snapshot.checkins, snapshot.skips, TODAY, first_weekday)
     return snapshot, ahead, fold_inputs(snapshot, fold_point(TODAY), first_weekday)
 
 
@@ -191,3 +192,19 @@ def test_the_child_holds_none_of_the_parents_files_and_is_stopped_when_not_taken
         pid = ahead.pid
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # stopped and let go at the end of the `with`: no process, no zombie
+
+
+@pytest.mark.parametrize("folder, summaries", [("shared", True), (None, False)], ids=["shared home", "no summaries"])
+def test_no_child_where_the_import_would_not_take_its_folds(long_home, monkeypatch, tmp_path, folder, summaries):  # noqa: F811
+    """A shared home's cache, or a home without summaries, is never made from the import's records."""
+    from types import SimpleNamespace
+
+    from connect_habits.interop import warmup
+
+    monkeypatch.setattr(warmup, "HELPER_FROM", 0)
+    monkeypatch.setattr(os, "fork", lambda: pytest.fail("a child process was started"))
+    snapshot = Store(resolve_paths({"CONNECT_HOME": str(long_home)})).load(today=TODAY)
+    store = SimpleNamespace(layout=SimpleNamespace(folder=folder and tmp_path / folder), summaries=summaries)
+    with warmup.FoldsAhead() as ahead:
+        ahead.start(store, snapshot, snapshot.checkins, snapshot.skips, TODAY, 0)
+        assert ahead.pid == 0

@@ -251,14 +251,12 @@ def _folds_ahead(ctx: Context, tx, ahead):
     history start in a child process (interop/warmup.py), with the settings a restore brings."""
 
     def start(summary, checkins, skips) -> None:
-        if not ctx.store.summaries or ctx.store.layout.folder is not None:
-            return
         weekday = ctx.store.first_weekday
         if summary.config is not None:
             from ..interop.backup import restored_config
 
             weekday = restored_config(ctx.config, summary.config).first_weekday
-        ahead.start(tx.snapshot, checkins, skips, ctx.today(), weekday)
+        ahead.start(ctx.store, tx.snapshot, checkins, skips, ctx.today(), weekday)
 
     return start
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections import namedtuple
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from ..core.couple import check_partner_names
-from ..core.model import CheckIn, Habit, Skip, parse_time, partner_id
+from ..core.model import CheckIn, Habit, parse_time, partner_id
 from ..core.names import Taken
 from ..core.order import next_position
 from ..errors import ConnectError, InvalidInput, UsageError
@@ -31,17 +31,18 @@ from .importing import EVERY, BeforeAdding, ImportSummary, Report, add_checkins,
 from .jsontext import type_problem
 
 
-@dataclass
-class _Backup:
-    habits: list[Habit]
-    checkins: list[CheckIn]
-    skips: list[Skip]
-    config: dict
-    partners: dict[str, str]  # id -> name
-    couple_id: str | None = None
-    aliases: dict[str, str] | None = None
-    rituals: list = field(default_factory=list)  # check-ins for two, answers, messages (newer backups only)
-    private: dict = field(default_factory=dict)  # record id -> its private words (storage/private.py)
+class _Backup(
+    namedtuple(
+        "_Backup",
+        "habits checkins skips config partners couple_id aliases rituals private",
+        defaults=(None, None, (), None),
+    )
+):
+    """A backup read and checked: `partners` id -> name; `rituals` (newer backups only) check-ins for two,
+    answers and messages; `private` record id -> its private words (storage/private.py). A tuple: the
+    restore's path does without importing dataclasses."""
+
+    __slots__ = ()
 
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name

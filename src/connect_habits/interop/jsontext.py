@@ -12,7 +12,7 @@ stands between two records.
 from __future__ import annotations
 
 import json
-import uuid
+import os
 from collections.abc import Iterable, Sequence
 from itertools import chain, repeat
 
@@ -29,7 +29,7 @@ def indented_json(
     value is already written as they would be at the top level (flat_rows; or its pieces, rows_pieces),
     put in as they are. The text is joined once: ten years of a backup are not copied again for each key.
     """
-    token = f"@flat-{uuid.uuid4().hex}-"  # stands in for the fast lists: nothing else can hold it
+    token = f"@flat-{os.urandom(16).hex()}-"  # stands in for the fast lists: nothing else can hold it
     fast = {key: "" for key in flat if isinstance(data.get(key), list)} | (encoded or {})
     rest = json.dumps(
         {key: f"{token}{key}" if key in fast else value for key, value in data.items()},

@@ -40,7 +40,7 @@ def warm_from_records(
 
     `ahead`: the folds being made in a child process from the same records (taken when they fit the files).
     """
-    if store.layout.folder is not None or not store.summaries:
+    if not _warmed_here(store):
         return False
     own_files, others, warnings, _ = store.device_files()
     if others or warnings:
@@ -57,6 +57,11 @@ def warm_from_records(
     write_cache(store.cache_path, [Cache(at, prints, with_history, folds, [])])
     store.load(since=today, today=today)  # the fold at the first of this month, from this one: last month's reading
     return True
+
+
+def _warmed_here(store) -> bool:
+    """Whether an import makes this store's summary cache from its records: a private home that keeps one."""
+    return store.layout.folder is None and store.summaries
 
 
 def fold_inputs(snapshot: Snapshot, at, first_weekday: int) -> tuple:
@@ -98,13 +103,16 @@ class FoldsAhead:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def start(self, snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], today, first_weekday: int) -> None:
+    def start(
+        self, store, snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], today, first_weekday: int
+    ) -> None:
         """Start making the folds of `checkins` and `skips`, all the history of `snapshot`'s habits once written.
 
         `snapshot`: the transaction's, its habits and partners as the written files will have them. Nothing
-        starts for a small history (not worth a process) or where there is no second core or no fork.
+        starts where warm_from_records will not take folds (a shared home, no summaries), for a small history
+        (not worth a process), or where there is no second core or no fork.
         """
-        if len(checkins) < HELPER_FROM or not hasattr(os, "fork") or _cores() < 2:
+        if not _warmed_here(store) or len(checkins) < HELPER_FROM or not hasattr(os, "fork") or _cores() < 2:
             return
         at = fold_point(today)
         persons = list(snapshot.couple.names) if snapshot.couple is not None else snapshot.persons
