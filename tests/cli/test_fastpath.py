@@ -437,6 +437,7 @@ def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_pa
     assert f"connect_habits.cli.{fastpath.FAST_MODULES[args[0]]}" in modules
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
     assert "connect_habits.cli.app" not in modules
+    assert "orjson" not in modules  # an import's encoder: its own imports would cost an everyday write ~10 ms
 
 
 def test_a_command_line_the_fast_path_leaves_goes_through_typer(seeded):

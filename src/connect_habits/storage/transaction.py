@@ -27,7 +27,7 @@ from .files import (
     SKIPS,
     Reading,
     device_of,
-    encode,
+    encode_all,
     meta_of,
     read_month,
     schema_of,
@@ -381,7 +381,8 @@ class Transaction:
             seq = self.record.next_seq()
             for _, db in writes:
                 db.table(META).update({"seq": seq})
-        files = [(path, sealed_for(path, encode(_data(db)))) for path, db in writes]
+        encoded = encode_all([_data(db) for _, db in writes])
+        files = [(path, sealed_for(path, raw)) for (path, _), raw in zip(writes, encoded)]
         if self.record is not None and writes:
             copies = self.record.copies(files, seq)
         if notes is not None:  # in the same commit as the records they belong to: both, or neither
