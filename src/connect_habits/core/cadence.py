@@ -85,11 +85,19 @@ def is_due(habit: Habit, day: date) -> bool:
 
 def due_test(habit: Habit) -> Callable[[date], bool]:
     """`is_due` for one habit with its rules looked up once: the scans of the folds ask it of every day in years."""
-    cadence = habit.cadence
-    if habit.starts is None and habit.ends is None and not (cadence.rolling or cadence.interval or cadence.nth):
-        weekdays = cadence.weekdays
+    weekdays = plain_weekdays(habit)
+    if weekdays is not None:
         return lambda day: day.weekday() in weekdays
     return partial(is_due, habit)
+
+
+def plain_weekdays(habit: Habit):
+    """The weekdays a day-based habit is due on, when that is the whole rule (no span, interval, nth weekday
+    or rolling window); else None."""
+    cadence = habit.cadence
+    if habit.starts is None and habit.ends is None and not (cadence.rolling or cadence.interval or cadence.nth):
+        return cadence.weekdays
+    return None
 
 
 def nth_of_month(day: date) -> int:

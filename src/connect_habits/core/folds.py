@@ -53,8 +53,7 @@ def make_fold(habit: Habit, history: History, at: date, first_weekday: int = 0) 
         score, rolling = strength_scan(habit, history, begin, at, initial_strength(habit), stop=at)
         met, due = weekday_scan(habit, history, begin, at, [0] * 7, [0] * 7, stop=at)
         tally = tally_scan(habit, history, start, at, (0, 0), first_weekday, stop=stop)
-    for period, outcome in period_outcomes(habit, history, start, at, first_weekday, stop=stop):
-        runs.add(period, outcome)
+    runs.add_all(period_outcomes(habit, history, start, at, first_weekday, stop=stop))
     earlier = [d for d, n in history.count.items() if n and d < at]
     if old is not None and old.first is not None:
         earlier.append(old.first)

@@ -9,7 +9,7 @@ import math
 from collections import namedtuple
 from datetime import date, timedelta
 
-from .cadence import day_met, due_test, in_span, period_start, week_start
+from .cadence import day_met, due_test, in_span, period_start, plain_weekdays, week_start
 from .challenges import challenge_result
 from .history import History, history_start
 from .model import Habit
@@ -205,8 +205,22 @@ def weekday_scan(
     week_based = habit.week_based
     any_day = week_based or bool(habit.cadence.rolling)  # counted on any day of its span, not on due days
     counts_of, minutes_of, skipped = history.count, history.minutes, history.skipped
-    due_on = due_test(habit)
     end = scan_end(today, stop)
+    weekdays = None if any_day or habit.goal is not None or habit.limit is not None else plain_weekdays(habit)
+    if weekdays is not None:  # most habits: done (any check-in) on given weekdays
+        weekday, day = start.weekday(), start
+        while day <= end:
+            if weekday in weekdays and day not in skipped:
+                count = counts_of.get(day, 0)
+                if count > 0:
+                    due[weekday] += 1
+                    met[weekday] += 1
+                elif day != today:
+                    due[weekday] += 1
+            day += ONE_DAY
+            weekday = 0 if weekday == 6 else weekday + 1
+        return met, due
+    due_on = due_test(habit)
     day = start
     while day <= end:
         counts = in_span(habit, day) if any_day else due_on(day)

@@ -19,6 +19,7 @@ from .cadence import (
     period_days,
     period_start,
     period_target,
+    plain_weekdays,
     rolling_met,
 )
 from .history import History, history_start
@@ -180,6 +181,20 @@ class RunState:
                 self.best = _longest([*self.best, Streak(self.length, self.first, self.last)])
             self.length, self.first, self.last = 0, None, None
 
+    def add_all(self, outcomes: Iterable[tuple[date, bool | None]]) -> None:
+        """`add` each (period, outcome) in turn: a fold's scan takes one a day for ten years."""
+        length, first, last, best = self.length, self.first, self.last, self.best
+        for period, outcome in outcomes:
+            if outcome is True:
+                length, last = length + 1, period
+                if first is None:
+                    first = period
+            elif outcome is False:
+                if length:
+                    best = _longest([*best, Streak(length, first, last)])
+                length, first, last = 0, None, None
+        self.length, self.first, self.last, self.best = length, first, last, best
+
     def copy(self) -> RunState:
         return RunState(self.length, self.first, self.last, list(self.best))
 
@@ -205,8 +220,7 @@ def streak_runs(habit: Habit, history: History, today: date, first_weekday: int 
         state, start = RunState(), history_start(habit, history)
     else:
         state, start = history.fold.runs.copy(), resume
-    for period, outcome in period_outcomes(habit, history, start, today, first_weekday):
-        state.add(period, outcome)
+    state.add_all(period_outcomes(habit, history, start, today, first_weekday))
     return state.runs()
 
 
@@ -241,10 +255,14 @@ def period_outcomes(
                 yield day, False
             day += ONE_DAY
         return
-    due_on = due_test(habit)
     limited, first = habit.limit is not None, first_day(habit)
     counts, minutes, skipped = history.count, history.minutes, history.skipped
     end = scan_end(today, stop)
+    weekdays = plain_weekdays(habit)
+    if weekdays is not None and not limited and habit.goal is None:  # most habits: done on given weekdays
+        yield from _weekday_outcomes(weekdays, counts, skipped, start, end, {today, first})
+        return
+    due_on = due_test(habit)
     day = start
     while day <= end:
         if due_on(day):
@@ -264,6 +282,23 @@ def period_outcomes(
             else:
                 yield day, False
         day += ONE_DAY
+
+
+def _weekday_outcomes(weekdays, counts: dict, skipped: set, start: date, end: date, neutral: set):
+    """period_outcomes of a habit done (any check-in) on `weekdays`, from `start` to `end`: `neutral` days
+    (today, its first day) and skipped ones unmet are neither met nor broken."""
+    weekday = start.weekday()
+    day = start
+    while day <= end:
+        if weekday in weekdays:
+            if counts.get(day, 0) > 0:
+                yield day, True
+            elif day in skipped or day in neutral:
+                yield day, None
+            else:
+                yield day, False
+        day += ONE_DAY
+        weekday = 0 if weekday == 6 else weekday + 1
 
 
 def current_streak(habit: Habit, history: History, today: date, first_weekday: int = 0) -> int:
