@@ -62,6 +62,25 @@ def test_an_import_makes_the_cache_the_files_would_make(connect, long_home, tmp_
     same_as_a_full_read(lambda *a, **k: connect(*a, **{**k, "env": {**env, **k.get("env", {})}}), COMMANDS, NOW)
 
 
+def test_a_habit_whose_history_is_all_in_last_month_is_cached_as_the_files_say(connect, long_home, tmp_path):  # noqa: F811
+    backup = json.loads(connect("export", now=NOW, env={"CONNECT_HOME": str(long_home)}).out)
+    fresh = {**backup["habits"][0], "id": "f" * 32, "name": "Fresh start", "slug": "fresh-start"}
+    fresh["created"] = "2026-10-10"
+    backup["habits"].append(fresh)
+    for n, day in enumerate(["2026-10-12", "2026-10-13", "2026-10-20"]):
+        checkin = {**backup["checkins"][0], "id": f"{n}" * 32, "habit": fresh["id"], "date": day, "by": None}
+        backup["checkins"].append({**checkin, "logged_at": f"{day}T20:00:00"})
+    source = tmp_path / "export.json"
+    source.write_text(json.dumps(backup))
+    home = tmp_path / "imported"
+    imported = connect("import", str(source), now=NOW, env={"CONNECT_HOME": str(home)})
+    assert imported.code == 0, imported.err
+    made = (home / CACHE_FILE).read_bytes()
+    this_month, last_month = json.loads(made)["entries"]
+    assert fresh["id"] in this_month["with_history"] and fresh["id"] not in last_month["with_history"]
+    assert settled(made) == settled(cache_from_the_files(home))
+
+
 # ---------------------------------------------------------------- the folds made in a child process
 
 

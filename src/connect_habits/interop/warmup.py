@@ -1,18 +1,18 @@
-"""The summary cache after an import into an empty private home, its older folds made from the records in memory.
+"""The summary cache after an import into an empty private home, its folds made from the records in memory.
 
 The import has just written every month file. The store makes the folds by reading them back month by month and
 resuming every scan at each month's end (storage/cache.py): as slow as the import itself. When the home was
 empty and is this machine's alone, the records the import holds are all its history: the fold at the first
 of last month is made from them in one scan per habit (the same fold: scans resumed from a fold end where the
-whole scan does), and kept in the cache as the store keeps one, with the files' fingerprints taken before.
-The store then makes the rest as ever (the fold at the first of this month: one month's reading), so the
-cache is the one the files would have given.
+whole scan does), the fold at the first of this month from that one and last month's records, and both are
+kept in the cache as the store keeps them, with the files' fingerprints taken before: the cache the files
+would have given.
 
-Those scans take about as long as adding the records and writing the files (0.3 s each for ten years), and need
-nothing the writing makes: a big import starts them in a child process (FoldsAhead) once its habits are in place,
-on another core, while this one adds and writes. The child's folds are taken only when what it made them from
-(the habits, the partners, the first weekday, the fold point) is what the written files say; otherwise, or when
-the child fails, this process makes them as before.
+Those scans take about as long as adding the records and writing the files (0.15 to 0.3 s each for ten years),
+and need nothing the writing makes: a big import starts them in a child process (FoldsAhead) once its habits are
+in place, on another core, while this one adds and writes. The child's folds are taken only when what it made
+them from (the habits, the partners, the first weekday, the fold point) is what the written files say; otherwise,
+or when the child fails, this process makes them as before.
 """
 
 from __future__ import annotations
@@ -22,10 +22,10 @@ import os
 import pickle
 import signal
 
-from ..core.folds import fold_point
+from ..core.folds import fold_point, month_start
 from ..core.model import CheckIn, Skip, Snapshot
 from ..storage.cache import Cache, fold_keys, fold_step, write_cache
-from ..storage.fingerprints import fingerprints
+from ..storage.fingerprints import fingerprints, month_in
 from ..storage.layout import month_of
 
 # Check-ins from which the folds are made in a child process (ten years are 73,000): below, the scans take less
@@ -45,17 +45,24 @@ def warm_from_records(
     own_files, others, warnings, _ = store.device_files()
     if others or warnings:
         return False
-    at = fold_point(today)
+    at, this_month = fold_point(today), month_start(today)
     # Taken before the folds are made, as the store takes them: a file written meanwhile no longer matches.
-    prints = fingerprints([own_files], month_of(at), racy=True)
+    prints = fingerprints([own_files], month_of(this_month), racy=True)
     # This month's reading as every command makes it: the habits, the couple, the partners, from the files.
     snapshot = store.read_months(own_files, others, month_of(today), warnings).snapshot
     if not snapshot.habits:
         return False
     made = ahead.take(fold_inputs(snapshot, at, store.first_weekday)) if ahead is not None else None
     folds, with_history = made or folds_before(snapshot, checkins, skips, at, store.first_weekday)
-    write_cache(store.cache_path, [Cache(at, prints, with_history, folds, [])])
-    store.load(since=today, today=today)  # the fold at the first of this month, from this one: last month's reading
+    # The fold at the first of this month, from that one and last month's records, as the store makes it.
+    step = _records_between(snapshot, checkins, skips, at, this_month)
+    recent = fold_step(step, fold_keys(snapshot), folds, at, this_month, store.first_weekday)
+    recent_history = with_history | {c.habit_id for c in step.checkins} | {s.habit_id for s in step.skips}
+    before_at = {path: print_ for path, print_ in prints.items() if (month_in(path) or "") < month_of(at)}
+    write_cache(
+        store.cache_path,
+        [Cache(this_month, prints, recent_history, recent, []), Cache(at, before_at, with_history, folds, [])],
+    )
     return True
 
 
@@ -73,19 +80,25 @@ def fold_inputs(snapshot: Snapshot, at, first_weekday: int) -> tuple:
 
 def folds_before(snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], at, first_weekday: int):
     """(the folds at `at` of the snapshot's habits, the habits with history before it), from every record."""
+    step = _records_between(snapshot, checkins, skips, None, at)
+    folds = fold_step(step, fold_keys(snapshot), {}, None, at, first_weekday)  # the store's own step, from the start
+    return folds, {c.habit_id for c in step.checkins} | {s.habit_id for s in step.skips}
+
+
+def _records_between(snapshot: Snapshot, checkins: list[CheckIn], skips: list[Skip], start, end) -> Snapshot:
+    """The snapshot's habits with the records of them from `start` (None: the first) to before `end`, each
+    check-in's partner as the merge has it."""
     couple = snapshot.couple
     names = couple.names if couple is not None else {}
     live = {h.id for h in snapshot.habits}
-    before = []
+    step = Snapshot(snapshot.habits, persons=snapshot.persons)
     for checkin in checkins:
-        if checkin.day < at and checkin.habit_id in live:
+        if checkin.day < end and (start is None or checkin.day >= start) and checkin.habit_id in live:
             if couple is not None and checkin.by is not None and checkin.by not in names:  # as the merge has it
                 checkin = checkin._replace(by=couple.resolve(checkin.by))
-            before.append(checkin)
-    skipped = [s for s in skips if s.day < at and s.habit_id in live]
-    step = Snapshot(snapshot.habits, checkins=before, skips=skipped, persons=snapshot.persons)
-    folds = fold_step(step, fold_keys(snapshot), {}, None, at, first_weekday)  # the store's own step, from the start
-    return folds, {c.habit_id for c in before} | {s.habit_id for s in skipped}
+            step.checkins.append(checkin)
+    step.skips = [s for s in skips if s.day < end and (start is None or s.day >= start) and s.habit_id in live]
+    return step
 
 
 class FoldsAhead:
