@@ -215,11 +215,8 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         raise ConnectError(
             f"{name} is an SQLite file, not a connect backup; for Loop Habit Tracker's full backup add --from loop."
         )
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ConnectError(f"{name} is not a connect backup (it is not UTF-8 text); nothing was imported.") from None
-    from ..interop.backup import import_backup, restored_config
+    from ..interop.backup import import_backup
+    from ..interop.backupsettings import restored_config
     from ..interop.importing import DryRun
     from ..interop.warmup import FoldsAhead
     from ..storage.config import config_bytes
@@ -229,7 +226,7 @@ def _import_backup(ctx, raw: bytes, name: str, merge: bool, dry_run: bool, progr
         with progress, ctx.transaction() as tx:
             restoring = _is_empty(tx.snapshot) and not dry_run
             folds = _folds_ahead(ctx, tx, ahead) if restoring else None
-            summary = import_backup(tx, text, merge, source=name, progress=progress, before_adding=folds)
+            summary = import_backup(tx, raw, merge, source=name, progress=progress, before_adding=folds)
             if dry_run:
                 raise DryRun(summary)
             if summary.restored:  # the settings come with the data, in the same commit: whole or not at all
@@ -253,7 +250,7 @@ def _folds_ahead(ctx: Context, tx, ahead):
     def start(summary, checkins, skips) -> None:
         weekday = ctx.store.first_weekday
         if summary.config is not None:
-            from ..interop.backup import restored_config
+            from ..interop.backupsettings import restored_config
 
             weekday = restored_config(ctx.config, summary.config).first_weekday
         ahead.start(ctx.store, tx.snapshot, checkins, skips, ctx.today(), weekday)
