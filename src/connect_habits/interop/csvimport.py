@@ -277,7 +277,6 @@ class _Partners:
         self.snapshot = snapshot
         self.names = {unicodedata.normalize("NFC", n).casefold(): pid for pid, n in snapshot.names.items()}
         self.unknown: Counter[str] = Counter()
-        self.found: dict[str, str | None] = {}
 
     def find(self, text: str) -> str | None:
         """The stored id of the partner `text` names (their name in any case, an earlier name, or their id)."""
@@ -289,15 +288,6 @@ class _Partners:
             for candidate in (couple.resolve(partner_id(text)), couple.resolve(text)):
                 if candidate in couple.names:
                     return candidate
-        return pid
-
-    def mapped(self, text: str) -> str | None:
-        """`find`, counting the names that are not a partner here (their check-ins are kept without them)."""
-        if text not in self.found:  # a file has a few names in 73,000 rows: each is looked up once
-            self.found[text] = self.find(text)
-        pid = self.found[text]
-        if pid is None and text:
-            self.unknown[text] += 1
         return pid
 
     def unknown_said(self) -> list[str]:
@@ -338,27 +328,35 @@ def _entries(
     seen: dict[tuple, int] = {}  # the rows so far with each content as the file has it
     matched: Counter[_Content] = Counter()  # the check-ins here that earlier rows turned out to be
     entries = []
-    folded: dict[str, str] = {}
-    digests: dict[tuple, str] = {}  # the same amount, note and partner: the same digest, made once
+    # A file repeats a few amounts, notes and partners over 73,000 rows: what each triple gives is made once.
+    # (Amounts are plain numbers, _amount's: a whole one is an int, so 1 and 1.0 never meet as keys.)
+    made: dict[tuple, tuple] = {}
+    kinds: dict[tuple, int] = {}  # the content a row is counted by (the partner as the file folds it): a number
+    unknown: Counter[str] = Counter()  # rows by a name that is not a partner here
     for day, _, amount, note, cell, source in target.rows:
-        by = partners.mapped(cell)
-        fold = folded.get(cell)
-        if fold is None:
-            fold = folded[cell] = _fold(cell)
-        written = (day, amount, note, fold)
-        occurrence = seen.get(written, 0)
-        seen[written] = occurrence + 1
+        triple = (amount, note, cell)
+        found = made.get(triple)
+        if found is None:
+            by, fold = partners.find(cell), _fold(cell)
+            written = (amount, note, fold)
+            # the digest's text, made of these: 1 and 1.0 differ there
+            digest = hashlib.sha256(repr(written).encode()).hexdigest()[:16]
+            kept_amount, kept_note = amount, note
+            if amount is not None and not measured:
+                said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
+                kept_amount, kept_note = None, f"{said}: {note}" if note else said
+            found = made[triple] = (by, kinds.setdefault(written, len(kinds)), f"/{digest}/", kept_amount, kept_note)
+        by, kind, prefix, kept_amount, kept_note = found
+        if by is None and cell:
+            unknown[cell] += 1
+        counted_as = (day, kind)
+        occurrence = seen.get(counted_as, 0)
+        seen[counted_as] = occurrence + 1
         if here is not None:
             content = (day, amount, note, by or me)
             if matched[content] < here[content]:
                 matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
                 continue
-        shown = (repr(amount), note, fold)  # the digest's text, made of these: 1 and 1.0 differ there
-        digest = digests.get(shown)
-        if digest is None:
-            digest = digests[shown] = hashlib.sha256(repr(written[1:]).encode()).hexdigest()[:16]
-        if amount is not None and not measured:
-            said = f"{amount} min" if unit == "minutes" else f"amount {amount}"
-            amount, note = None, f"{said}: {note}" if note else said
-        entries.append(_new(ForeignEntry, (day, DONE, amount, note, by, f"/{digest}/{occurrence}", source)))
+        entries.append(_new(ForeignEntry, (day, DONE, kept_amount, kept_note, by, f"{prefix}{occurrence}", source)))
+    partners.unknown.update(unknown)
     return entries

@@ -68,12 +68,14 @@ class ForeignFile:
     left_out: list[str] = field(default_factory=list)  # "4 check-marks Loop filled in by itself"
 
 
+# The RFC 4122 variant in the hex digit at 16: its two high bits 10, whatever the digest had there.
+_VARIANT = {digit: "89ab"[int(digit, 16) & 3] for digit in "0123456789abcdef"}
+
+
 def uuid5_hex(namespace: bytes, name: str) -> str:
     """`uuid.uuid5(UUID(bytes=namespace), name).hex`, without making a UUID object (one per imported row)."""
-    digest = bytearray(hashlib.sha1(namespace + name.encode("utf-8"), usedforsecurity=False).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # RFC 4122 variant
-    return digest.hex()
+    hex_ = hashlib.sha1(namespace + name.encode("utf-8"), usedforsecurity=False).hexdigest()
+    return f"{hex_[:12]}5{hex_[13:16]}{_VARIANT[hex_[16]]}{hex_[17:32]}"  # version 5, then the variant
 
 
 def clean_text(text: str, limit: int, newlines: bool = False) -> str:
@@ -115,6 +117,7 @@ def import_foreign(
     all_skips: list[Skip] = []
     later = 0
     isos: dict[date, str] = {}  # each day's text, made once: ten years are 3,650 days in 73,000 rows
+    made = _CheckIns()
     source = found.label.lower()
     for foreign in found.habits:
         entries = [e for e in foreign.entries if e.day <= today]
@@ -153,7 +156,7 @@ def import_foreign(
                     new_skips.append(Skip(id=record_id, habit_id=habit.id, day=entry.day, reason=reason))
             elif record_id not in checkin_ids:
                 checkin_ids.add(record_id)
-                new_checkins.append(_checkin(record_id, habit, entry, by, source, iso))
+                new_checkins.append(made(record_id, habit, entry, by, source, iso))
         all_checkins += new_checkins
         summary.checkins += len(new_checkins)
         all_skips += new_skips
@@ -190,19 +193,32 @@ def _new_habit(foreign: ForeignHabit, habit_id: str, entries: list[ForeignEntry]
     )
 
 
-def _checkin(record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, source: str, iso: str) -> CheckIn:
-    """The check-in of an entry (`source`: the tracker's, where the entry says none; `iso`: its day's text)."""
-    amount = entry.amount if habit.measure is not None else None
-    return CheckIn(
-        record_id,
-        habit.id,
-        entry.day,
-        f"{iso}T12:00:00",
-        None if amount is None else plain_number(amount),
-        clean_text(entry.note, NOTE_MAX, newlines=True) if entry.note else "",
-        entry.source or source,
-        entry.by or by,
-    )
+class _CheckIns:
+    """The check-in of each entry; a file repeats a few notes and amounts over its rows: each is made once."""
+
+    def __init__(self) -> None:
+        self.notes: dict[str, str] = {"": ""}
+        self.amounts: dict[float, float] = {}
+
+    def __call__(self, record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, source: str, iso: str):
+        """The check-in of an entry (`source`: the tracker's, where the entry says none; `iso`: its day's text)."""
+        amount = entry.amount if habit.measure is not None else None
+        if amount is not None:
+            # An amount and its plain form are equal numbers: 3.0 is looked up as 3, whose plain form is the same.
+            shown = self.amounts.get(amount)
+            if shown is None:
+                shown = self.amounts[amount] = plain_number(amount)
+            amount = shown
+        note = self.notes.get(entry.note)
+        if note is None:
+            note = self.notes[entry.note] = clean_text(entry.note, NOTE_MAX, newlines=True)
+        return _new(
+            CheckIn,
+            (record_id, habit.id, entry.day, f"{iso}T12:00:00", amount, note, entry.source or source, entry.by or by),
+        )
+
+
+_new = tuple.__new__
 
 
 def refuse(source: str, problem: str) -> ConnectError:
