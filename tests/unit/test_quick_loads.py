@@ -88,7 +88,14 @@ def test_orjson_reads_what_connect_writes():
 
 @pytest.mark.parametrize(
     "value, past",
-    [(1.5, False), (2.0**63, True), (-(2.0**63), True), (9.2e18, False), ({"a": [1, {"b": 1e19}]}, True), ("1e30", False)],
+    [
+        (1.5, False),
+        (2.0**63, True),
+        (-(2.0**63), True),
+        (9.2e18, False),
+        ({"a": [1, {"b": 1e19}]}, True),
+        ("1e30", False),
+    ],
 )
 def test_past_64_bits(value, past):
     assert past_64_bits(value) is past
