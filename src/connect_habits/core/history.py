@@ -108,7 +108,8 @@ def build_histories(
     for checkin in checkins:
         history = histories[checkin.habit_id]
         history.count[checkin.day] += 1
-        history.minutes[checkin.day] += checkin.minutes or 0
+        if checkin.minutes:  # nothing to add for most (every scan reads a day's minutes with a default of 0)
+            history.minutes[checkin.day] += checkin.minutes
     for skip in skips:
         histories[skip.habit_id].skipped.add(skip.day)
     for (habit_id, person), fold in (folds or {}).items():

@@ -109,11 +109,11 @@ def strength_scan(
     # a day is looked up in tables made once (a day's units, whether it is logged, whether it is left out).
     first, last, begin = start.toordinal(), scan_end(today, stop).toordinal(), history_start(habit, history).toordinal()
     now = today.toordinal()
+    logged = {day.toordinal() for day, count in history.count.items() if count > 0}
     if measured:
         units = {day.toordinal(): amount for day, amount in history.minutes.items()}
     else:
-        units = {day.toordinal(): 1 for day, count in history.count.items() if count > 0}
-    logged = {day.toordinal() for day, count in history.count.items() if count > 0}
+        units = dict.fromkeys(logged, 1)
     left_out = {day.toordinal() for day in history.skipped} - logged  # a day logged counts, skipped or not
     low = habit.starts.toordinal() if habit.starts is not None else first
     high = habit.ends.toordinal() if habit.ends is not None else last
