@@ -622,3 +622,25 @@ def test_a_crash_between_the_files_of_one_commit_is_finished_by_the_next_command
     assert "talk" in {h.slug for h in snapshot.habits}
     assert [c.day for c in snapshot.checkins if c.habit_id == talk.id] == [date(2026, 10, 5)]
     assert not (home / "commit-journal.json").exists() and not list(home.glob(".*.tmp"))
+
+
+def test_a_commit_of_many_new_months_encodes_them_by_orjson_and_every_other_file_by_json(tmp_path, monkeypatch):
+    from connect_habits.core.model import Ritual
+    from connect_habits.storage import encoding
+
+    store, walk = seed(tmp_path)
+    before = month_file(tmp_path).read_bytes()
+    quick: list[dict] = []
+    by_orjson = encoding._by_orjson
+    monkeypatch.setattr(encoding, "_by_orjson", lambda datas: quick.extend(datas) or by_orjson(datas))
+    days = [date(2022, 1, 15) + timedelta(days=31 * n) for n in range(30)]
+    mood = Ritual(id=new_id(), kind="talk", day=date(2022, 2, 15), fields={"mood": float("nan")})
+    with store.transaction() as tx:
+        tx.add_checkins([checkin(walk.id, day) for day in days])
+        tx.add_checkin(checkin(walk.id, date(2026, 11, 26)))  # a month with records already
+        tx.put_ritual(mood)  # a field connect does not read, as a backup or a partner's file may hold
+    # The 29 new months of check-ins alone: not the main file, not this month's, not the ritual's.
+    assert len(quick) == 29 and all(set(data) == {"_meta", "checkins"} for data in quick)
+    assert b'"mood":NaN' in month_file(tmp_path, "2022-02").read_bytes()  # json's, where orjson writes null
+    assert month_file(tmp_path).read_bytes() != before
+    assert len(store.load().checkins) == 1 + 31

@@ -22,17 +22,20 @@ def _many(data: dict) -> list[dict]:
     return [data] * ENCODE_MANY_FROM
 
 
+MADE_HERE = [True] * ENCODE_MANY_FROM
+
+
 @settings(max_examples=300)
 @given(FILES)
 def test_many_files_are_the_bytes_json_writes(data):
-    assert encode_all(_many(data)) == [encode(data)] * ENCODE_MANY_FROM
+    assert encode_all(_many(data), MADE_HERE) == [encode(data)] * ENCODE_MANY_FROM
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False))
 def test_an_amount_of_any_size_reads_back_as_json_would_give_it(amount):
     # 1e16 is "1e+16" in json and "1e16" in orjson: the same number once read
     data = {"checkins": {"1": {"minutes": amount}}}
-    assert [json.loads(raw) for raw in encode_all(_many(data))] == [data] * ENCODE_MANY_FROM
+    assert [json.loads(raw) for raw in encode_all(_many(data), MADE_HERE)] == [data] * ENCODE_MANY_FROM
 
 
 def test_a_real_month_file_is_the_same_bytes():
@@ -51,13 +54,13 @@ def test_a_real_month_file_is_the_same_bytes():
             },
         },
     }
-    assert encode_all(_many(data))[0] == encode(data)
+    assert encode_all(_many(data), MADE_HERE)[0] == encode(data)
 
 
 @pytest.mark.parametrize("odd", [2**64, -(2**63) - 1, 10**30])
 def test_an_integer_past_64_bits_is_written_by_json(odd):
     data = {"n": odd}
-    assert encode_all(_many(data)) == [encode(data)] * ENCODE_MANY_FROM
+    assert encode_all(_many(data), MADE_HERE) == [encode(data)] * ENCODE_MANY_FROM
 
 
 @pytest.mark.parametrize(
@@ -69,7 +72,7 @@ def test_what_json_refuses_is_refused_as_json_refuses_it(odd, error):
     with pytest.raises(error):
         encode({"x": odd})
     with pytest.raises(error):
-        encode_all(_many({"x": odd}))
+        encode_all(_many({"x": odd}), MADE_HERE)
 
 
 def test_a_few_files_are_encoded_by_json_without_loading_orjson(monkeypatch):
@@ -78,7 +81,18 @@ def test_a_few_files_are_encoded_by_json_without_loading_orjson(monkeypatch):
     monkeypatch.setitem(sys.modules, "orjson", None)  # an import of it raises ImportError
     data = {"a": [1, "b", None]}
     monkeypatch.setattr(json, "dumps", lambda *a, **k: '"json"')
-    assert encode_all([data] * (ENCODE_MANY_FROM - 1)) == [b'"json"'] * (ENCODE_MANY_FROM - 1)
-    assert encode_all(_many(data)) == [b'"json"'] * ENCODE_MANY_FROM  # without orjson, json writes them all
+    assert encode_all([data] * (ENCODE_MANY_FROM - 1), MADE_HERE[1:]) == [b'"json"'] * (ENCODE_MANY_FROM - 1)
+    assert encode_all(_many(data), MADE_HERE) == [b'"json"'] * ENCODE_MANY_FROM  # without orjson, json writes them all
     monkeypatch.delitem(sys.modules, "orjson")
-    assert encode_all(_many(data)) == [b'{"a":[1,"b",null]}'] * ENCODE_MANY_FROM  # not json's: orjson's
+    assert encode_all(_many(data), MADE_HERE) == [b'{"a":[1,"b",null]}'] * ENCODE_MANY_FROM  # not json's: orjson's
+
+
+def test_only_files_made_here_go_to_orjson_a_nan_read_from_elsewhere_stays_nan():
+    read = {"rituals": {"1": {"id": "r1", "mood": float("nan"), "far": float("-inf")}}}
+    made = {"checkins": {"1": {"id": "c1", "minutes": None}}}
+    encoded = encode_all([read, *[made] * ENCODE_MANY_FROM], [False] + MADE_HERE)
+    assert encoded[0] == encode(read) and b"NaN" in encoded[0] and b"-Infinity" in encoded[0]
+    assert encoded[1:] == [encode(made)] * ENCODE_MANY_FROM
+    # Too few made here: all by json (orjson's import would cost more than it saves).
+    assert encode_all([read, *[made] * 3], [False, True, True, True]) == [encode(read), *[encode(made)] * 3]
+    assert encode_all(_many(read)) == [encode(read)] * ENCODE_MANY_FROM  # nothing said made here: json

@@ -67,6 +67,10 @@ ODD = {
     "a list": b"[1, 2]",
     "too deep": b"[" * 5000 + b"]" * 5000,
     "deep in the settings": json.dumps(_backup(config={"x": [[[[1]]]]})).encode(),
+    # orjson reads 1,024 levels, json about as many: a key connect does not read, 600 deep, is read either way
+    "a deep key no one reads": json.dumps(_backup())
+    .replace('"version"', '"extra": ' + "[" * 600 + "]" * 600 + ', "version"')
+    .encode(),
 }
 
 

@@ -108,7 +108,7 @@ def build_histories(
     for checkin in checkins:
         history = histories[checkin.habit_id]
         history.count[checkin.day] += 1
-        if checkin.minutes:  # nothing to add for most (every scan reads a day's minutes with a default of 0)
+        if checkin.minutes:  # most have none; 0.0 added nothing either (`or 0`): every scan reads 0 for a missing day
             history.minutes[checkin.day] += checkin.minutes
     for skip in skips:
         histories[skip.habit_id].skipped.add(skip.day)

@@ -166,10 +166,14 @@ def quick_loads(raw: bytes) -> object:
 
 def past_64_bits(value: object) -> bool:
     """Whether `value` holds a float of 2**63 or more either way: maybe an integer json would have read as one."""
-    if isinstance(value, float):
-        return not -_PAST_64_BITS < value < _PAST_64_BITS
-    if isinstance(value, dict):
-        return any(past_64_bits(v) for v in value.values())
-    if isinstance(value, list):
-        return any(past_64_bits(v) for v in value)
+    pending = [value]  # a list, not recursion: orjson reads 1,024 levels deep, past Python's recursion limit
+    while pending:
+        item = pending.pop()
+        if isinstance(item, float):
+            if not -_PAST_64_BITS < item < _PAST_64_BITS:
+                return True
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
     return False

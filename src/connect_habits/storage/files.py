@@ -131,8 +131,7 @@ def write_device(
     if seq is not None:
         for _, part in parts:
             part[META]["1"]["seq"] = seq
-    encoded = encode_all([part for _, part in parts])
-    files = [(path, sealed_for(path, raw)) for (path, _), raw in zip(parts, encoded)]
+    files = [(path, sealed_for(path, raw)) for (path, _), raw in zip(parts, encode_all([p for _, p in parts]))]
     copies = []
     if record is not None and seq is not None:
         ensure_private_dir(record.folder)

@@ -102,6 +102,7 @@ class Transaction:
         self.device = reading.own
         self._stamp = max_stamp
         self._split = False  # whether this transaction moved a schema 2 file's records into months
+        self._new_months: set[str] = set()  # months with no records before this transaction
         self._private: PrivateNotes | None = None
 
     @property
@@ -128,7 +129,9 @@ class Transaction:
     def _month(self, month: str) -> TinyDB:
         """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
-            self._months[month] = _buffer(read_month(self.path, month, device_of(_data(self._main))))
+            data = read_month(self.path, month, device_of(_data(self._main)))
+            self._new_months |= {month} if set(data) == {META} else set()
+            self._months[month] = _buffer(data)
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
@@ -366,11 +369,12 @@ class Transaction:
         self.forget_purged()
         make_dirs(self.path.parent)  # a shared folder is the sync tool's: its permissions stay as they are
         remove_stale_temp_files(self.path, family=True)
-        writes = [(month_file(self.path, month), db) for month, db in sorted(self._months.items()) if _changed(db)]
-        for path, _ in writes:
+        months = sorted(self._months.items())
+        writes = [(month_file(self.path, m), db, self._made_here(m, db)) for m, db in months if _changed(db)]
+        for path, _, _ in writes:
             check_writable(path)
         if _changed(self._main):
-            main = (self.path, self._main)
+            main = (self.path, self._main, False)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         notes = self._private if self._private is not None and self._private.changed else None
         if not writes and not self._extra and notes is None:
@@ -379,10 +383,10 @@ class Transaction:
         if self.record is not None and writes:
             ensure_private_dir(self.record.folder)
             seq = self.record.next_seq()
-            for _, db in writes:
+            for _, db, _ in writes:
                 db.table(META).update({"seq": seq})
-        encoded = encode_all([_data(db) for _, db in writes])
-        files = [(path, sealed_for(path, raw)) for (path, _), raw in zip(writes, encoded)]
+        encoded = encode_all([_data(db) for _, db, _ in writes], [made for _, _, made in writes])
+        files = [(path, sealed_for(path, raw)) for (path, _, _), raw in zip(writes, encoded)]
         if self.record is not None and writes:
             copies = self.record.copies(files, seq)
         if notes is not None:  # in the same commit as the records they belong to: both, or neither
@@ -394,6 +398,10 @@ class Transaction:
             for kept in (LOG_LINES_FILE, EXPORT_JSON_FILE, EXPORT_CSV_FILE):
                 with contextlib.suppress(OSError):
                     os.unlink(self.journal.parent / kept)
+
+    def _made_here(self, month: str, db) -> bool:
+        """Whether a month's file holds only records this transaction made: check-ins, skips and undos."""
+        return not self._split and month in self._new_months and set(_data(db)) <= {META, CHECKINS, SKIPS, REMOVALS}
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
