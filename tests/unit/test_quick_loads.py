@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
@@ -115,3 +116,13 @@ def test_any_settings_and_minutes_read_alike(settings_, minutes):
     raw = json.dumps(_backup(config=settings_, checkins=[{**CHECKIN, "minutes": minutes}])).encode()
     with pytest.MonkeyPatch.context() as monkeypatch:
         assert _outcome(raw) == _outcome(raw, monkeypatch)
+
+
+@pytest.mark.parametrize("config", [{"far": BIG}, {"week_start": "friday"}], ids=["read again", "refused"])
+def test_progress_is_told_once_when_json_reads_the_file_again(config):
+    checkins = [{**CHECKIN, "id": f"c{n}"} for n in range(1600)]
+    raw = json.dumps(_backup(config=config, checkins=checkins)).encode()
+    told: list[int] = []
+    with pytest.raises(ConnectError) if "friday" in str(config) else contextlib.nullcontext():
+        parse_backup(raw, "backup.json", lambda done, total, what: told.append(done))
+    assert told == sorted(set(told)) and told  # each count once, in order

@@ -70,7 +70,8 @@ def parse_backup(raw: bytes, source: str = "The file", progress: Report | None =
             if not past_64_bits(small):
                 return backup
         except ConnectError:
-            progress = None  # shown once already, up to the problem json's reading now says
+            pass  # json's reading says what is wrong
+        progress = None  # told once already
     return _checked_backup(_json_loads(raw, source), source, progress)
 
 
