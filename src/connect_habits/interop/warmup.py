@@ -48,8 +48,9 @@ def warm_from_records(
     at, this_month = fold_point(today), month_start(today)
     # Taken before the folds are made, as the store takes them: a file written meanwhile no longer matches.
     prints = fingerprints([own_files], month_of(this_month), racy=True)
-    # This month's reading as every command makes it: the habits, the couple, the partners, from the files.
-    snapshot = store.read_months(own_files, others, month_of(today), warnings).snapshot
+    # This month's reading as every command makes it (keeping its slice, as a command's read does, once the file
+    # is old enough): the habits, the couple, the partners, from the files.
+    snapshot = store.read_months(own_files, others, month_of(today), warnings, sliced=True).snapshot
     if not snapshot.habits:
         return False
     made = ahead.take(fold_inputs(snapshot, at, store.first_weekday)) if ahead is not None else None
