@@ -91,7 +91,7 @@ def due_test(habit: Habit) -> Callable[[date], bool]:
     return partial(is_due, habit)
 
 
-def plain_weekdays(habit: Habit):
+def plain_weekdays(habit: Habit) -> frozenset[int] | None:
     """The weekdays a day-based habit is due on, when that is the whole rule (no span, interval, nth weekday
     or rolling window); else None."""
     cadence = habit.cadence

@@ -26,7 +26,7 @@ from ..core.model import DAILY, NAME_MAX, NOTE_MAX, Goal, Habit, Snapshot, partn
 from ..core.names import find_by_name
 from ..core.words import counted, plain_number
 from ..storage.records import MAX_AMOUNT, MAX_YEAR, MIN_YEAR
-from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, clean_text, refuse
+from .foreign import DONE, ForeignEntry, ForeignFile, ForeignHabit, _new, clean_text, refuse
 from .importing import EVERY, Report, is_sqlite, is_zip
 
 CSV_LABEL = "CSV"
@@ -38,7 +38,6 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what csvfile.inert guards 
 _DELIMITERS = (",", ";", "\t")  # ours writes commas; spreadsheets in some languages write semicolons or tabs
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_new = tuple.__new__  # a row or an entry made without namedtuple's argument handling: ten years are 73,000 each
 
 
 class _Row(namedtuple("_Row", "day name amount note by source", defaults=(None,))):

@@ -24,6 +24,9 @@ from .importing import BeforeAdding, DryRun, ImportSummary, Report, add_checkins
 DONE, SKIP = "done", "skip"
 
 
+_new = tuple.__new__  # a row, an entry or a check-in made without namedtuple's argument handling: 73,000 each
+
+
 class ForeignEntry(
     namedtuple("ForeignEntry", "day kind amount note by key source", defaults=(DONE, None, "", None, "", None))
 ):
@@ -216,9 +219,6 @@ class _CheckIns:
             CheckIn,
             (record_id, habit.id, entry.day, f"{iso}T12:00:00", amount, note, entry.source or source, entry.by or by),
         )
-
-
-_new = tuple.__new__
 
 
 def refuse(source: str, problem: str) -> ConnectError:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ..core.couple import partner_id
 from ..errors import DataFileError
-from .encoding import encode_all
+from .encoding import encode
 from .fileio import commit, read_bytes
 from .layout import Layout, month_file, month_files, month_of, new_device_id
 from .merge import DeviceData
@@ -131,7 +131,7 @@ def write_device(
     if seq is not None:
         for _, part in parts:
             part[META]["1"]["seq"] = seq
-    files = [(path, sealed_for(path, raw)) for (path, _), raw in zip(parts, encode_all([p for _, p in parts]))]
+    files = [(path, sealed_for(path, encode(part))) for path, part in parts]
     copies = []
     if record is not None and seq is not None:
         ensure_private_dir(record.folder)

@@ -13,6 +13,7 @@ from ..core.couple import ALIAS_KEY, COUPLE_KEY, DEVICE_KEY, PARTNER_KEY
 from ..core.model import CheckIn, Habit, Ritual, Session, Skip, new_id
 from ..core.privacy import KEPT_ON, is_private, join, split
 from .bulkrecords import checkin_records_by_month
+from .encoding import encode_all
 from .fileio import check_writable, commit, remove_stale_temp_files
 from .files import (
     CHANGES,
@@ -27,7 +28,6 @@ from .files import (
     SKIPS,
     Reading,
     device_of,
-    encode_all,
     meta_of,
     read_month,
     schema_of,
@@ -107,10 +107,7 @@ class Transaction:
 
     @property
     def private(self) -> PrivateNotes:
-        """This machine's private notes (private.py), read the first time they are needed (under the lock).
-
-        They lie in the data folder, beside the commit journal: never in a shared folder.
-        """
+        """This machine's private notes (private.py, beside the journal, never shared), read when first needed."""
         if self._private is None:
             self._private = PrivateNotes.read(self.journal.parent)
         return self._private
@@ -130,7 +127,8 @@ class Transaction:
         """This device's TinyDB for one month, read from its file the first time it is needed."""
         if month not in self._months:
             data = read_month(self.path, month, device_of(_data(self._main)))
-            self._new_months |= {month} if set(data) == {META} else set()
+            if set(data) == {META}:  # no records yet: whatever it holds at the save, this transaction made
+                self._new_months.add(month)
             self._months[month] = _buffer(data)
         return self._months[month]
 
