@@ -427,17 +427,38 @@ def _imported(home: Path, args, env: dict | None = None) -> tuple[set[str], subp
     return modules, result
 
 
+def _imported_by_success(home: Path, args) -> set[str]:
+    """The modules `args` imports, run in `home`, which it must succeed in."""
+    modules, result = _imported(home, args)
+    assert result.returncode == 0, result.stderr
+    return modules
+
+
 @pytest.mark.parametrize("args", HOT, ids=lambda a: " ".join(a))
 def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_path, args):
     home = tmp_path / "home"
     shutil.copytree(seeded, home)
-    modules, result = _imported(home, args)
-    assert result.returncode == 0, result.stderr
+    modules = _imported_by_success(home, args)
     assert "connect_habits.cli.fastpath" in modules  # the probe sees the package's imports
     assert f"connect_habits.cli.{fastpath.FAST_MODULES[args[0]]}" in modules
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}
     assert "connect_habits.cli.app" not in modules
     assert "orjson" not in modules  # an import's encoder: its own imports would cost an everyday write ~10 ms
+
+
+ADDING = [("done", "walk"), ("skip", "walk", "--date", "2026-11-26"), ("add", "Dance"), ("edit", "walk", "--note", "a")]
+
+
+@pytest.mark.parametrize("args", ADDING, ids=" ".join)
+def test_a_write_that_only_adds_records_runs_without_loading_tinydb(seeded, tmp_path, args):
+    """TinyDB (and typing, which it imports) is for queries: adding records and stamping `_meta` needs neither."""
+    home = tmp_path / "home"
+    shutil.copytree(seeded, home)
+    modules = _imported_by_success(home, args)
+    assert "connect_habits.storage.tables" in modules  # the probe sees the write's module
+    assert "tinydb" not in modules and "typing" not in modules
+    if args[0] == "done":
+        assert "tinydb" in _imported_by_success(home, ("undo", "walk"))  # an undo finds its record by a TinyDB query
 
 
 def test_a_command_line_the_fast_path_leaves_goes_through_typer(seeded):

@@ -39,52 +39,17 @@ from .paths import ensure_private_dir, make_dirs
 from .private import PRIVATE_FILE, PrivateNotes
 from .records import checkin_record, habit_fields, ritual_record, session_record, skip_record
 from .sealing import sealed_for
+from .tables import Tables
 
 TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
 if TYPE_CHECKING:
-    from tinydb import TinyDB
-
     from .ownrecord import OwnRecord
-
-
-def _buffer(data: dict) -> TinyDB:
-    """A TinyDB over an in-memory dict: the store decides when it reaches the disk.
-
-    TinyDB loads here, for writes only: a command that only reads does not pay for its import.
-    """
-    from tinydb import TinyDB
-    from tinydb.storages import Storage
-
-    class BufferStorage(Storage):
-        def __init__(self, data: dict):
-            self.data = data
-            self.changed = False
-
-        def read(self) -> dict:
-            return self.data
-
-        def write(self, data: dict) -> None:
-            self.data = data
-            self.changed = True
-
-    return TinyDB(data, storage=BufferStorage)
-
-
-def _data(db: TinyDB) -> dict:
-    """What a buffered TinyDB holds now (its BufferStorage always holds a dict)."""
-    data = db.storage.read()
-    assert data is not None
-    return data
 
 
 def _where(field: str):
     from tinydb import where
 
     return where(field)
-
-
-def _changed(db: TinyDB) -> bool:
-    return db.storage.changed  # type: ignore[attr-defined]
 
 
 class Transaction:
@@ -96,8 +61,8 @@ class Transaction:
         self.record = record  # shared: this machine's private record of what it wrote (ownrecord.py)
         self._extra: list[tuple[Path, bytes]] = []
         self._own = reading.own_files
-        self._main = _buffer(reading.own_files.data)
-        self._months: dict[str, TinyDB] = {m: _buffer(d) for m, d in reading.own_months.items()}
+        self._main = Tables(reading.own_files.data)
+        self._months: dict[str, Tables] = {m: Tables(d) for m, d in reading.own_months.items()}
         self.snapshot = reading.snapshot
         self.device = reading.own
         self._stamp = max_stamp
@@ -116,30 +81,28 @@ class Transaction:
     def folds_outdated(self) -> bool:
         """Whether this transaction changed a month the snapshot's folds sum up: read again to see it in streaks."""
         point = next((month_of(fold.at) for fold in self.snapshot.folds.values()), None)
-        return point is not None and any(month < point and _changed(db) for month, db in self._months.items())
+        return point is not None and any(month < point and db.changed for month, db in self._months.items())
 
     def _next_stamp(self) -> int:
         # Later than anything this device has seen, so an edit made after reading another wins.
         self._stamp = max(int(time.time() * 1000), self._stamp + 1)
         return self._stamp
 
-    def _month(self, month: str) -> TinyDB:
-        """This device's TinyDB for one month, read from its file the first time it is needed."""
+    def _month(self, month: str) -> Tables:
+        """This device's tables of one month, read from its file the first time it is needed."""
         if month not in self._months:
-            data = read_month(self.path, month, device_of(_data(self._main)))
+            data = read_month(self.path, month, device_of(self._main.data))
             if set(data) == {META}:  # no records yet: whatever it holds at the save, this transaction made
                 self._new_months.add(month)
-            self._months[month] = _buffer(data)
+            self._months[month] = Tables(data)
         return self._months[month]
 
     def _change(self, habit_id: str, fields: dict) -> None:
-        self._main.table(CHANGES).insert(
-            {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields}
-        )
+        self._main.insert(CHANGES, {"id": new_id(), "habit": habit_id, "stamp": self._next_stamp(), "fields": fields})
 
     def change_couple(self, key: str, value: object) -> None:
         """Record a change to the couple (a key of core/couple.py's) and show it in the snapshot at once."""
-        self._main.table(COUPLE).insert({"id": new_id(), "key": key, "value": value, "stamp": self._next_stamp()})
+        self._main.insert(COUPLE, {"id": new_id(), "key": key, "value": value, "stamp": self._next_stamp()})
         couple = self.snapshot.couple
         if couple is None:
             return
@@ -170,7 +133,7 @@ class Transaction:
         couple = self.snapshot.couple
         if couple is None:
             return
-        written = {c["key"] for c in self.device.couple} | {c["key"] for c in self._main.table(COUPLE).all()}
+        written = {c["key"] for c in self.device.couple} | {c["key"] for c in self._main.rows(COUPLE)}
         if couple.id is None or COUPLE_KEY not in written:
             self.change_couple(COUPLE_KEY, couple.id or new_id())
         for pid, name in list(couple.names.items()):
@@ -189,9 +152,9 @@ class Transaction:
         changes = [c for c in gone.changes if c["id"] not in have]
         couple = [c for c in gone.couple if c["id"] not in have]
         if changes:
-            self._main.table(CHANGES).insert_multiple(changes)
+            self._main.insert_many(CHANGES, changes)
         if couple:
-            self._main.table(COUPLE).insert_multiple(couple)
+            self._main.insert_many(COUPLE, couple)
         checkins = [c if c.by is not None or partner is None else c._replace(by=partner) for c in gone.checkins]
         checkins = [c for c in checkins if c.id not in have]
         skips = [s for s in gone.skips if s.id not in have]
@@ -203,12 +166,12 @@ class Transaction:
         for removal in removals:
             day = days.get(removal["target"])
             target = self._month(month_of(day)) if day is not None else self._main
-            target.table(REMOVALS).insert(removal)
+            target.insert(REMOVALS, removal)
         return len(changes) + len(couple) + len(checkins) + len(skips) + len(removals)
 
     def set_me(self, partner: str | None) -> None:
         """Say which partner uses this device (None: both of you)."""
-        self._main.table(META).update({"partner": partner})
+        self._main.update_all(META, {"partner": partner})
         self.snapshot.me = partner
         self.device = self.device._replace(partner=partner)
         if self.snapshot.couple is not None:
@@ -242,7 +205,7 @@ class Transaction:
 
     def forget_purged(self) -> None:
         """Delete this device's records of every habit deleted for good, on whatever device that was done."""
-        done = set(meta_of(_data(self._main)).get("purged") or [])
+        done = set(meta_of(self._main.data).get("purged") or [])
         pending = set(self.snapshot.purged) - done
         if not pending:
             return
@@ -259,11 +222,11 @@ class Transaction:
             self._main.table(table).remove(of_purged)  # type: ignore[arg-type]
         for month in month_files(self.path):
             db = self._month(month)
-            self.drop_private(r.get("id") for r in db.table(CHECKINS).all() if of_purged(r))
+            self.drop_private(r.get("id") for r in db.rows(CHECKINS) if of_purged(r))
             for table in (CHECKINS, SKIPS):
-                if any(of_purged(r) for r in db.table(table).all()):
+                if any(of_purged(r) for r in db.rows(table)):
                     db.table(table).remove(of_purged)  # type: ignore[arg-type]
-        self._main.table(META).update({"purged": sorted(done | pending)})
+        self._main.update_all(META, {"purged": sorted(done | pending)})
         self._purging = True  # save() then deletes the kept texts (loglines.py): they show the habit's name and notes
 
     def add_checkin(self, checkin: CheckIn, private: bool = False) -> None:
@@ -272,25 +235,12 @@ class Transaction:
         if (private or kept) and checkin.note:
             self.private.keep(checkin.id, {"note": checkin.note})
             checkin = checkin._replace(note="")
-        self._month(month_of(checkin.day)).table(CHECKINS).insert(checkin_record(checkin))
+        self._month(month_of(checkin.day)).insert(CHECKINS, checkin_record(checkin))
 
     def add_checkins(self, checkins: Iterable[CheckIn]) -> None:
         """Many check-ins at once (an import): one insert per month instead of one per record."""
         for month, records in checkin_records_by_month(checkins).items():
-            self._insert(month, CHECKINS, records)
-
-    def _insert(self, month: str, table: str, records: list[dict]) -> None:
-        db = self._month(month)
-        data = _data(db)
-        if table in data:
-            db.table(table).insert_multiple(records)
-            return
-        # A table no write has touched yet (an import into a new month): made in one go, numbered from 1 as
-        # TinyDB numbers a new table's documents. TinyDB keeps a table's next number only once it has
-        # inserted into it, which it never has: the key would be there.
-        data[table] = {str(number): record for number, record in enumerate(records, start=1)}
-        db.storage.write(data)
-        db.table(table).clear_cache()  # as TinyDB's own writes do: no search made before sees the table empty
+            self._month(month).insert_many(CHECKINS, records)
 
     def remove_checkin(self, checkin: CheckIn) -> None:
         """An undo: a removal record, so it wins on every device that has seen the check-in; its private note goes."""
@@ -306,7 +256,7 @@ class Transaction:
     def add_skips(self, skips: Iterable[Skip]) -> None:
         # An empty insert would still mark a file as changed.
         for month, records in _by_month(skips, skip_record).items():
-            self._insert(month, SKIPS, records)
+            self._month(month).insert_many(SKIPS, records)
 
     def remove_skip(self, skip: Skip) -> None:
         self._remove(SKIPS, skip.id, skip.day)
@@ -316,7 +266,7 @@ class Transaction:
         db = self._month(month_of(day))
         if db.table(table).contains(_where("id") == record_id):
             db.table(table).remove(_where("id") == record_id)
-        db.table(REMOVALS).insert({"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
+        db.insert(REMOVALS, {"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
 
     def put_ritual(self, ritual: Ritual) -> None:
         """Add a ritual record, or replace this device's record of the same id (a check-in saved as it goes).
@@ -338,14 +288,14 @@ class Transaction:
         self.snapshot.rituals = [r for r in self.snapshot.rituals if r.id != ritual.id] + [ritual]
 
     def add_session(self, session: Session) -> None:
-        self._main.table(SESSIONS).insert(session_record(session))
+        self._main.insert(SESSIONS, session_record(session))
 
     def remove_session(self, session_id: str) -> None:
         self._main.table(SESSIONS).remove(_where("id") == session_id)
 
     def split_history(self) -> None:
         """Move a schema 2 main file's check-ins, skips and undos into month files."""
-        main = _data(self._main)
+        main = self._main.data
         if not any(main.get(table) for table in HISTORY_TABLES) and schema_of(main) == SCHEMA_VERSION:
             return
         known = [*self.device.checkins, *self.device.skips, *self.snapshot.checkins, *self.snapshot.skips]
@@ -354,8 +304,8 @@ class Transaction:
         for month, tables in months.items():
             for table in HISTORY_TABLES:
                 if tables.get(table):
-                    self._month(month).table(table).insert_multiple(dict(r) for r in tables[table].values())
-        self._main.storage.write(data)
+                    self._month(month).insert_many(table, tables[table].values())
+        self._main.write(data)
 
     def save(self) -> None:
         """Write every changed file, each atomically; every one is checked before the first is written.
@@ -368,10 +318,10 @@ class Transaction:
         make_dirs(self.path.parent)  # a shared folder is the sync tool's: its permissions stay as they are
         remove_stale_temp_files(self.path, family=True)
         months = sorted(self._months.items())
-        writes = [(month_file(self.path, m), db, self._made_here(m, db)) for m, db in months if _changed(db)]
+        writes = [(month_file(self.path, m), db, self._made_here(m, db)) for m, db in months if db.changed]
         for path, _, _ in writes:
             check_writable(path)
-        if _changed(self._main):
+        if self._main.changed:
             main = (self.path, self._main, False)
             writes = writes + [main] if self._split or not self._adds_habits() else [main] + writes
         notes = self._private if self._private is not None and self._private.changed else None
@@ -382,8 +332,8 @@ class Transaction:
             ensure_private_dir(self.record.folder)
             seq = self.record.next_seq()
             for _, db, _ in writes:
-                db.table(META).update({"seq": seq})
-        encoded = encode_all([_data(db) for _, db, _ in writes], [made for _, _, made in writes])
+                db.update_all(META, {"seq": seq})
+        encoded = encode_all([db.data for _, db, _ in writes], [made for _, _, made in writes])
         files = [(path, sealed_for(path, raw)) for (path, _, _), raw in zip(writes, encoded)]
         if self.record is not None and writes:
             copies = self.record.copies(files, seq)
@@ -399,7 +349,7 @@ class Transaction:
 
     def _made_here(self, month: str, db) -> bool:
         """Whether a month's file holds only records this transaction made: check-ins, skips and undos."""
-        return not self._split and month in self._new_months and set(_data(db)) <= {META, CHECKINS, SKIPS, REMOVALS}
+        return not self._split and month in self._new_months and set(db.data) <= {META, CHECKINS, SKIPS, REMOVALS}
 
     def also_write(self, path: Path, data: bytes) -> None:
         """Write another file (a restore's settings, say) in the same commit as the data: both, or neither."""
@@ -407,7 +357,7 @@ class Transaction:
 
     def _adds_habits(self) -> bool:
         before = {c["habit"] for c in self.device.changes}
-        return any(c.get("habit") not in before for c in self._main.table(CHANGES).all())
+        return any(c.get("habit") not in before for c in self._main.rows(CHANGES))
 
 
 def _by_month(records: Iterable, stored) -> dict[str, list[dict]]:
