@@ -48,11 +48,9 @@ class Tables:
         records are not copied (an import's 73,000 would be): they are the table's, and no caller changes them.
         """
         before = self.data.get(name) or {}
-        rows = dict(before)
         start = max(map(int, before), default=0) + 1
-        for number, record in enumerate(records, start=start):
-            rows[str(number)] = record
-        self.write_table(name, rows)
+        added = {str(number): record for number, record in enumerate(records, start=start)}
+        self.write_table(name, {**before, **added} if before else added)
 
     def update_all(self, name: str, fields: dict) -> None:
         """Set `fields` in every record of table `name`, as TinyDB's update without a condition (which also
