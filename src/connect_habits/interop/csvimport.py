@@ -138,7 +138,7 @@ def _parse(text: str, source: str, progress: Report | None) -> tuple[str | None,
             if progress is not None and number and number % EVERY == 0:
                 progress(number, None, "rows read")
             line, end = end + 1, reader.line_num
-            if not "".join(cells).strip():  # a row of empty cells
+            if not (cells and cells[0].strip()) and not "".join(cells).strip():  # a row of empty cells
                 continue
             if len(cells) < width:
                 cells += [""] * (width - len(cells))

@@ -144,22 +144,23 @@ def import_foreign(
                 live[habit_id] = habit
                 summary.habits += 1
         skipped = {s.day for s in snapshot.skips if s.habit_id == habit.id}
+        habit_id, measured = habit.id, habit.measure is not None  # once a habit, not once a row
         new_checkins: list[CheckIn] = []
         new_skips: list[Skip] = []
         for entry in counting(entries, progress, "rows imported", total, before):
             iso = isos.get(entry.day)
             if iso is None:
                 iso = isos[entry.day] = entry.day.isoformat()
-            record_id = uuid5_hex(space, f"{habit.id}/{iso}{entry.key}")
+            record_id = uuid5_hex(space, f"{habit_id}/{iso}{entry.key}")
             if entry.kind == SKIP:
                 if record_id not in skip_ids and entry.day not in skipped:
                     skip_ids.add(record_id)
                     skipped.add(entry.day)
                     reason = clean_text(entry.note, NOTE_MAX, newlines=True)
-                    new_skips.append(Skip(id=record_id, habit_id=habit.id, day=entry.day, reason=reason))
+                    new_skips.append(Skip(id=record_id, habit_id=habit_id, day=entry.day, reason=reason))
             elif record_id not in checkin_ids:
                 checkin_ids.add(record_id)
-                new_checkins.append(made(record_id, habit, entry, by, source, iso))
+                new_checkins.append(made(record_id, habit_id, measured, entry, by, source, iso))
         all_checkins += new_checkins
         summary.checkins += len(new_checkins)
         all_skips += new_skips
@@ -203,9 +204,12 @@ class _CheckIns:
         self.notes: dict[str, str] = {"": ""}
         self.amounts: dict[float, float] = {}
 
-    def __call__(self, record_id: str, habit: Habit, entry: ForeignEntry, by: str | None, source: str, iso: str):
-        """The check-in of an entry (`source`: the tracker's, where the entry says none; `iso`: its day's text)."""
-        amount = entry.amount if habit.measure is not None else None
+    def __call__(
+        self, record_id: str, habit_id: str, measured: bool, entry: ForeignEntry, by: str | None, source: str, iso: str
+    ):
+        """The check-in of an entry for a habit (`measured`: one that keeps amounts; `source`: the tracker's, where
+        the entry says none; `iso`: its day's text)."""
+        amount = entry.amount if measured else None
         if amount is not None:
             # An amount and its plain form are equal numbers: 3.0 is looked up as 3, whose plain form is the same.
             shown = self.amounts.get(amount)
@@ -217,7 +221,7 @@ class _CheckIns:
             note = self.notes[entry.note] = clean_text(entry.note, NOTE_MAX, newlines=True)
         return _new(
             CheckIn,
-            (record_id, habit.id, entry.day, f"{iso}T12:00:00", amount, note, entry.source or source, entry.by or by),
+            (record_id, habit_id, entry.day, f"{iso}T12:00:00", amount, note, entry.source or source, entry.by or by),
         )
 
 
