@@ -23,6 +23,7 @@ WRITES = st.one_of(
     st.tuples(st.just("insert"), NAMES, RECORDS),
     st.tuples(st.just("insert_many"), NAMES, st.lists(RECORDS, max_size=4)),
     st.tuples(st.just("update_all"), NAMES, st.fixed_dictionaries({"seq": st.integers(0, 9)})),
+    st.tuples(st.just("insert_by_tinydb"), NAMES, RECORDS),  # as put_ritual adds a ritual: through TinyDB on both sides
 )
 REMOVAL = st.tuples(st.just("remove"), NAMES, st.text(max_size=3))  # a query: through TinyDB, on either side
 
@@ -31,7 +32,7 @@ def _by_tinydb(data: dict, steps: list) -> dict:
     db = TinyDB(storage=MemoryStorage)
     db.storage.write(data)
     for step, name, value in steps:
-        if step == "insert":
+        if step in ("insert", "insert_by_tinydb"):
             db.table(name).insert(value)
         elif step == "insert_many":
             db.table(name).insert_multiple(value)
@@ -47,6 +48,8 @@ def _by_tables(data: dict, steps: list) -> Tables:
     for step, name, value in steps:
         if step == "remove":
             tables.table(name).remove(where("id") == value)
+        elif step == "insert_by_tinydb":
+            tables.table(name).insert(value)
         else:
             getattr(tables, step)(name, value)
     return tables
@@ -85,10 +88,14 @@ def test_an_insert_after_a_query_takes_the_next_number_after_what_is_there():
 
 
 def test_a_table_read_before_a_change_keeps_what_it_held():
-    rows = {"1": {"id": "a"}}
-    tables = Tables({"checkins": rows})
+    rows, meta = {"1": {"id": "a"}}, {"1": {"device": "d"}}
+    tables = Tables({"checkins": rows, "_meta": meta})
     tables.insert("checkins", {"id": "b"})
+    tables.update_all("_meta", {"seq": 3})
     assert rows == {"1": {"id": "a"}} and len(tables.rows("checkins")) == 2
+    assert list(meta) == ["1"] and tables.data["_meta"] is not meta
+    # as TinyDB's update: the records themselves are changed where they are
+    assert meta["1"] == {"device": "d", "seq": 3} == tables.data["_meta"]["1"]
 
 
 def test_nothing_written_leaves_the_file_unchanged():

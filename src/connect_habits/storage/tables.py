@@ -4,7 +4,8 @@ A transaction holds each file it may change as `{table: {"1": record, "2": recor
 layout. `connect done`, `skip`, `add` and `edit` only add records and stamp the file's `_meta`: those
 two are written here, numbered as TinyDB numbers them, and TinyDB (with `typing`, which it imports:
 about 3 ms of a 35 ms command) is loaded only for a lookup or a removal by condition. Every change
-writes the table anew, as TinyDB's own writes do, so nothing that read the table before sees it change.
+writes the table anew, as TinyDB's own writes do, so a table dict read before keeps what it held (the
+`_meta` stamp changes its records where they are, as TinyDB's update does).
 """
 
 from __future__ import annotations
@@ -28,7 +29,11 @@ class Tables:
         self._db: TinyDB | None = None
 
     def table(self, name: str) -> Table:
-        """TinyDB's table `name` over this data, for a query or a removal (TinyDB is imported the first time)."""
+        """TinyDB's table `name` over this data, for a query or a removal (TinyDB is imported the first time).
+
+        Use it there and then: a table kept across an insert or a stamp made here would still number new
+        records from what it saw before them.
+        """
         if self._db is None:
             self._db = _tinydb(self)
         return self._db.table(name)
