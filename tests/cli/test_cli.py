@@ -173,7 +173,9 @@ def test_tomorrow_can_be_skipped_ahead_and_taken_back(connect):
         (("add", "  "), "cannot be empty"),
         (("add", "x" * 81), "at most 80"),
         (("add", "--from", "no-such-template"), "no template"),
-        (("done", "walk", "--minutes", "0"), "without minutes"),  # a habit done or not takes no minutes
+        (("done", "walk", "--minutes", "0"), "without minutes; leave out --minutes"),  # done or not: no minutes
+        (("done", "walk", "--amount", "2"), "without an amount; leave out --amount"),  # nor an amount
+        (("done", "walk", "--amount", "1.5"), "without an amount; leave out --amount"),
         (("skip", "walk", "--from", "2026-12-27", "--to", "2026-12-24"), "before it starts"),
         (("edit", "walk", "--rename", "Wash up"), "already a habit"),
     ],
@@ -200,6 +202,20 @@ def test_usage_errors_exit_2(connect, args):
     result = connect(*args)
     assert result.code == 2, result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (
+            ("add", "X", "--goal", "2", "hours/week"),
+            "Got unexpected extra argument (hours/week). See `connect add --help`.",
+        ),
+        (("frobnicate",), "No such command 'frobnicate'. See `connect --help`."),
+    ],
+)
+def test_a_usage_error_is_one_sentence_then_where_to_look(connect, args, said):
+    assert one_error_line(connect(*args), code=2) == f"Error: {said}"
 
 
 def test_names_resolve_by_exact_name_slug_or_unique_prefix(connect):

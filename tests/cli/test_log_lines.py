@@ -81,6 +81,14 @@ def test_an_empty_log_says_so(tmp_path):
     assert run_connect(tmp_path / "empty", "log").out == "Nothing logged yet.\n"
 
 
+def test_a_log_since_a_day_with_nothing_after_it_says_since_when(tmp_path):
+    home = tmp_path / "home"
+    assert run_connect(home, "add", "Walk").code == 0
+    assert run_connect(home, "done", "walk", "--date", "2026-11-20").code == 0
+    assert run_connect(home, "log", "--since", "2026-11-21").out == "Nothing logged since 2026-11-21.\n"
+    assert "Walk" in run_connect(home, "log", "--since", "2026-11-20").out
+
+
 def test_a_shared_log_shows_what_a_full_read_shows_for_both(shared_long):
     sam, alex, folder = shared_long
     for person in (sam, alex):

@@ -315,7 +315,7 @@ def test_a_message_and_a_thank_you_reach_the_partners_inbox_and_the_thanks_is_lo
     alex, sam = couple
     alex.ok("send", "Good luck with the interview today", now="2026-12-05T08:00")
     thanked = alex.ok("thank", "for cooking when I was late", now="2026-12-05T20:00")
-    assert "'Say thank you' done" in thanked.out or "done" in thanked.out
+    assert "'Say thank you' done today by Alex." in thanked.out.splitlines()
     inbox = sam.ok("inbox", "--json").json()
     assert [(m["from"], m["to"], m["kind"], m["text"], m["seen"]) for m in inbox] == [
         ("Alex", "Sam", "thanks", "for cooking when I was late", None),

@@ -176,7 +176,10 @@ def _run(argv: list[str] | None) -> int:
         hint = ""
         if isinstance(error, click.UsageError) and error.ctx is not None:
             hint = f" See `{error.ctx.command_path} --help`."
-        echo(f"Error: {printable(_once(error.format_message()))}{hint}", err=True)
+        message = printable(_once(error.format_message()))
+        if hint and not message.endswith((".", "?", "!")):
+            message += "."  # click's "Got unexpected extra argument (x)" ends without one, before our hint
+        echo(f"Error: {message}{hint}", err=True)
         return error.exit_code
     except click.exceptions.Abort:
         echo(ABORTED, err=True)

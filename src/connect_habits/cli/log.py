@@ -13,6 +13,10 @@ from .context import Context, only
 from .output import echo
 from .spec import DATE, FLAG, JSON, TEXT, Argument, Option, command
 
+TYPE_CHECKING = False  # typing's flag without importing typing: type checkers read it by name
+if TYPE_CHECKING:
+    from datetime import date
+
 
 @command(
     "undo",
@@ -290,7 +294,7 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     checkins = [c for c in snapshot.checkins if c.habit_id in habit_ids and (start is None or c.day >= start)]
     skips = [s for s in snapshot.skips if s.habit_id in habit_ids and (start is None or s.day >= start)]
     if not as_json:
-        _print_log(checkins, skips, names, couple)
+        _print_log(checkins, skips, names, couple, start)
         return
     entries = [
         {
@@ -328,13 +332,13 @@ def history_log(name: str | None, since: str | None, as_json: bool) -> None:
     echo(flat_list(entries, 0, sort_keys=False))
 
 
-def _print_log(checkins: list, skips: list, habits: dict, couple) -> None:
+def _print_log(checkins: list, skips: list, habits: dict, couple, since: date | None = None) -> None:
     """The log's lines, newest first (as `--json` orders its entries), written as one string.
 
     Ten years of lines echoed one by one, each built from a dict, cost more than reading them.
     """
     if not checkins and not skips:
-        echo("Nothing logged yet.")
+        echo("Nothing logged yet." if since is None else f"Nothing logged since {since.isoformat()}.")
         return
     echo("\n".join(_log_lines(checkins, skips, habits, couple)))
 

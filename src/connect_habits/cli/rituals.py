@@ -192,7 +192,7 @@ def _send(kind: str, text: str) -> None:
     to = snapshot.names.get(others[0], others[0])
     echo(f"Sent to {to}: it shows on their desktop once the shared folder has synced.")
     if logged is not None and logged.checkin is not None:
-        echo(f"'{logged.habit.name}' done today.")
+        echo(f"'{logged.habit.name}' done today by {snapshot.names.get(me, me)}.")  # as `connect done` says it
 
 
 @command("send", Argument("text", "What to say."), fast=True)

@@ -17,9 +17,10 @@ def measured_amount(habit: Habit, minutes: int | None, amount: str | None) -> fl
         if minutes is not None:
             raise InvalidInput(f"'{habit.name}' counts {measure.unit}; give how many with --amount N.")
         return None if amount is None else parse_amount(amount)
+    if measure is None and (minutes is not None or amount is not None):
+        what, flag = ("minutes", "--minutes") if minutes is not None else ("an amount", "--amount")
+        raise InvalidInput(f"'{habit.name}' is done or not, without {what}; leave out {flag}.")
     given = minutes if minutes is not None else None if amount is None else _whole_minutes(amount)
-    if given is not None and measure is None:
-        raise InvalidInput(f"'{habit.name}' is done or not, without minutes; leave out --minutes.")
     return parse_minutes(given) if given is not None else None
 
 
