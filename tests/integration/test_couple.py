@@ -175,6 +175,14 @@ def test_each_habits_have_a_row_per_partner_in_stats_and_one_partners_record_on_
     assert (mine["person"], mine["streak"], theirs["person"], theirs["streak"]) == ("Maya", 1, "Jonas", 0)
     assert "Run · Jonas" in maya.ok("stats", "run", "--by", "Jonas").out
     assert "not a habit each of you does" in one_error_line(maya("stats", "weekly", "--by", "Jonas"), code=2)
+    # Without --by: never the two records mixed into one (a streak of 1 nobody has) but a question, on a laptop
+    # both use, and this laptop's partner's record on one that is somebody's.
+    asked = one_error_line(maya("stats", "run"), code=2)
+    assert asked == "Error: 'Run' is a habit each of you does: say whose record with --by Maya or --by Jonas."
+    maya.ok("partners", "me", "Jonas")
+    jonas_record = maya.ok("stats", "run", "--json").json()
+    assert (jonas_record["person"], jonas_record["streak"]) == ("Jonas", 0)
+    assert "Run · Jonas" in maya.ok("stats", "run").out
 
 
 def test_undo_done_and_log_say_whose_check_in_it_is(maya):

@@ -301,10 +301,14 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     if name is not None:
         habit = resolve_active(snapshot.habits, name)
         history, person = histories[habit.id], None
-        if by is not None:
-            person = find_partner(names, by)
-            if habit.who != "each":
-                raise UsageError(f"'{habit.name}' is not a habit each of you does; --by shows one partner's record.")
+        if by is not None and habit.who != "each":
+            raise UsageError(f"'{habit.name}' is not a habit each of you does; --by shows one partner's record.")
+        if habit.who == "each" and snapshot.persons:
+            # Each partner keeps their own record: one of them, never the two mixed into a record neither has.
+            person = find_partner(names, by) if by is not None else snapshot.me
+            if person is None:
+                partners = " or ".join(f"--by {names.get(p, p)}" for p in snapshot.persons)
+                raise UsageError(f"'{habit.name}' is a habit each of you does: say whose record with {partners}.")
             history = dict(per_partner(habit))[person]
         result = habit_stats(habit, history, today, weeks, first)
         if as_json:
