@@ -72,6 +72,9 @@ def test_our_csv_export_reads_back_into_an_empty_home_with_the_same_check_ins(li
     assert result.out.startswith("Imported 5 habits, 9 check-ins, 0 skips from CSV; not mapped exactly: ")
     assert "6 check-ins by 'Sam', 'Alex' (not partners here) logged as nobody's in particular" in result.out
     assert rows_of(connect, empty) == [row[:4] + ("",) for row in written]
+    again = connect("import", "--from", "csv", str(export), env=empty)  # adds nothing, so says nothing of whose
+    assert "0 check-ins" in again.out and "not partners" not in again.out + again.err, again
+    assert rows_of(connect, empty) == [row[:4] + ("",) for row in written]
 
     # A home that knows the couple: the same rows, partners and all.
     ours = couple_home(tmp_path, "ours")

@@ -346,8 +346,6 @@ def _entries(
                 kept_amount, kept_note = None, f"{said}: {note}" if note else said
             found = made[triple] = (by, kinds.setdefault(written, len(kinds)), f"/{digest}/", kept_amount, kept_note)
         by, kind, prefix, kept_amount, kept_note = found
-        if by is None and cell:
-            unknown[cell] += 1
         counted_as = (day, kind)
         occurrence = seen.get(counted_as, 0)
         seen[counted_as] = occurrence + 1
@@ -356,6 +354,8 @@ def _entries(
             if matched[content] < here[content]:
                 matched[content] += 1  # this check-in is here already (logged here, or an earlier import)
                 continue
+        if by is None and cell:  # said of the rows this import adds, not of those already here
+            unknown[cell] += 1
         entries.append(_new(ForeignEntry, (day, DONE, kept_amount, kept_note, by, f"{prefix}{occurrence}", source)))
     partners.unknown.update(unknown)
     return entries
