@@ -228,7 +228,8 @@ def test_the_past_folds_keep_the_first_of_each_quarter_and_no_more(connect, home
 
 
 ONE_HABIT = [
-    *[("stats", slug, "--json") for slug in ("walk", "thanks", "unplug", "plants", "perfect")],
+    *[("stats", slug, "--json") for slug in ("walk", "unplug", "plants", "perfect")],
+    ("stats", "thanks", "--by", "Sam", "--json"),  # a habit each of you does: one partner's record
     ("stats", "walk", "--weeks", "200"),
     ("log", "--since", "2025-10-01", "walk", "--json"),
     # and reads of every habit

@@ -50,7 +50,9 @@ COMMANDS = [
     ("stats",),
     ("list", "--json"),
     ("remind", "--json"),
-    *[("stats", slug, "--json") for slug in RHYTHMS],
+    *[("stats", slug, "--json") for slug, (_, _, who, _) in RHYTHMS.items() if who != "each"],
+    ("stats", "thanks", "--by", "Alex", "--json"),  # a habit each of you does: one partner's record at a time
+    ("stats", "thanks", "--by", "Sam", "--json"),
     ("stats", "walk", "--weeks", "200"),
 ]
 
@@ -265,7 +267,7 @@ def test_a_new_month_advances_the_cache_from_the_old_one(connect, home):
 def test_a_damaged_or_foreign_cache_is_made_again(connect, home, damage):
     assert connect("week").code == 0
     (home / CACHE_FILE).write_bytes(damage)
-    same_as_a_full_read(connect, [("week", "--json"), ("stats", "thanks", "--json")])
+    same_as_a_full_read(connect, [("week", "--json"), ("stats", "thanks", "--by", "Sam", "--json")])
     assert json.loads((home / CACHE_FILE).read_text())["version"] == CACHE_VERSION
 
 
