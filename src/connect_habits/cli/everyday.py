@@ -279,12 +279,10 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     if by is not None and name is None:
         raise UsageError("--by goes with one habit: connect stats NAME --by PARTNER.")
     ctx = Context.from_environment()
-    today = ctx.today()
-    first = ctx.config.first_weekday
+    today, first = ctx.today(), ctx.config.first_weekday
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
-    # The overview's table shows 12 weeks' rates (its JSON a year's): those weeks, and a month before for the
-    # periods and windows that reach back into it.
+    # The overview shows 12 weeks' rates (its JSON a year's), and a month before for periods reaching into them.
     back = timedelta(days=7 * 53 if name is not None or as_json else 7 * 13 + 31)
     snapshot = ctx.load(since=min(shown, today - back), select=only(name) if name is not None else None, private=False)
     names = snapshot.names
@@ -303,12 +301,11 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         history, person = histories[habit.id], None
         if by is not None and habit.who != "each":
             raise UsageError(f"'{habit.name}' is not a habit each of you does; --by shows one partner's record.")
-        if habit.who == "each" and snapshot.persons:
-            # Each partner keeps their own record: one of them, never the two mixed into a record neither has.
+        if habit.who == "each" and snapshot.persons:  # one partner's record, never the two mixed into one
             person = find_partner(names, by) if by is not None else snapshot.me
             if person is None:
-                partners = " or ".join(f"--by {names.get(p, p)}" for p in snapshot.persons)
-                raise UsageError(f"'{habit.name}' is a habit each of you does: say whose record with {partners}.")
+                choices = " or ".join(f"--by {names.get(p, p)}" for p in snapshot.persons)
+                raise UsageError(f"'{habit.name}' is a habit each of you does: say whose record with {choices}.")
             history = dict(per_partner(habit))[person]
         result = habit_stats(habit, history, today, weeks, first)
         if as_json:
