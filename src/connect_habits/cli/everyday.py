@@ -282,8 +282,7 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
     today, first = ctx.today(), ctx.config.first_weekday
     # The calendar's weeks, and a year of completion rates, read day by day; the rest comes from the folds.
     shown = week_start(today, first) - timedelta(days=7 * ((weeks if name is not None else 1) - 1))
-    # The overview shows 12 weeks' rates (its JSON a year's), and a month before for periods reaching into them.
-    back = timedelta(days=7 * 53 if name is not None or as_json else 7 * 13 + 31)
+    back = timedelta(days=7 * 53 if name is not None or as_json else 7 * 13 + 31)  # the rates' weeks, and a month
     snapshot = ctx.load(since=min(shown, today - back), select=only(name) if name is not None else None, private=False)
     names = snapshot.names
     histories = build_histories(snapshot.checkins, snapshot.skips, snapshot.folds, snapshot.since)
@@ -302,11 +301,12 @@ def stats(name: str | None, weeks: int, by: str | None, as_json: bool) -> None:
         if by is not None and habit.who != "each":
             raise UsageError(f"'{habit.name}' is not a habit each of you does; --by shows one partner's record.")
         if habit.who == "each" and snapshot.persons:  # one partner's record, never the two mixed into one
+            records = dict(per_partner(habit))
             person = find_partner(names, by) if by is not None else snapshot.me
-            if person is None:
+            if person not in records:  # nobody's laptop (or a `me` that is no partner): ask whose
                 choices = " or ".join(f"--by {names.get(p, p)}" for p in snapshot.persons)
                 raise UsageError(f"'{habit.name}' is a habit each of you does: say whose record with {choices}.")
-            history = dict(per_partner(habit))[person]
+            history = records[person]
         result = habit_stats(habit, history, today, weeks, first)
         if as_json:
             body = stats_json(result)
