@@ -415,13 +415,17 @@ HOT = [
 ]
 
 
-def _imported(home: Path, args, env: dict | None = None) -> tuple[set[str], subprocess.CompletedProcess]:
-    """The modules the real console script imports for `args` (from -X importtime), and its result."""
+def _imported(
+    home: Path, args, env: dict | None = None, python: bool = False
+) -> tuple[set[str], subprocess.CompletedProcess]:
+    """The modules the real console script imports for `args` (from -X importtime), and its result.
+
+    `python`: `args` are the interpreter's own (-c CODE), not the console script's.
+    """
     environ = {k: v for k, v in os.environ.items() if k != fastpath.DISABLE_VARIABLE}
     environ.update(CONNECT_HOME=str(home), CONNECT_NOW=NOW, **(env or {}))
-    result = subprocess.run(
-        [sys.executable, "-X", "importtime", CONNECT, *args], capture_output=True, text=True, env=environ, timeout=60
-    )
+    argv = [sys.executable, "-X", "importtime", *([] if python else [CONNECT]), *args]
+    result = subprocess.run(argv, capture_output=True, text=True, env=environ, timeout=60)
     lines = result.stderr.splitlines()
     modules = {line.rsplit("|", 1)[1].strip() for line in lines if line.startswith("import time:")}
     return modules, result
@@ -449,16 +453,35 @@ def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_pa
 ADDING = [("done", "walk"), ("skip", "walk", "--date", "2026-11-26"), ("add", "Dance"), ("edit", "walk", "--note", "a")]
 
 
+STARTS = "connect starts here"
+
+
+def _imported_once_started(home: Path, args) -> set[str]:
+    """The modules the console script imports for `args`, which it must succeed in, after the interpreter's start.
+
+    What starting imports is left out: a run with the wall clock moved imports typing there (time-machine, in
+    tests/support/wallclock), and takes it out of sys.modules again, so a later import of it is seen anew.
+    """
+    # The script run as the interpreter runs it (runpy would import pkgutil, and with it typing).
+    script = f"import sys; print({STARTS!r}, file=sys.stderr); sys.argv = {[CONNECT, *args]!r}; "
+    script += f"exec(compile(open({CONNECT!r}).read(), {CONNECT!r}, 'exec'), {{'__name__': '__main__'}})"
+    _, result = _imported(home, ["-c", script], python=True)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    after = lines[lines.index(STARTS) + 1 :]
+    return {line.rsplit("|", 1)[1].strip() for line in after if line.startswith("import time:")}
+
+
 @pytest.mark.parametrize("args", ADDING, ids=" ".join)
 def test_a_write_that_only_adds_records_runs_without_loading_tinydb(seeded, tmp_path, args):
     """TinyDB (and typing, which it imports) is for queries: adding records and stamping `_meta` needs neither."""
     home = tmp_path / "home"
     shutil.copytree(seeded, home)
-    modules = _imported_by_success(home, args)
+    modules = _imported_once_started(home, args)
     assert "connect_habits.storage.tables" in modules  # the probe sees the write's module
     assert "tinydb" not in modules and "typing" not in modules
     if args[0] == "done":
-        assert "tinydb" in _imported_by_success(home, ("undo", "walk"))  # an undo finds its record by a TinyDB query
+        assert "tinydb" in _imported_once_started(home, ("undo", "walk"))  # an undo finds its record by a query
 
 
 def test_a_command_line_the_fast_path_leaves_goes_through_typer(seeded):
