@@ -431,18 +431,12 @@ def _imported(
     return modules, result
 
 
-def _imported_by_success(home: Path, args) -> set[str]:
-    """The modules `args` imports, run in `home`, which it must succeed in."""
-    modules, result = _imported(home, args)
-    assert result.returncode == 0, result.stderr
-    return modules
-
-
 @pytest.mark.parametrize("args", HOT, ids=lambda a: " ".join(a))
 def test_the_everyday_commands_run_without_loading_typer_or_click(seeded, tmp_path, args):
     home = tmp_path / "home"
     shutil.copytree(seeded, home)
-    modules = _imported_by_success(home, args)
+    modules, result = _imported(home, args)
+    assert result.returncode == 0, result.stderr
     assert "connect_habits.cli.fastpath" in modules  # the probe sees the package's imports
     assert f"connect_habits.cli.{fastpath.FAST_MODULES[args[0]]}" in modules
     assert not {m for m in modules if m.split(".")[0] in ("typer", "click")}

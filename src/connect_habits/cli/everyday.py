@@ -258,7 +258,7 @@ def _week_notes(summary, today) -> dict:
     "stats",
     Argument("name", "One habit in depth; all of them in a line each when left out.", required=False),
     Option(("--weeks",), "weeks", integer(1, 520), 26, "How many weeks the calendar shows."),
-    Option(("--by",), "by", TEXT, None, "One partner's own record, for a habit each of you does."),
+    Option(("--by",), "by", TEXT, None, "Whose record, of a habit each of you does (else this laptop's partner's)."),
     JSON,
     fast=True,
 )

@@ -38,6 +38,13 @@ class Tables:
             self._db = _tinydb(self)
         return self._db.table(name)
 
+    def remove_id(self, name: str, record_id: str) -> None:
+        """Drop the records of table `name` with this id (a TinyDB query); a file without one is left as it is."""
+        from tinydb import where
+
+        if self.table(name).contains(where("id") == record_id):  # TinyDB's removal writes even when none match
+            self.table(name).remove(where("id") == record_id)
+
     def rows(self, name: str) -> list[dict]:
         """The records of table `name` in their order (none when the file has no such table)."""
         return list((self.data.get(name) or {}).values())

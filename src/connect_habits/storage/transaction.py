@@ -46,12 +46,6 @@ if TYPE_CHECKING:
     from .ownrecord import OwnRecord
 
 
-def _where(field: str):
-    from tinydb import where
-
-    return where(field)
-
-
 class Transaction:
     """A locked read-modify-write; changes go to this device's files when the block ends cleanly."""
 
@@ -264,8 +258,7 @@ class Transaction:
     def _remove(self, table: str, record_id: str, day: date) -> None:
         # The removal goes in the month of what it removes: a summary of that month then sees it.
         db = self._month(month_of(day))
-        if db.table(table).contains(_where("id") == record_id):
-            db.table(table).remove(_where("id") == record_id)
+        db.remove_id(table, record_id)
         db.insert(REMOVALS, {"id": new_id(), "target": record_id, "stamp": self._next_stamp()})
 
     def put_ritual(self, ritual: Ritual) -> None:
@@ -281,17 +274,16 @@ class Transaction:
             if new or words:
                 self.private.keep(ritual.id, {"fields": words})
             ritual = join(stored, words)
-        table = self._month(month_of(ritual.day)).table(RITUALS)
-        if table.contains(_where("id") == ritual.id):
-            table.remove(_where("id") == ritual.id)
-        table.insert(ritual_record(stored))
+        db = self._month(month_of(ritual.day))
+        db.remove_id(RITUALS, ritual.id)
+        db.insert(RITUALS, ritual_record(stored))
         self.snapshot.rituals = [r for r in self.snapshot.rituals if r.id != ritual.id] + [ritual]
 
     def add_session(self, session: Session) -> None:
         self._main.insert(SESSIONS, session_record(session))
 
     def remove_session(self, session_id: str) -> None:
-        self._main.table(SESSIONS).remove(_where("id") == session_id)
+        self._main.remove_id(SESSIONS, session_id)
 
     def split_history(self) -> None:
         """Move a schema 2 main file's check-ins, skips and undos into month files."""
